@@ -1,0 +1,190 @@
+// Reads a session's stored attendance for pages, the JSON API and exports. While the session is
+// live, clock-dependent figures are brought up to `now` with the engine's refreshFigures, so a
+// read never shows a stale "attended so far".
+import { prisma } from "../db";
+import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
+import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
+
+export interface IntervalView {
+  from: string;
+  to: string | null;
+}
+
+export interface StudentRow {
+  studentId: string;
+  name: string;
+  email: string;
+  status: AttendanceStatus;
+  inMeeting: boolean;
+  attendedSeconds: number;
+  attendedPercent: number;
+  firstJoinAt: string | null;
+  lastLeaveAt: string | null;
+  late: boolean;
+  lateBySeconds: number;
+  joinCount: number;
+  /** devices connected now */
+  openConnections: number;
+  intervals: IntervalView[];
+}
+
+export interface GuestRow {
+  guestKey: string;
+  name: string;
+  email: string | null;
+  inMeeting: boolean;
+  attendedSeconds: number;
+  attendedPercent: number;
+  firstJoinAt: string | null;
+  lastLeaveAt: string | null;
+  joinCount: number;
+  openConnections: number;
+  intervals: IntervalView[];
+}
+
+export interface SessionView {
+  session: {
+    id: string;
+    courseId: string;
+    zoomMeetingId: string;
+    startsAt: string;
+    durationMinutes: number;
+    lateAfterMinutes: number;
+    requiredPercent: number;
+    state: SessionState;
+  };
+  course: { id: string; name: string; timezone: string };
+  computedAt: string | null;
+  now: string;
+  students: StudentRow[];
+  guests: GuestRow[];
+}
+
+type StoredIntervals = { from: string; to: string | null }[];
+
+function toPresence(intervals: unknown): PresenceInterval[] {
+  return (intervals as StoredIntervals).map((interval) => ({
+    from: new Date(interval.from),
+    to: interval.to === null ? null : new Date(interval.to),
+  }));
+}
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** Session state from the stored meeting instances of its meeting near its window. */
+export async function loadSessionState(
+  session: { zoomMeetingId: string; startsAt: Date; durationMinutes: number },
+  now: Date,
+): Promise<SessionState> {
+  const widened = widenedSessionWindow(session);
+  const instances = await prisma.meetingInstance.findMany({
+    where: { zoomMeetingId: session.zoomMeetingId, startedAt: { gte: widened.start, lt: widened.end } },
+    select: { uuid: true, startedAt: true, endedAt: true },
+  });
+  return sessionState(session, instances, now);
+}
+
+export async function readSessionAttendance(sessionId: string, now: Date = new Date()): Promise<SessionView | null> {
+  const session = await prisma.session.findUnique({
+    where: { id: sessionId },
+    include: { course: { select: { id: true, name: true, timezone: true } } },
+  });
+  if (!session) return null;
+  const [students, records, guests, state] = await Promise.all([
+    prisma.student.findMany({
+      where: { courseId: session.courseId },
+      select: { id: true, name: true, email: true },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+    }),
+    prisma.attendanceRecord.findMany({ where: { sessionId } }),
+    prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { guestKey: "asc" }] }),
+    loadSessionState(session, now),
+  ]);
+  const live = state === "live";
+  const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
+
+  const studentRows: StudentRow[] = students.map((student) => {
+    const record = recordByStudent.get(student.id);
+    if (!record) {
+      return {
+        studentId: student.id,
+        name: student.name,
+        email: student.email,
+        status: "absent",
+        inMeeting: false,
+        attendedSeconds: 0,
+        attendedPercent: 0,
+        firstJoinAt: null,
+        lastLeaveAt: null,
+        late: false,
+        lateBySeconds: 0,
+        joinCount: 0,
+        openConnections: 0,
+        intervals: [],
+      };
+    }
+    const presence = toPresence(record.intervals);
+    const fresh = live ? refreshFigures({ intervals: presence, openConnections: record.openConnections }, session, null, now) : null;
+    return {
+      studentId: student.id,
+      name: student.name,
+      email: student.email,
+      status: fresh?.status ?? record.status,
+      inMeeting: fresh?.inMeeting ?? record.inMeeting,
+      attendedSeconds: fresh?.attendedSeconds ?? record.attendedSeconds,
+      attendedPercent: fresh?.attendedPercent ?? record.attendedPercent,
+      firstJoinAt: iso(record.firstJoinAt),
+      lastLeaveAt: fresh ? iso(fresh.lastLeaveAt) : iso(record.lastLeaveAt),
+      late: record.late,
+      lateBySeconds: record.lateBySeconds,
+      joinCount: record.joinCount,
+      openConnections: fresh?.openConnections ?? record.openConnections,
+      intervals: record.intervals as StoredIntervals,
+    };
+  });
+
+  const guestRows: GuestRow[] = guests.map((guest) => {
+    const presence = toPresence(guest.intervals);
+    const fresh = live ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
+    return {
+      guestKey: guest.guestKey,
+      name: guest.name,
+      email: guest.email,
+      inMeeting: fresh?.inMeeting ?? guest.inMeeting,
+      attendedSeconds: fresh?.attendedSeconds ?? guest.attendedSeconds,
+      attendedPercent: fresh?.attendedPercent ?? guest.attendedPercent,
+      firstJoinAt: iso(guest.firstJoinAt),
+      lastLeaveAt: fresh ? iso(fresh.lastLeaveAt) : iso(guest.lastLeaveAt),
+      joinCount: guest.joinCount,
+      openConnections: fresh?.openConnections ?? guest.openConnections,
+      intervals: guest.intervals as StoredIntervals,
+    };
+  });
+
+  return {
+    session: {
+      id: session.id,
+      courseId: session.courseId,
+      zoomMeetingId: session.zoomMeetingId,
+      startsAt: session.startsAt.toISOString(),
+      durationMinutes: session.durationMinutes,
+      lateAfterMinutes: session.lateAfterMinutes,
+      requiredPercent: session.requiredPercent,
+      state,
+    },
+    course: session.course,
+    computedAt: iso(session.computedAt),
+    now: now.toISOString(),
+    students: studentRows,
+    guests: guestRows,
+  };
+}
+
+/** The public API's shape (SPEC "Public HTTP API"): exactly the documented fields. */
+export function toPublicAttendance(view: SessionView) {
+  return {
+    session: view.session,
+    students: view.students.map(({ openConnections: _devices, intervals: _intervals, ...student }) => student),
+    guests: view.guests.map(({ guestKey: _key, openConnections: _devices, intervals: _intervals, ...guest }) => guest),
+  };
+}

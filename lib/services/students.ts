@@ -1,0 +1,99 @@
+// Roster changes: upsert by email (case-insensitive within a course), CSV import, removal.
+// Any change recomputes the course's sessions, so a newly added student is matched to events
+// that already arrived.
+import { parse } from "csv-parse/sync";
+import { prisma } from "../db";
+import { enqueueRecompute } from "../queue/enqueue";
+import { MAX_ROSTER_ROWS, studentInputSchema, type StudentInput } from "../validations/student";
+
+export interface RosterRowError {
+  /** 1-based line in the CSV (header is line 1) or index+1 in a JSON list */
+  row: number;
+  message: string;
+}
+
+export interface ParsedRoster {
+  students: StudentInput[];
+  errors: RosterRowError[];
+}
+
+/** Parses `name,email[,zoom_registrant_id]` CSV text; rows with problems are reported, not dropped silently. */
+export function parseRosterCsv(text: string): ParsedRoster {
+  let records: string[][];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ""), { skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch (error) {
+    return { students: [], errors: [{ row: 0, message: `The CSV could not be read: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+  if (records.length === 0) return { students: [], errors: [{ row: 0, message: "The CSV is empty." }] };
+  const header = records[0].map((cell) => cell.trim().toLowerCase());
+  const nameColumn = header.indexOf("name");
+  const emailColumn = header.indexOf("email");
+  const registrantColumn = header.indexOf("zoom_registrant_id");
+  if (nameColumn < 0 || emailColumn < 0) {
+    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id]." }] };
+  }
+  if (records.length - 1 > MAX_ROSTER_ROWS) {
+    return { students: [], errors: [{ row: 0, message: `At most ${MAX_ROSTER_ROWS} students can be imported at once.` }] };
+  }
+  const students: StudentInput[] = [];
+  const errors: RosterRowError[] = [];
+  const seen = new Map<string, number>();
+  records.slice(1).forEach((record, index) => {
+    const row = index + 2;
+    const parsed = studentInputSchema.safeParse({
+      name: record[nameColumn] ?? "",
+      email: record[emailColumn] ?? "",
+      zoomRegistrantId: registrantColumn >= 0 ? record[registrantColumn] : null,
+    });
+    if (!parsed.success) {
+      errors.push({ row, message: parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`).join("; ") });
+      return;
+    }
+    const key = parsed.data.email.trim().toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      errors.push({ row, message: `email ${parsed.data.email} already appears on row ${earlier}` });
+      return;
+    }
+    seen.set(key, row);
+    students.push(parsed.data);
+  });
+  return { students, errors };
+}
+
+/** Inserts new students and updates existing ones (matched by email, case-insensitively). */
+export async function upsertStudents(courseId: string, students: StudentInput[]): Promise<{ created: number; updated: number }> {
+  const result = await prisma.$transaction(async (tx) => {
+    let created = 0;
+    let updated = 0;
+    const existing = await tx.student.findMany({
+      where: { courseId, emailNormalized: { in: students.map((student) => student.email.trim().toLowerCase()) } },
+      select: { emailNormalized: true },
+    });
+    const known = new Set(existing.map((student) => student.emailNormalized));
+    for (const student of students) {
+      const emailNormalized = student.email.trim().toLowerCase();
+      await tx.student.upsert({
+        where: { courseId_emailNormalized: { courseId, emailNormalized } },
+        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId },
+        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId },
+      });
+      if (known.has(emailNormalized)) updated += 1;
+      else {
+        created += 1;
+        known.add(emailNormalized);
+      }
+    }
+    const sessions = await tx.session.findMany({ where: { courseId }, select: { id: true } });
+    await enqueueRecompute(sessions.map((session) => session.id), tx);
+    return { created, updated };
+  });
+  return result;
+}
+
+export async function removeStudent(studentId: string): Promise<void> {
+  const student = await prisma.student.delete({ where: { id: studentId } });
+  const sessions = await prisma.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
+  await enqueueRecompute(sessions.map((session) => session.id));
+}

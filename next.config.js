@@ -15,6 +15,8 @@ const securityHeaders = [
 ];
 
 const nextConfig = {
+  // Separate build folders let several checkouts' servers run side by side (tests, benchmarks).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages with native binaries or dynamic requires stay outside the bundle.

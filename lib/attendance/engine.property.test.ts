@@ -31,6 +31,8 @@ interface GeneratedConnection {
   identityOnJoin: boolean;
   useRegistrant: boolean;
   withAccount: boolean;
+  /** rarely, Zoom reuses a user_id for a rejoin: reuse this person's previous connection's id */
+  reuseUserId: boolean;
 }
 
 interface Scenario {
@@ -53,6 +55,7 @@ const connectionArbitrary = (durationMinutes: number): fc.Arbitrary<GeneratedCon
       identityOnJoin: fc.boolean(),
       useRegistrant: fc.boolean(),
       withAccount: fc.boolean(),
+      reuseUserId: fc.constantFrom(false, false, false, true),
     })
     .map(({ presence, ...rest }) => ({ ...rest, hasJoin: presence !== "leaveOnly", hasLeave: presence !== "joinOnly" }));
 
@@ -82,8 +85,10 @@ function sessionOf(scenario: Scenario): SessionInput {
 
 function eventsOf(connections: GeneratedConnection[], idPrefix = "c"): EngineEvent[] {
   const events: EngineEvent[] = [];
+  const lastUserIdOf = new Map<number, string>();
   connections.forEach((connection, index) => {
-    const userId = `${idPrefix}${index}`;
+    const userId = (connection.reuseUserId && lastUserIdOf.get(connection.person)) || `${idPrefix}${index}`;
+    lastUserIdOf.set(connection.person, userId);
     const isStudent = connection.person < 3;
     const make = (kind: "join" | "leave", offset: number): EngineEvent => {
       const time = dateAt(offset);
@@ -102,7 +107,7 @@ function eventsOf(connections: GeneratedConnection[], idPrefix = "c"): EngineEve
       if (connection.person === 3) accountId = "acct-guest";
       if (connection.person === 4) displayName = "Dial-in User";
       return {
-        id: `${userId}-${kind}`,
+        id: `${idPrefix}${index}-${kind}`,
         eventType: kind === "join" ? "meeting.participant_joined" : "meeting.participant_left",
         source: "webhook",
         eventTs: time,

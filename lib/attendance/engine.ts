@@ -521,7 +521,6 @@ function buildConnections(
 // Identity
 
 const AMBIGUOUS = Symbol("ambiguous");
-const MATCH_KIND_ORDER: Record<MatchKind, number> = { account_id: 0, email: 1, display_name: 2 };
 
 function normalizeAccountForManualMatch(accountId: string): string {
   return accountId.trim().toLowerCase();

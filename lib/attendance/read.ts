@@ -69,6 +69,9 @@ function toPresence(intervals: unknown): PresenceInterval[] {
   }));
 }
 
+/** Open intervals grow with the clock (also after the window if meeting.ended was lost). */
+const hasOpenInterval = (intervals: PresenceInterval[]) => intervals.some((interval) => interval.to === null);
+
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 /** Session state from the stored meeting instances of its meeting near its window. */
@@ -124,7 +127,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       };
     }
     const presence = toPresence(record.intervals);
-    const fresh = live ? refreshFigures({ intervals: presence, openConnections: record.openConnections }, session, null, now) : null;
+    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: record.openConnections }, session, null, now) : null;
     return {
       studentId: student.id,
       name: student.name,
@@ -145,7 +148,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
 
   const guestRows: GuestRow[] = guests.map((guest) => {
     const presence = toPresence(guest.intervals);
-    const fresh = live ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
+    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
     return {
       guestKey: guest.guestKey,
       name: guest.name,

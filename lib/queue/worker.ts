@@ -32,6 +32,6 @@ export async function startWorker(options: { connectionString: string; concurren
     pollInterval: 1000,
     logger: queueLogger,
     taskList: tasks,
-    crontab: options.crontab ?? "",
+    crontab: options.crontab ?? "# no scheduled tasks\n",
   });
 }

@@ -90,9 +90,12 @@ export async function deleteSession(sessionId: string) {
 
 type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
-async function afterSessionChange(tx: Tx, sessions: { id: string; startsAt: Date; lateAfterMinutes: number }[]) {
+async function afterSessionChange(tx: Tx, sessions: { id: string; startsAt: Date; durationMinutes: number; lateAfterMinutes: number }[]) {
   await enqueueRecompute(sessions.map((session) => session.id), tx);
   for (const session of sessions) {
     await enqueueAt("late_check", { sessionId: session.id }, lateCheckAt(session), `late:${session.id}`, tx);
+    // Close the books when the window (and its 60-minute grace) is over, even if meeting.ended is lost.
+    const endMs = session.startsAt.getTime() + session.durationMinutes * 60_000;
+    await enqueueAt("recompute_session", { sessionId: session.id }, new Date(endMs + 61 * 60_000), `final:${session.id}`, tx);
   }
 }

@@ -3,10 +3,6 @@ import crypto from "node:crypto";
 import { z } from "zod";
 
 const zoomId = z.union([z.string(), z.number()]).transform((value) => String(value).trim());
-const isoTime = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), { message: "must be an ISO 8601 time" })
-  .transform((value) => new Date(value));
 const optionalText = z
   .union([z.string(), z.number()])
   .nullish()

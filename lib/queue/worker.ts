@@ -3,6 +3,7 @@
 import { Logger, run, type Runner, type TaskList } from "graphile-worker";
 import { recomputeSession } from "../attendance/projection";
 import { log } from "../log";
+import { crontab } from "./crontab";
 
 export const tasks: TaskList = {
   async recompute_session(payload) {
@@ -32,6 +33,6 @@ export async function startWorker(options: { connectionString: string; concurren
     pollInterval: 1000,
     logger: queueLogger,
     taskList: tasks,
-    crontab: options.crontab ?? "# no scheduled tasks\n",
+    crontab: options.crontab ?? crontab(),
   });
 }

@@ -1,0 +1,109 @@
+// Faults: the database going away, and the server dying right after it answered.
+// Each test runs its own Postgres cluster and servers so it can break them.
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/db/embedded";
+import { applyMigrations } from "../../lib/db/migrate";
+import { freePort, postWebhook, startServer, waitFor, type RunningServer } from "../helpers/server";
+import { testDataDir } from "../helpers/postgres";
+import { participantJoined, participantLeft, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
+
+let cluster: EmbeddedDatabase;
+let clusterPort: number;
+let db: pg.Pool;
+const dataDir = path.join(testDataDir, `faults-${process.pid}`);
+const running: RunningServer[] = [];
+
+async function startCluster() {
+  cluster = await startEmbeddedPostgres({ dataDir, port: clusterPort, database: "rollcall_faults", quiet: true });
+}
+
+beforeAll(async () => {
+  clusterPort = await freePort();
+  await startCluster();
+  await applyMigrations(cluster.url);
+  db = new pg.Pool({ connectionString: cluster.url, max: 2 });
+});
+
+afterAll(async () => {
+  for (const server of running) await server.stop("SIGKILL");
+  await db?.end().catch(() => {});
+  await cluster?.stop();
+});
+
+async function createLiveSession(meetingId: string): Promise<string> {
+  const course = await db.query(`INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ($1, 'Faults course', 'UTC', now()) RETURNING id`, [`course_${meetingId}`]);
+  await db.query(
+    `INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt") VALUES ($1, $2, 'Ana Lima', 'ana@example.edu', 'ana@example.edu', now())`,
+    [`student_${meetingId}`, course.rows[0].id],
+  );
+  const session = await db.query(
+    `INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt")
+     VALUES ($1, $2, $3, now() - interval '10 minutes', 60, now()) RETURNING id`,
+    [`session_${meetingId}`, course.rows[0].id, meetingId],
+  );
+  return session.rows[0].id;
+}
+
+describe("database unavailable", () => {
+  it("answers 503 quickly while Postgres is down, and stores the retried event afterwards", async () => {
+    const server = await startServer({ databaseUrl: cluster.url, env: { WORKER: "off" } });
+    running.push(server);
+    const uuid = uniqueUuid();
+    const body = participantJoined({ uuid, meetingId: uniqueMeetingId(), userId: "42", name: "Ana", email: "ana@example.edu", joinTime: new Date() });
+
+    await db.end();
+    await cluster.stop();
+    const started = Date.now();
+    const down = await postWebhook(server.url, body);
+    const elapsedMs = Date.now() - started;
+    expect(down.status).toBe(503);
+    expect(down.headers.get("retry-after")).toBe("60");
+    expect((await down.json()).error.code).toBe("unavailable");
+    expect(elapsedMs).toBeLessThan(3000); // inside Zoom's 3-second limit, so Zoom sees the 503
+
+    await startCluster();
+    db = new pg.Pool({ connectionString: cluster.url, max: 2 });
+    // Zoom retries the same event later; it lands once.
+    const retried = await waitFor(async () => {
+      const response = await postWebhook(server.url, body);
+      return response.status === 200 ? response : null;
+    }, 20_000, "the server to reach the database again");
+    expect(await retried.json()).toEqual({ status: "stored" });
+    const count = await db.query('SELECT count(*)::int AS n FROM events WHERE "meetingUuid" = $1', [uuid]);
+    expect(count.rows[0].n).toBe(1);
+    await server.stop();
+  });
+});
+
+describe("crash after the answer", () => {
+  it("an event answered 200 by a server killed at once takes effect when a worker starts", async () => {
+    const meetingId = uniqueMeetingId();
+    const sessionId = await createLiveSession(meetingId);
+    const server = await startServer({ databaseUrl: cluster.url, env: { WORKER: "off" } });
+    running.push(server);
+    const uuid = uniqueUuid();
+    const joinedAt = new Date(Date.now() - 9 * 60_000);
+    const answers = await Promise.all([
+      postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "100", name: "Ana Lima", email: "ana@example.edu", joinTime: joinedAt })),
+      postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "101", name: "Ana Lima", email: "ana@example.edu", joinTime: new Date(joinedAt.getTime() + 60_000) })),
+      postWebhook(server.url, participantLeft({ uuid, meetingId, userId: "101", name: "Ana Lima", email: "ana@example.edu", leaveTime: new Date(joinedAt.getTime() + 120_000) })),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    await server.stop("SIGKILL");
+
+    // Nothing processed yet: no worker ran.
+    const before = await db.query('SELECT count(*)::int AS n FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
+    expect(before.rows[0].n).toBe(0);
+
+    const worker = await startServer({ databaseUrl: cluster.url, script: "scripts/worker.ts" });
+    running.push(worker);
+    const record = await waitFor(async () => {
+      const result = await db.query('SELECT "inMeeting", "joinCount", "firstJoinAt" FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
+      return result.rows[0];
+    }, 30_000, "the worker to process the stored events");
+    expect(record).toEqual({ inMeeting: true, joinCount: 2, firstJoinAt: joinedAt });
+    await worker.stop();
+  });
+});

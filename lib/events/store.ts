@@ -1,7 +1,7 @@
 // The event store: every distinct Zoom event once, committed before Zoom gets its 200.
-// One SQL statement stores the event (deduplicated by its identity key), queues the
-// recomputation of the sessions it may belong to, and writes the delivery's audit row, so the
-// three commit together or not at all and the webhook costs one round trip.
+// One SQL statement stores the event (deduplicated by its identity key) and writes the delivery's
+// audit row, so both commit together and the webhook costs one round trip. Recomputation is
+// queued afterwards by the worker's dispatcher (lib/queue/dispatcher.ts) from the stored rows.
 import { prisma } from "../db";
 import type { StoredEventFields } from "../zoom/payload";
 import type { DeliveryOutcome } from "../generated/prisma/enums";
@@ -15,18 +15,14 @@ export interface DeliveryMeta {
 
 export interface StoreResult {
   outcome: "stored" | "duplicate";
-  queuedSessions: number;
 }
-
-/** Sessions whose 60-minute-widened window contains an event's time get a recompute job. */
-const WIDENING = "interval '60 minutes'";
 
 export async function storeWebhookEvent(
   fields: StoredEventFields,
   payload: unknown,
   meta: DeliveryMeta,
 ): Promise<StoreResult> {
-  const rows = await prisma.$queryRawUnsafe<{ outcome: "stored" | "duplicate"; queued: number }[]>(
+  const rows = await prisma.$queryRawUnsafe<{ outcome: "stored" | "duplicate" }[]>(
     `WITH inserted AS (
        INSERT INTO events ("dedupeKey", source, "eventType", "eventTs", "zoomMeetingId", "meetingUuid", "occurredAt",
          "participantUserId", "participantAccountId", "participantUuid", "registrantId", email, "emailNormalized",
@@ -34,18 +30,7 @@ export async function storeWebhookEvent(
        VALUES ($1, 'webhook', $2, $3::timestamptz, $4, $5, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13,
          $14::timestamptz, $15::timestamptz, $16, $17::timestamptz, $18::timestamptz, $19::jsonb)
        ON CONFLICT ("dedupeKey") DO NOTHING
-       RETURNING "zoomMeetingId", "occurredAt"
-     ), queued AS (
-       SELECT graphile_worker.add_job(
-         'recompute_session',
-         json_build_object('sessionId', s.id),
-         job_key => 'recompute:' || s.id,
-         job_key_mode => 'preserve_run_at',
-         max_attempts => 25
-       )
-       FROM inserted JOIN sessions s ON s."zoomMeetingId" = inserted."zoomMeetingId"
-        AND inserted."occurredAt" >= s."startsAt" - ${WIDENING}
-        AND inserted."occurredAt" < s."startsAt" + make_interval(mins => s."durationMinutes") + ${WIDENING}
+       RETURNING id
      ), delivery AS (
        INSERT INTO webhook_deliveries ("trackingId", "requestId", outcome, "httpStatus", "eventType", "eventTs",
          "zoomMeetingId", "meetingUuid", "dedupeKey", headers, "bodyBytes")
@@ -53,7 +38,7 @@ export async function storeWebhookEvent(
          200, $2, $3::timestamptz, $4, $5, $1, $22::jsonb, $23
        RETURNING outcome
      )
-     SELECT (SELECT outcome::text FROM delivery) AS outcome, (SELECT count(*)::int FROM queued) AS queued`,
+     SELECT outcome::text AS outcome FROM delivery`,
     fields.dedupeKey,
     fields.eventType,
     fields.eventTs.toISOString(),
@@ -78,8 +63,7 @@ export async function storeWebhookEvent(
     JSON.stringify(meta.headers),
     meta.bodyBytes,
   );
-  const row = rows[0];
-  return { outcome: row.outcome, queuedSessions: Number(row.queued) };
+  return { outcome: rows[0].outcome };
 }
 
 /** Audit row for a delivery that stored no event (rejects, validation, ignored types). */

@@ -3,13 +3,16 @@
 import { Logger, run, type Runner, type TaskList } from "graphile-worker";
 import { recomputeSession } from "../attendance/projection";
 import { log } from "../log";
+import { notificationTasks } from "../notifications/tasks";
 import { crontab } from "./crontab";
+import { startDispatcher } from "./dispatcher";
 
 export const tasks: TaskList = {
   async recompute_session(payload) {
     const { sessionId } = payload as { sessionId: string };
     await recomputeSession(sessionId);
   },
+  ...notificationTasks,
 };
 
 /** Extra task modules (notifications, reconciliation, retention) register here. */
@@ -25,8 +28,16 @@ const queueLogger = new Logger((scope) => (level, message, meta) => {
   else if (!/^Worker connected|^Completed task/.test(message)) log.info(message, fields);
 });
 
-export async function startWorker(options: { connectionString: string; concurrency?: number; crontab?: string }): Promise<Runner> {
-  return run({
+export interface Worker {
+  runner: Runner;
+  stop: () => Promise<void>;
+  /** settles when the job runner stops (for `npm run worker`) */
+  promise: Promise<void>;
+}
+
+/** The job runner plus the event dispatcher that feeds it (both share the work across processes). */
+export async function startWorker(options: { connectionString: string; concurrency?: number; crontab?: string }): Promise<Worker> {
+  const runner = await run({
     connectionString: options.connectionString,
     concurrency: options.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4),
     noHandleSignals: true,
@@ -35,4 +46,13 @@ export async function startWorker(options: { connectionString: string; concurren
     taskList: tasks,
     crontab: options.crontab ?? crontab(),
   });
+  const dispatcher = startDispatcher();
+  return {
+    runner,
+    promise: runner.promise,
+    stop: async () => {
+      await dispatcher.stop();
+      await runner.stop();
+    },
+  };
 }

@@ -84,7 +84,7 @@ describe("crash after the answer", () => {
     const server = await startServer({ databaseUrl: cluster.url, env: { WORKER: "off" } });
     running.push(server);
     const uuid = uniqueUuid();
-    const joinedAt = new Date(Date.now() - 9 * 60_000);
+    const joinedAt = new Date(Math.floor((Date.now() - 9 * 60_000) / 1000) * 1000); // Zoom sends whole seconds
     const answers = await Promise.all([
       postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "100", name: "Ana Lima", email: "ana@example.edu", joinTime: joinedAt })),
       postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "101", name: "Ana Lima", email: "ana@example.edu", joinTime: new Date(joinedAt.getTime() + 60_000) })),

@@ -1,0 +1,77 @@
+// The event dispatcher: turns newly stored events into recompute jobs.
+//
+// Why not queue the job in the webhook's own statement? Every event of a class would then update
+// the same job row (one pending recompute per session), and concurrent webhooks would wait on
+// that row lock through each other's commit — one disk flush per event, about 200 events/s.
+// Instead the webhook only inserts the event (rows that conflict with nothing, so commits group),
+// and the dispatcher claims undispatched events in batches, marks them and queues their sessions'
+// recomputes in one transaction (a transactional outbox). A crash before that commit leaves the
+// events undispatched, so the next pass — in any worker — picks them up: nothing is lost.
+import { prisma } from "../db";
+import { errorMessage, log } from "../log";
+
+const BATCH_SIZE = 5000;
+const IDLE_POLL_MS = 100;
+
+export async function dispatchStoredEvents(): Promise<{ dispatched: number; queued: number }> {
+  const rows = await prisma.$queryRawUnsafe<{ dispatched: number; queued: number }[]>(
+    `WITH batch AS (
+       SELECT id FROM events WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED
+     ), marked AS (
+       UPDATE events SET "dispatchedAt" = now() FROM batch WHERE events.id = batch.id
+       RETURNING events."zoomMeetingId", events."occurredAt"
+     ), targets AS (
+       SELECT DISTINCT s.id FROM marked JOIN sessions s ON s."zoomMeetingId" = marked."zoomMeetingId"
+        AND marked."occurredAt" >= s."startsAt" - interval '60 minutes'
+        AND marked."occurredAt" < s."startsAt" + make_interval(mins => s."durationMinutes") + interval '60 minutes'
+     ), queued AS (
+       SELECT graphile_worker.add_job('recompute_session', json_build_object('sessionId', id),
+         job_key => 'recompute:' || id, job_key_mode => 'preserve_run_at', max_attempts => 25)
+       FROM targets
+     )
+     SELECT (SELECT count(*)::int FROM marked) AS dispatched, (SELECT count(*)::int FROM queued) AS queued`,
+  );
+  return { dispatched: Number(rows[0].dispatched), queued: Number(rows[0].queued) };
+}
+
+export interface Dispatcher {
+  stop: () => Promise<void>;
+}
+
+/** Runs dispatch passes until stopped: at once again after a full batch, else every 100 ms. */
+export function startDispatcher(): Dispatcher {
+  let running = true;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    let failures = 0;
+    while (running) {
+      let delay = IDLE_POLL_MS;
+      try {
+        const { dispatched } = await dispatchStoredEvents();
+        failures = 0;
+        if (dispatched >= BATCH_SIZE) delay = 0;
+      } catch (error) {
+        failures += 1;
+        delay = Math.min(30_000, IDLE_POLL_MS * 2 ** failures);
+        if (failures === 1 || failures % 20 === 0) log.warn("event dispatch failed; retrying", { error: errorMessage(error), failures });
+      }
+      if (delay > 0 && running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}

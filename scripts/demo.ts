@@ -7,10 +7,13 @@ import { resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
 import { DEMO_MEETING_ID, DEMO_USERS, seedDemo } from "../lib/demo/seed";
 import { prisma } from "../lib/db";
+import { startDemoMailCatcher } from "../lib/mail/catcher";
 import { simulateClass } from "./simulate";
 
 async function main() {
   applyDevelopmentSecrets();
+  // Late-joiner emails go to a local catcher (shown under Admin → Caught mail) unless SMTP_URL is set.
+  const mailCatcher = await startDemoMailCatcher();
   const port = Number(process.env.PORT ?? 3000);
   const database = await resolveDatabase();
   await applyMigrations(database.url);
@@ -22,7 +25,10 @@ async function main() {
     stdio: "inherit",
     env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
   });
-  server.on("exit", (code) => process.exit(code ?? 0));
+  server.on("exit", (code) => {
+    void mailCatcher?.stop();
+    process.exit(code ?? 0);
+  });
   const stop = () => server.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -41,6 +47,7 @@ async function main() {
     admin       ${DEMO_USERS.admin.email} / ${DEMO_USERS.admin.password}
     instructor  ${DEMO_USERS.instructor.email} / ${DEMO_USERS.instructor.password}
   Live class:   ${url}/sessions/${session.id}
+  Email:        ${mailCatcher ? `caught locally, see ${url}/admin/mail (as admin)` : `sent through ${process.env.SMTP_URL}`}
   Simulated Zoom traffic follows (Ctrl-C stops everything).
 `);
   await simulateClass({

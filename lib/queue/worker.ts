@@ -4,15 +4,21 @@ import { Logger, run, type Runner, type TaskList } from "graphile-worker";
 import { recomputeSession } from "../attendance/projection";
 import { log } from "../log";
 import { notificationTasks } from "../notifications/tasks";
+import { reconcileTasks } from "../reconcile/tasks";
 import { crontab } from "./crontab";
 import { startDispatcher } from "./dispatcher";
+import { sweepStaleProjections } from "./sweeper";
 
 export const tasks: TaskList = {
   async recompute_session(payload) {
     const { sessionId } = payload as { sessionId: string };
     await recomputeSession(sessionId);
   },
+  async sweep_stale_projections() {
+    await sweepStaleProjections();
+  },
   ...notificationTasks,
+  ...reconcileTasks,
 };
 
 /** Extra task modules (notifications, reconciliation, retention) register here. */
@@ -47,6 +53,8 @@ export async function startWorker(options: { connectionString: string; concurren
     crontab: options.crontab ?? crontab(),
   });
   const dispatcher = startDispatcher();
+  // A worker that died mid-recompute left its job locked: catch up at once rather than in a minute.
+  await sweepStaleProjections().catch((error: unknown) => log.warn("start-up sweep failed", { error: String(error) }));
   return {
     runner,
     promise: runner.promise,

@@ -1,0 +1,139 @@
+// What the emails say. Pure functions: the sender (send.ts) loads the data and sends the result.
+import { escapeHtml, formatClockTime, formatLongDate, oneLine, safeHttpUrl } from "../mail/format";
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface LateStudentMailInput {
+  studentName: string;
+  courseName: string;
+  sessionTitle: string | null;
+  startsAt: Date;
+  lateAfterMinutes: number;
+  timezone: string;
+  joinUrl: string | null;
+  instructorNames: string[];
+}
+
+function listNames(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? "";
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+function htmlDocument(body: string): string {
+  return `<!doctype html>
+<html><body style="font-family: -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #0f172a;">
+${body}
+</body></html>
+`;
+}
+
+function signature(courseName: string, instructorNames: string[]): string {
+  const onBehalf = instructorNames.length > 0 ? `, on behalf of ${listNames(instructorNames)}` : "";
+  return `Sent by Rollcall, the attendance system of ${courseName}${onBehalf}. This is an automatic message; you get at most one per class.`;
+}
+
+export function lateStudentMail(input: LateStudentMailInput): RenderedMail {
+  const course = oneLine(input.courseName);
+  const title = input.sessionTitle ? oneLine(input.sessionTitle) : null;
+  const deadline = new Date(input.startsAt.getTime() + input.lateAfterMinutes * 60_000);
+  const startTime = formatClockTime(input.startsAt, input.timezone);
+  const deadlineTime = formatClockTime(deadline, input.timezone);
+  const day = formatLongDate(input.startsAt, input.timezone);
+  const joinUrl = safeHttpUrl(input.joinUrl);
+  const instructors = input.instructorNames.map(oneLine);
+  const className = title ? `${course} (${title})` : course;
+
+  const subject = `You're not in ${course} yet — class started at ${startTime}`;
+  const text = [
+    `Hi ${oneLine(input.studentName)},`,
+    "",
+    `${className} started at ${startTime} on ${day}, and you had not joined by ${deadlineTime}.`,
+    "",
+    joinUrl ? `Join the class now: ${joinUrl}` : "Join with the Zoom link your instructor shared for this class.",
+    "",
+    "If you have joined since, you can ignore this email.",
+    "",
+    "-- ",
+    signature(course, instructors),
+    "",
+  ].join("\n");
+  const html = htmlDocument(
+    [
+      `<p>Hi ${escapeHtml(oneLine(input.studentName))},</p>`,
+      `<p><strong>${escapeHtml(className)}</strong> started at <strong>${escapeHtml(startTime)}</strong> on ${escapeHtml(day)}, and you had not joined by ${escapeHtml(deadlineTime)}.</p>`,
+      joinUrl
+        ? `<p><a href="${escapeHtml(joinUrl)}" style="display: inline-block; background: #1d4ed8; color: #ffffff; padding: 8px 16px; border-radius: 6px; text-decoration: none;">Join the class now</a><br><span style="font-size: 13px; color: #475569;">${escapeHtml(joinUrl)}</span></p>`
+        : `<p>Join with the Zoom link your instructor shared for this class.</p>`,
+      `<p>If you have joined since, you can ignore this email.</p>`,
+      `<p style="font-size: 13px; color: #475569; border-top: 1px solid #e2e8f0; padding-top: 8px;">${escapeHtml(signature(course, instructors))}</p>`,
+    ].join("\n"),
+  );
+  return { subject, text, html };
+}
+
+export interface SummaryStudent {
+  name: string;
+  email: string;
+  /** first join if the student has joined since the deadline, else null */
+  joinedAt: Date | null;
+}
+
+export interface InstructorSummaryMailInput {
+  instructorName: string;
+  courseName: string;
+  sessionTitle: string | null;
+  startsAt: Date;
+  lateAfterMinutes: number;
+  timezone: string;
+  students: SummaryStudent[];
+  sessionUrl: string;
+}
+
+export function instructorSummaryMail(input: InstructorSummaryMailInput): RenderedMail {
+  const course = oneLine(input.courseName);
+  const title = input.sessionTitle ? oneLine(input.sessionTitle) : null;
+  const className = title ? `${course} (${title})` : course;
+  const deadline = new Date(input.startsAt.getTime() + input.lateAfterMinutes * 60_000);
+  const startTime = formatClockTime(input.startsAt, input.timezone);
+  const deadlineTime = formatClockTime(deadline, input.timezone);
+  const day = formatLongDate(input.startsAt, input.timezone);
+  const count = input.students.length;
+  const noun = count === 1 ? "student" : "students";
+  const status = (student: SummaryStudent) =>
+    student.joinedAt ? `joined at ${formatClockTime(student.joinedAt, input.timezone)}` : "not joined yet";
+
+  const subject = `${count} ${noun} not in ${course} yet — class started at ${startTime}`;
+  const intro = `${className} started at ${startTime} on ${day}. By ${deadlineTime} (${input.lateAfterMinutes} minutes in), ${count === 1 ? "this student had" : `these ${count} students had`} not joined:`;
+  const text = [
+    `Hi ${oneLine(input.instructorName)},`,
+    "",
+    intro,
+    "",
+    ...input.students.map((student) => `- ${oneLine(student.name)} <${oneLine(student.email)}>: ${status(student)}`),
+    "",
+    `Rollcall emails each of them one reminder. See who was notified, and the live roster: ${input.sessionUrl}`,
+    "",
+    "-- ",
+    `Sent by Rollcall because the instructor summary is on for ${course}. Turn it off in the course settings.`,
+    "",
+  ].join("\n");
+  const html = htmlDocument(
+    [
+      `<p>Hi ${escapeHtml(oneLine(input.instructorName))},</p>`,
+      `<p>${escapeHtml(intro)}</p>`,
+      "<ul>",
+      ...input.students.map(
+        (student) =>
+          `<li>${escapeHtml(oneLine(student.name))} &lt;${escapeHtml(oneLine(student.email))}&gt;: ${escapeHtml(status(student))}</li>`,
+      ),
+      "</ul>",
+      `<p>Rollcall emails each of them one reminder. <a href="${escapeHtml(input.sessionUrl)}">See who was notified, and the live roster</a>.</p>`,
+      `<p style="font-size: 13px; color: #475569; border-top: 1px solid #e2e8f0; padding-top: 8px;">${escapeHtml(`Sent by Rollcall because the instructor summary is on for ${course}. Turn it off in the course settings.`)}</p>`,
+    ].join("\n"),
+  );
+  return { subject, text, html };
+}

@@ -107,3 +107,40 @@ describe("crash after the answer", () => {
     await worker.stop();
   });
 });
+
+describe("worker killed mid-queue", () => {
+  it("a recompute left locked by a killed worker is redone when another worker starts", async () => {
+    const meetingId = uniqueMeetingId();
+    const sessionId = await createLiveSession(meetingId);
+    const server = await startServer({ databaseUrl: cluster.url, env: { WORKER: "off" } });
+    running.push(server);
+    const workerA = await startServer({ databaseUrl: cluster.url, script: "scripts/worker.ts" });
+    running.push(workerA);
+    const uuid = uniqueUuid();
+    const joinedAt = new Date(Math.floor((Date.now() - 5 * 60_000) / 1000) * 1000);
+    const answer = await postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "200", name: "Ana Lima", email: "ana@example.edu", joinTime: joinedAt }));
+    expect(answer.status).toBe(200);
+    await waitFor(async () => {
+      const result = await db.query('SELECT count(*)::int AS n FROM events WHERE "meetingUuid" = $1 AND "dispatchedAt" IS NOT NULL', [uuid]);
+      return result.rows[0].n === 1;
+    }, 20_000, "worker A to dispatch the event");
+    await workerA.stop("SIGKILL");
+    // What a kill in the middle of the recompute leaves behind: the job locked by a dead worker
+    // (graphile-worker keeps such a lock for 4 hours) and no committed projection.
+    await db.query(`SELECT graphile_worker.add_job('recompute_session', json_build_object('sessionId', $1::text), job_key => 'recompute:' || $1::text)`, [sessionId]);
+    await db.query(`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'killed-worker' WHERE key = 'recompute:' || $1::text`, [sessionId]);
+    await db.query('DELETE FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
+    await db.query('UPDATE sessions SET "computedAt" = NULL WHERE id = $1', [sessionId]);
+
+    const workerB = await startServer({ databaseUrl: cluster.url, script: "scripts/worker.ts" });
+    running.push(workerB);
+    const record = await waitFor(async () => {
+      const result = await db.query('SELECT "inMeeting", "firstJoinAt" FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
+      return result.rows[0];
+    }, 20_000, "worker B to redo the recompute");
+    expect(record).toEqual({ inMeeting: true, firstJoinAt: joinedAt });
+    await workerB.stop();
+    await server.stop();
+  });
+});
+

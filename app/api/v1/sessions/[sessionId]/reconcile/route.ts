@@ -1,0 +1,34 @@
+// POST /api/v1/sessions/{sessionId}/reconcile: queues a reconciliation of the session with Zoom's
+// participant report (and the webhook logs, when configured) and answers 202 at once. Without
+// Report API credentials: 409 report_api_not_configured.
+import { NextResponse } from "next/server";
+import { requireApiCaller, requireSession } from "@/lib/api/auth";
+import { apiRoute, jsonResponse, type ApiRouteContext } from "@/lib/api/route";
+import { getConfig } from "@/lib/config";
+import { NOT_CONFIGURED_MESSAGE } from "@/lib/reconcile/constants";
+import { enqueueReconcile } from "@/lib/reconcile/queue";
+
+export const dynamic = "force-dynamic";
+
+export const POST = apiRoute(async (request: Request, context: ApiRouteContext<{ sessionId: string }>) => {
+  const caller = await requireApiCaller(request);
+  const { sessionId } = await context.params;
+  const session = await requireSession(caller, sessionId);
+  if (!getConfig().reportApiConfigured) {
+    return NextResponse.json(
+      { error: { code: "report_api_not_configured", message: NOT_CONFIGURED_MESSAGE } },
+      { status: 409, headers: { "cache-control": "no-store" } },
+    );
+  }
+  await enqueueReconcile(session.id, "manual", { actorId: caller.user.id });
+  return jsonResponse(
+    {
+      reconciliationQueued: true,
+      sessionId: session.id,
+      trigger: "manual",
+      queuedAt: new Date().toISOString(),
+      lastReconciledAt: session.lastReconciledAt?.toISOString() ?? null,
+    },
+    { status: 202 },
+  );
+});

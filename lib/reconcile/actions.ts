@@ -1,0 +1,16 @@
+"use server";
+
+// "Reconcile now" on the session page: queues a manual reconciliation of a session the user may see.
+import { revalidatePath } from "next/cache";
+import { requireUser, requireVisibleSession } from "../access";
+import { getConfig } from "../config";
+import { enqueueReconcile } from "./queue";
+
+export async function reconcileNowAction(sessionId: string): Promise<void> {
+  const user = await requireUser();
+  const session = await requireVisibleSession(user, sessionId);
+  // Off without credentials: the panel says so and shows no button; a stale form changes nothing.
+  if (!getConfig().reportApiConfigured) return;
+  await enqueueReconcile(session.id, "manual", { actorId: user.id });
+  revalidatePath(`/sessions/${session.id}`);
+}

@@ -1,0 +1,74 @@
+// Writing reconciliation results into the event store. Report events go in with source "report"
+// and an "rp1:" identity key (ON CONFLICT DO NOTHING through skipDuplicates). Like a stored
+// webhook, they are inserted undispatched: the worker's dispatcher (lib/queue/dispatcher.ts)
+// queues the recompute of every session they attach to.
+import { prisma } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import type { ReportEventInsert, StoredParticipantEvent } from "./merge";
+
+export const PARTICIPANT_JOIN_TYPES = ["meeting.participant_joined", "webinar.participant_joined"];
+export const PARTICIPANT_LEAVE_TYPES = ["meeting.participant_left", "webinar.participant_left"];
+
+export interface InsertedEvent {
+  eventType: string;
+  zoomMeetingId: string | null;
+  occurredAt: Date;
+}
+
+/** Inserts the planned report events; returns the ones that were new (a rerun inserts none). */
+export async function insertReportEvents(inserts: ReportEventInsert[]): Promise<InsertedEvent[]> {
+  if (inserts.length === 0) return [];
+  return prisma.event.createManyAndReturn({
+    data: inserts.map((insert) => ({
+      dedupeKey: insert.dedupeKey,
+      source: "report" as const,
+      eventType: insert.eventType,
+      eventTs: null,
+      zoomMeetingId: insert.zoomMeetingId,
+      meetingUuid: insert.meetingUuid,
+      occurredAt: insert.occurredAt,
+      participantUserId: insert.participantUserId,
+      participantAccountId: insert.participantAccountId,
+      registrantId: insert.registrantId,
+      email: insert.email,
+      emailNormalized: insert.emailNormalized,
+      displayName: insert.displayName,
+      joinTime: insert.joinTime,
+      leaveTime: insert.leaveTime,
+      payload: insert.payload as Prisma.InputJsonValue,
+    })),
+    skipDuplicates: true,
+    select: { eventType: true, zoomMeetingId: true, occurredAt: true },
+  });
+}
+
+/** Stored participant joins and leaves of one meeting instance, from any source. */
+export async function storedParticipantEvents(meetingUuid: string): Promise<StoredParticipantEvent[]> {
+  const events = await prisma.event.findMany({
+    where: { meetingUuid, eventType: { in: [...PARTICIPANT_JOIN_TYPES, ...PARTICIPANT_LEAVE_TYPES] } },
+    select: {
+      eventType: true,
+      occurredAt: true,
+      joinTime: true,
+      leaveTime: true,
+      participantUserId: true,
+      participantAccountId: true,
+      registrantId: true,
+      emailNormalized: true,
+      email: true,
+      displayName: true,
+    },
+  });
+  return events.map((event) => {
+    const kind = PARTICIPANT_JOIN_TYPES.includes(event.eventType) ? ("join" as const) : ("leave" as const);
+    return {
+      kind,
+      time: (kind === "join" ? event.joinTime : event.leaveTime) ?? event.occurredAt,
+      participantUserId: event.participantUserId,
+      participantAccountId: event.participantAccountId,
+      registrantId: event.registrantId,
+      emailNormalized: event.emailNormalized ?? event.email?.trim().toLowerCase() ?? null,
+      displayName: event.displayName,
+    };
+  });
+}

@@ -2,11 +2,12 @@
 // pending migrations, (3) runs the background worker unless WORKER=off, (4) serves the app.
 import http from "node:http";
 import next from "next";
-import { resolveDatabase } from "../lib/db/resolve";
+import path from "node:path";
+import { dataDirectory, resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
 import { ConfigError, getConfig } from "../lib/config";
-import { startWorker } from "../lib/queue/worker";
+import { Worker } from "node:worker_threads";
 import { log, errorMessage } from "../lib/log";
 
 const dev = process.argv.includes("--dev");
@@ -23,7 +24,7 @@ async function main() {
   const applied = await applyMigrations(database.url);
   if (applied.length) log.info("migrations applied", { applied });
 
-  const worker = config.WORKER === "on" ? await startWorker({ connectionString: database.url }) : null;
+  const worker = config.WORKER === "on" ? await startWorkerThread(database.url) : null;
 
   const app = next({ dev, hostname: "0.0.0.0", port: config.PORT });
   await app.prepare();
@@ -35,7 +36,7 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   log.info(`Rollcall is listening on ${config.appUrl}`, {
     mode: dev ? "development" : "production",
-    database: process.env.DATABASE_URL === database.url && !config.DATABASE_URL ? "embedded (.data/postgres)" : "DATABASE_URL",
+    database: config.DATABASE_URL ? "DATABASE_URL" : `embedded (${path.relative(process.cwd(), dataDirectory)}/postgres)`,
     worker: worker ? "on" : "off",
   });
 
@@ -52,6 +53,35 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
+
+/** Runs the background work (scripts/worker-thread.ts) on a thread of this process. */
+async function startWorkerThread(databaseUrl: string): Promise<{ stop: () => Promise<void> }> {
+  const thread = new Worker(new URL("./worker-thread.mjs", import.meta.url), {
+    workerData: { databaseUrl },
+  });
+  await new Promise<void>((resolve, reject) => {
+    thread.once("message", () => resolve());
+    thread.once("error", reject);
+    thread.once("exit", (code) => reject(new Error(`background worker exited with code ${code}`)));
+  });
+  thread.on("exit", (code) => {
+    // The web process without its worker would silently stop processing: stop it too.
+    if (!stoppingThread) {
+      log.error("background worker stopped unexpectedly", { code });
+      process.exit(1);
+    }
+  });
+  return {
+    stop: async () => {
+      stoppingThread = true;
+      const stopped = new Promise<void>((resolve) => thread.once("message", () => resolve()));
+      thread.postMessage({ type: "stop" });
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await thread.terminate();
+    },
+  };
+}
+let stoppingThread = false;
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -39,6 +39,8 @@ const configSchema = z
     ZOOM_ACCOUNT_ID: optionalString,
     ZOOM_CLIENT_ID: optionalString,
     ZOOM_CLIENT_SECRET: optionalString,
+    // The Zoom app whose failed deliveries reconciliation recovers from the webhook-logs API.
+    ZOOM_WEBHOOK_LOGS_APP_ID: optionalString,
     ZOOM_API_URL: urlString("ZOOM_API_URL").default("https://api.zoom.us/v2"),
     ZOOM_OAUTH_URL: urlString("ZOOM_OAUTH_URL").default("https://zoom.us/oauth/token"),
     SMTP_URL: optionalString.refine((value) => value === undefined || /^smtps?:\/\//.test(value), {

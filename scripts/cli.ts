@@ -6,6 +6,9 @@ import { prisma } from "../lib/db";
 import { createUser, UserExistsError } from "../lib/services/users";
 import { createApiToken, revokeApiToken } from "../lib/services/tokens";
 import { ZodError } from "zod";
+import { allCoursesAttendanceExport, courseAttendanceExport, sessionAttendanceExport, type ExportFile } from "../lib/exports/attendance";
+import { exportRangeSchema, optionalExportRangeSchema } from "../lib/exports/range";
+import { writeExport } from "../lib/exports/write";
 
 async function withDatabase<T>(work: () => Promise<T>): Promise<T> {
   const database = await resolveDatabase();
@@ -84,6 +87,60 @@ token
       for (const entry of tokens) {
         console.log([entry.id, entry.prefix + "…", entry.user.email, entry.name, entry.revokedAt ? "revoked" : "active", entry.lastUsedAt?.toISOString() ?? "never used"].join("\t"));
       }
+    });
+  });
+
+interface ExportOptions {
+  session?: string;
+  course?: string;
+  all?: boolean;
+  from?: string;
+  to?: string;
+  out?: string;
+  bom?: boolean;
+}
+
+program
+  .command("export")
+  .description("write attendance CSV (the same file as the API's exports) to stdout or --out")
+  .option("--session <id>", "one session: a row per student, then the guests")
+  .option("--course <id>", "one course: a row per student per session starting in --from..--to (every session so far without them)")
+  .option("--all", "every course: a row per student per session starting in --from..--to")
+  .option("--from <date>", "first day, YYYY-MM-DD in each course's time zone (with --course or --all)")
+  .option("--to <date>", "last day, YYYY-MM-DD, included (with --course or --all)")
+  .option("--out <file>", "write to this file (replaced only once the export is complete) instead of stdout")
+  .option("--bom", "start with a UTF-8 byte-order mark, for Excel")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  npm run --silent rollcall -- export --session cm3x0s9k20001 > class.csv
+  npm run --silent rollcall -- export --course cm3x0abc0000 --from 2026-09-01 --to 2026-12-20 --out fall.csv
+  npm run --silent rollcall -- export --all --from "$(date -d yesterday +%F)" --to "$(date -d yesterday +%F)" --out /srv/sis/attendance.csv`,
+  )
+  .action(async (options: ExportOptions) => {
+    const targets = [options.session !== undefined, options.course !== undefined, options.all === true].filter(Boolean).length;
+    if (targets !== 1) throw new Error("Choose one of --session <id>, --course <id> or --all");
+    if (options.session !== undefined && (options.from || options.to)) throw new Error("--from and --to go with --course or --all, not --session");
+    // A course may be exported whole (no dates); every course needs a range.
+    const rangeInput = { from: options.from, to: options.to };
+    const range = options.all ? exportRangeSchema.parse(rangeInput) : options.course !== undefined ? optionalExportRangeSchema.parse(rangeInput) : null;
+    await withDatabase(async () => {
+      const exportOptions = { bom: options.bom === true };
+      let file: ExportFile;
+      if (options.session !== undefined) {
+        const found = await sessionAttendanceExport(options.session, exportOptions);
+        if (!found) throw new Error(`No session with id ${options.session}`);
+        file = found;
+      } else if (options.course !== undefined) {
+        const course = await prisma.course.findUnique({ where: { id: options.course } });
+        if (!course) throw new Error(`No course with id ${options.course}`);
+        file = courseAttendanceExport(course, range, exportOptions);
+      } else {
+        file = allCoursesAttendanceExport(range!, exportOptions);
+      }
+      const written = await writeExport(file.stream, options.out);
+      if (options.out) console.error(`Wrote ${written.toLocaleString("en-US")} bytes to ${options.out} (${file.filename})`);
     });
   });
 

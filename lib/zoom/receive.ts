@@ -69,7 +69,8 @@ export async function receiveWebhook(request: Request, nowMs: number): Promise<W
   if (rawBody === "too_large") {
     const meta = metaFrom(headers, Number(headers.get("content-length") ?? 0));
     await audit({ outcome: "rejected_size", httpStatus: 413, reason: "body over 1 MiB", meta });
-    return failure(413, "payload_too_large", "The body is larger than 1 MiB.");
+    // The unread rest of the body would otherwise be taken for the connection's next request.
+    return { ...failure(413, "payload_too_large", "The body is larger than 1 MiB."), headers: { connection: "close" } };
   }
   const meta = metaFrom(headers, rawBody.length);
   const check = verifySignature({

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE UNIQUE INDEX "sessions_courseId_zoomMeetingId_startsAt_key" ON "sessions"("courseId", "zoomMeetingId", "startsAt");

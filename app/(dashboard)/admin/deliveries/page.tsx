@@ -1,0 +1,205 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { requireAdmin } from "@/lib/access";
+import { prisma } from "@/lib/db";
+import { formatUtc } from "@/lib/format";
+import type { DeliveryOutcome, Prisma } from "@/lib/generated/prisma/client";
+import { buttonClass, EmptyState, inputClass, PageHeader, Section, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
+
+export const metadata: Metadata = { title: "Webhook log" };
+
+const PAGE_SIZE = 100;
+const SUMMARY_DAYS = 7;
+
+const OUTCOMES: { value: DeliveryOutcome; label: string; className: string; explain: string }[] = [
+  { value: "stored", label: "Stored", className: "bg-green-100 text-green-900 ring-green-700/30", explain: "a new event, stored" },
+  { value: "duplicate", label: "Duplicate", className: "bg-blue-100 text-blue-900 ring-blue-700/30", explain: "a redelivery of an event already stored: absorbed" },
+  { value: "url_validation", label: "URL validation", className: "bg-slate-100 text-slate-800 ring-slate-600/30", explain: "Zoom checking the endpoint" },
+  { value: "ignored", label: "Ignored", className: "bg-slate-100 text-slate-800 ring-slate-600/30", explain: "signed, but an event type Rollcall does not use" },
+  { value: "rejected_signature", label: "Rejected: signature", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "bad or missing signature (401)" },
+  { value: "rejected_timestamp", label: "Rejected: timestamp", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "timestamp too old or in the future (401)" },
+  { value: "rejected_body", label: "Rejected: body", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "not a Zoom event (400)" },
+  { value: "rejected_size", label: "Rejected: size", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "body over 1 MiB (413)" },
+  { value: "failed", label: "Failed", className: "bg-amber-100 text-amber-900 ring-amber-700/30", explain: "could not be stored; answered 5xx so Zoom retries" },
+];
+const outcomeStyle = new Map(OUTCOMES.map((outcome) => [outcome.value, outcome]));
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
+
+export default async function DeliveriesPage({ searchParams }: { searchParams: SearchParams }) {
+  await requireAdmin();
+  const query = await searchParams;
+  const meeting = single(query.meeting).replace(/[\s-]/g, "");
+  const outcomeParam = single(query.outcome);
+  const outcome = outcomeStyle.has(outcomeParam as DeliveryOutcome) ? (outcomeParam as DeliveryOutcome) : null;
+  const before = /^\d+$/.test(single(query.before)) ? BigInt(single(query.before)) : null;
+
+  const filter: Prisma.WebhookDeliveryWhereInput = {
+    ...(meeting ? { zoomMeetingId: meeting } : {}),
+    ...(outcome ? { outcome } : {}),
+  };
+  const since = new Date();
+  since.setUTCDate(since.getUTCDate() - SUMMARY_DAYS);
+  const [deliveries, summary] = await Promise.all([
+    prisma.webhookDelivery.findMany({
+      where: { ...filter, ...(before ? { id: { lt: before } } : {}) },
+      orderBy: { id: "desc" },
+      take: PAGE_SIZE + 1,
+      select: { id: true, receivedAt: true, trackingId: true, outcome: true, httpStatus: true, reason: true, eventType: true, eventTs: true, zoomMeetingId: true, dedupeKey: true },
+    }),
+    prisma.webhookDelivery.groupBy({
+      by: ["outcome"],
+      where: { ...(meeting ? { zoomMeetingId: meeting } : {}), receivedAt: { gte: since } },
+      _count: { _all: true },
+    }),
+  ]);
+  const hasMore = deliveries.length > PAGE_SIZE;
+  const page = deliveries.slice(0, PAGE_SIZE);
+
+  // For each duplicate, when the event it repeats was first stored: "redelivered, absorbed".
+  const duplicateKeys = [...new Set(page.filter((delivery) => delivery.outcome === "duplicate" && delivery.dedupeKey).map((delivery) => delivery.dedupeKey!))];
+  const firstStored = new Map(
+    (
+      await prisma.webhookDelivery.findMany({
+        where: { dedupeKey: { in: duplicateKeys }, outcome: "stored" },
+        select: { dedupeKey: true, receivedAt: true, trackingId: true },
+      })
+    ).map((stored) => [stored.dedupeKey!, stored]),
+  );
+
+  const counts = new Map(summary.map((entry) => [entry.outcome, entry._count._all]));
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const linkWith = (params: Record<string, string | null>) => {
+    const search = new URLSearchParams();
+    const merged = { meeting: meeting || null, outcome, ...params };
+    for (const [key, value] of Object.entries(merged)) if (value) search.set(key, value);
+    const text = search.toString();
+    return `/admin/deliveries${text ? `?${text}` : ""}`;
+  };
+
+  return (
+    <div>
+      <PageHeader
+        title="Webhook log"
+        description="Every delivery Zoom made to this server, whatever happened to it. Redeliveries of an event already stored show as duplicates: stored once, counted once."
+      />
+
+      <Section id="summary" title={`Last ${SUMMARY_DAYS} days${meeting ? ` · meeting ${meeting}` : ""}`} description={`${total} deliveries.`}>
+        <ul className="flex flex-wrap gap-2">
+          {OUTCOMES.filter((entry) => counts.has(entry.value)).map((entry) => (
+            <li key={entry.value}>
+              <Link
+                href={linkWith({ outcome: entry.value, before: null })}
+                className={`inline-flex items-center gap-2 rounded-full px-3 py-1 text-sm ring-1 hover:underline ${entry.className}`}
+                title={entry.explain}
+              >
+                <span className="font-semibold tabular-nums">{counts.get(entry.value)}</span> {entry.label}
+              </Link>
+            </li>
+          ))}
+          {total === 0 ? <li className="text-sm text-slate-600">No deliveries in this period.</li> : null}
+        </ul>
+      </Section>
+
+      <form method="get" action="/admin/deliveries" className="mt-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" role="search" aria-label="Filter deliveries">
+        <div className="w-48">
+          <label htmlFor="meeting" className="block text-sm font-medium text-slate-800">
+            Meeting ID
+          </label>
+          <input id="meeting" name="meeting" defaultValue={meeting} inputMode="numeric" placeholder="e.g. 97711976001" className={inputClass} />
+        </div>
+        <div className="w-56">
+          <label htmlFor="outcome" className="block text-sm font-medium text-slate-800">
+            Outcome
+          </label>
+          <select id="outcome" name="outcome" defaultValue={outcome ?? ""} className={inputClass}>
+            <option value="">Any outcome</option>
+            {OUTCOMES.map((entry) => (
+              <option key={entry.value} value={entry.value}>
+                {entry.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className={buttonClass.primary}>
+          Filter
+        </button>
+        {meeting || outcome ? (
+          <Link href="/admin/deliveries" className={buttonClass.secondary}>
+            Clear
+          </Link>
+        ) : null}
+      </form>
+
+      <Section id="deliveries" title="Deliveries" description="Newest first. Times in UTC.">
+        {page.length === 0 ? (
+          <EmptyState>{meeting || outcome ? "No delivery matches this filter." : "No webhook has arrived yet. Point your Zoom app's event subscription at /api/zoom/webhook."}</EmptyState>
+        ) : (
+          <TableWrap label="Deliveries">
+            <table className={tableClass} data-testid="deliveries">
+              <thead>
+                <tr>
+                  <th scope="col" className={thClass}>Received</th>
+                  <th scope="col" className={thClass}>Outcome</th>
+                  <th scope="col" className={thClass}>Event</th>
+                  <th scope="col" className={thClass}>Meeting</th>
+                  <th scope="col" className={thClass}>Tracking ID</th>
+                  <th scope="col" className={thClass}>Why</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {page.map((delivery) => {
+                  const style = outcomeStyle.get(delivery.outcome)!;
+                  const original = delivery.dedupeKey ? firstStored.get(delivery.dedupeKey) : undefined;
+                  return (
+                    <tr key={delivery.id.toString()} data-outcome={delivery.outcome}>
+                      <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{formatUtc(delivery.receivedAt)}</td>
+                      <td className={`${tdClass} whitespace-nowrap`}>
+                        <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
+                        <div className="text-xs text-slate-600">HTTP {delivery.httpStatus}</div>
+                      </td>
+                      <td className={tdClass}>
+                        {delivery.eventType ?? <span className="text-slate-600">—</span>}
+                        {delivery.eventTs ? <div className="text-xs text-slate-600">event_ts {formatUtc(delivery.eventTs)}</div> : null}
+                      </td>
+                      <td className={`${tdClass} whitespace-nowrap`}>
+                        {delivery.zoomMeetingId ? (
+                          <Link href={linkWith({ meeting: delivery.zoomMeetingId, before: null })} className={buttonClass.link}>
+                            {delivery.zoomMeetingId}
+                          </Link>
+                        ) : (
+                          <span className="text-slate-600">—</span>
+                        )}
+                      </td>
+                      <td className={`${tdClass} font-mono text-xs break-all`}>{delivery.trackingId ?? <span className="font-sans text-slate-600">none</span>}</td>
+                      <td className={`${tdClass} min-w-[14rem]`}>
+                        {delivery.outcome === "duplicate"
+                          ? original
+                            ? `Redelivery of the event first stored ${formatUtc(original.receivedAt)}${original.trackingId ? ` (${original.trackingId})` : ""}.`
+                            : "Redelivery of an event already stored."
+                          : (delivery.reason ?? style.explain)}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+        <nav aria-label="Pages" className="mt-4 flex gap-3">
+          {before ? (
+            <Link href={linkWith({ before: null })} className={buttonClass.secondary}>
+              Newest
+            </Link>
+          ) : null}
+          {hasMore ? (
+            <Link href={linkWith({ before: page[page.length - 1].id.toString() })} className={buttonClass.secondary}>
+              Older
+            </Link>
+          ) : null}
+        </nav>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,250 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { findVisibleCourse, requireUser, requireVisibleCourse } from "@/lib/access";
+import { prisma } from "@/lib/db";
+import { formatDate, formatPercent, formatTime, plural, zoneAbbreviation } from "@/lib/format";
+import type { SessionState } from "@/lib/attendance/types";
+import { StudentForm } from "@/components/student-form";
+import { ConfirmAction } from "@/components/confirm-action";
+import { BackLink, buttonClass, EmptyState, PageHeader, Section, StateBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
+import { emptyRate, sessionFigures, sessionStates, studentRates, type SessionFigures } from "../../_lib/queries";
+import { addStudentAction } from "./actions";
+import { removeStudentAction } from "../../students/[studentId]/actions";
+
+type Props = { params: Promise<{ courseId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const user = await requireUser();
+  const course = await findVisibleCourse(user, (await params).courseId);
+  return { title: course?.name ?? "Course" };
+}
+
+export default async function CoursePage({ params }: Props) {
+  const { courseId } = await params;
+  const user = await requireUser();
+  const course = await requireVisibleCourse(user, courseId);
+  const now = new Date();
+  const [sessions, students, instructors, figures] = await Promise.all([
+    prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "asc" } }),
+    prisma.student.findMany({ where: { courseId }, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    prisma.user.findMany({ where: { courses: { some: { courseId } } }, select: { name: true }, orderBy: { name: "asc" } }),
+    sessionFigures(courseId),
+  ]);
+  const states = await sessionStates(sessions, now);
+  const endedSessions = sessions.filter((session) => states.get(session.id) === "ended");
+  const rates = await studentRates(endedSessions);
+  const ended = endedSessions.length;
+  const live = sessions.filter((session) => states.get(session.id) === "live");
+  const zone = zoneAbbreviation(now, course.timezone);
+
+  return (
+    <div>
+      <BackLink href="/">Courses</BackLink>
+      <div className="mt-3">
+        <PageHeader
+          title={course.name}
+          description={
+            <>
+              {course.timezone.replace(/_/g, " ")} ({zone}) · {instructors.length > 0 ? `Taught by ${instructors.map((instructor) => instructor.name).join(", ")}` : "No instructor assigned"} ·{" "}
+              {course.notifyLateJoiners ? "Late-joiner emails on" : "Late-joiner emails off"}
+            </>
+          }
+          actions={
+            <>
+              <Link href={`/courses/${course.id}/edit`} className={buttonClass.secondary}>
+                Edit course
+              </Link>
+              <a href={`/api/v1/courses/${course.id}/attendance.csv`} className={buttonClass.secondary} download>
+                Export attendance (CSV)
+              </a>
+            </>
+          }
+        />
+      </div>
+
+      {live.map((session) => (
+        <Link
+          key={session.id}
+          href={`/sessions/${session.id}`}
+          className="mt-6 flex flex-wrap items-center gap-3 rounded-lg border border-green-300 bg-green-50 px-4 py-3 text-green-950 hover:border-green-600"
+        >
+          <StateBadge state="live" />
+          <span className="font-medium">{session.title ?? "Class"} is in progress</span>
+          <span className="text-sm">
+            {figures.get(session.id)?.inMeeting ?? 0} of {students.length} students in the meeting
+          </span>
+          <span className="ml-auto text-sm font-semibold underline">Open live roster →</span>
+        </Link>
+      ))}
+
+      <Section
+        id="sessions"
+        title="Sessions"
+        description={`Times in ${course.timezone.replace(/_/g, " ")} (${zone}).`}
+        actions={
+          <Link href={`/courses/${course.id}/sessions/new`} className={buttonClass.primary}>
+            New session
+          </Link>
+        }
+      >
+        {sessions.length === 0 ? (
+          <EmptyState>
+            No sessions yet. <Link href={`/courses/${course.id}/sessions/new`} className={buttonClass.link}>Schedule one</Link> or a weekly series; attendance is taken from the Zoom meeting ID you give it.
+          </EmptyState>
+        ) : (
+          <TableWrap label="Sessions">
+            <table className={tableClass}>
+              <thead>
+                <tr>
+                  <th scope="col" className={thClass}>Date</th>
+                  <th scope="col" className={thClass}>Time</th>
+                  <th scope="col" className={thClass}>Session</th>
+                  <th scope="col" className={thClass}>State</th>
+                  <th scope="col" className={thClass}>Attendance</th>
+                  <th scope="col" className={thClass}>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {sessions.map((session) => {
+                  const state = states.get(session.id) ?? "scheduled";
+                  const end = new Date(session.startsAt.getTime() + session.durationMinutes * 60_000);
+                  return (
+                    <tr key={session.id} className={state === "live" ? "bg-green-50" : undefined}>
+                      <td className={`${tdClass} whitespace-nowrap`}>{formatDate(session.startsAt, course.timezone)}</td>
+                      <td className={`${tdClass} whitespace-nowrap`}>
+                        {formatTime(session.startsAt, course.timezone)} – {formatTime(end, course.timezone)}
+                      </td>
+                      <td className={tdClass}>
+                        <Link href={`/sessions/${session.id}`} className="font-medium text-blue-800 hover:underline">
+                          {session.title ?? "Class"}
+                        </Link>
+                        <div className="text-xs text-slate-600">Meeting {session.zoomMeetingId}</div>
+                      </td>
+                      <td className={tdClass}>
+                        <StateBadge state={state} />
+                      </td>
+                      <td className={tdClass}>
+                        <HeadlineFigures state={state} figures={figures.get(session.id)} rosterSize={students.length} />
+                      </td>
+                      <td className={`${tdClass} whitespace-nowrap text-right`}>
+                        <Link href={`/sessions/${session.id}/edit`} className={buttonClass.link} aria-label={`Edit session of ${formatDate(session.startsAt, course.timezone)}`}>
+                          Edit
+                        </Link>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </Section>
+
+      <Section
+        id="roster"
+        title={`Roster (${students.length})`}
+        description={ended > 0 ? `Overall rate: share of class time attended over the ${plural(ended, "session")} that have ended.` : "Overall rates appear once a session has ended."}
+        actions={
+          <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.secondary}>
+            Import CSV
+          </Link>
+        }
+      >
+        <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h3 className="mb-2 text-sm font-semibold text-slate-800">Add a student</h3>
+          <StudentForm action={addStudentAction.bind(null, course.id)} submitLabel="Add student" inline />
+        </div>
+        <div className="mt-4">
+          {students.length === 0 ? (
+            <EmptyState>
+              The roster is empty. Add students above or <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>import a CSV</Link> with the header name,email[,zoom_registrant_id].
+            </EmptyState>
+          ) : (
+            <TableWrap label="Roster">
+              <table className={tableClass}>
+                <thead>
+                  <tr>
+                    <th scope="col" className={thClass}>Student</th>
+                    <th scope="col" className={thClass}>Email</th>
+                    <th scope="col" className={thClass}>Overall rate</th>
+                    <th scope="col" className={thClass}>Present</th>
+                    <th scope="col" className={thClass}>Late</th>
+                    <th scope="col" className={thClass}>
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-200">
+                  {students.map((student) => {
+                    const rate = rates.get(student.id) ?? emptyRate(ended);
+                    return (
+                      <tr key={student.id}>
+                        <td className={tdClass}>
+                          <Link href={`/students/${student.id}`} className="font-medium text-blue-800 hover:underline">
+                            {student.name}
+                          </Link>
+                          {student.zoomRegistrantId ? <div className="text-xs text-slate-600">Registrant {student.zoomRegistrantId}</div> : null}
+                        </td>
+                        <td className={`${tdClass} break-all`}>{student.email}</td>
+                        <td className={tdClass}>{ended > 0 ? <RateBar percent={rate.percent} /> : <span className="text-slate-600">—</span>}</td>
+                        <td className={`${tdClass} whitespace-nowrap`}>{ended > 0 ? `${rate.presentSessions} of ${ended}` : "—"}</td>
+                        <td className={`${tdClass} whitespace-nowrap`}>{ended > 0 ? rate.lateSessions : "—"}</td>
+                        <td className={`${tdClass} text-right`}>
+                          <div className="flex flex-wrap justify-end gap-2">
+                            <Link href={`/students/${student.id}`} className={`${buttonClass.secondary} px-2 py-1 text-xs`} aria-label={`Edit ${student.name}`}>
+                              Edit
+                            </Link>
+                            <ConfirmAction
+                              action={removeStudentAction.bind(null, student.id)}
+                              label="Remove"
+                              confirmLabel={`Remove ${student.name}`}
+                              question="Remove from roster?"
+                              pendingText="Removing…"
+                              compact
+                            />
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </div>
+      </Section>
+    </div>
+  );
+}
+
+function HeadlineFigures({ state, figures, rosterSize }: { state: SessionState; figures: SessionFigures | undefined; rosterSize: number }) {
+  if (state === "scheduled") return <span className="text-slate-600">Not started</span>;
+  const f = figures ?? { present: 0, partial: 0, absent: rosterSize, late: 0, joined: 0, inMeeting: 0, guests: 0 };
+  const guests = f.guests > 0 ? ` · ${plural(f.guests, "guest")}` : "";
+  if (state === "live") {
+    return (
+      <span>
+        <strong>{f.inMeeting}</strong> in meeting · {f.joined} of {rosterSize} joined · {f.late} late{guests}
+      </span>
+    );
+  }
+  return (
+    <span>
+      <strong>{f.present}</strong> present · {f.partial} partial · {f.absent} absent · {f.late} late{guests}
+    </span>
+  );
+}
+
+function RateBar({ percent }: { percent: number }) {
+  const tone = percent >= 90 ? "bg-green-700" : percent >= 50 ? "bg-amber-600" : "bg-red-700";
+  return (
+    <div className="flex items-center gap-2">
+      <div className="h-2 w-20 overflow-hidden rounded-full bg-slate-200" aria-hidden="true">
+        <div className={`h-full ${tone}`} style={{ width: `${Math.min(100, percent)}%` }} />
+      </div>
+      <span className="tabular-nums">{formatPercent(percent)}</span>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { findVisibleSession, requireUser, requireVisibleSession } from "@/lib/access";
+import { formatDate } from "@/lib/format";
+import { LiveSession } from "@/components/live-session";
+import { ReconciliationPanel } from "@/components/reconciliation-panel";
+import { SessionNotifications } from "@/components/session-notifications";
+import { BackLink, buttonClass, PageHeader } from "@/components/ui";
+import { loadLivePayload } from "@/app/api/sessions/[sessionId]/live/payload";
+import { matchGuestAction } from "./actions";
+
+type Props = { params: Promise<{ sessionId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const user = await requireUser();
+  const session = await findVisibleSession(user, (await params).sessionId);
+  return { title: session ? `${session.title ?? "Class"}, ${formatDate(session.startsAt, session.course.timezone)}` : "Session" };
+}
+
+export default async function SessionPage({ params }: Props) {
+  const { sessionId } = await params;
+  const user = await requireUser();
+  const session = await requireVisibleSession(user, sessionId);
+  const payload = await loadLivePayload(session.id);
+  if (!payload) notFound();
+  return (
+    <div>
+      <BackLink href={`/courses/${session.courseId}`}>{session.course.name}</BackLink>
+      <div className="mt-3">
+        <PageHeader
+          title={`${session.title ?? "Class"} · ${formatDate(session.startsAt, session.course.timezone)}`}
+          actions={
+            <>
+              {session.joinUrl ? (
+                <a href={session.joinUrl} className={buttonClass.secondary} target="_blank" rel="noreferrer">
+                  Open in Zoom
+                </a>
+              ) : null}
+              <a href={`/api/v1/sessions/${session.id}/attendance.csv`} className={buttonClass.secondary} download>
+                Export CSV
+              </a>
+              <Link href={`/sessions/${session.id}/edit`} className={buttonClass.secondary}>
+                Edit session
+              </Link>
+            </>
+          }
+        />
+      </div>
+      <LiveSession initial={payload} matchAction={matchGuestAction.bind(null, session.id)} />
+      <SessionNotifications sessionId={session.id} timezone={session.course.timezone} />
+      <ReconciliationPanel sessionId={session.id} />
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { findVisibleStudent, requireUser } from "@/lib/access";
+import { formatDate, formatDuration, formatPercent, formatTime, plural, zoneAbbreviation } from "@/lib/format";
+import { StudentForm } from "@/components/student-form";
+import { ConfirmAction } from "@/components/confirm-action";
+import { BackLink, buttonClass, Card, EmptyState, LateBadge, PageHeader, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
+import { studentHistory } from "../../_lib/queries";
+import { removeStudentAction, updateStudentAction } from "./actions";
+
+type Props = { params: Promise<{ studentId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const user = await requireUser();
+  const student = await findVisibleStudent(user, (await params).studentId);
+  return { title: student?.name ?? "Student" };
+}
+
+export default async function StudentPage({ params }: Props) {
+  const { studentId } = await params;
+  const user = await requireUser();
+  const student = await findVisibleStudent(user, studentId);
+  if (!student) notFound();
+  const tz = student.course.timezone;
+  const now = new Date();
+  const history = await studentHistory(student.id, student.courseId, now);
+  const ended = history.filter((row) => row.state === "ended");
+  const windowSeconds = ended.reduce((sum, row) => sum + row.durationMinutes * 60, 0);
+  const attendedSeconds = ended.reduce((sum, row) => sum + row.attendedSeconds, 0);
+  const overall = windowSeconds > 0 ? Math.round((attendedSeconds * 1000) / windowSeconds) / 10 : null;
+  const zone = zoneAbbreviation(now, tz);
+
+  return (
+    <div>
+      <BackLink href={`/courses/${student.courseId}#roster`}>{student.course.name}</BackLink>
+      <div className="mt-3">
+        <PageHeader
+          title={student.name}
+          description={<span className="break-all">{student.email}</span>}
+          actions={
+            user.role === "admin" ? (
+              <Link href={`/students/${student.id}/privacy`} className={buttonClass.secondary}>
+                Stored data: export or erase
+              </Link>
+            ) : undefined
+          }
+        />
+      </div>
+
+      <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <Card>
+          <dt className="text-xs font-medium text-slate-700">Overall rate</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">{overall === null ? "—" : formatPercent(overall)}</dd>
+        </Card>
+        <Card>
+          <dt className="text-xs font-medium text-slate-700">Present</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">
+            {ended.filter((row) => row.status === "present").length}
+            <span className="text-sm font-normal text-slate-600"> / {ended.length}</span>
+          </dd>
+        </Card>
+        <Card>
+          <dt className="text-xs font-medium text-slate-700">Late</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">{ended.filter((row) => row.late).length}</dd>
+        </Card>
+        <Card>
+          <dt className="text-xs font-medium text-slate-700">Absent</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">{ended.filter((row) => row.status === "absent").length}</dd>
+        </Card>
+      </dl>
+      <p className="mt-2 text-sm text-slate-600">
+        {ended.length > 0 ? `Over the ${plural(ended.length, "session")} that have ended.` : "No session of this course has ended yet."}
+      </p>
+
+      <Section id="history" title="Attendance by session" description={`Times in ${tz.replace(/_/g, " ")} (${zone}).`}>
+        {history.length === 0 ? (
+          <EmptyState>This course has no sessions yet.</EmptyState>
+        ) : (
+          <TableWrap label="Attendance by session">
+            <table className={tableClass}>
+              <thead>
+                <tr>
+                  <th scope="col" className={thClass}>Session</th>
+                  <th scope="col" className={thClass}>State</th>
+                  <th scope="col" className={thClass}>Status</th>
+                  <th scope="col" className={thClass}>Attended</th>
+                  <th scope="col" className={thClass}>Late</th>
+                  <th scope="col" className={thClass}>First join</th>
+                  <th scope="col" className={thClass}>Last leave</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {history.map((row) => (
+                  <tr key={row.sessionId}>
+                    <th scope="row" className={`${tdClass} text-left font-normal whitespace-nowrap`}>
+                      <Link href={`/sessions/${row.sessionId}`} className="font-medium text-blue-800 hover:underline">
+                        {formatDate(row.startsAt, tz)}
+                      </Link>
+                      <div className="text-xs text-slate-600">
+                        {formatTime(row.startsAt, tz)} · {row.title ?? "Class"}
+                      </div>
+                    </th>
+                    <td className={tdClass}>
+                      <StateBadge state={row.state} />
+                    </td>
+                    <td className={tdClass}>{row.status ? <StatusBadge status={row.status} provisional={row.state === "live"} /> : <span className="text-slate-600">—</span>}</td>
+                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>
+                      {row.state === "scheduled" ? "—" : `${formatPercent(row.attendedPercent)} (${formatDuration(row.attendedSeconds)})`}
+                    </td>
+                    <td className={`${tdClass} whitespace-nowrap`}>{row.late ? <LateBadge lateBySeconds={row.lateBySeconds} /> : row.firstJoinAt ? "On time" : "—"}</td>
+                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{row.firstJoinAt ? formatTime(row.firstJoinAt, tz, true) : "—"}</td>
+                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{row.lastLeaveAt ? formatTime(row.lastLeaveAt, tz, true) : row.firstJoinAt && row.state === "live" ? "still in" : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </Section>
+
+      <Section id="edit" title="Edit student">
+        <Card>
+          <StudentForm
+            action={updateStudentAction.bind(null, student.id)}
+            initial={{ name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId }}
+            submitLabel="Save student"
+          />
+        </Card>
+        <div className="mt-4">
+          <ConfirmAction
+            action={removeStudentAction.bind(null, student.id)}
+            label="Remove from roster…"
+            confirmLabel={`Remove ${student.name}`}
+            question="Their attendance records are deleted too."
+            pendingText="Removing…"
+          />
+        </div>
+      </Section>
+    </div>
+  );
+}

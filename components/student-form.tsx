@@ -1,0 +1,42 @@
+"use client";
+
+import { useActionState } from "react";
+import { FormMessage, SubmitButton, TextField, type FormStateLike } from "./form-controls";
+
+interface StudentFormProps {
+  action: (state: FormStateLike, formData: FormData) => Promise<FormStateLike>;
+  initial?: { name: string; email: string; zoomRegistrantId: string | null };
+  submitLabel: string;
+  /** a one-line form (the roster's "Add student") rather than a stacked one */
+  inline?: boolean;
+}
+
+export function StudentForm({ action, initial, submitLabel, inline = false }: StudentFormProps) {
+  const [state, formAction] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  // After success on the add form start empty again; after an error refill what was typed.
+  const values = state.ok ? (inline ? {} : undefined) : state.values;
+  const value = (name: "name" | "email" | "zoomRegistrantId") => values?.[name] ?? initial?.[name] ?? "";
+  return (
+    <form action={formAction} className="space-y-3" noValidate>
+      <div className={inline ? "grid items-start gap-3 md:grid-cols-[1fr_1fr_1fr_auto]" : "max-w-xl space-y-4"}>
+        <TextField label="Name" name="name" required maxLength={200} autoComplete="off" defaultValue={value("name")} error={errors.name} />
+        <TextField label="Email" name="email" type="email" required maxLength={320} autoComplete="off" defaultValue={value("email")} error={errors.email} />
+        <TextField
+          label="Zoom registrant ID"
+          name="zoomRegistrantId"
+          maxLength={200}
+          autoComplete="off"
+          defaultValue={value("zoomRegistrantId")}
+          error={errors.zoomRegistrantId}
+          hint={inline ? undefined : "Optional: only for meetings that require registration."}
+          placeholder={inline ? "optional" : undefined}
+        />
+        <div className={inline ? "md:pt-6" : ""}>
+          <SubmitButton pendingText="Saving…">{submitLabel}</SubmitButton>
+        </div>
+      </div>
+      <FormMessage state={state} />
+    </form>
+  );
+}

@@ -11,7 +11,8 @@ import { buttonClass, inputClass, TableWrap, tableClass, tdClass, thClass } from
 interface PreviewRow {
   name: string;
   email: string;
-  zoomRegistrantId: string | null;
+  /** undefined when the CSV has no zoom_registrant_id column: stored IDs are kept */
+  zoomRegistrantId?: string | null;
   change: "new" | "update";
 }
 

@@ -3,6 +3,7 @@
 // that already arrived.
 import { parse } from "csv-parse/sync";
 import { prisma } from "../db";
+import { Prisma } from "../generated/prisma/client";
 import { enqueueRecompute } from "../queue/enqueue";
 import { MAX_ROSTER_ROWS, studentInputSchema, type StudentInput } from "../validations/student";
 
@@ -44,10 +45,19 @@ export function parseRosterCsv(text: string): ParsedRoster {
     const parsed = studentInputSchema.safeParse({
       name: record[nameColumn] ?? "",
       email: record[emailColumn] ?? "",
-      zoomRegistrantId: registrantColumn >= 0 ? record[registrantColumn] : null,
+      // No zoom_registrant_id column: leave existing registrant IDs as they are.
+      zoomRegistrantId: registrantColumn >= 0 ? record[registrantColumn] : undefined,
     });
     if (!parsed.success) {
-      errors.push({ row, message: parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`).join("; ") });
+      errors.push({
+        row,
+        message: parsed.error.issues
+          .map((issue) => {
+            const field = String(issue.path[0]);
+            return issue.message.startsWith(field) ? issue.message : `${field} ${issue.message}`;
+          })
+          .join("; "),
+      });
       return;
     }
     const key = parsed.data.email.trim().toLowerCase();
@@ -90,6 +100,29 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
     return { created, updated };
   });
   return result;
+}
+
+export class DuplicateStudentEmailError extends Error {}
+
+/** Edits a student; unlike the roster upsert (keyed by email) this may change the email itself. */
+export async function updateStudent(studentId: string, input: StudentInput): Promise<void> {
+  const email = input.email.trim();
+  try {
+    await prisma.$transaction(async (tx) => {
+      const student = await tx.student.update({
+        where: { id: studentId },
+        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId },
+      });
+      // Email and registrant ID decide who is who: recompute the course's sessions.
+      const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
+      await enqueueRecompute(sessions.map((session) => session.id), tx);
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new DuplicateStudentEmailError(`another student of this course has the email ${email}`);
+    }
+    throw error;
+  }
 }
 
 export async function removeStudent(studentId: string): Promise<void> {

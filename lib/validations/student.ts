@@ -4,12 +4,13 @@ import { emailSchema } from "./common";
 export const studentInputSchema = z.object({
   name: z.string().trim().min(1, { message: "name is required" }).max(200),
   email: emailSchema,
+  // undefined (absent) keeps a stored ID on update; null or "" clears it.
   zoomRegistrantId: z
     .string()
     .trim()
     .max(200)
     .nullish()
-    .transform((value) => (value ? value : null)),
+    .transform((value) => (value === undefined ? undefined : value ? value : null)),
 });
 export type StudentInput = z.infer<typeof studentInputSchema>;
 

@@ -25,7 +25,8 @@ export async function addStudentAction(courseId: string, _previous: FormState, f
 export interface RosterPreviewRow {
   name: string;
   email: string;
-  zoomRegistrantId: string | null;
+  /** undefined when the CSV has no zoom_registrant_id column: stored IDs are kept */
+  zoomRegistrantId?: string | null;
   /** "new" or "update": whether the email is already on the roster */
   change: "new" | "update";
 }

@@ -3,10 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { notFound, redirect } from "next/navigation";
 import { findVisibleStudent, requireUser } from "@/lib/access";
-import { prisma } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { enqueueRecompute } from "@/lib/queue/enqueue";
-import { removeStudent } from "@/lib/services/students";
+import { DuplicateStudentEmailError, removeStudent, updateStudent } from "@/lib/services/students";
 import { formValues, parseStudentForm, type FormState } from "../../_lib/forms";
 
 async function requireVisibleStudent(studentId: string) {
@@ -20,23 +17,10 @@ export async function updateStudentAction(studentId: string, _previous: FormStat
   const student = await requireVisibleStudent(studentId);
   const parsed = parseStudentForm(formData);
   if (!parsed.ok) return parsed.state;
-  const email = parsed.data.email.trim();
   try {
-    // Unlike the roster upsert (keyed by email), an edit may change the email itself.
-    await prisma.$transaction(async (tx) => {
-      await tx.student.update({
-        where: { id: student.id },
-        data: { name: parsed.data.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: parsed.data.zoomRegistrantId },
-      });
-      // Email and registrant ID decide who is who: recompute the course's sessions.
-      const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
-      await enqueueRecompute(
-        sessions.map((session) => session.id),
-        tx,
-      );
-    });
+    await updateStudent(student.id, parsed.data);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (error instanceof DuplicateStudentEmailError) {
       return { ok: false, fieldErrors: { email: "another student of this course has this email" }, values: formValues(formData) };
     }
     throw error;

@@ -2,11 +2,22 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 
+// Bounds on what a real Zoom event can hold. Anything outside is not Zoom's and gets a clear 400
+// instead of reaching Postgres (which would refuse it, and a 503 would make Zoom retry forever).
+/** Times must fall in 2000–2199: Zoom's are "now", and Postgres and JavaScript disagree on far dates. */
+export const EARLIEST_EVENT_TIME_MS = Date.UTC(2000, 0, 1);
+export const LATEST_EVENT_TIME_MS = Date.UTC(2200, 0, 1);
+/** Identifiers, names and emails are indexed; Zoom's are well under 300 characters. */
+export const MAX_TEXT_FIELD_CHARS = 1000;
+/** A webhook body nested deeper than this is not Zoom's (theirs are about 5 levels deep). */
+export const MAX_BODY_DEPTH = 64;
+
 const zoomId = z.union([z.string(), z.number()]).transform((value) => String(value).trim());
 const optionalText = z
   .union([z.string(), z.number()])
   .nullish()
-  .transform((value) => (value === null || value === undefined || String(value).trim() === "" ? null : String(value).trim()));
+  .transform((value) => (value === null || value === undefined || String(value).trim() === "" ? null : String(value).trim()))
+  .refine((value) => value === null || value.length <= MAX_TEXT_FIELD_CHARS, { message: `must be at most ${MAX_TEXT_FIELD_CHARS} characters` });
 const optionalTime = z
   .string()
   .nullish()
@@ -17,12 +28,21 @@ const optionalTime = z
       context.addIssue({ code: "custom", message: "must be an ISO 8601 time" });
       return z.NEVER;
     }
+    if (parsed < EARLIEST_EVENT_TIME_MS || parsed >= LATEST_EVENT_TIME_MS) {
+      context.addIssue({ code: "custom", message: "must be a time between the years 2000 and 2199" });
+      return z.NEVER;
+    }
     return new Date(parsed);
   });
+const eventTimestamp = z
+  .number({ error: "event_ts must be a number (Unix milliseconds)" })
+  .int()
+  .min(EARLIEST_EVENT_TIME_MS, { message: "event_ts must be Unix milliseconds between the years 2000 and 2199" })
+  .max(LATEST_EVENT_TIME_MS - 1, { message: "event_ts must be Unix milliseconds between the years 2000 and 2199" });
 
 export const envelopeSchema = z.object({
   event: z.string().min(1).max(200),
-  event_ts: z.number().int().nonnegative().optional(),
+  event_ts: eventTimestamp.optional(),
   payload: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -57,7 +77,7 @@ const meetingObjectSchema = z.object({
 
 const meetingEventSchema = z.object({
   event: z.string(),
-  event_ts: z.number({ error: "event_ts must be a number (Unix milliseconds)" }).int().nonnegative(),
+  event_ts: eventTimestamp,
   payload: z.object({ account_id: optionalText, object: meetingObjectSchema }),
 });
 
@@ -74,6 +94,43 @@ const WAITING_ROOM_EVENTS = new Set([
   "meeting.participant_put_in_waiting_room",
   "meeting.participant_left_waiting_room",
 ]);
+
+const NUL = /\u0000/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text as Postgres can store it: NUL and unpaired surrogates (never in Zoom's data) become U+FFFD. */
+export function storableText(text: string): string {
+  return text.replace(NUL, "\ufffd").replace(LONE_SURROGATE, "\ufffd");
+}
+
+export type StorableJson = { ok: true; value: unknown } | { ok: false; message: string };
+
+/**
+ * A copy of a parsed body that Postgres's jsonb accepts: every string (keys too) through
+ * storableText, and nesting refused past MAX_BODY_DEPTH. Done before parsing, so the stored
+ * columns and the stored raw payload say the same thing.
+ */
+export function storableJson(value: unknown, depth = 0): StorableJson {
+  if (typeof value === "string") return { ok: true, value: storableText(value) };
+  if (value === null || typeof value !== "object") return { ok: true, value };
+  if (depth >= MAX_BODY_DEPTH) return { ok: false, message: `the body is nested more than ${MAX_BODY_DEPTH} levels deep` };
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const copy = storableJson(item, depth + 1);
+      if (!copy.ok) return copy;
+      items.push(copy.value);
+    }
+    return { ok: true, value: items };
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const storable = storableJson(item, depth + 1);
+    if (!storable.ok) return storable;
+    copy[storableText(key)] = storable.value;
+  }
+  return { ok: true, value: copy };
+}
 
 /** Event types Rollcall stores as events (the rest is kept in the delivery log only). */
 export function isStoredEventType(eventType: string): boolean {

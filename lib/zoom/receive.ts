@@ -4,7 +4,7 @@ import { getConfig } from "../config";
 import { recordDelivery, storeWebhookEvent, type DeliveryMeta } from "../events/store";
 import { errorMessage, log } from "../log";
 import { verifySignature, urlValidationAnswer } from "./signature";
-import { envelopeSchema, isStoredEventType, parseStoredEvent, urlValidationSchema } from "./payload";
+import { envelopeSchema, isStoredEventType, parseStoredEvent, storableJson, storableText, urlValidationSchema } from "./payload";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const KEPT_BODY_CHARS = 64 * 1024;
@@ -57,7 +57,13 @@ export async function readCappedBody(request: Request): Promise<Buffer | "too_la
 /** Writes the audit row of a delivery that stored nothing; its failure never changes the answer. */
 async function audit(entry: Parameters<typeof recordDelivery>[0]): Promise<void> {
   try {
-    await recordDelivery(entry);
+    await recordDelivery({
+      ...entry,
+      // Whatever the body held, the audit row must be writable (Postgres text refuses NUL).
+      body: entry.body === undefined || entry.body === null ? entry.body : storableText(entry.body),
+      eventType: entry.eventType ? storableText(entry.eventType) : entry.eventType,
+      reason: entry.reason ? storableText(entry.reason) : entry.reason,
+    });
   } catch (error) {
     log.error("webhook audit row not written", { outcome: entry.outcome, error: errorMessage(error) });
   }
@@ -124,6 +130,12 @@ export async function receiveWebhook(request: Request, nowMs: number): Promise<W
     return { status: 200, body: { status: "ignored", event: eventType } };
   }
 
+  const storable = storableJson(body);
+  if (!storable.ok) {
+    await audit({ outcome: "rejected_body", httpStatus: 400, reason: storable.message, eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS), meta });
+    return failure(400, "invalid_event", `The ${eventType} event is malformed: ${storable.message}.`);
+  }
+  body = storable.value;
   const parsed = parseStoredEvent(body);
   if (!parsed.ok) {
     await audit({ outcome: "rejected_body", httpStatus: 400, reason: parsed.message.slice(0, 500), eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS), meta });

@@ -1,8 +1,17 @@
 // One-line JSON logs. Never pass secrets, tokens or student emails in `fields`.
 type Level = "info" | "warn" | "error";
 
+// A last line of defence: errors we only pass through (a mail server refusing "<ana@school.edu>",
+// graphile-worker's "Failed task" line quoting that error) can name a student. Logs are kept and
+// shipped far longer than RETENTION_DAYS, so any email address is masked before it is written.
+const EMAIL_ADDRESS = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+export function redactEmails(text: string): string {
+  return text.replace(EMAIL_ADDRESS, "[email]");
+}
+
 function write(level: Level, message: string, fields: Record<string, unknown> = {}) {
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
+  const line = redactEmails(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
   if (level === "error") process.stderr.write(line + "\n");
   else process.stdout.write(line + "\n");
 }

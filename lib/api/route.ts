@@ -4,6 +4,7 @@ import { Prisma } from "../generated/prisma/client";
 import { errorMessage, log } from "../log";
 import { attachmentDisposition } from "../exports/names";
 import type { ExportFile } from "../exports/attendance";
+import { DuplicateSessionError } from "../services/sessions";
 import { ApiError, apiErrorResponse, errorResponse } from "./errors";
 
 /** What Next passes to a handler of a dynamic route, e.g. `{ params: Promise<{ courseId: string }> }`. */
@@ -21,6 +22,7 @@ export function apiRoute<Context>(handler: (request: Request, context: Context) 
       return await handler(request, context);
     } catch (error) {
       if (error instanceof ApiError) return apiErrorResponse(error);
+      if (error instanceof DuplicateSessionError) return errorResponse(409, "conflict", error.message);
       if (error instanceof Prisma.PrismaClientKnownRequestError) {
         if (error.code === "P2002") return errorResponse(409, "conflict", "This would duplicate an existing record.");
         if (error.code === "P2025" || error.code === "P2003") return errorResponse(404, "not_found", "The record no longer exists.");

@@ -2,15 +2,60 @@
 // events (events that arrived before the session existed attach now) and reschedules the
 // late-joiner check.
 import { prisma } from "../db";
+import { Prisma } from "../generated/prisma/client";
 import { enqueueAt, enqueueRecompute } from "../queue/enqueue";
 import type { SessionInputData } from "../validations/session";
+
+/** A course cannot have two sessions of one Zoom meeting starting at the same instant. */
+export class DuplicateSessionError extends Error {
+  constructor(readonly startsAt: Date) {
+    super(`This course already has a session of that Zoom meeting starting at ${startsAt.toISOString()}.`);
+    this.name = "DuplicateSessionError";
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+/**
+ * Runs `write`; a unique-index violation on (course, meeting, start) becomes a
+ * DuplicateSessionError naming the start that clashes, so the form can say which one.
+ */
+async function refusingDuplicates<T>(courseId: string, inputs: SessionInputData[], write: () => Promise<T>, ignoreSessionId?: string): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const existing = await prisma.session.findFirst({
+      where: {
+        courseId,
+        id: ignoreSessionId ? { not: ignoreSessionId } : undefined,
+        OR: inputs.map((input) => ({ zoomMeetingId: input.zoomMeetingId, startsAt: input.startsAt })),
+      },
+      orderBy: { startsAt: "asc" },
+      select: { startsAt: true },
+    });
+    throw new DuplicateSessionError(existing?.startsAt ?? firstRepeatedStart(inputs) ?? inputs[0]!.startsAt);
+  }
+}
+
+/** A start that occurs twice in a batch (a series can repeat itself), if any. */
+function firstRepeatedStart(inputs: SessionInputData[]): Date | null {
+  const seen = new Set<number>();
+  for (const input of inputs) {
+    if (seen.has(input.startsAt.getTime())) return input.startsAt;
+    seen.add(input.startsAt.getTime());
+  }
+  return null;
+}
 
 export function lateCheckAt(session: { startsAt: Date; lateAfterMinutes: number }): Date {
   return new Date(session.startsAt.getTime() + session.lateAfterMinutes * 60_000);
 }
 
 export async function createSession(courseId: string, input: SessionInputData) {
-  return prisma.$transaction(async (tx) => {
+  return refusingDuplicates(courseId, [input], () => prisma.$transaction(async (tx) => {
     const session = await tx.session.create({
       data: {
         courseId,
@@ -25,11 +70,11 @@ export async function createSession(courseId: string, input: SessionInputData) {
     });
     await afterSessionChange(tx, [session]);
     return session;
-  });
+  }));
 }
 
 export async function createSessions(courseId: string, inputs: SessionInputData[]) {
-  return prisma.$transaction(async (tx) => {
+  return refusingDuplicates(courseId, inputs, () => prisma.$transaction(async (tx) => {
     const sessions = [];
     for (const input of inputs) {
       sessions.push(
@@ -49,11 +94,12 @@ export async function createSessions(courseId: string, inputs: SessionInputData[
     }
     await afterSessionChange(tx, sessions);
     return sessions;
-  });
+  }));
 }
 
 export async function updateSession(sessionId: string, input: SessionInputData) {
-  return prisma.$transaction(async (tx) => {
+  const { courseId } = await prisma.session.findUniqueOrThrow({ where: { id: sessionId }, select: { courseId: true } });
+  return refusingDuplicates(courseId, [input], () => prisma.$transaction(async (tx) => {
     const before = await tx.session.findUniqueOrThrow({ where: { id: sessionId } });
     const session = await tx.session.update({
       where: { id: sessionId },
@@ -75,7 +121,7 @@ export async function updateSession(sessionId: string, input: SessionInputData) 
     await enqueueRecompute(neighbours.map((neighbour) => neighbour.id), tx);
     await afterSessionChange(tx, [session]);
     return session;
-  });
+  }), sessionId);
 }
 
 export async function deleteSession(sessionId: string) {

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { courseInputSchema, type CourseInput } from "@/lib/validations/course";
 import { sessionInputSchema, type SessionInputData } from "@/lib/validations/session";
 import { studentInputSchema, type StudentInput } from "@/lib/validations/student";
+import { formatDateTime } from "@/lib/format";
+import type { DuplicateSessionError } from "@/lib/services/sessions";
 import { localDateTimeToInstant, weeklySeries } from "@/lib/timezone";
 
 export interface FormState {
@@ -135,4 +137,13 @@ export function parseSeriesForm(formData: FormData, timeZone: string): FormResul
   if (!parsed.success) Object.assign(errors, fieldErrorsFrom(parsed.error));
   if (!parsed.success || Object.keys(errors).length > 0) return failure(formData, errors);
   return { ok: true, data: starts.map((startsAt) => ({ ...parsed.data, startsAt })) };
+}
+
+/** The form's answer when a session of the same Zoom meeting already starts at that time. */
+export function duplicateSessionState(error: DuplicateSessionError, timeZone: string, formData: FormData): FormState {
+  return {
+    ok: false,
+    message: `This course already has a session of Zoom meeting ${String(formData.get("zoomMeetingId") ?? "").trim()} starting ${formatDateTime(error.startsAt, timeZone)}. Change the start time or edit that session instead.`,
+    values: formValues(formData),
+  };
 }

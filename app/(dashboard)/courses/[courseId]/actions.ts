@@ -5,9 +5,9 @@ import { redirect } from "next/navigation";
 import { requireUser, requireVisibleCourse } from "@/lib/access";
 import { prisma } from "@/lib/db";
 import { parseRosterCsv, upsertStudents } from "@/lib/services/students";
-import { createSession, createSessions } from "@/lib/services/sessions";
+import { createSession, createSessions, DuplicateSessionError } from "@/lib/services/sessions";
 import { MAX_ROSTER_ROWS } from "@/lib/validations/student";
-import { parseSeriesForm, parseSessionForm, parseStudentForm, type FormState } from "../../_lib/forms";
+import { duplicateSessionState, parseSeriesForm, parseSessionForm, parseStudentForm, type FormState } from "../../_lib/forms";
 
 export async function addStudentAction(courseId: string, _previous: FormState, formData: FormData): Promise<FormState> {
   const user = await requireUser();
@@ -101,13 +101,24 @@ export async function createSessionsAction(courseId: string, _previous: FormStat
   if (formData.get("mode") === "series") {
     const parsed = parseSeriesForm(formData, course.timezone);
     if (!parsed.ok) return parsed.state;
-    await createSessions(course.id, parsed.data);
+    try {
+      await createSessions(course.id, parsed.data);
+    } catch (error) {
+      if (error instanceof DuplicateSessionError) return duplicateSessionState(error, course.timezone, formData);
+      throw error;
+    }
     revalidatePath(`/courses/${course.id}`);
     redirect(`/courses/${course.id}#sessions`);
   }
   const parsed = parseSessionForm(formData, course.timezone);
   if (!parsed.ok) return parsed.state;
-  const session = await createSession(course.id, parsed.data);
+  let sessionId: string;
+  try {
+    sessionId = (await createSession(course.id, parsed.data)).id;
+  } catch (error) {
+    if (error instanceof DuplicateSessionError) return duplicateSessionState(error, course.timezone, formData);
+    throw error;
+  }
   revalidatePath(`/courses/${course.id}`);
-  redirect(`/sessions/${session.id}`);
+  redirect(`/sessions/${sessionId}`);
 }

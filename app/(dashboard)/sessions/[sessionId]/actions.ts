@@ -3,10 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireUser, requireVisibleSession } from "@/lib/access";
-import { deleteSession, updateSession } from "@/lib/services/sessions";
+import { deleteSession, DuplicateSessionError, updateSession } from "@/lib/services/sessions";
 import { matchGuest, MatchError } from "@/lib/services/matches";
 import { instantToLocalInput } from "@/lib/timezone";
-import { parseSessionForm, type FormState } from "../../_lib/forms";
+import { duplicateSessionState, parseSessionForm, type FormState } from "../../_lib/forms";
 
 export async function updateSessionAction(sessionId: string, _previous: FormState, formData: FormData): Promise<FormState> {
   const user = await requireUser();
@@ -15,7 +15,12 @@ export async function updateSessionAction(sessionId: string, _previous: FormStat
   if (!parsed.ok) return parsed.state;
   // The form has minute precision: an unchanged start keeps its seconds (sessions made by the API may have them).
   const unchangedStart = formData.get("startsAtLocal") === instantToLocalInput(session.startsAt, session.course.timezone);
-  await updateSession(session.id, unchangedStart ? { ...parsed.data, startsAt: session.startsAt } : parsed.data);
+  try {
+    await updateSession(session.id, unchangedStart ? { ...parsed.data, startsAt: session.startsAt } : parsed.data);
+  } catch (error) {
+    if (error instanceof DuplicateSessionError) return duplicateSessionState(error, session.course.timezone, formData);
+    throw error;
+  }
   revalidatePath(`/courses/${session.courseId}`);
   redirect(`/sessions/${session.id}`);
 }

@@ -56,7 +56,12 @@ export function CourseForm({ action, initial, timeZones, instructors, submitLabe
           defaultChecked={checked("notifyLateJoiners")}
           hint="Sent once per student per session, after the session's late-after minutes."
         />
-        <CheckboxField label="Email instructors a summary after each session" name="notifyInstructorSummary" defaultChecked={checked("notifyInstructorSummary")} />
+        <CheckboxField
+          label="Also email instructors one summary listing the late students"
+          name="notifyInstructorSummary"
+          defaultChecked={checked("notifyInstructorSummary")}
+          hint="One email per instructor per session, sent with the late-joiner emails (needs the option above)."
+        />
       </fieldset>
       {instructors ? (
         <fieldset>

@@ -193,11 +193,17 @@ describe("POST /api/v1/courses/{courseId}/students", () => {
     expect(listed.status).toBe(200);
     expect(listed.json).toEqual({
       students: [
-        { id: expect.any(String), name: "Ana Lima-Souza", email: "ANA@School.Example", zoomRegistrantId: null },
+        // zoomRegistrantId left out of an update keeps the stored one.
+        { id: expect.any(String), name: "Ana Lima-Souza", email: "ANA@School.Example", zoomRegistrantId: "reg-1" },
         { id: expect.any(String), name: "Ben Okafor", email: "ben@school.example", zoomRegistrantId: null },
         { id: expect.any(String), name: "Chen Wei", email: "chen@school.example", zoomRegistrantId: null },
       ],
     });
+    // An explicit null clears it.
+    const cleared = await call("POST", path, { token: teacher.token, body: { students: [{ name: "Ana Lima-Souza", email: "ana@school.example", zoomRegistrantId: null }] } });
+    expect(cleared.json).toEqual({ created: 0, updated: 1 });
+    const after = await call("GET", path, { token: teacher.token });
+    expect((after.json as { students: { zoomRegistrantId: string | null }[] }).students[0]!.zoomRegistrantId).toBeNull();
   });
 
   it("takes text/csv with header name,email[,zoom_registrant_id] (a byte-order mark is fine)", async () => {

@@ -4,6 +4,8 @@ export const crontabLines: string[] = [
   // Reconciliation with Zoom's report (lib/reconcile/tasks.ts): after meetings, and nightly for 7 days.
   "*/10 * * * * reconcile_recent ?max=1",
   "15 3 * * * reconcile_nightly ?max=3",
+  // Retention (lib/privacy/tasks.ts): raw webhook payloads older than RETENTION_DAYS, daily.
+  "40 2 * * * purge_expired_payloads ?max=3&fill=1d",
 ];
 
 export function crontab(): string {

@@ -4,6 +4,7 @@ import { Logger, run, type Runner, type TaskList } from "graphile-worker";
 import { recomputeSession } from "../attendance/projection";
 import { log } from "../log";
 import { notificationTasks } from "../notifications/tasks";
+import { privacyTasks } from "../privacy/tasks";
 import { reconcileTasks } from "../reconcile/tasks";
 import { crontab } from "./crontab";
 import { startDispatcher } from "./dispatcher";
@@ -19,6 +20,7 @@ export const tasks: TaskList = {
   },
   ...notificationTasks,
   ...reconcileTasks,
+  ...privacyTasks,
 };
 
 /** Extra task modules (notifications, reconciliation, retention) register here. */

@@ -1,0 +1,201 @@
+// Which stored events belong to one roster student: the events the attendance engine counts for
+// them (SPEC "Who is who"), for erasure and for "everything stored about this student".
+//
+// The rule mirrors lib/attendance/engine.ts (registrant ID, email, an account ID learned in this
+// session or linked before, then the instructor's manual matches; first match wins; a connection's
+// identity is merged over its events), so that erasing Ana never touches an event the engine
+// gives to Ben. lib/privacy/attribution.test.ts checks the two agree on generated classes.
+// Pure: no I/O.
+import { normalizeEmail, normalizeName } from "../attendance/engine";
+import type { EngineEvent, IdentityLinkInput, ManualMatchInput, RosterStudent, SessionInput } from "../attendance/types";
+
+const JOIN_TYPES = new Set(["meeting.participant_joined", "webinar.participant_joined"]);
+const LEAVE_TYPES = new Set(["meeting.participant_left", "webinar.participant_left"]);
+/** Participant events the engine does not count (waiting room) but that still carry a person. */
+const OTHER_PERSON_TYPES = new Set([
+  "meeting.participant_joined_waiting_room",
+  "meeting.participant_admitted",
+  "meeting.participant_put_in_waiting_room",
+  "meeting.participant_left_waiting_room",
+]);
+
+function nonBlank(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+interface Identity {
+  registrantId: string | null;
+  accountId: string | null;
+  emailNormalized: string | null;
+  displayName: string | null;
+}
+
+interface Group {
+  eventIds: string[];
+  identity: Identity;
+  /** takes part in learning account links (engine connections do; waiting-room events do not) */
+  counted: boolean;
+}
+
+function connectionKeyOf(event: EngineEvent): string {
+  const meeting = event.meetingUuid ?? `meeting:${event.zoomMeetingId ?? ""}`;
+  const userId = nonBlank(event.participantUserId);
+  if (userId !== null) return `${meeting}\u0000${userId}`;
+  const fallback =
+    nonBlank(event.participantAccountId) ??
+    nonBlank(event.emailNormalized)?.toLowerCase() ??
+    nonBlank(event.email)?.toLowerCase() ??
+    normalizeName(event.displayName ?? "");
+  return `${meeting}\u0000?${fallback}`;
+}
+
+function eventTimeMs(event: EngineEvent, kind: "join" | "leave"): number {
+  return ((kind === "join" ? event.joinTime : event.leaveTime) ?? event.occurredAt).getTime();
+}
+
+/** Identity merged over a group's events in the engine's order (time, join first, webhook first, id). */
+function mergeIdentity(records: { event: EngineEvent; kind: "join" | "leave"; timeMs: number }[]): Identity {
+  records.sort((a, b) => {
+    if (a.timeMs !== b.timeMs) return a.timeMs - b.timeMs;
+    if (a.kind !== b.kind) return a.kind === "join" ? -1 : 1;
+    if (a.event.source !== b.event.source) return a.event.source === "webhook" ? -1 : 1;
+    return a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0;
+  });
+  const identity: Identity = { registrantId: null, accountId: null, emailNormalized: null, displayName: null };
+  for (const { event } of records) {
+    identity.registrantId ??= nonBlank(event.registrantId);
+    identity.accountId ??= nonBlank(event.participantAccountId);
+    const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
+    identity.emailNormalized ??= stored === null ? null : normalizeEmail(stored);
+    identity.displayName ??= nonBlank(event.displayName);
+  }
+  return identity;
+}
+
+function groupsOf(events: EngineEvent[]): Group[] {
+  const connections = new Map<string, { event: EngineEvent; kind: "join" | "leave"; timeMs: number }[]>();
+  const groups: Group[] = [];
+  for (const event of events) {
+    const kind = JOIN_TYPES.has(event.eventType) ? "join" : LEAVE_TYPES.has(event.eventType) ? "leave" : null;
+    if (kind === null) {
+      if (OTHER_PERSON_TYPES.has(event.eventType)) {
+        groups.push({ eventIds: [event.id], identity: mergeIdentity([{ event, kind: "join", timeMs: event.occurredAt.getTime() }]), counted: false });
+      }
+      continue;
+    }
+    const timeMs = eventTimeMs(event, kind);
+    if (!Number.isFinite(timeMs)) continue;
+    const key = connectionKeyOf(event);
+    let records = connections.get(key);
+    if (!records) connections.set(key, (records = []));
+    records.push({ event, kind, timeMs });
+  }
+  for (const records of connections.values()) {
+    groups.push({ eventIds: records.map((record) => record.event.id), identity: mergeIdentity(records), counted: true });
+  }
+  return groups;
+}
+
+export interface AttributionContext {
+  session: Pick<SessionInput, "startsAt">;
+  roster: RosterStudent[];
+  links: IdentityLinkInput[];
+  manualMatches: ManualMatchInput[];
+}
+
+/**
+ * The ids of the events (attached to one session) that the engine attributes to each student.
+ * Waiting-room events are attributed by the same rules although the engine does not count them.
+ */
+export function attributeSessionEvents(events: EngineEvent[], context: AttributionContext): Map<string, string[]> {
+  const { roster, links, manualMatches } = context;
+  const sessionStartMs = context.session.startsAt.getTime();
+  const rosterIds = new Set(roster.map((student) => student.id));
+  const byRegistrant = new Map<string, string>();
+  const byEmail = new Map<string, string>();
+  for (const student of roster) {
+    const registrant = nonBlank(student.zoomRegistrantId);
+    if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
+    const email = normalizeEmail(student.emailNormalized || student.email);
+    if (email !== "" && !byEmail.has(email)) byEmail.set(email, student.id);
+  }
+  const byStoredLink = new Map<string, string>();
+  for (const link of links) {
+    const accountId = nonBlank(link.zoomAccountId);
+    if (accountId !== null && rosterIds.has(link.studentId) && !byStoredLink.has(accountId)) byStoredLink.set(accountId, link.studentId);
+  }
+  const manual = { account_id: new Map<string, string>(), email: new Map<string, string>(), display_name: new Map<string, string>() };
+  const applicable = manualMatches
+    .filter((match) => rosterIds.has(match.studentId) && match.madeInSessionStartsAt.getTime() <= sessionStartMs)
+    .sort(
+      (a, b) =>
+        b.madeInSessionStartsAt.getTime() - a.madeInSessionStartsAt.getTime() ||
+        (a.studentId < b.studentId ? -1 : a.studentId > b.studentId ? 1 : 0),
+    );
+  for (const match of applicable) {
+    const value =
+      match.kind === "account_id" ? match.value.trim().toLowerCase() : match.kind === "email" ? normalizeEmail(match.value) : normalizeName(match.value);
+    if (value !== "" && !manual[match.kind].has(value)) manual[match.kind].set(value, match.studentId);
+  }
+
+  const groups = groupsOf(events);
+  const owner: (string | undefined)[] = new Array(groups.length);
+  const AMBIGUOUS = "\u0000ambiguous";
+  const sessionLinks = new Map<string, string>();
+  groups.forEach((group, position) => {
+    const { registrantId, emailNormalized, accountId } = group.identity;
+    let studentId: string | undefined;
+    if (registrantId !== null) studentId = byRegistrant.get(registrantId);
+    if (studentId === undefined && emailNormalized !== null) studentId = byEmail.get(emailNormalized);
+    if (studentId === undefined) return;
+    owner[position] = studentId;
+    if (group.counted && accountId !== null) {
+      const known = sessionLinks.get(accountId);
+      if (known === undefined) sessionLinks.set(accountId, studentId);
+      else if (known !== studentId) sessionLinks.set(accountId, AMBIGUOUS);
+    }
+  });
+  groups.forEach((group, position) => {
+    if (owner[position] !== undefined) return;
+    const { accountId, emailNormalized, displayName } = group.identity;
+    let studentId: string | undefined;
+    if (accountId !== null) {
+      const learned = sessionLinks.get(accountId);
+      if (learned !== undefined && learned !== AMBIGUOUS) studentId = learned;
+      studentId ??= byStoredLink.get(accountId);
+      studentId ??= manual.account_id.get(accountId.trim().toLowerCase());
+    }
+    if (studentId === undefined && emailNormalized !== null) studentId = manual.email.get(emailNormalized);
+    if (studentId === undefined && displayName !== null) studentId = manual.display_name.get(normalizeName(displayName));
+    owner[position] = studentId;
+  });
+
+  const result = new Map<string, string[]>();
+  groups.forEach((group, position) => {
+    const studentId = owner[position];
+    if (studentId === undefined) return;
+    let ids = result.get(studentId);
+    if (!ids) result.set(studentId, (ids = []));
+    ids.push(...group.eventIds);
+  });
+  return result;
+}
+
+/**
+ * Events of the course's meetings that attach to no session: attributed only on direct evidence
+ * (the student's registrant ID, email, or an account ID linked to them), never by display name.
+ */
+export function isDirectlyTheStudents(
+  event: Pick<EngineEvent, "registrantId" | "email" | "emailNormalized" | "participantAccountId">,
+  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null },
+  linkedAccountIds: Set<string>,
+): boolean {
+  const registrant = nonBlank(event.registrantId);
+  if (registrant !== null && registrant === nonBlank(student.zoomRegistrantId)) return true;
+  const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
+  if (stored !== null && normalizeEmail(stored) === normalizeEmail(student.emailNormalized || student.email)) return true;
+  const account = nonBlank(event.participantAccountId);
+  return account !== null && linkedAccountIds.has(account);
+}

@@ -1,0 +1,114 @@
+// Finds the stored events that belong to one roster student (for erasure and export): every
+// session of the student's course is attributed as the attendance engine does it
+// (lib/privacy/attribution.ts), and events of the course's meetings that attach to no session are
+// matched on direct evidence only (registrant ID, email, linked account ID).
+import { attachEventsToSessions, widenedSessionWindow } from "../attendance/engine";
+import type { EngineEvent, SessionInput } from "../attendance/types";
+import { attributeSessionEvents, isDirectlyTheStudents } from "./attribution";
+import type { PrismaClient } from "../generated/prisma/client";
+
+type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "identityLink" | "manualMatch">;
+
+export interface StudentEvents {
+  /** event id → the session it counts for (null: attached to no session) */
+  eventSessions: Map<string, string | null>;
+}
+
+const EVENT_COLUMNS = `id::text AS id, "eventType", source::text AS source, "eventTs", "zoomMeetingId", "meetingUuid",
+  "occurredAt", "participantUserId", "participantAccountId", "registrantId", email, "emailNormalized",
+  "displayName", "joinTime", "leaveTime"`;
+
+export async function findStudentEvents(db: Db, studentId: string): Promise<StudentEvents | null> {
+  const student = await db.student.findUnique({
+    where: { id: studentId },
+    select: { id: true, courseId: true, email: true, emailNormalized: true, zoomRegistrantId: true },
+  });
+  if (!student) return null;
+  const [courseSessions, roster, links, manualMatches] = await Promise.all([
+    db.session.findMany({
+      where: { courseId: student.courseId },
+      select: { id: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
+    }),
+    db.student.findMany({
+      where: { courseId: student.courseId },
+      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+    }),
+    db.identityLink.findMany({ where: { courseId: student.courseId }, select: { zoomAccountId: true, studentId: true } }),
+    db.manualMatch.findMany({
+      where: { courseId: student.courseId },
+      select: { kind: true, value: true, studentId: true, session: { select: { startsAt: true } } },
+    }),
+  ]);
+  const matches = manualMatches.map((match) => ({
+    kind: match.kind,
+    value: match.value,
+    studentId: match.studentId,
+    madeInSessionStartsAt: match.session.startsAt,
+  }));
+  const linkedAccounts = new Set(links.filter((link) => link.studentId === student.id).map((link) => link.zoomAccountId.trim()));
+  const eventSessions = new Map<string, string | null>();
+  const courseSessionIds = new Set(courseSessions.map((session) => session.id));
+
+  // One pass per meeting ID of the course: its events over the span of its sessions, attached
+  // exactly as the projection attaches them (sessions of other courses with the same meeting ID
+  // can claim events too).
+  const meetingIds = [...new Set(courseSessions.map((session) => session.zoomMeetingId))];
+  for (const meetingId of meetingIds) {
+    const ofMeeting = courseSessions.filter((session) => session.zoomMeetingId === meetingId);
+    const from = new Date(Math.min(...ofMeeting.map((session) => widenedSessionWindow(session).start.getTime())));
+    const to = new Date(Math.max(...ofMeeting.map((session) => widenedSessionWindow(session).end.getTime())));
+    const [events, siblings] = await Promise.all([
+      db.$queryRawUnsafe<EngineEvent[]>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamptz AND "occurredAt" < $3::timestamptz`,
+        meetingId,
+        from.toISOString(),
+        to.toISOString(),
+      ),
+      db.session.findMany({
+        where: { zoomMeetingId: meetingId, startsAt: { gte: new Date(from.getTime() - 24 * 3600_000), lt: to } },
+        select: { id: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
+      }),
+    ]);
+    const attached = attachEventsToSessions(events, siblings as SessionInput[]);
+    const attachedIds = new Set<string>();
+    for (const [sessionId, sessionEvents] of attached) {
+      for (const event of sessionEvents) attachedIds.add(event.id);
+      if (!courseSessionIds.has(sessionId)) continue;
+      const session = ofMeeting.find((candidate) => candidate.id === sessionId)!;
+      const owners = attributeSessionEvents(sessionEvents, { session, roster, links, manualMatches: matches });
+      for (const id of owners.get(student.id) ?? []) eventSessions.set(id, sessionId);
+    }
+    for (const event of events) {
+      if (!attachedIds.has(event.id) && isDirectlyTheStudents(event, student, linkedAccounts)) eventSessions.set(event.id, null);
+    }
+  }
+
+  // The course's meetings outside every session's span (e.g. a class held before its session was
+  // created, far from any other) and attached to no session at all: direct evidence only.
+  if (meetingIds.length > 0) {
+    const conditions: string[] = [`e."emailNormalized" = $2`];
+    const values: unknown[] = [meetingIds, student.emailNormalized];
+    if (student.zoomRegistrantId) {
+      values.push(student.zoomRegistrantId);
+      conditions.push(`e."registrantId" = $${values.length}`);
+    }
+    if (linkedAccounts.size > 0) {
+      values.push([...linkedAccounts]);
+      conditions.push(`e."participantAccountId" = ANY($${values.length}::text[])`);
+    }
+    const loose = await db.$queryRawUnsafe<EngineEvent[]>(
+      `SELECT ${EVENT_COLUMNS} FROM events e
+       WHERE e."zoomMeetingId" = ANY($1::text[]) AND (${conditions.join(" OR ")})
+         AND NOT EXISTS (
+           SELECT 1 FROM sessions s WHERE s."zoomMeetingId" = e."zoomMeetingId"
+             AND e."occurredAt" >= s."startsAt" - interval '60 minutes'
+             AND e."occurredAt" < s."startsAt" + make_interval(mins => s."durationMinutes") + interval '60 minutes')`,
+      ...values,
+    );
+    for (const event of loose) {
+      if (!eventSessions.has(event.id) && isDirectlyTheStudents(event, student, linkedAccounts)) eventSessions.set(event.id, null);
+    }
+  }
+  return { eventSessions };
+}

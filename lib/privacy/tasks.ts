@@ -1,0 +1,21 @@
+// graphile-worker task for the retention purge (registered in lib/queue/worker.ts, scheduled
+// daily in lib/queue/crontab.ts).
+import type { TaskList } from "graphile-worker";
+import { getConfig } from "../config";
+import { log } from "../log";
+import { purgeExpiredPayloads } from "./retention";
+
+export const privacyTasks: TaskList = {
+  async purge_expired_payloads(payload) {
+    const retentionDays = Number((payload as { retentionDays?: number } | null)?.retentionDays ?? getConfig().RETENTION_DAYS);
+    const result = await purgeExpiredPayloads(new Date(), retentionDays);
+    log.info("expired webhook payloads purged", {
+      retentionDays,
+      cutoff: result.cutoff.toISOString(),
+      eventPayloads: result.eventPayloads,
+      deliveryBodies: result.deliveryBodies,
+      deliveryHeaders: result.deliveryHeaders,
+      rateLimitRows: result.rateLimitRows,
+    });
+  },
+};

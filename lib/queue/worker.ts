@@ -1,8 +1,10 @@
 // The background worker: graphile-worker jobs stored in Postgres, so several workers in several
 // processes share one queue and a crash loses nothing (a job is retried until it succeeds).
-import { Logger, run, type Runner, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import { Logger, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import { recomputeSession } from "../attendance/projection";
-import { log } from "../log";
+import { errorMessage, log } from "../log";
 import { notificationTasks } from "../notifications/tasks";
 import { privacyTasks } from "../privacy/tasks";
 import { reconcileTasks } from "../reconcile/tasks";
@@ -37,15 +39,25 @@ const queueLogger = new Logger((scope) => (level, message, meta) => {
 });
 
 export interface Worker {
-  runner: Runner;
   stop: () => Promise<void>;
-  /** settles when the job runner stops (for `npm run worker`) */
+  /** settles when the worker is stopped (for `npm run worker`) */
   promise: Promise<void>;
 }
 
-/** The job runner plus the event dispatcher that feeds it (both share the work across processes). */
+const RESTART_MIN_DELAY_MS = 1000;
+const RESTART_MAX_DELAY_MS = 30_000;
+
+/**
+ * The job runner plus the event dispatcher that feeds it (both share the work across processes).
+ *
+ * A worker must outlive a database outage: graphile-worker gives up on its pool when it cannot
+ * record a job's completion ("queue is in an inconsistent state"), so the runner is supervised and
+ * started again with growing delays until Postgres answers. Jobs it could not mark complete are
+ * redone (recomputes and the retention purge are idempotent; notifications are claimed in the
+ * database first, see ADR 005), and the sweeper requeues any projection left stale.
+ */
 export async function startWorker(options: { connectionString: string; concurrency?: number; crontab?: string }): Promise<Worker> {
-  const runner = await run({
+  const runnerOptions = {
     connectionString: options.connectionString,
     concurrency: options.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4),
     noHandleSignals: true,
@@ -53,16 +65,75 @@ export async function startWorker(options: { connectionString: string; concurren
     logger: queueLogger,
     taskList: tasks,
     crontab: options.crontab ?? crontab(),
-  });
+    // Batched completion retries with backoff and reports failure to the pool; the unbatched
+    // default leaves a rejected promise nobody awaits, which kills the process mid-outage.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+  };
+  let stopping = false;
+  // The ids of this process's workers: a failed runner's jobs stay locked by them (for four hours,
+  // graphile-worker's default) until we unlock them before restarting.
+  const ownWorkerIds = new Set<string>();
+  const startRunner = () => {
+    const events: WorkerEvents = new EventEmitter();
+    events.on("worker:create", ({ worker }) => ownWorkerIds.add(worker.workerId));
+    return run({ ...runnerOptions, events });
+  };
+  const unlockOwnJobs = async () => {
+    if (ownWorkerIds.size === 0) return;
+    const client = new pg.Client({ connectionString: options.connectionString });
+    try {
+      await client.connect();
+      await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [[...ownWorkerIds]]);
+      ownWorkerIds.clear();
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  let runner: Runner = await startRunner();
+  let wakeUp: (() => void) | null = null;
+
+  const supervised = (async () => {
+    let failures = 0;
+    for (;;) {
+      const startedAt = Date.now();
+      try {
+        await runner.promise;
+      } catch (error) {
+        if (!stopping) log.error("job runner stopped; it will be restarted", { error: errorMessage(error) });
+      }
+      if (stopping) return;
+      failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
+      const delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_MIN_DELAY_MS * 2 ** (failures - 1));
+      for (;;) {
+        await new Promise<void>((resolve) => {
+          wakeUp = resolve;
+          setTimeout(resolve, delay);
+        });
+        wakeUp = null;
+        if (stopping) return;
+        try {
+          await unlockOwnJobs();
+          runner = await startRunner();
+          log.info("job runner restarted", { afterFailures: failures });
+          break;
+        } catch (error) {
+          log.warn("job runner could not restart yet", { error: errorMessage(error), retryInMs: delay });
+        }
+      }
+    }
+  })();
+
   const dispatcher = startDispatcher();
   // A worker that died mid-recompute left its job locked: catch up at once rather than in a minute.
   await sweepStaleProjections().catch((error: unknown) => log.warn("start-up sweep failed", { error: String(error) }));
   return {
-    runner,
-    promise: runner.promise,
+    promise: supervised,
     stop: async () => {
+      stopping = true;
+      wakeUp?.();
       await dispatcher.stop();
-      await runner.stop();
+      await runner.stop().catch(() => {});
+      await supervised;
     },
   };
 }

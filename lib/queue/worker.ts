@@ -45,7 +45,7 @@ export interface Worker {
 }
 
 const RESTART_MIN_DELAY_MS = 1000;
-const RESTART_MAX_DELAY_MS = 30_000;
+const RESTART_MAX_DELAY_MS = 10_000;
 
 /**
  * The job runner plus the event dispatcher that feeds it (both share the work across processes).
@@ -96,15 +96,17 @@ export async function startWorker(options: { connectionString: string; concurren
     let failures = 0;
     for (;;) {
       const startedAt = Date.now();
+      let failure: unknown = null;
       try {
         await runner.promise;
       } catch (error) {
-        if (!stopping) log.error("job runner stopped; it will be restarted", { error: errorMessage(error) });
+        failure = error;
       }
       if (stopping) return;
+      log.error("job runner stopped unexpectedly; restarting it", { error: failure === null ? null : errorMessage(failure) });
       failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
-      const delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_MIN_DELAY_MS * 2 ** (failures - 1));
-      for (;;) {
+      let delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_MIN_DELAY_MS * 2 ** (failures - 1));
+      for (;; delay = Math.min(RESTART_MAX_DELAY_MS, delay * 2)) {
         await new Promise<void>((resolve) => {
           wakeUp = resolve;
           setTimeout(resolve, delay);
@@ -117,7 +119,7 @@ export async function startWorker(options: { connectionString: string; concurren
           log.info("job runner restarted", { afterFailures: failures });
           break;
         } catch (error) {
-          log.warn("job runner could not restart yet", { error: errorMessage(error), retryInMs: delay });
+          log.warn("job runner could not restart yet", { error: errorMessage(error), retryInMs: Math.min(RESTART_MAX_DELAY_MS, delay * 2) });
         }
       }
     }

@@ -1,22 +1,36 @@
-// The one Prisma client of the process (engine-free client + node-postgres driver adapter).
+// The one Prisma client of the process (engine-free client + node-postgres driver adapter), on
+// the one connection pool of the process. The pool is also lent to the webhook's store statement
+// (lib/events/store.ts), the hot path, which runs as a prepared statement (ADR 008).
+import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { errorMessage, log } from "./log";
 
-const globalForPrisma = globalThis as unknown as { rollcallPrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { rollcallPrisma?: PrismaClient; rollcallPool?: pg.Pool };
+
+/** The process's Postgres connection pool (DATABASE_URL, DATABASE_POOL_SIZE connections). */
+export function getPool(): pg.Pool {
+  if (!globalForPrisma.rollcallPool) {
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) {
+      throw new Error("DATABASE_URL is not set: start Rollcall with `npm run dev` or `npm start`, which provide one");
+    }
+    const pool = new pg.Pool({
+      connectionString,
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
+      // Fail fast when Postgres is unreachable, so a webhook gets its 503 well inside Zoom's 3 s.
+      connectionTimeoutMillis: 1500,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection dropped by the server (a Postgres restart) must not take the process down.
+    pool.on("error", (error) => log.warn("idle database connection lost", { error: errorMessage(error) }));
+    globalForPrisma.rollcallPool = pool;
+  }
+  return globalForPrisma.rollcallPool;
+}
 
 function createClient(): PrismaClient {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) {
-    throw new Error("DATABASE_URL is not set: start Rollcall with `npm run dev` or `npm start`, which provide one");
-  }
-  const adapter = new PrismaPg({
-    connectionString,
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
-    // Fail fast when Postgres is unreachable, so a webhook gets its 503 well inside Zoom's 3 s.
-    connectionTimeoutMillis: 1500,
-    idleTimeoutMillis: 30_000,
-  });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: new PrismaPg(getPool()) });
 }
 
 /** Lazily created so that importing this module never needs a database. */

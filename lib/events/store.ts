@@ -2,7 +2,7 @@
 // One SQL statement stores the event (deduplicated by its identity key) and writes the delivery's
 // audit row, so both commit together and the webhook costs one round trip. Recomputation is
 // queued afterwards by the worker's dispatcher (lib/queue/dispatcher.ts) from the stored rows.
-import { prisma } from "../db";
+import { getPool, prisma } from "../db";
 import type { StoredEventFields } from "../zoom/payload";
 import type { DeliveryOutcome } from "../generated/prisma/enums";
 
@@ -17,13 +17,7 @@ export interface StoreResult {
   outcome: "stored" | "duplicate";
 }
 
-export async function storeWebhookEvent(
-  fields: StoredEventFields,
-  payload: unknown,
-  meta: DeliveryMeta,
-): Promise<StoreResult> {
-  const rows = await prisma.$queryRawUnsafe<{ outcome: "stored" | "duplicate" }[]>(
-    `WITH inserted AS (
+const STORE_EVENT_SQL = `WITH inserted AS (
        INSERT INTO events ("dedupeKey", source, "eventType", "eventTs", "zoomMeetingId", "meetingUuid", "occurredAt",
          "participantUserId", "participantAccountId", "participantUuid", "registrantId", email, "emailNormalized",
          "displayName", "joinTime", "leaveTime", "leaveReason", "meetingStartedAt", "meetingEndedAt", payload)
@@ -38,32 +32,44 @@ export async function storeWebhookEvent(
          200, $2, $3::timestamptz, $4, $5, $1, $22::jsonb, $23
        RETURNING outcome
      )
-     SELECT outcome::text AS outcome FROM delivery`,
-    fields.dedupeKey,
-    fields.eventType,
-    fields.eventTs.toISOString(),
-    fields.zoomMeetingId,
-    fields.meetingUuid,
-    fields.occurredAt.toISOString(),
-    fields.participantUserId,
-    fields.participantAccountId,
-    fields.participantUuid,
-    fields.registrantId,
-    fields.email,
-    fields.emailNormalized,
-    fields.displayName,
-    fields.joinTime?.toISOString() ?? null,
-    fields.leaveTime?.toISOString() ?? null,
-    fields.leaveReason,
-    fields.meetingStartedAt?.toISOString() ?? null,
-    fields.meetingEndedAt?.toISOString() ?? null,
-    JSON.stringify(payload),
-    meta.trackingId,
-    meta.requestId,
-    JSON.stringify(meta.headers),
-    meta.bodyBytes,
-  );
-  return { outcome: rows[0].outcome };
+     SELECT outcome::text AS outcome FROM delivery`;
+
+export async function storeWebhookEvent(
+  fields: StoredEventFields,
+  payload: unknown,
+  meta: DeliveryMeta,
+): Promise<StoreResult> {
+  // A named statement: each connection parses and plans it once (this runs for every delivery).
+  const result = await getPool().query<{ outcome: "stored" | "duplicate" }>({
+    name: "rollcall_store_webhook_event",
+    text: STORE_EVENT_SQL,
+    values: [
+      fields.dedupeKey,
+      fields.eventType,
+      fields.eventTs.toISOString(),
+      fields.zoomMeetingId,
+      fields.meetingUuid,
+      fields.occurredAt.toISOString(),
+      fields.participantUserId,
+      fields.participantAccountId,
+      fields.participantUuid,
+      fields.registrantId,
+      fields.email,
+      fields.emailNormalized,
+      fields.displayName,
+      fields.joinTime?.toISOString() ?? null,
+      fields.leaveTime?.toISOString() ?? null,
+      fields.leaveReason,
+      fields.meetingStartedAt?.toISOString() ?? null,
+      fields.meetingEndedAt?.toISOString() ?? null,
+      JSON.stringify(payload),
+      meta.trackingId,
+      meta.requestId,
+      JSON.stringify(meta.headers),
+      meta.bodyBytes,
+    ],
+  });
+  return { outcome: result.rows[0].outcome };
 }
 
 /** Audit row for a delivery that stored no event (rejects, validation, ignored types). */

@@ -16,7 +16,13 @@ export interface WebhookAnswer {
   headers?: Record<string, string>;
 }
 
-function metaFrom(headers: Headers, bodyBytes: number): DeliveryMeta {
+/** The request headers receipt reads: a fetch Headers, or Node's IncomingMessage headers adapted. */
+export interface HeaderSource {
+  get(name: string): string | null;
+  forEach(callback: (value: string, name: string) => void): void;
+}
+
+function metaFrom(headers: HeaderSource, bodyBytes: number): DeliveryMeta {
   const kept: Record<string, string> = {};
   headers.forEach((value, name) => {
     kept[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value.slice(0, 1000);
@@ -69,9 +75,13 @@ async function audit(entry: Parameters<typeof recordDelivery>[0]): Promise<void>
   }
 }
 
+/** The route handler's entry: a fetch Request. */
 export async function receiveWebhook(request: Request, nowMs: number): Promise<WebhookAnswer> {
-  const headers = request.headers;
-  const rawBody = await readCappedBody(request);
+  return receiveWebhookBody(request.headers, await readCappedBody(request), nowMs);
+}
+
+/** Verify, store, answer — given the headers and the body read with the 1 MiB cap. */
+export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer | "too_large", nowMs: number): Promise<WebhookAnswer> {
   if (rawBody === "too_large") {
     const meta = metaFrom(headers, Number(headers.get("content-length") ?? 0));
     await audit({ outcome: "rejected_size", httpStatus: 413, reason: "body over 1 MiB", meta });

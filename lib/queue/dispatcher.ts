@@ -3,10 +3,11 @@
 // Why not queue the job in the webhook's own statement? Every event of a class would then update
 // the same job row (one pending recompute per session), and concurrent webhooks would wait on
 // that row lock through each other's commit — one disk flush per event, about 200 events/s.
-// Instead the webhook only inserts the event (rows that conflict with nothing, so commits group),
-// and the dispatcher claims undispatched events in batches, marks them and queues their sessions'
-// recomputes in one transaction (a transactional outbox). A crash before that commit leaves the
-// events undispatched, so the next pass — in any worker — picks them up: nothing is lost.
+// Instead a trigger adds each stored event to the `event_outbox` table (a small row that
+// conflicts with nothing, so commits group), and the dispatcher takes outbox rows in batches,
+// deletes them and queues their sessions' recomputes in one transaction (a transactional outbox;
+// ADR 004 and 008). A crash before that commit leaves the rows in the outbox, so the next pass —
+// in any worker — picks them up: nothing is lost.
 import { prisma } from "../db";
 import { errorMessage, log } from "../log";
 
@@ -16,10 +17,10 @@ const IDLE_POLL_MS = 100;
 export async function dispatchStoredEvents(): Promise<{ dispatched: number; queued: number }> {
   const rows = await prisma.$queryRawUnsafe<{ dispatched: number; queued: number }[]>(
     `WITH batch AS (
-       SELECT id FROM events WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED
+       SELECT "eventId" FROM event_outbox ORDER BY "eventId" LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED
      ), marked AS (
-       UPDATE events SET "dispatchedAt" = now() FROM batch WHERE events.id = batch.id
-       RETURNING events."zoomMeetingId", events."occurredAt"
+       DELETE FROM event_outbox USING batch WHERE event_outbox."eventId" = batch."eventId"
+       RETURNING event_outbox."zoomMeetingId", event_outbox."occurredAt"
      ), targets AS (
        SELECT DISTINCT s.id FROM marked JOIN sessions s ON s."zoomMeetingId" = marked."zoomMeetingId"
         AND marked."occurredAt" >= s."startsAt" - interval '60 minutes'

@@ -121,7 +121,7 @@ describe("worker killed mid-queue", () => {
     const answer = await postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "200", name: "Ana Lima", email: "ana@example.edu", joinTime: joinedAt }));
     expect(answer.status).toBe(200);
     await waitFor(async () => {
-      const result = await db.query('SELECT count(*)::int AS n FROM events WHERE "meetingUuid" = $1 AND "dispatchedAt" IS NOT NULL', [uuid]);
+      const result = await db.query('SELECT count(*)::int AS n FROM events e WHERE "meetingUuid" = $1 AND NOT EXISTS (SELECT 1 FROM event_outbox o WHERE o."eventId" = e.id)', [uuid]);
       return result.rows[0].n === 1;
     }, 20_000, "worker A to dispatch the event");
     await workerA.stop("SIGKILL");

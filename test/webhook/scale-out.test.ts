@@ -78,7 +78,7 @@ describe("two web processes and two workers", () => {
     for (const record of records) {
       expect(record).toEqual({ attendedSeconds: 49 * 60, attendedPercent: 98, status: "present", inMeeting: false, joinCount: 2 });
     }
-    const undispatched = await db.query('SELECT count(*)::int AS n FROM events WHERE "dispatchedAt" IS NULL');
+    const undispatched = await db.query('SELECT count(*)::int AS n FROM event_outbox');
     expect(undispatched.rows[0].n).toBe(0);
   });
 });

@@ -368,7 +368,7 @@ function participantEventKind(eventType: string): EventKind | null {
   }
 }
 
-interface ConnectionRecord {
+export interface ConnectionRecord {
   kind: EventKind;
   timeMs: number;
   event: EngineEvent;
@@ -393,7 +393,8 @@ interface Connection {
   displayName: string | null;
 }
 
-function compareRecords(a: ConnectionRecord, b: ConnectionRecord): number {
+/** The order events are processed in on a connection: time, join first, webhook first, id. */
+export function compareRecords(a: ConnectionRecord, b: ConnectionRecord): number {
   if (a.timeMs !== b.timeMs) return a.timeMs - b.timeMs;
   // At the same instant a join is processed first, so a leave can pair with a join "at or before" it.
   if (a.kind !== b.kind) return a.kind === "join" ? -1 : 1;
@@ -402,7 +403,8 @@ function compareRecords(a: ConnectionRecord, b: ConnectionRecord): number {
   return a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0;
 }
 
-function connectionKeyOf(event: EngineEvent): string {
+/** A connection: (meeting UUID, Zoom's per-join user_id), with a fallback to the person. */
+export function connectionKeyOf(event: EngineEvent): string {
   const meeting = event.meetingUuid ?? `meeting:${event.zoomMeetingId ?? ""}`;
   const userId = nonBlank(event.participantUserId);
   if (userId !== null) return `${meeting}\u0000${userId}`;
@@ -522,18 +524,19 @@ function buildConnections(
 
 const AMBIGUOUS = Symbol("ambiguous");
 
-function normalizeAccountForManualMatch(accountId: string): string {
+export function normalizeAccountForManualMatch(accountId: string): string {
   return accountId.trim().toLowerCase();
 }
 
-interface IdentityIndex {
+export interface IdentityIndex {
   byRegistrant: Map<string, string>;
   byEmail: Map<string, string>;
   byStoredLink: Map<string, string>;
   manualByKind: Record<MatchKind, Map<string, string>>;
 }
 
-function buildIdentityIndex(
+/** Lookup tables for SPEC "Who is who" (also used by lib/privacy/attribution.ts, so the two agree). */
+export function buildIdentityIndex(
   roster: RosterStudent[],
   links: IdentityLinkInput[],
   manualMatches: ManualMatchInput[],

@@ -1,12 +1,20 @@
 // Which stored events belong to one roster student: the events the attendance engine counts for
 // them (SPEC "Who is who"), for erasure and for "everything stored about this student".
 //
-// The rule mirrors lib/attendance/engine.ts (registrant ID, email, an account ID learned in this
-// session or linked before, then the instructor's manual matches; first match wins; a connection's
-// identity is merged over its events), so that erasing Ana never touches an event the engine
-// gives to Ben. lib/privacy/attribution.test.ts checks the two agree on generated classes.
+// Built from the engine's own pieces (its connection keys, event order and identity index:
+// registrant ID, email, an account ID learned in this session or linked before, then the
+// instructor's manual matches; first match wins; a connection's identity is merged over its
+// events), so that erasing Ana never touches an event the engine gives to Ben.
+// lib/privacy/attribution.test.ts checks the two agree on generated classes.
 // Pure: no I/O.
-import { normalizeEmail, normalizeName } from "../attendance/engine";
+import {
+  buildIdentityIndex,
+  compareRecords,
+  connectionKeyOf,
+  normalizeAccountForManualMatch,
+  normalizeEmail,
+  normalizeName,
+} from "../attendance/engine";
 import type { EngineEvent, IdentityLinkInput, ManualMatchInput, RosterStudent, SessionInput } from "../attendance/types";
 
 const JOIN_TYPES = new Set(["meeting.participant_joined", "webinar.participant_joined"]);
@@ -39,30 +47,13 @@ interface Group {
   counted: boolean;
 }
 
-function connectionKeyOf(event: EngineEvent): string {
-  const meeting = event.meetingUuid ?? `meeting:${event.zoomMeetingId ?? ""}`;
-  const userId = nonBlank(event.participantUserId);
-  if (userId !== null) return `${meeting}\u0000${userId}`;
-  const fallback =
-    nonBlank(event.participantAccountId) ??
-    nonBlank(event.emailNormalized)?.toLowerCase() ??
-    nonBlank(event.email)?.toLowerCase() ??
-    normalizeName(event.displayName ?? "");
-  return `${meeting}\u0000?${fallback}`;
-}
-
 function eventTimeMs(event: EngineEvent, kind: "join" | "leave"): number {
   return ((kind === "join" ? event.joinTime : event.leaveTime) ?? event.occurredAt).getTime();
 }
 
 /** Identity merged over a group's events in the engine's order (time, join first, webhook first, id). */
 function mergeIdentity(records: { event: EngineEvent; kind: "join" | "leave"; timeMs: number }[]): Identity {
-  records.sort((a, b) => {
-    if (a.timeMs !== b.timeMs) return a.timeMs - b.timeMs;
-    if (a.kind !== b.kind) return a.kind === "join" ? -1 : 1;
-    if (a.event.source !== b.event.source) return a.event.source === "webhook" ? -1 : 1;
-    return a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0;
-  });
+  records.sort(compareRecords);
   const identity: Identity = { registrantId: null, accountId: null, emailNormalized: null, displayName: null };
   for (const { event } of records) {
     identity.registrantId ??= nonBlank(event.registrantId);
@@ -112,33 +103,7 @@ export interface AttributionContext {
 export function attributeSessionEvents(events: EngineEvent[], context: AttributionContext): Map<string, string[]> {
   const { roster, links, manualMatches } = context;
   const sessionStartMs = context.session.startsAt.getTime();
-  const rosterIds = new Set(roster.map((student) => student.id));
-  const byRegistrant = new Map<string, string>();
-  const byEmail = new Map<string, string>();
-  for (const student of roster) {
-    const registrant = nonBlank(student.zoomRegistrantId);
-    if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
-    const email = normalizeEmail(student.emailNormalized || student.email);
-    if (email !== "" && !byEmail.has(email)) byEmail.set(email, student.id);
-  }
-  const byStoredLink = new Map<string, string>();
-  for (const link of links) {
-    const accountId = nonBlank(link.zoomAccountId);
-    if (accountId !== null && rosterIds.has(link.studentId) && !byStoredLink.has(accountId)) byStoredLink.set(accountId, link.studentId);
-  }
-  const manual = { account_id: new Map<string, string>(), email: new Map<string, string>(), display_name: new Map<string, string>() };
-  const applicable = manualMatches
-    .filter((match) => rosterIds.has(match.studentId) && match.madeInSessionStartsAt.getTime() <= sessionStartMs)
-    .sort(
-      (a, b) =>
-        b.madeInSessionStartsAt.getTime() - a.madeInSessionStartsAt.getTime() ||
-        (a.studentId < b.studentId ? -1 : a.studentId > b.studentId ? 1 : 0),
-    );
-  for (const match of applicable) {
-    const value =
-      match.kind === "account_id" ? match.value.trim().toLowerCase() : match.kind === "email" ? normalizeEmail(match.value) : normalizeName(match.value);
-    if (value !== "" && !manual[match.kind].has(value)) manual[match.kind].set(value, match.studentId);
-  }
+  const { byRegistrant, byEmail, byStoredLink, manualByKind: manual } = buildIdentityIndex(roster, links, manualMatches, sessionStartMs);
 
   const groups = groupsOf(events);
   const owner: (string | undefined)[] = new Array(groups.length);
@@ -165,7 +130,7 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
       const learned = sessionLinks.get(accountId);
       if (learned !== undefined && learned !== AMBIGUOUS) studentId = learned;
       studentId ??= byStoredLink.get(accountId);
-      studentId ??= manual.account_id.get(accountId.trim().toLowerCase());
+      studentId ??= manual.account_id.get(normalizeAccountForManualMatch(accountId));
     }
     if (studentId === undefined && emailNormalized !== null) studentId = manual.email.get(emailNormalized);
     if (studentId === undefined && displayName !== null) studentId = manual.display_name.get(normalizeName(displayName));

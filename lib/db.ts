@@ -39,8 +39,20 @@ export function getPrisma(): PrismaClient {
   return globalForPrisma.rollcallPrisma;
 }
 
+/** Disconnects the client and closes the pool, so a command-line process can exit at once. */
+async function disconnectDatabase(): Promise<void> {
+  const client = globalForPrisma.rollcallPrisma;
+  const pool = globalForPrisma.rollcallPool;
+  globalForPrisma.rollcallPrisma = undefined;
+  globalForPrisma.rollcallPool = undefined;
+  await client?.$disconnect();
+  await pool?.end();
+}
+
 export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {
+    // The pool is ours, not the adapter's: `prisma.$disconnect()` closes both.
+    if (property === "$disconnect") return disconnectDatabase;
     const client = getPrisma();
     const value = Reflect.get(client, property, client);
     return typeof value === "function" ? value.bind(client) : value;

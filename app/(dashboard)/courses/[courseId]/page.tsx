@@ -2,16 +2,17 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { findVisibleCourse, requireUser, requireVisibleCourse } from "@/lib/access";
 import { prisma } from "@/lib/db";
+import { ERASED_ACTION } from "@/lib/privacy/erase";
 import { formatDate, formatPercent, formatTime, plural, zoneAbbreviation } from "@/lib/format";
 import type { SessionState } from "@/lib/attendance/types";
 import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
-import { BackLink, buttonClass, EmptyState, PageHeader, Section, StateBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
+import { BackLink, buttonClass, EmptyState, Notice, PageHeader, Section, StateBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
 import { emptyRate, sessionFigures, sessionStates, studentRates, type SessionFigures } from "../../_lib/queries";
 import { addStudentAction } from "./actions";
 import { removeStudentAction } from "../../students/[studentId]/actions";
 
-type Props = { params: Promise<{ courseId: string }> };
+type Props = { params: Promise<{ courseId: string }>; searchParams: Promise<{ erased?: string | string[] }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const user = await requireUser();
@@ -19,10 +20,21 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: course?.name ?? "Course" };
 }
 
-export default async function CoursePage({ params }: Props) {
+/** After an erasure (students/[id]/privacy), what was removed — counts only, never who. */
+async function erasureNotice(courseId: string, auditEntryId: string | undefined): Promise<string | null> {
+  if (!auditEntryId || !/^\d{1,18}$/.test(auditEntryId)) return null;
+  const entry = await prisma.auditEntry.findUnique({ where: { id: BigInt(auditEntryId) } });
+  const details = entry?.details as { courseId?: string; attendanceRecords?: number; events?: number; notifications?: number } | null;
+  if (!entry || entry.action !== ERASED_ACTION || details?.courseId !== courseId) return null;
+  return `The student was erased: removed from the roster with ${plural(details.attendanceRecords ?? 0, "attendance record")} and ${plural(details.notifications ?? 0, "notification")}, and their name, email and Zoom IDs cleared from ${plural(details.events ?? 0, "stored Zoom event")}. The audit log records that it happened.`;
+}
+
+export default async function CoursePage({ params, searchParams }: Props) {
   const { courseId } = await params;
   const user = await requireUser();
   const course = await requireVisibleCourse(user, courseId);
+  const erased = (await searchParams).erased;
+  const erasedNotice = await erasureNotice(courseId, Array.isArray(erased) ? erased[0] : erased);
   const now = new Date();
   const [sessions, students, instructors, figures] = await Promise.all([
     prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "asc" } }),
@@ -61,6 +73,14 @@ export default async function CoursePage({ params }: Props) {
           }
         />
       </div>
+
+      {erasedNotice ? (
+        <div className="mt-6">
+          <Notice tone="success" role="status">
+            {erasedNotice}
+          </Notice>
+        </div>
+      ) : null}
 
       {live.map((session) => (
         <Link

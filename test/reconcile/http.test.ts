@@ -4,10 +4,9 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
+import { connectToServerDatabase } from "../api/fixtures";
 import { baseUrl } from "../helpers/server";
 import { uniqueMeetingId } from "../helpers/zoom";
-
-const serverAvailable = Boolean(process.env.TEST_BASE_URL && process.env.TEST_SERVER_DATABASE_URL);
 
 async function tokenFor(role: "admin" | "instructor"): Promise<string> {
   const user = await prisma.user.create({
@@ -22,13 +21,14 @@ const reconcile = (sessionId: string, token?: string) =>
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
 
-describe.skipIf(!serverAvailable)("POST /api/v1/sessions/{id}/reconcile on the test server", () => {
+describe("POST /api/v1/sessions/{id}/reconcile on the test server", () => {
   let adminToken: string;
   let instructorToken: string;
   let sessionId: string;
 
   beforeAll(async () => {
-    process.env.DATABASE_URL = process.env.TEST_SERVER_DATABASE_URL;
+    // Fails with a clear message outside `npm test`, which starts the shared server.
+    connectToServerDatabase();
     adminToken = await tokenFor("admin");
     instructorToken = await tokenFor("instructor");
     const course = await prisma.course.create({ data: { name: "Reconcile over HTTP" } });

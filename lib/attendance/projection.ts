@@ -18,10 +18,16 @@ export interface RecomputeResult {
   newLinks: number;
 }
 
-export async function recomputeSession(sessionId: string, now: Date = new Date()): Promise<RecomputeResult | null> {
+/**
+ * `now` defaults to the moment the session's lock is granted, just before the events are read:
+ * the projection's `computedAt` is then the time of the snapshot it was computed from (a
+ * recompute that waited for another one's lock does not claim an earlier snapshot).
+ */
+export async function recomputeSession(sessionId: string, fixedNow?: Date): Promise<RecomputeResult | null> {
   const result = await prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtextextended('recompute:' || $1, 0))", sessionId);
+      const now = fixedNow ?? new Date();
       const session = await tx.session.findUnique({ where: { id: sessionId } });
       if (!session) return null;
       const widened = widenedSessionWindow(session);

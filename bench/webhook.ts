@@ -72,7 +72,7 @@ async function main() {
   ensureProductionBuild();
   const { cluster, url } = await benchDatabase("webhook");
   const sessionId = await seed(url);
-  const server = await startServer({ databaseUrl: url, env: { DATABASE_POOL_SIZE: String(CONCURRENCY + 8), ...(process.env.BENCH_WORKER ? { WORKER: process.env.BENCH_WORKER } : {}) } });
+  const server = await startServer({ databaseUrl: url, env: { ...(process.env.BENCH_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {}), ...(process.env.BENCH_WORKER ? { WORKER: process.env.BENCH_WORKER } : {}) } });
   const bodies = buildEvents(EVENTS);
   const answeredAt = new Array<number>(bodies.length);
   const latencies: number[] = [];

@@ -1,9 +1,10 @@
 // Recomputes a session's stored attendance from its stored events (the I/O around the pure engine).
 // Safe to run twice at once: a per-session advisory lock serialises recomputes, and each one reads
 // the events only after taking the lock, so a later recompute never loses to an earlier one.
-import { getPool, prisma } from "../db";
+import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance, widenedSessionWindow } from "./engine";
+import { loadCourseIdentity, readMeetingEvents, SESSION_INPUT_SELECT } from "./load";
 import type { EngineEvent, MeetingInstanceTimes, SessionInput } from "./types";
 
 /** Sessions are at most a day long, so siblings that can compete for an event start within this. */
@@ -33,25 +34,16 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
       const widened = widenedSessionWindow(session);
 
       // Events of this meeting near the session, and the sibling sessions that may claim them.
-      const [events, siblings, roster, links, manualMatches] = await Promise.all([
-        readSessionEvents(session.zoomMeetingId, widened.start, widened.end),
+      const [events, siblings, identity] = await Promise.all([
+        readMeetingEvents(session.zoomMeetingId, widened.start, widened.end),
         tx.session.findMany({
           where: {
             zoomMeetingId: session.zoomMeetingId,
             startsAt: { gte: new Date(widened.start.getTime() - MAX_SESSION_MS), lt: widened.end },
           },
-          select: { id: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
+          select: SESSION_INPUT_SELECT,
         }),
-        tx.student.findMany({
-          where: { courseId: session.courseId },
-          select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true },
-          orderBy: [{ name: "asc" }, { id: "asc" }],
-        }),
-        tx.identityLink.findMany({ where: { courseId: session.courseId }, select: { zoomAccountId: true, studentId: true } }),
-        tx.manualMatch.findMany({
-          where: { courseId: session.courseId },
-          select: { kind: true, value: true, studentId: true, session: { select: { startsAt: true } } },
-        }),
+        loadCourseIdentity(tx, session.courseId),
       ]);
 
       const attached = attachEventsToSessions(events, siblings as SessionInput[]).get(session.id) ?? [];
@@ -59,14 +51,7 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
 
       const computed = computeSessionAttendance({
         session,
-        roster,
-        links,
-        manualMatches: manualMatches.map((match) => ({
-          kind: match.kind,
-          value: match.value,
-          studentId: match.studentId,
-          madeInSessionStartsAt: match.session.startsAt,
-        })),
+        ...identity,
         events: attached,
         instances,
         now,
@@ -144,44 +129,6 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
     { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
   );
   return result;
-}
-
-/**
- * The events of a meeting in a time range. A class can have thousands, and per-row mapping
- * dominated the recompute: they are read as arrays, with times as epoch milliseconds, through a
- * statement prepared once per connection. Read on a pool connection of its own, after the
- * transaction has taken the session's lock: it sees every event committed before that moment,
- * which is all the serialisation of recomputes needs.
- */
-async function readSessionEvents(zoomMeetingId: string, from: Date, to: Date): Promise<EngineEvent[]> {
-  const result = await getPool().query<unknown[]>({
-    name: "rollcall_session_events",
-    rowMode: "array",
-    text: `SELECT id::text, "eventType", source::text, (extract(epoch FROM "eventTs") * 1000)::float8, "zoomMeetingId", "meetingUuid",
-             (extract(epoch FROM "occurredAt") * 1000)::float8, "participantUserId", "participantAccountId", "registrantId", email,
-             "emailNormalized", "displayName", (extract(epoch FROM "joinTime") * 1000)::float8, (extract(epoch FROM "leaveTime") * 1000)::float8
-           FROM events WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamp AND "occurredAt" < $3::timestamp`,
-    // The columns are UTC timestamps without a zone (Prisma's DateTime).
-    values: [zoomMeetingId, from.toISOString().replace("Z", ""), to.toISOString().replace("Z", "")],
-  });
-  const time = (value: unknown) => (value === null ? null : new Date(value as number));
-  return result.rows.map((row) => ({
-    id: row[0] as string,
-    eventType: row[1] as string,
-    source: row[2] as EngineEvent["source"],
-    eventTs: time(row[3]),
-    zoomMeetingId: row[4] as string | null,
-    meetingUuid: row[5] as string | null,
-    occurredAt: new Date(row[6] as number),
-    participantUserId: row[7] as string | null,
-    participantAccountId: row[8] as string | null,
-    registrantId: row[9] as string | null,
-    email: row[10] as string | null,
-    emailNormalized: row[11] as string | null,
-    displayName: row[12] as string | null,
-    joinTime: time(row[13]),
-    leaveTime: time(row[14]),
-  }));
 }
 
 type Transaction = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];

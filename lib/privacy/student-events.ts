@@ -3,6 +3,7 @@
 // (lib/privacy/attribution.ts), and events of the course's meetings that attach to no session are
 // matched on direct evidence only (registrant ID, email, linked account ID).
 import { attachEventsToSessions, widenedSessionWindow } from "../attendance/engine";
+import { loadCourseIdentity, readMeetingEvents, SESSION_INPUT_SELECT } from "../attendance/load";
 import type { EngineEvent, SessionInput } from "../attendance/types";
 import { attributeSessionEvents, isDirectlyTheStudents } from "./attribution";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -24,28 +25,10 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     select: { id: true, courseId: true, email: true, emailNormalized: true, zoomRegistrantId: true },
   });
   if (!student) return null;
-  const [courseSessions, roster, links, manualMatches] = await Promise.all([
-    db.session.findMany({
-      where: { courseId: student.courseId },
-      select: { id: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
-    }),
-    db.student.findMany({
-      where: { courseId: student.courseId },
-      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true },
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-    }),
-    db.identityLink.findMany({ where: { courseId: student.courseId }, select: { zoomAccountId: true, studentId: true } }),
-    db.manualMatch.findMany({
-      where: { courseId: student.courseId },
-      select: { kind: true, value: true, studentId: true, session: { select: { startsAt: true } } },
-    }),
+  const [courseSessions, { roster, links, manualMatches }] = await Promise.all([
+    db.session.findMany({ where: { courseId: student.courseId }, select: SESSION_INPUT_SELECT }),
+    loadCourseIdentity(db, student.courseId),
   ]);
-  const matches = manualMatches.map((match) => ({
-    kind: match.kind,
-    value: match.value,
-    studentId: match.studentId,
-    madeInSessionStartsAt: match.session.startsAt,
-  }));
   const linkedAccounts = new Set(links.filter((link) => link.studentId === student.id).map((link) => link.zoomAccountId.trim()));
   const eventSessions = new Map<string, string | null>();
   const courseSessionIds = new Set(courseSessions.map((session) => session.id));
@@ -59,15 +42,10 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     const from = new Date(Math.min(...ofMeeting.map((session) => widenedSessionWindow(session).start.getTime())));
     const to = new Date(Math.max(...ofMeeting.map((session) => widenedSessionWindow(session).end.getTime())));
     const [events, siblings] = await Promise.all([
-      db.$queryRawUnsafe<EngineEvent[]>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamptz AND "occurredAt" < $3::timestamptz`,
-        meetingId,
-        from.toISOString(),
-        to.toISOString(),
-      ),
+      readMeetingEvents(meetingId, from, to),
       db.session.findMany({
         where: { zoomMeetingId: meetingId, startsAt: { gte: new Date(from.getTime() - 24 * 3600_000), lt: to } },
-        select: { id: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
+        select: SESSION_INPUT_SELECT,
       }),
     ]);
     const attached = attachEventsToSessions(events, siblings as SessionInput[]);
@@ -76,7 +54,7 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
       for (const event of sessionEvents) attachedIds.add(event.id);
       if (!courseSessionIds.has(sessionId)) continue;
       const session = ofMeeting.find((candidate) => candidate.id === sessionId)!;
-      const owners = attributeSessionEvents(sessionEvents, { session, roster, links, manualMatches: matches });
+      const owners = attributeSessionEvents(sessionEvents, { session, roster, links, manualMatches });
       for (const id of owners.get(student.id) ?? []) eventSessions.set(id, sessionId);
     }
     for (const event of events) {

@@ -7,6 +7,7 @@
 // Without Report API credentials nothing happens and nothing fails: the summary says "off".
 import { prisma } from "../db";
 import { attachEventsToSessions, normalizeMeetingId, widenedSessionWindow } from "../attendance/engine";
+import { SESSION_INPUT_SELECT } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
 import type { EngineEvent, SessionInput } from "../attendance/types";
 import { errorMessage, log } from "../log";
@@ -105,7 +106,7 @@ async function knownInstanceUuids(session: SessionRow): Promise<string[]> {
     }),
     prisma.session.findMany({
       where: { zoomMeetingId: session.zoomMeetingId, startsAt: { gte: new Date(widened.start.getTime() - MAX_SESSION_MS), lt: widened.end } },
-      select: { id: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
+      select: SESSION_INPUT_SELECT,
     }),
   ]);
   const engineEvents: EngineEvent[] = events.map((event) => ({ ...event, id: event.id.toString() }));

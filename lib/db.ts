@@ -3,7 +3,7 @@
 // (lib/events/store.ts), the hot path, which runs as a prepared statement (ADR 008).
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
+import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { errorMessage, log } from "./log";
 
 const globalForPrisma = globalThis as unknown as { rollcallPrisma?: PrismaClient; rollcallPool?: pg.Pool };
@@ -37,6 +37,11 @@ function createClient(): PrismaClient {
 export function getPrisma(): PrismaClient {
   globalForPrisma.rollcallPrisma ??= createClient();
   return globalForPrisma.rollcallPrisma;
+}
+
+/** A write refused by a unique index (Prisma's P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 /** Disconnects the client and closes the pool, so a command-line process can exit at once. */

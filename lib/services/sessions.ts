@@ -1,8 +1,7 @@
 // Creating, moving and deleting sessions. Every change recomputes attendance from the stored
 // events (events that arrived before the session existed attach now) and reschedules the
 // late-joiner check.
-import { prisma } from "../db";
-import { Prisma } from "../generated/prisma/client";
+import { isUniqueViolation, prisma } from "../db";
 import { enqueueAt, enqueueRecompute } from "../queue/enqueue";
 import type { SessionInputData } from "../validations/session";
 
@@ -14,25 +13,19 @@ export class DuplicateSessionError extends Error {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
-
 /**
  * Runs `write`; a unique-index violation on (course, meeting, start) becomes a
- * DuplicateSessionError naming the start that clashes, so the form can say which one.
+ * DuplicateSessionError naming the start that clashes, so the form can say which one. One
+ * session can only clash at its own start; for a series, the clash is looked up.
  */
-async function refusingDuplicates<T>(courseId: string, inputs: SessionInputData[], write: () => Promise<T>, ignoreSessionId?: string): Promise<T> {
+async function refusingDuplicates<T>(inputs: SessionInputData[], write: () => Promise<T>, courseId?: string): Promise<T> {
   try {
     return await write();
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
+    if (inputs.length === 1 || courseId === undefined) throw new DuplicateSessionError(inputs[0]!.startsAt);
     const existing = await prisma.session.findFirst({
-      where: {
-        courseId,
-        id: ignoreSessionId ? { not: ignoreSessionId } : undefined,
-        OR: inputs.map((input) => ({ zoomMeetingId: input.zoomMeetingId, startsAt: input.startsAt })),
-      },
+      where: { courseId, OR: inputs.map((input) => ({ zoomMeetingId: input.zoomMeetingId, startsAt: input.startsAt })) },
       orderBy: { startsAt: "asc" },
       select: { startsAt: true },
     });
@@ -55,7 +48,7 @@ export function lateCheckAt(session: { startsAt: Date; lateAfterMinutes: number 
 }
 
 export async function createSession(courseId: string, input: SessionInputData) {
-  return refusingDuplicates(courseId, [input], () => prisma.$transaction(async (tx) => {
+  return refusingDuplicates([input], () => prisma.$transaction(async (tx) => {
     const session = await tx.session.create({
       data: {
         courseId,
@@ -74,7 +67,7 @@ export async function createSession(courseId: string, input: SessionInputData) {
 }
 
 export async function createSessions(courseId: string, inputs: SessionInputData[]) {
-  return refusingDuplicates(courseId, inputs, () => prisma.$transaction(async (tx) => {
+  return refusingDuplicates(inputs, () => prisma.$transaction(async (tx) => {
     const sessions = [];
     for (const input of inputs) {
       sessions.push(
@@ -94,12 +87,11 @@ export async function createSessions(courseId: string, inputs: SessionInputData[
     }
     await afterSessionChange(tx, sessions);
     return sessions;
-  }));
+  }), courseId);
 }
 
 export async function updateSession(sessionId: string, input: SessionInputData) {
-  const { courseId } = await prisma.session.findUniqueOrThrow({ where: { id: sessionId }, select: { courseId: true } });
-  return refusingDuplicates(courseId, [input], () => prisma.$transaction(async (tx) => {
+  return refusingDuplicates([input], () => prisma.$transaction(async (tx) => {
     const before = await tx.session.findUniqueOrThrow({ where: { id: sessionId } });
     const session = await tx.session.update({
       where: { id: sessionId },
@@ -121,7 +113,7 @@ export async function updateSession(sessionId: string, input: SessionInputData) 
     await enqueueRecompute(neighbours.map((neighbour) => neighbour.id), tx);
     await afterSessionChange(tx, [session]);
     return session;
-  }), sessionId);
+  }));
 }
 
 export async function deleteSession(sessionId: string) {

@@ -2,8 +2,7 @@
 // Any change recomputes the course's sessions, so a newly added student is matched to events
 // that already arrived.
 import { parse } from "csv-parse/sync";
-import { prisma } from "../db";
-import { Prisma } from "../generated/prisma/client";
+import { isUniqueViolation, prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { MAX_ROSTER_ROWS, studentInputSchema, type StudentInput } from "../validations/student";
 
@@ -118,7 +117,7 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
       await enqueueRecompute(sessions.map((session) => session.id), tx);
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw new DuplicateStudentEmailError(`another student of this course has the email ${email}`);
     }
     throw error;

@@ -6,7 +6,7 @@ import { prisma } from "../../lib/db";
 import { createUser } from "../../lib/services/users";
 import { createApiToken } from "../../lib/services/tokens";
 import { classScenario, type SimulatedParticipant } from "../../lib/simulator/scenario";
-import { baseUrl, postWebhook, waitFor } from "../helpers/server";
+import { baseUrl, credentialsSignIn, postWebhook, randomClientAddress, waitFor } from "../helpers/server";
 
 /** Points lib/db at the server's database; call before the first query. */
 export function connectToServerDatabase(): void {
@@ -95,21 +95,8 @@ export async function playClass(options: { sessionId: string; meetingId: string;
 
 /** Signs in through next-auth's credentials flow, as the browser does; returns the Cookie header. */
 export async function signIn(email: string, password: string): Promise<string> {
-  // A client address of our own, so that the per-address sign-in limit is not shared with other tests.
-  const forwardedFor = `10.${crypto.randomInt(0, 255)}.${crypto.randomInt(0, 255)}.${crypto.randomInt(1, 254)}`;
-  const csrf = await fetch(`${baseUrl()}/api/auth/csrf`, { headers: { "x-forwarded-for": forwardedFor } });
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
-  const response = await fetch(`${baseUrl()}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookies.join("; "), "x-forwarded-for": forwardedFor },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: baseUrl() }),
-  });
-  const sessionCookie = response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
-    .find((cookie) => cookie.includes("session-token="));
-  if (!sessionCookie) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  const setCookies = await credentialsSignIn(baseUrl(), email, password, randomClientAddress());
+  const sessionCookie = setCookies.map((cookie) => cookie.split(";")[0]).find((cookie) => cookie.includes("session-token="));
+  if (!sessionCookie) throw new Error(`sign-in failed for ${email}: no session cookie came back`);
   return sessionCookie;
 }

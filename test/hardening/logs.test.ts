@@ -9,7 +9,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../helpers/db";
 import { TEST_AUTH_SECRET, TEST_WEBHOOK_OLD_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/env";
-import { postWebhook, startServer, waitFor, type RunningServer } from "../helpers/server";
+import { credentialsSignIn, postWebhook, startServer, waitFor, type RunningServer } from "../helpers/server";
 import { participantJoined, participantLeft, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
 
 let prisma: typeof import("../../lib/db").prisma;
@@ -72,17 +72,7 @@ afterAll(async () => {
 
 /** next-auth's credentials flow against this test's own server; true when a session cookie came back. */
 async function signIn(email: string, password: string): Promise<boolean> {
-  const csrf = await fetch(`${server.url}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
-  const response = await fetch(`${server.url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: server.url }),
-  });
-  await response.text();
-  return response.headers.getSetCookie().some((cookie) => cookie.includes("session-token="));
+  return (await credentialsSignIn(server.url, email, password)).some((cookie) => cookie.includes("session-token="));
 }
 
 describe("logs", () => {

@@ -11,7 +11,7 @@ import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
 import { createUser } from "../../lib/services/users";
 import { SIGN_IN_LIMIT } from "../../lib/auth";
-import { baseUrl } from "../helpers/server";
+import { baseUrl, credentialsSignIn, randomClientAddress } from "../helpers/server";
 import { connectToServerDatabase } from "../api/fixtures";
 import { callAction, createFixture, pagePathFor, serverAction, serverActions, type Fixture } from "./support";
 
@@ -87,19 +87,7 @@ describe("server actions from another origin", () => {
 });
 
 /** next-auth's credentials flow; returns the Set-Cookie headers of the callback. */
-async function signInRaw(email: string, password: string, forwardedFor = `10.${crypto.randomInt(0, 255)}.${crypto.randomInt(0, 255)}.${crypto.randomInt(1, 254)}`) {
-  const csrf = await fetch(`${baseUrl()}/api/auth/csrf`, { headers: { "x-forwarded-for": forwardedFor } });
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
-  const response = await fetch(`${baseUrl()}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; "), "x-forwarded-for": forwardedFor },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: baseUrl() }),
-  });
-  await response.text();
-  return response.headers.getSetCookie();
-}
+const signInRaw = (email: string, password: string) => credentialsSignIn(baseUrl(), email, password, randomClientAddress());
 
 describe("sign-in rate limit", () => {
   it(`after ${SIGN_IN_LIMIT} failed attempts for one email, even the right password is refused for a while`, async () => {

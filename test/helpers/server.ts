@@ -1,6 +1,7 @@
 // Starting real Rollcall servers (production build, scripts/serve.ts) for HTTP tests, and
 // signing webhooks the way Zoom does.
 import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import net from "node:net";
 import { signBody } from "../../lib/zoom/signature";
 import { TEST_WEBHOOK_SECRET, testServerEnv } from "./env";
@@ -109,4 +110,28 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** A client address of a test's own, so that per-address sign-in limits are not shared between tests. */
+export function randomClientAddress(): string {
+  return `10.${crypto.randomInt(0, 255)}.${crypto.randomInt(0, 255)}.${crypto.randomInt(1, 254)}`;
+}
+
+/**
+ * next-auth's credentials sign-in as a browser does it (CSRF token and cookie, then the callback);
+ * returns the callback's Set-Cookie headers (a `session-token` cookie when it succeeded).
+ */
+export async function credentialsSignIn(url: string, email: string, password: string, forwardedFor?: string): Promise<string[]> {
+  const addressHeader: Record<string, string> = forwardedFor ? { "x-forwarded-for": forwardedFor } : {};
+  const csrf = await fetch(`${url}/api/auth/csrf`, { headers: addressHeader });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+  const response = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; "), ...addressHeader },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: url }),
+  });
+  await response.text();
+  return response.headers.getSetCookie();
 }

@@ -16,6 +16,35 @@ export const SESSION_INPUT_SELECT = {
   requiredPercent: true,
 } as const;
 
+const EVENT_COLUMNS = `id::text, "eventType", source::text, (extract(epoch FROM "eventTs") * 1000)::float8, "zoomMeetingId", "meetingUuid",
+  (extract(epoch FROM "occurredAt") * 1000)::float8, "participantUserId", "participantAccountId", "registrantId", email,
+  "emailNormalized", "displayName", (extract(epoch FROM "joinTime") * 1000)::float8, (extract(epoch FROM "leaveTime") * 1000)::float8`;
+
+// The columns are UTC timestamps without a zone (Prisma's DateTime).
+const utcTimestamp = (date: Date) => date.toISOString().replace("Z", "");
+const time = (value: unknown) => (value === null ? null : new Date(value as number));
+
+/** An events row read as an array of EVENT_COLUMNS, starting at `offset`. */
+function toEngineEvent(row: unknown[], offset: number): EngineEvent {
+  return {
+    id: row[offset] as string,
+    eventType: row[offset + 1] as string,
+    source: row[offset + 2] as EngineEvent["source"],
+    eventTs: time(row[offset + 3]),
+    zoomMeetingId: row[offset + 4] as string | null,
+    meetingUuid: row[offset + 5] as string | null,
+    occurredAt: new Date(row[offset + 6] as number),
+    participantUserId: row[offset + 7] as string | null,
+    participantAccountId: row[offset + 8] as string | null,
+    registrantId: row[offset + 9] as string | null,
+    email: row[offset + 10] as string | null,
+    emailNormalized: row[offset + 11] as string | null,
+    displayName: row[offset + 12] as string | null,
+    joinTime: time(row[offset + 13]),
+    leaveTime: time(row[offset + 14]),
+  };
+}
+
 /**
  * The events of a meeting in a time range. A class can have thousands, and per-row mapping
  * dominated the recompute: they are read as arrays, with times as epoch milliseconds, through a
@@ -26,31 +55,51 @@ export async function readMeetingEvents(zoomMeetingId: string, from: Date, to: D
   const result = await getPool().query<unknown[]>({
     name: "rollcall_meeting_events",
     rowMode: "array",
-    text: `SELECT id::text, "eventType", source::text, (extract(epoch FROM "eventTs") * 1000)::float8, "zoomMeetingId", "meetingUuid",
-             (extract(epoch FROM "occurredAt") * 1000)::float8, "participantUserId", "participantAccountId", "registrantId", email,
-             "emailNormalized", "displayName", (extract(epoch FROM "joinTime") * 1000)::float8, (extract(epoch FROM "leaveTime") * 1000)::float8
-           FROM events WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamp AND "occurredAt" < $3::timestamp`,
-    // The columns are UTC timestamps without a zone (Prisma's DateTime).
-    values: [zoomMeetingId, from.toISOString().replace("Z", ""), to.toISOString().replace("Z", "")],
+    text: `SELECT ${EVENT_COLUMNS} FROM events WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamp AND "occurredAt" < $3::timestamp`,
+    values: [zoomMeetingId, utcTimestamp(from), utcTimestamp(to)],
   });
-  const time = (value: unknown) => (value === null ? null : new Date(value as number));
-  return result.rows.map((row) => ({
-    id: row[0] as string,
-    eventType: row[1] as string,
-    source: row[2] as EngineEvent["source"],
-    eventTs: time(row[3]),
-    zoomMeetingId: row[4] as string | null,
-    meetingUuid: row[5] as string | null,
-    occurredAt: new Date(row[6] as number),
-    participantUserId: row[7] as string | null,
-    participantAccountId: row[8] as string | null,
-    registrantId: row[9] as string | null,
-    email: row[10] as string | null,
-    emailNormalized: row[11] as string | null,
-    displayName: row[12] as string | null,
-    joinTime: time(row[13]),
-    leaveTime: time(row[14]),
-  }));
+  return result.rows.map((row) => toEngineEvent(row, 0));
+}
+
+export interface MeetingEventChanges {
+  /** rows written (inserted or updated) since `sinceXmin`, or all rows when it is null */
+  events: EngineEvent[];
+  /** how many events the range holds now: fewer than the caller knows of means some were deleted */
+  total: number;
+  /** pass back as `sinceXmin` to get only what changed after this read */
+  snapshotXmin: string;
+}
+
+/**
+ * The events of a meeting in a time range that were written since an earlier read, for the
+ * worker's cache (lib/attendance/projection.ts, ADR 009). `snapshotXmin` is the oldest
+ * transaction still running when this read's snapshot was taken: every row written by an older
+ * transaction was visible to this read, so the next read needs only rows whose `xmin` is not
+ * older — including rows committed late by a transaction that was running now. A row rewritten
+ * in place (erasure, retention purge) gets a new `xmin` and comes back too. Count and rows come
+ * from one statement, hence one snapshot.
+ */
+export async function readMeetingEventChanges(zoomMeetingId: string, from: Date, to: Date, sinceXmin: string | null): Promise<MeetingEventChanges> {
+  const result = await getPool().query<unknown[]>({
+    name: "rollcall_meeting_event_changes",
+    rowMode: "array",
+    text: `SELECT range.total, range.snapshot_xmin, changed.* FROM (
+             SELECT count(*)::int AS total, (txid_snapshot_xmin(txid_current_snapshot()) % 4294967296)::text AS snapshot_xmin
+             FROM events WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamp AND "occurredAt" < $3::timestamp
+           ) range LEFT JOIN LATERAL (
+             SELECT ${EVENT_COLUMNS} FROM events
+             WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamp AND "occurredAt" < $3::timestamp
+               AND ($4::xid IS NULL OR age(xmin) <= age($4::xid))
+           ) changed ON true`,
+    values: [zoomMeetingId, utcTimestamp(from), utcTimestamp(to), sinceXmin],
+  });
+  const first = result.rows[0];
+  return {
+    total: first[0] as number,
+    snapshotXmin: first[1] as string,
+    // No changed rows: the one row of the range carries NULL event columns.
+    events: first[2] === null ? [] : result.rows.map((row) => toEngineEvent(row, 2)),
+  };
 }
 
 type IdentityDb = Pick<PrismaClient, "student" | "identityLink" | "manualMatch">;

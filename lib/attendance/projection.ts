@@ -1,15 +1,128 @@
 // Recomputes a session's stored attendance from its stored events (the I/O around the pure engine).
 // Safe to run twice at once: a per-session advisory lock serialises recomputes, and each one reads
 // the events only after taking the lock, so a later recompute never loses to an earlier one.
+//
+// The process keeps what it last read and wrote for a session (ADR 009): a recompute reads only the
+// events written since its previous read, and rewrites only the rows whose figures changed. The
+// result is the same as reading and writing everything — the engine still sees every event — and
+// whenever the cache cannot prove it is current, everything is read or written again.
 import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance, widenedSessionWindow } from "./engine";
-import { loadCourseIdentity, readMeetingEvents, SESSION_INPUT_SELECT } from "./load";
-import type { EngineEvent, MeetingInstanceTimes, SessionInput } from "./types";
+import { loadCourseIdentity, readMeetingEventChanges, SESSION_INPUT_SELECT } from "./load";
+import type { EngineEvent, GuestAttendance, MeetingInstanceTimes, SessionInput, StudentAttendance } from "./types";
 
 /** Sessions are at most a day long, so siblings that can compete for an event start within this. */
 const MAX_SESSION_MS = 24 * 60 * 60 * 1000;
 const RECOMPUTE_TIMEOUT_MS = 60_000;
+/** The cache holds at most this many events over all sessions (about 1 KiB each). */
+const MAX_CACHED_EVENTS = 200_000;
+
+/** What this process last read and wrote for one session. */
+interface SessionCache {
+  /** meeting and time range the events were read for */
+  rangeKey: string;
+  events: Map<string, EngineEvent>;
+  snapshotXmin: string | null;
+  written: WrittenRows | null;
+}
+
+/** The rows this process wrote, as row content without computedAt. */
+interface WrittenRows {
+  /** xmin of the session row after that write: any other write to the session row changes it */
+  sessionXmin: string;
+  students: Map<string, string>;
+  guests: Map<string, string>;
+}
+
+/** Per-session caches, least recently used first. */
+const caches = new Map<string, SessionCache>();
+
+function cacheFor(sessionId: string, rangeKey: string): SessionCache {
+  let cache = caches.get(sessionId);
+  caches.delete(sessionId);
+  if (!cache || cache.rangeKey !== rangeKey) cache = { rangeKey, events: new Map(), snapshotXmin: null, written: null };
+  caches.set(sessionId, cache);
+  let cached = 0;
+  for (const entry of caches.values()) cached += entry.events.size;
+  for (const [id, entry] of caches) {
+    if (cached <= MAX_CACHED_EVENTS || id === sessionId) break;
+    cached -= entry.events.size;
+    caches.delete(id);
+  }
+  return cache;
+}
+
+/** Forgets what this process read and wrote (tests compare cached and uncached recomputes). */
+export function clearProjectionCache(): void {
+  caches.clear();
+}
+
+/**
+ * The session's events in `cache`, brought up to date: only rows written since the previous read
+ * travel. If the range now holds fewer events than the cache (some were deleted), all are re-read.
+ */
+async function refreshEvents(cache: SessionCache, zoomMeetingId: string, from: Date, to: Date): Promise<EngineEvent[]> {
+  const changes = await readMeetingEventChanges(zoomMeetingId, from, to, cache.snapshotXmin);
+  for (const event of changes.events) cache.events.set(event.id, event);
+  if (cache.events.size === changes.total) {
+    cache.snapshotXmin = changes.snapshotXmin;
+  } else {
+    const all = await readMeetingEventChanges(zoomMeetingId, from, to, null);
+    cache.events = new Map(all.events.map((event) => [event.id, event]));
+    cache.snapshotXmin = all.snapshotXmin;
+  }
+  return [...cache.events.values()];
+}
+
+type StudentRow = Omit<StudentAttendance, "intervals"> & { intervals: unknown };
+
+function studentRow(student: StudentAttendance) {
+  return {
+    studentId: student.studentId,
+    status: student.status,
+    attendedSeconds: student.attendedSeconds,
+    attendedPercent: student.attendedPercent,
+    firstJoinAt: student.firstJoinAt,
+    lastLeaveAt: student.lastLeaveAt,
+    late: student.late,
+    lateBySeconds: student.lateBySeconds,
+    joinCount: student.joinCount,
+    inMeeting: student.inMeeting,
+    openConnections: student.openConnections,
+    intervals: student.intervals,
+  } satisfies StudentRow;
+}
+
+function guestRow(guest: GuestAttendance) {
+  return {
+    guestKey: guest.guestKey,
+    name: guest.name,
+    email: guest.email,
+    attendedSeconds: guest.attendedSeconds,
+    attendedPercent: guest.attendedPercent,
+    firstJoinAt: guest.firstJoinAt,
+    lastLeaveAt: guest.lastLeaveAt,
+    joinCount: guest.joinCount,
+    inMeeting: guest.inMeeting,
+    openConnections: guest.openConnections,
+    intervals: guest.intervals,
+  };
+}
+
+/** Row contents keyed by their key, as JSON: equal strings mean equal rows. */
+function rowContents<Row>(rows: Row[], keyOf: (row: Row) => string): Map<string, string> {
+  return new Map(rows.map((row) => [keyOf(row), JSON.stringify(row)]));
+}
+
+/** Rows to write: all of them, or (given what is stored) the changed ones and the keys that went away. */
+function rowChanges(next: Map<string, string>, stored: Map<string, string> | null) {
+  if (!stored) return { all: true, changed: [...next.values()], removed: [] as string[] };
+  const changed: string[] = [];
+  for (const [key, content] of next) if (stored.get(key) !== content) changed.push(content);
+  const removed = [...stored.keys()].filter((key) => !next.has(key));
+  return { all: false, changed, removed };
+}
 
 export interface RecomputeResult {
   sessionId: string;
@@ -25,6 +138,7 @@ export interface RecomputeResult {
  * recompute that waited for another one's lock does not claim an earlier snapshot).
  */
 export async function recomputeSession(sessionId: string, fixedNow?: Date): Promise<RecomputeResult | null> {
+  let pendingWrite: WrittenRows | null = null;
   const result = await prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtextextended('recompute:' || $1, 0))", sessionId);
@@ -32,10 +146,11 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
       const session = await tx.session.findUnique({ where: { id: sessionId } });
       if (!session) return null;
       const widened = widenedSessionWindow(session);
+      const cache = cacheFor(sessionId, `${session.zoomMeetingId} ${widened.start.toISOString()} ${widened.end.toISOString()}`);
 
       // Events of this meeting near the session, and the sibling sessions that may claim them.
-      const [events, siblings, identity] = await Promise.all([
-        readMeetingEvents(session.zoomMeetingId, widened.start, widened.end),
+      const [events, siblings, identity, stored] = await Promise.all([
+        refreshEvents(cache, session.zoomMeetingId, widened.start, widened.end),
         tx.session.findMany({
           where: {
             zoomMeetingId: session.zoomMeetingId,
@@ -44,6 +159,7 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
           select: SESSION_INPUT_SELECT,
         }),
         loadCourseIdentity(tx, session.courseId),
+        storedProjection(tx, sessionId),
       ]);
 
       const attached = attachEventsToSessions(events, siblings as SessionInput[]).get(session.id) ?? [];
@@ -57,55 +173,29 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
         now,
       });
 
-      await tx.attendanceRecord.deleteMany({ where: { sessionId } });
-      await tx.guestAttendance.deleteMany({ where: { sessionId } });
-      // One statement per table: rows travel as one JSON document (createMany was ~10x slower).
-      await tx.$executeRawUnsafe(
-        "INSERT INTO attendance_records SELECT * FROM jsonb_populate_recordset(NULL::attendance_records, $1::jsonb)",
-        JSON.stringify(
-          computed.students.map((student) => ({
-            sessionId,
-            studentId: student.studentId,
-            status: student.status,
-            attendedSeconds: student.attendedSeconds,
-            attendedPercent: student.attendedPercent,
-            firstJoinAt: student.firstJoinAt,
-            lastLeaveAt: student.lastLeaveAt,
-            late: student.late,
-            lateBySeconds: student.lateBySeconds,
-            joinCount: student.joinCount,
-            inMeeting: student.inMeeting,
-            openConnections: student.openConnections,
-            intervals: student.intervals,
-            computedAt: now,
-          })),
-        ),
-      );
-      await tx.$executeRawUnsafe(
-        "INSERT INTO guest_attendance SELECT * FROM jsonb_populate_recordset(NULL::guest_attendance, $1::jsonb)",
-        JSON.stringify(
-          computed.guests.map((guest) => ({
-            sessionId,
-            guestKey: guest.guestKey,
-            name: guest.name,
-            email: guest.email,
-            attendedSeconds: guest.attendedSeconds,
-            attendedPercent: guest.attendedPercent,
-            firstJoinAt: guest.firstJoinAt,
-            lastLeaveAt: guest.lastLeaveAt,
-            joinCount: guest.joinCount,
-            inMeeting: guest.inMeeting,
-            openConnections: guest.openConnections,
-            intervals: guest.intervals,
-            computedAt: now,
-          })),
-        ),
-      );
+      // The stored rows are the ones this process last wrote only if nobody has written the
+      // session row since (another worker's recompute, an edit) and no row has been deleted since
+      // (erasure); otherwise every row is written again.
+      const written = cache.written;
+      cache.written = null;
+      const trusted =
+        written !== null && written.sessionXmin === stored.sessionXmin && written.students.size === stored.students && written.guests.size === stored.guests
+          ? written
+          : null;
+      const studentContents = rowContents(computed.students.map(studentRow), (row) => row.studentId);
+      const guestContents = rowContents(computed.guests.map(guestRow), (row) => row.guestKey);
+      await writeRows(tx, "attendance_records", "studentId", sessionId, now, rowChanges(studentContents, trusted?.students ?? null));
+      await writeRows(tx, "guest_attendance", "guestKey", sessionId, now, rowChanges(guestContents, trusted?.guests ?? null));
       const newLinks = await tx.identityLink.createMany({
         data: computed.learnedLinks.map((link) => ({ courseId: session.courseId, zoomAccountId: link.zoomAccountId, studentId: link.studentId })),
         skipDuplicates: true,
       });
-      await tx.session.update({ where: { id: sessionId }, data: { computedAt: now, computedEvents: attached.length } });
+      const [{ xmin: sessionXmin }] = await tx.$queryRawUnsafe<{ xmin: string }[]>(
+        `UPDATE sessions SET "computedAt" = $2::timestamptz, "computedEvents" = $3 WHERE id = $1 RETURNING xmin::text AS xmin`,
+        sessionId,
+        now.toISOString(),
+        attached.length,
+      );
       for (const instance of instances) {
         await tx.meetingInstance.upsert({
           where: { uuid: instance.uuid },
@@ -113,6 +203,8 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
           update: { startedAt: instance.startedAt, endedAt: instance.endedAt },
         });
       }
+      // Trusted from the next recompute on, once this transaction has committed.
+      pendingWrite = { sessionXmin, students: studentContents, guests: guestContents };
       if (newLinks.count > 0) {
         // A newly learned account ID can identify a "guest" in the course's other sessions.
         const others = await tx.session.findMany({ where: { courseId: session.courseId, id: { not: sessionId } }, select: { id: true } });
@@ -128,10 +220,58 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
     },
     { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
   );
+  const cache = caches.get(sessionId);
+  if (cache && pendingWrite) cache.written = pendingWrite;
   return result;
 }
 
 type Transaction = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
+
+/** The session row's xmin and how many projection rows the session has. */
+async function storedProjection(tx: Transaction, sessionId: string): Promise<{ sessionXmin: string; students: number; guests: number }> {
+  const [row] = await tx.$queryRawUnsafe<{ sessionXmin: string; students: number; guests: number }[]>(
+    `SELECT xmin::text AS "sessionXmin",
+       (SELECT count(*)::int FROM attendance_records WHERE "sessionId" = $1) AS students,
+       (SELECT count(*)::int FROM guest_attendance WHERE "sessionId" = $1) AS guests
+     FROM sessions WHERE id = $1`,
+    sessionId,
+  );
+  return row;
+}
+
+/**
+ * Writes projection rows given as JSON row contents: either all rows of the session (the old ones
+ * deleted), or only the changed rows (upserted) and the removed keys (deleted). One statement per
+ * step: rows travel as one JSON document (createMany was ~10x slower).
+ */
+async function writeRows(
+  tx: Transaction,
+  table: "attendance_records" | "guest_attendance",
+  keyColumn: "studentId" | "guestKey",
+  sessionId: string,
+  now: Date,
+  changes: { all: boolean; changed: string[]; removed: string[] },
+): Promise<void> {
+  if (changes.all) await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "sessionId" = $1`, sessionId);
+  else if (changes.removed.length > 0) {
+    await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "sessionId" = $1 AND "${keyColumn}" = ANY($2::text[])`, sessionId, changes.removed);
+  }
+  if (changes.changed.length === 0) return;
+  // Each content is a JSON object: the session and the time of this computation go in front.
+  const prefix = `{"sessionId":${JSON.stringify(sessionId)},"computedAt":"${now.toISOString()}",`;
+  const rows = `[${changes.changed.map((content) => prefix + content.slice(1)).join(",")}]`;
+  const columns = table === "attendance_records" ? STUDENT_COLUMNS : GUEST_COLUMNS;
+  // Existing rows are updated in place (their keys do not change, so no foreign-key checks).
+  await tx.$executeRawUnsafe(
+    `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
+     ON CONFLICT ("sessionId", "${keyColumn}") DO UPDATE SET ${columns.map((column) => `"${column}" = excluded."${column}"`).join(", ")}`,
+    rows,
+  );
+}
+
+const FIGURE_COLUMNS = ["attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "inMeeting", "openConnections", "intervals", "computedAt"];
+const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...FIGURE_COLUMNS];
+const GUEST_COLUMNS = ["name", "email", ...FIGURE_COLUMNS];
 
 /** Start/end of every meeting instance the session's events belong to, from their start/end events. */
 async function loadInstances(tx: Transaction, events: EngineEvent[]): Promise<MeetingInstanceTimes[]> {

@@ -36,7 +36,7 @@ export interface RunningServer {
 export async function startServer(options: { databaseUrl: string; env?: Record<string, string>; script?: string }): Promise<RunningServer> {
   const port = await freePort();
   const script = options.script ?? "scripts/serve.ts";
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(" ") : []), "--import", "tsx", script], {
     env: { ...process.env, ...testServerEnv({ DATABASE_URL: options.databaseUrl, PORT: String(port), ...options.env }) },
     stdio: ["ignore", "pipe", "pipe"],
   });

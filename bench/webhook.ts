@@ -126,8 +126,10 @@ async function runPhase(serverUrl: string, databaseUrl: string, sessionId: strin
       },
     ],
   }, (error, result) => finish(error, result));
+  let lastAnsweredAt = started;
   phase.on("response", (_client, statusCode, _bytes, responseTime) => {
     const now = performance.now();
+    lastAnsweredAt = now;
     latencies.push(responseTime);
     if (process.env.BENCH_TRACE) trace.push(`${(now - responseTime - started).toFixed(1)} ${responseTime.toFixed(1)}`);
     answeredAt.push(Date.now());
@@ -136,7 +138,8 @@ async function runPhase(serverUrl: string, databaseUrl: string, sessionId: strin
   const summary = await finished;
   if (nextIndex !== bodies.length || latencies.length !== bodies.length) throw new Error(`load generator sent ${nextIndex} requests and got ${latencies.length} answers for ${bodies.length} events`);
   if (summary.errors > 0 || summary.timeouts > 0) throw new Error(`load generator: ${summary.errors} errors, ${summary.timeouts} timeouts`);
-  const elapsedSeconds = (performance.now() - started) / 1000;
+  // From the first request to the last answer (autocannon reports its end on a 1-second tick).
+  const elapsedSeconds = (lastAnsweredAt - started) / 1000;
   // BENCH_TRACE=file: one line per request (sent at, ms after the phase began; answer time).
   if (process.env.BENCH_TRACE) fs.writeFileSync(`${process.env.BENCH_TRACE}.${sessionId}`, trace.join("\n"));
 
@@ -155,6 +158,11 @@ async function runPhase(serverUrl: string, databaseUrl: string, sessionId: strin
   for (const answered of process.env.BENCH_WORKER === "off" ? [] : answeredAt) {
     const reflecting = recomputes.find((recompute) => recompute.computedAt > answered);
     lags.push(reflecting ? reflecting.seenAt - answered : Infinity);
+  }
+  // BENCH_TRACE: the recomputes seen (snapshot time, visible time; ms after the first answer).
+  if (process.env.BENCH_TRACE && answeredAt.length) {
+    const origin = Math.min(...answeredAt);
+    fs.writeFileSync(`${process.env.BENCH_TRACE}.${sessionId}.recomputes`, recomputes.map((recompute) => `${recompute.computedAt - origin} ${recompute.seenAt - origin}`).join("\n"));
   }
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);

@@ -10,7 +10,7 @@ import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance, widenedSessionWindow } from "./engine";
 import { loadCourseIdentity, readMeetingEventChanges, SESSION_INPUT_SELECT } from "./load";
-import type { EngineEvent, GuestAttendance, MeetingInstanceTimes, SessionInput, StudentAttendance } from "./types";
+import type { EngineEvent, GuestAttendance, MeetingInstanceTimes, ParticipantFigures, SessionInput, StudentAttendance } from "./types";
 
 /** Sessions are at most a day long, so siblings that can compete for an event start within this. */
 const MAX_SESSION_MS = 24 * 60 * 60 * 1000;
@@ -75,40 +75,29 @@ async function refreshEvents(cache: SessionCache, zoomMeetingId: string, from: D
   return [...cache.events.values()];
 }
 
-type StudentRow = Omit<StudentAttendance, "intervals"> & { intervals: unknown };
-
-function studentRow(student: StudentAttendance) {
+/** The stored figures student and guest rows share. */
+function figures(participant: ParticipantFigures) {
   return {
-    studentId: student.studentId,
-    status: student.status,
-    attendedSeconds: student.attendedSeconds,
-    attendedPercent: student.attendedPercent,
-    firstJoinAt: student.firstJoinAt,
-    lastLeaveAt: student.lastLeaveAt,
-    late: student.late,
-    lateBySeconds: student.lateBySeconds,
-    joinCount: student.joinCount,
-    inMeeting: student.inMeeting,
-    openConnections: student.openConnections,
-    intervals: student.intervals,
-  } satisfies StudentRow;
-}
-
-function guestRow(guest: GuestAttendance) {
-  return {
-    guestKey: guest.guestKey,
-    name: guest.name,
-    email: guest.email,
-    attendedSeconds: guest.attendedSeconds,
-    attendedPercent: guest.attendedPercent,
-    firstJoinAt: guest.firstJoinAt,
-    lastLeaveAt: guest.lastLeaveAt,
-    joinCount: guest.joinCount,
-    inMeeting: guest.inMeeting,
-    openConnections: guest.openConnections,
-    intervals: guest.intervals,
+    attendedSeconds: participant.attendedSeconds,
+    attendedPercent: participant.attendedPercent,
+    firstJoinAt: participant.firstJoinAt,
+    lastLeaveAt: participant.lastLeaveAt,
+    joinCount: participant.joinCount,
+    inMeeting: participant.inMeeting,
+    openConnections: participant.openConnections,
+    intervals: participant.intervals,
   };
 }
+
+const studentRow = (student: StudentAttendance) => ({
+  studentId: student.studentId,
+  status: student.status,
+  late: student.late,
+  lateBySeconds: student.lateBySeconds,
+  ...figures(student),
+});
+
+const guestRow = (guest: GuestAttendance) => ({ guestKey: guest.guestKey, name: guest.name, email: guest.email, ...figures(guest) });
 
 /** Row contents keyed by their key, as JSON: equal strings mean equal rows. */
 function rowContents<Row>(rows: Row[], keyOf: (row: Row) => string): Map<string, string> {

@@ -177,6 +177,16 @@ describe("projection cache", () => {
     await expectSameAsUncached(session.id, at(24));
   });
 
+  it("leaves room on the projection tables' pages for in-place updates", async () => {
+    const tables = await prisma.$queryRawUnsafe<{ relname: string; reloptions: string[] | null }[]>(
+      `SELECT relname, reloptions FROM pg_class WHERE relname IN ('attendance_records', 'guest_attendance') ORDER BY relname`,
+    );
+    expect(tables).toEqual([
+      { relname: "attendance_records", reloptions: ["fillfactor=50"] },
+      { relname: "guest_attendance", reloptions: ["fillfactor=50"] },
+    ]);
+  });
+
   it("writes every row again after another process recomputed the session", async () => {
     const { meetingId, uuid, session, at } = await classFixture("Two workers course", 2);
     await storeEvent(participantJoined({ uuid, meetingId, userId: "1", name: "Student 0", email: "s0@cache.test", joinTime: at(1) }));

@@ -61,7 +61,10 @@ export async function startWorker(options: { connectionString: string; concurren
     connectionString: options.connectionString,
     concurrency: options.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4),
     noHandleSignals: true,
-    pollInterval: 1000,
+    // Jobs due in the future (a recompute gathers events for 250 ms first; late-joiner checks)
+    // are found by polling, not by NOTIFY: at 1 s a recompute could wait up to a second after it
+    // was due, which is what broke the processing-lag target in bench:webhook now and then.
+    pollInterval: 250,
     logger: queueLogger,
     taskList: tasks,
     crontab: options.crontab ?? crontab(),

@@ -30,3 +30,48 @@ export async function benchDatabase(label: string) {
   process.env.DATABASE_URL = url;
   return { cluster, url };
 }
+
+/**
+ * CPU time used so far by a set of processes, in milliseconds (Linux: /proc/<pid>/stat utime +
+ * stime, all threads). `null` where /proc is not available.
+ */
+export function processCpuMs(pids: number[]): number | null {
+  if (!fs.existsSync("/proc/self/stat")) return null;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may contain spaces) start at ") ".
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process has exited
+    }
+  }
+  return (ticks * 1000) / clockTicksPerSecond();
+}
+
+let ticksPerSecond: number | null = null;
+function clockTicksPerSecond(): number {
+  if (ticksPerSecond === null) {
+    const result = spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" });
+    ticksPerSecond = Number(result.stdout.trim()) || 100;
+  }
+  return ticksPerSecond;
+}
+
+/** PostgreSQL's processes on this machine (the benchmark's own cluster is the only one running). */
+export function postgresPids(): number[] {
+  if (!fs.existsSync("/proc")) return [];
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

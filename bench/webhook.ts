@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import autocannon from "autocannon";
 import pg from "pg";
-import { benchDatabase, ensureProductionBuild, machine, percentile } from "./common";
+import { benchDatabase, ensureProductionBuild, machine, percentile, postgresPids, processCpuMs } from "./common";
 import { startServer } from "../test/helpers/server";
 import { TEST_WEBHOOK_SECRET } from "../test/helpers/env";
 import { signBody } from "../lib/zoom/signature";
@@ -63,10 +63,12 @@ interface PhaseResult {
   non2xx: number;
   lags: number[];
   recomputes: number;
+  /** CPU milliseconds per event while sending: load generator, server (web + worker), PostgreSQL */
+  cpuPerEvent: { client: number; server: number; postgres: number } | null;
 }
 
 /** Sends the bodies over CONCURRENCY connections and waits until attendance reflects the last one. */
-async function runPhase(serverUrl: string, databaseUrl: string, sessionId: string, bodies: string[]): Promise<PhaseResult> {
+async function runPhase(serverUrl: string, serverPid: number, databaseUrl: string, sessionId: string, bodies: string[]): Promise<PhaseResult> {
   const answeredAt: number[] = [];
   const latencies: number[] = [];
   const trace: string[] = [];
@@ -95,6 +97,8 @@ async function runPhase(serverUrl: string, databaseUrl: string, sessionId: strin
   // The load generator shares the machine with the server and Postgres, so it must be cheap:
   // autocannon writes requests on raw kept-alive sockets (a third of node:http's CPU per request
   // here). One request in flight per connection; every request carries its own signed event.
+  const postgres = postgresPids();
+  const cpuBefore = { client: process.cpuUsage(), server: processCpuMs([serverPid]), postgres: processCpuMs(postgres) };
   const started = performance.now();
   let finish: (error: unknown, result: autocannon.Result) => void = () => {};
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
@@ -138,6 +142,17 @@ async function runPhase(serverUrl: string, databaseUrl: string, sessionId: strin
   const summary = await finished;
   if (nextIndex !== bodies.length || latencies.length !== bodies.length) throw new Error(`load generator sent ${nextIndex} requests and got ${latencies.length} answers for ${bodies.length} events`);
   if (summary.errors > 0 || summary.timeouts > 0) throw new Error(`load generator: ${summary.errors} errors, ${summary.timeouts} timeouts`);
+  const clientCpu = process.cpuUsage(cpuBefore.client);
+  const serverCpu = processCpuMs([serverPid]);
+  const postgresCpu = processCpuMs(postgres);
+  const cpuPerEvent =
+    serverCpu === null || postgresCpu === null || cpuBefore.server === null || cpuBefore.postgres === null
+      ? null
+      : {
+          client: (clientCpu.user + clientCpu.system) / 1000 / bodies.length,
+          server: (serverCpu - cpuBefore.server) / bodies.length,
+          postgres: (postgresCpu - cpuBefore.postgres) / bodies.length,
+        };
   // From the first request to the last answer (autocannon reports its end on a 1-second tick).
   const elapsedSeconds = (lastAnsweredAt - started) / 1000;
   // BENCH_TRACE=file: one line per request (sent at, ms after the phase began; answer time).
@@ -166,7 +181,7 @@ async function runPhase(serverUrl: string, databaseUrl: string, sessionId: strin
   }
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
-  return { events: bodies.length, elapsedSeconds, latencies, non2xx, lags, recomputes: recomputes.length };
+  return { events: bodies.length, elapsedSeconds, latencies, non2xx, lags, recomputes: recomputes.length, cpuPerEvent };
 }
 
 async function main() {
@@ -175,8 +190,8 @@ async function main() {
   await seed(url);
   const server = await startServer({ databaseUrl: url, env: { ...(process.env.BENCH_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {}), ...(process.env.BENCH_WORKER ? { WORKER: process.env.BENCH_WORKER } : {}) } });
   const startedWall = Date.now();
-  const warmup = WARMUP_EVENTS > 0 ? await runPhase(server.url, url, "bench_warmup", buildEvents(WARMUP_EVENTS, { meetingId: WARMUP_MEETING_ID, uuid: WARMUP_MEETING_UUID, firstUserId: 15_000_000 })) : null;
-  const measured = await runPhase(server.url, url, "bench_session", buildEvents(EVENTS, { meetingId: MEETING_ID, uuid: MEETING_UUID, firstUserId: 16_000_000 }));
+  const warmup = WARMUP_EVENTS > 0 ? await runPhase(server.url, server.process.pid ?? 0, url, "bench_warmup", buildEvents(WARMUP_EVENTS, { meetingId: WARMUP_MEETING_ID, uuid: WARMUP_MEETING_UUID, firstUserId: 15_000_000 })) : null;
+  const measured = await runPhase(server.url, server.process.pid ?? 0, url, "bench_session", buildEvents(EVENTS, { meetingId: MEETING_ID, uuid: MEETING_UUID, firstUserId: 16_000_000 }));
 
   const stored = await (async () => {
     const client = new pg.Client({ connectionString: url });
@@ -205,6 +220,10 @@ async function main() {
   console.log(row("processing lag p99", lag(0.99), "<= 1,000 ms"));
   console.log(row("processing lag max", lag(1), ""));
   console.log(row("recomputes", (phase) => String(phase.recomputes), ""));
+  const cpu = (part: "client" | "server" | "postgres") => (phase: PhaseResult) => (phase.cpuPerEvent ? `${phase.cpuPerEvent[part].toFixed(3)} ms` : "–");
+  console.log(row("CPU per event: load generator", cpu("client"), ""));
+  console.log(row("CPU per event: server (web + worker)", cpu("server"), ""));
+  console.log(row("CPU per event: PostgreSQL", cpu("postgres"), ""));
 
   await server.stop();
   await cluster.stop();

@@ -2,7 +2,7 @@
 // processes share one queue and a crash loses nothing (a job is retried until it succeeds).
 import { EventEmitter } from "node:events";
 import pg from "pg";
-import { Logger, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
+import { Logger, run, type TaskList, type WorkerEvents } from "graphile-worker";
 import { recomputeSession } from "../attendance/projection";
 import { errorMessage, log } from "../log";
 import { notificationTasks } from "../notifications/tasks";
@@ -46,14 +46,17 @@ export interface Worker {
 
 const RESTART_MIN_DELAY_MS = 1000;
 const RESTART_MAX_DELAY_MS = 10_000;
+/** A runner that began shutting down by itself and has not finished after this is abandoned. */
+const STALLED_SHUTDOWN_MS = 15_000;
 
 /**
  * The job runner plus the event dispatcher that feeds it (both share the work across processes).
  *
  * A worker must outlive a database outage: graphile-worker gives up on its pool when it cannot
  * record a job's completion ("queue is in an inconsistent state"), so the runner is supervised and
- * started again with growing delays until Postgres answers. Jobs it could not mark complete are
- * redone (recomputes and the retention purge are idempotent; notifications are claimed in the
+ * started again with growing delays until Postgres answers; a runner whose own shutdown hangs (a
+ * job that never ends holds it) is abandoned after STALLED_SHUTDOWN_MS. Jobs it could not mark
+ * complete are unlocked and redone (recomputes and the retention purge are idempotent; notifications are claimed in the
  * database first, see ADR 005), and the sweeper requeues any projection left stale.
  */
 export async function startWorker(options: { connectionString: string; concurrency?: number; crontab?: string }): Promise<Worker> {
@@ -73,13 +76,27 @@ export async function startWorker(options: { connectionString: string; concurren
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   };
   let stopping = false;
-  // The ids of this process's workers: a failed runner's jobs stay locked by them (for four hours,
-  // graphile-worker's default) until we unlock them before restarting.
+  // The ids of this process's job pools and workers: a failed runner's jobs stay locked by them
+  // (for four hours, graphile-worker's default) until we unlock them before restarting.
   const ownWorkerIds = new Set<string>();
-  const startRunner = () => {
+  // `stalled` settles if the runner starts shutting down on its own and is not done in time:
+  // graphile-worker's graceful shutdown can hang when the database vanished while jobs were being
+  // recorded (seen in the outage drill), and a runner that never finishes would never be replaced.
+  const startRunner = async () => {
     const events: WorkerEvents = new EventEmitter();
+    // graphile-worker 0.16+ locks jobs with the pool's id; older paths use the worker's.
+    events.on("pool:create", ({ workerPool }) => ownWorkerIds.add(workerPool.id));
     events.on("worker:create", ({ worker }) => ownWorkerIds.add(worker.workerId));
-    return run({ ...runnerOptions, events });
+    let onStall: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => (onStall = resolve));
+    const watchShutdown = ({ message }: { message?: string }) => {
+      if (stopping) return;
+      log.warn("job runner is shutting down", { reason: message ?? null });
+      setTimeout(onStall, STALLED_SHUTDOWN_MS).unref();
+    };
+    events.on("pool:gracefulShutdown", watchShutdown);
+    events.on("pool:forcefulShutdown", watchShutdown);
+    return { runner: await run({ ...runnerOptions, events }), stalled };
   };
   const unlockOwnJobs = async () => {
     if (ownWorkerIds.size === 0) return;
@@ -92,8 +109,10 @@ export async function startWorker(options: { connectionString: string; concurren
       await client.end().catch(() => {});
     }
   };
-  let runner: Runner = await startRunner();
+  let { runner, stalled } = await startRunner();
   let wakeUp: (() => void) | null = null;
+  let onStopRequested: () => void = () => {};
+  const stopRequested = new Promise<"stop">((resolve) => (onStopRequested = () => resolve("stop")));
 
   const supervised = (async () => {
     let failures = 0;
@@ -101,7 +120,16 @@ export async function startWorker(options: { connectionString: string; concurren
       const startedAt = Date.now();
       let failure: unknown = null;
       try {
-        await runner.promise;
+        const outcome = await Promise.race([runner.promise.then(() => "stopped" as const), stalled.then(() => "stalled" as const), stopRequested]);
+        if (outcome === "stop") {
+          runner.promise.catch(() => {});
+          return;
+        }
+        if (outcome === "stalled") {
+          failure = new Error(`it did not finish shutting down within ${STALLED_SHUTDOWN_MS / 1000} s`);
+          // Abandoned: its jobs are unlocked below; whatever it still settles with is ignored.
+          runner.promise.catch(() => {});
+        }
       } catch (error) {
         failure = error;
       }
@@ -118,7 +146,7 @@ export async function startWorker(options: { connectionString: string; concurren
         if (stopping) return;
         try {
           await unlockOwnJobs();
-          runner = await startRunner();
+          ({ runner, stalled } = await startRunner());
           log.info("job runner restarted", { afterFailures: failures });
           break;
         } catch (error) {
@@ -137,7 +165,9 @@ export async function startWorker(options: { connectionString: string; concurren
       stopping = true;
       wakeUp?.();
       await dispatcher.stop();
-      await runner.stop().catch(() => {});
+      // A job that never ends would hold a graceful shutdown forever: give it a bounded time.
+      await Promise.race([runner.stop().catch(() => {}), new Promise((resolve) => setTimeout(resolve, STALLED_SHUTDOWN_MS).unref())]);
+      onStopRequested();
       await supervised;
     },
   };

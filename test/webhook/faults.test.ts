@@ -144,3 +144,53 @@ describe("worker killed mid-queue", () => {
   });
 });
 
+
+describe("job runner stuck shutting down after an outage", () => {
+  it("is abandoned and replaced, so jobs run again once Postgres is back", async () => {
+    process.env.DATABASE_URL = cluster.url;
+    const { registerTasks, startWorker } = await import("../../lib/queue/worker");
+    let hangs = 0;
+    let failing = false;
+    let finished = 0;
+    let databaseDown: () => void = () => {};
+    const down = new Promise<void>((resolve) => (databaseDown = resolve));
+    registerTasks({
+      // The first run never ends (and ignores the abort signal): graphile-worker's graceful
+      // shutdown waits for it forever, as for a job stuck on a vanished connection.
+      test_hang: async () => {
+        hangs += 1;
+        if (hangs === 1) await new Promise<void>(() => {});
+      },
+      // Fails while Postgres is down, so its failure cannot be recorded: graphile-worker then
+      // shuts its runner down ("queue is in an inconsistent state"), as in the outage drill.
+      test_fail_when_down: async () => {
+        failing = true;
+        await down;
+        throw new Error("failed while the database was down");
+      },
+      test_finish: async () => {
+        finished += 1;
+      },
+    });
+    const worker = await startWorker({ connectionString: cluster.url, concurrency: 2, crontab: "" });
+    try {
+      await db.query("SELECT graphile_worker.add_job('test_hang', '{}'::json)");
+      await db.query("SELECT graphile_worker.add_job('test_fail_when_down', '{}'::json, max_attempts => 1)");
+      await waitFor(async () => hangs === 1 && failing, 10_000, "both jobs to start");
+
+      await db.end();
+      await cluster.stop();
+      databaseDown();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await startCluster();
+      db = new pg.Pool({ connectionString: cluster.url, max: 2 });
+
+      await db.query("SELECT graphile_worker.add_job('test_finish', '{}'::json)");
+      await waitFor(async () => finished > 0, 45_000, "a replacement runner to run the next job");
+      // The hanging job was unlocked for the new runner, which ran it again.
+      await waitFor(async () => hangs === 2, 10_000, "the unlocked job to run again");
+    } finally {
+      await worker.stop();
+    }
+  }, 90_000);
+});

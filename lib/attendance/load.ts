@@ -52,13 +52,7 @@ function toEngineEvent(row: unknown[], offset: number): EngineEvent {
  * caller's transaction has taken its lock, it sees every event committed before that moment.
  */
 export async function readMeetingEvents(zoomMeetingId: string, from: Date, to: Date): Promise<EngineEvent[]> {
-  const result = await getPool().query<unknown[]>({
-    name: "rollcall_meeting_events",
-    rowMode: "array",
-    text: `SELECT ${EVENT_COLUMNS} FROM events WHERE "zoomMeetingId" = $1 AND "occurredAt" >= $2::timestamp AND "occurredAt" < $3::timestamp`,
-    values: [zoomMeetingId, utcTimestamp(from), utcTimestamp(to)],
-  });
-  return result.rows.map((row) => toEngineEvent(row, 0));
+  return (await readMeetingEventChanges(zoomMeetingId, from, to, null)).events;
 }
 
 export interface MeetingEventChanges {

@@ -69,14 +69,16 @@ const STORE_EVENTS_SQL = `WITH input AS (
      )
      SELECT outcome::text AS outcome FROM outcomes ORDER BY ordinal`;
 
+/** One delivery as its batch carries it: the JSON keys are the recordset's columns above. */
+type StoreRow = StoredEventFields & DeliveryMeta & { payload: unknown };
+
 interface PendingStore {
-  row: Record<string, unknown>;
-  bodyBytes: number;
+  row: StoreRow;
   resolve: (result: StoreResult) => void;
   reject: (error: unknown) => void;
 }
 
-let waiting: PendingStore[] = [];
+const waiting: PendingStore[] = [];
 let batchesInFlight = 0;
 
 /**
@@ -85,49 +87,21 @@ let batchesInFlight = 0;
  */
 export function storeWebhookEvent(fields: StoredEventFields, payload: unknown, meta: DeliveryMeta): Promise<StoreResult> {
   return new Promise((resolve, reject) => {
-    waiting.push({ row: storeRow(fields, payload, meta), bodyBytes: meta.bodyBytes, resolve, reject });
+    // Keys the statement does not name (the topic) are ignored by jsonb_to_recordset.
+    waiting.push({ row: { ...fields, ...meta, payload }, resolve, reject });
     startBatches();
   });
-}
-
-function storeRow(fields: StoredEventFields, payload: unknown, meta: DeliveryMeta): Record<string, unknown> {
-  return {
-    dedupeKey: fields.dedupeKey,
-    eventType: fields.eventType,
-    eventTs: fields.eventTs,
-    zoomMeetingId: fields.zoomMeetingId,
-    meetingUuid: fields.meetingUuid,
-    occurredAt: fields.occurredAt,
-    participantUserId: fields.participantUserId,
-    participantAccountId: fields.participantAccountId,
-    participantUuid: fields.participantUuid,
-    registrantId: fields.registrantId,
-    email: fields.email,
-    emailNormalized: fields.emailNormalized,
-    displayName: fields.displayName,
-    joinTime: fields.joinTime,
-    leaveTime: fields.leaveTime,
-    leaveReason: fields.leaveReason,
-    meetingStartedAt: fields.meetingStartedAt,
-    meetingEndedAt: fields.meetingEndedAt,
-    payload,
-    trackingId: meta.trackingId,
-    requestId: meta.requestId,
-    headers: meta.headers,
-    bodyBytes: meta.bodyBytes,
-  };
 }
 
 function startBatches(): void {
   while (waiting.length > 0 && batchesInFlight < MAX_BATCHES_IN_FLIGHT) {
     let size = 1;
-    let bytes = waiting[0].bodyBytes;
-    while (size < waiting.length && size < MAX_BATCH_EVENTS && bytes + waiting[size].bodyBytes <= MAX_BATCH_BYTES) {
-      bytes += waiting[size].bodyBytes;
+    let bytes = waiting[0].row.bodyBytes;
+    while (size < waiting.length && size < MAX_BATCH_EVENTS && bytes + waiting[size].row.bodyBytes <= MAX_BATCH_BYTES) {
+      bytes += waiting[size].row.bodyBytes;
       size += 1;
     }
-    const batch = waiting.slice(0, size);
-    waiting = waiting.slice(size);
+    const batch = waiting.splice(0, size);
     batchesInFlight += 1;
     void writeBatch(batch).finally(() => {
       batchesInFlight -= 1;
@@ -160,7 +134,7 @@ function refusedData(error: unknown): boolean {
   return code !== undefined && ["22", "23", "54"].includes(code.slice(0, 2));
 }
 
-async function insertRows(rows: Record<string, unknown>[]): Promise<StoreResult["outcome"][]> {
+async function insertRows(rows: StoreRow[]): Promise<StoreResult["outcome"][]> {
   // A named statement: each connection parses and plans it once (this runs for every delivery).
   const result = await getPool().query<{ outcome: StoreResult["outcome"] }>({
     name: "rollcall_store_webhook_events",

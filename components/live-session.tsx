@@ -1,43 +1,20 @@
 "use client";
 
-// The live roster of one session. The server renders the first picture; SWR then polls
-// /api/sessions/:id/live every 2 s while the class runs (or is about to), so a webhook shows on
-// screen within seconds without a reload, and stops polling once the session has ended.
+// The live roster of one session. The server renders the first picture; the data hook
+// (components/live/use-live-session.ts) then keeps it current: changes are pushed over
+// server-sent events and merged by row, with polling only as a fallback (ADR 010).
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import useSWR from "swr";
-import type { LivePayload } from "@/app/api/sessions/[sessionId]/live/payload";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { LivePayload } from "@/lib/attendance/live-delta";
 import type { StudentRow } from "@/lib/attendance/read";
 import { formatDateTime, formatDuration, formatPercent, formatTime, plural, zoneAbbreviation } from "@/lib/format";
 import { AttendanceTimeline } from "./attendance-timeline";
 import type { FormStateLike } from "./form-controls";
 import { GuestMatchForm } from "./guest-match-form";
+import { LiveIndicator } from "./live/live-indicator";
+import { useLiveSession } from "./live/use-live-session";
 import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "./ui";
-
-const LIVE_REFRESH_MS = 2_000;
-/** Poll a scheduled session this close to its start, so the page turns live by itself. */
-const SOON_MS = 60 * 60_000;
-const SCHEDULED_REFRESH_MS = 60_000;
-
-class LiveFetchError extends Error {
-  constructor(readonly status: number) {
-    super(status === 401 ? "signed out" : `HTTP ${status}`);
-  }
-}
-
-async function fetchLive(url: string): Promise<LivePayload> {
-  const response = await fetch(url, { cache: "no-store", headers: { accept: "application/json" } });
-  if (!response.ok) throw new LiveFetchError(response.status);
-  return (await response.json()) as LivePayload;
-}
-
-function refreshIntervalFor(data: LivePayload): number {
-  const state = data.session.state;
-  if (state === "live") return LIVE_REFRESH_MS;
-  if (state === "ended") return 0;
-  return Date.parse(data.session.startsAt) - Date.parse(data.now) <= SOON_MS ? LIVE_REFRESH_MS : SCHEDULED_REFRESH_MS;
-}
 
 type Filter = "all" | "in" | "not_joined" | "late" | "left";
 
@@ -55,22 +32,7 @@ interface LiveSessionProps {
 }
 
 export function LiveSession({ initial, matchAction }: LiveSessionProps) {
-  const [stopped, setStopped] = useState(false);
-  const { data = initial, error, mutate } = useSWR<LivePayload, LiveFetchError>(`/api/sessions/${initial.session.id}/live`, fetchLive, {
-    fallbackData: initial,
-    // SWR passes undefined until its first fetch: the server-rendered data decides until then.
-    refreshInterval: stopped ? 0 : (latest) => refreshIntervalFor(latest ?? initial),
-    revalidateOnMount: false,
-    dedupingInterval: 1_000,
-    onError: (failure) => {
-      // Signed out or access removed: polling again cannot help.
-      if (failure.status === 401 || failure.status === 404) setStopped(true);
-    },
-    onErrorRetry: (failure, _key, _config, revalidate, { retryCount }) => {
-      if (failure.status === 401 || failure.status === 404) return;
-      setTimeout(() => void revalidate({ retryCount }), Math.min(30_000, 2_000 * 2 ** retryCount));
-    },
-  });
+  const { data, status, problem, refresh } = useLiveSession(initial);
 
   const [flash, setFlash] = useState<string | null>(null);
   const refreshTimers = useRef<ReturnType<typeof setTimeout>[]>([]);
@@ -80,9 +42,9 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
     (message: string) => {
       setFlash(message);
       refreshTimers.current.forEach(clearTimeout);
-      refreshTimers.current = [500, 1_500, 3_000, 6_000].map((delay) => setTimeout(() => void mutate(), delay));
+      refreshTimers.current = [500, 1_500, 3_000, 6_000].map((delay) => setTimeout(() => void refresh(), delay));
     },
-    [mutate],
+    [refresh],
   );
   useEffect(() => () => refreshTimers.current.forEach(clearTimeout), []);
 
@@ -103,16 +65,7 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
   const live = session.state === "live";
   const zone = zoneAbbreviation(session.startsAt, tz);
   const students = data.students;
-  const counts = useMemo(
-    () => ({
-      inMeeting: students.filter((student) => student.inMeeting).length,
-      joined: students.filter((student) => student.joinCount > 0).length,
-      late: students.filter((student) => student.late).length,
-      present: students.filter((student) => student.status === "present").length,
-      partial: students.filter((student) => student.status === "partial").length,
-    }),
-    [students],
-  );
+  const counts = data.counts;
   const shown = students.filter(FILTERS.find((candidate) => candidate.value === filter)!.test);
   const notified = new Set(data.notifiedStudentIds);
   const end = new Date(Date.parse(session.startsAt) + session.durationMinutes * 60_000);
@@ -128,7 +81,7 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
           Late after {session.lateAfterMinutes} min · present at {session.requiredPercent}%
         </span>
       </div>
-      <UpdateStatus data={data} error={error} stopped={stopped} />
+      <UpdateStatus data={data} status={status} problem={problem} />
 
       {flash ? (
         <div className="mt-4">
@@ -296,9 +249,8 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
   );
 }
 
-function UpdateStatus({ data, error, stopped }: { data: LivePayload; error: LiveFetchError | undefined; stopped: boolean }) {
-  const polling = !stopped && refreshIntervalFor(data) === LIVE_REFRESH_MS;
-  if (error?.status === 401) {
+function UpdateStatus({ data, status, problem }: { data: LivePayload; status: ReturnType<typeof useLiveSession>["status"]; problem: string | null }) {
+  if (status === "signed_out") {
     return (
       <div className="mt-3">
         <Notice tone="warning" role="alert">
@@ -307,12 +259,23 @@ function UpdateStatus({ data, error, stopped }: { data: LivePayload; error: Live
       </div>
     );
   }
+  if (status === "gone") {
+    return (
+      <div className="mt-3">
+        <Notice tone="warning" role="alert">
+          This session is no longer available to you, so this page stopped updating.
+        </Notice>
+      </div>
+    );
+  }
   return (
-    <p className="mt-2 text-xs text-slate-600">
-      {error ? <span className="font-medium text-red-800">Connection problem, retrying… </span> : null}
-      {polling ? "Updating every 2 seconds. " : data.session.state === "ended" ? "Final figures. " : ""}
-      Updated {formatTime(data.now, data.course.timezone, true)} {zoneAbbreviation(data.now, data.course.timezone)}
-      {data.computedAt ? ` · last recomputed ${formatTime(data.computedAt, data.course.timezone, true)}` : " · no Zoom events yet"}
+    <p className="mt-2 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
+      <LiveIndicator status={status} />
+      {problem && status !== "connected" ? <span className="font-medium text-red-800">Connection problem, retrying…</span> : null}
+      <span>
+        Updated {formatTime(data.now, data.course.timezone, true)} {zoneAbbreviation(data.now, data.course.timezone)}
+        {data.computedAt ? ` · last recomputed ${formatTime(data.computedAt, data.course.timezone, true)}` : " · no Zoom events yet"}
+      </span>
     </p>
   );
 }

@@ -7,6 +7,7 @@
 // result is the same as reading and writing everything — the engine still sees every event — and
 // whenever the cache cannot prove it is current, everything is read or written again.
 import { prisma } from "../db";
+import { announceSessionChange } from "../live/channel";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance, widenedSessionWindow } from "./engine";
 import { loadCourseIdentity, readMeetingEventChanges, SESSION_INPUT_SELECT } from "./load";
@@ -173,18 +174,27 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
           : null;
       const studentContents = rowContents(computed.students.map(studentRow), (row) => row.studentId);
       const guestContents = rowContents(computed.guests.map(guestRow), (row) => row.guestKey);
-      await writeRows(tx, "attendance_records", "studentId", sessionId, now, rowChanges(studentContents, trusted?.students ?? null));
-      await writeRows(tx, "guest_attendance", "guestKey", sessionId, now, rowChanges(guestContents, trusted?.guests ?? null));
+      const studentChanges = rowChanges(studentContents, trusted?.students ?? null);
+      const guestChanges = rowChanges(guestContents, trusted?.guests ?? null);
+      await writeRows(tx, "attendance_records", "studentId", sessionId, now, studentChanges);
+      await writeRows(tx, "guest_attendance", "guestKey", sessionId, now, guestChanges);
+      // Open live pages hear about a recompute only if it changed something they show (ADR 010).
+      const changedLive =
+        studentChanges.changed.length + studentChanges.removed.length + guestChanges.changed.length + guestChanges.removed.length > 0 ||
+        attached.length !== session.computedEvents;
       const newLinks = await tx.identityLink.createMany({
         data: computed.learnedLinks.map((link) => ({ courseId: session.courseId, zoomAccountId: link.zoomAccountId, studentId: link.studentId })),
         skipDuplicates: true,
       });
-      const [{ xmin: sessionXmin }] = await tx.$queryRawUnsafe<{ xmin: string }[]>(
-        `UPDATE sessions SET "computedAt" = $2::timestamptz, "computedEvents" = $3 WHERE id = $1 RETURNING xmin::text AS xmin`,
+      const [{ xmin: sessionXmin, liveVersion }] = await tx.$queryRawUnsafe<{ xmin: string; liveVersion: number }[]>(
+        `UPDATE sessions SET "computedAt" = $2::timestamptz, "computedEvents" = $3, "liveVersion" = "liveVersion" + $4
+         WHERE id = $1 RETURNING xmin::text AS xmin, "liveVersion"`,
         sessionId,
         now.toISOString(),
         attached.length,
+        changedLive ? 1 : 0,
       );
+      if (changedLive) await announceSessionChange(tx, sessionId, liveVersion);
       for (const instance of instances) {
         await tx.meetingInstance.upsert({
           where: { uuid: instance.uuid },

@@ -14,11 +14,14 @@ import { errorMessage, log } from "../log";
 const BATCH_SIZE = 5000;
 const IDLE_POLL_MS = 100;
 /**
- * A recompute starts this long after the first event that calls for it, so that a burst (a class
- * of 500 joining at once) is taken in a few recomputes rather than one per dispatch pass: under
- * load that halves the CPU spent recomputing, for a quarter of a second of delay.
+ * A recompute of a session that was recomputed within the last HOT_SESSION_MS starts this long
+ * after the first event that calls for it, so that a burst (a class of 500 joining at once) is
+ * taken in a few recomputes rather than one per dispatch pass. A session that has been quiet is
+ * recomputed at once (graphile-worker picks up a job that is due now through LISTEN, not by
+ * polling): a lone join reaches open pages in a fraction of a second (ADR 011).
  */
-export const RECOMPUTE_GATHER_MS = 250;
+export const RECOMPUTE_GATHER_MS = 150;
+export const HOT_SESSION_MS = 1_000;
 
 export async function dispatchStoredEvents(): Promise<{ dispatched: number; queued: number }> {
   const rows = await prisma.$queryRawUnsafe<{ dispatched: number; queued: number }[]>(
@@ -28,12 +31,13 @@ export async function dispatchStoredEvents(): Promise<{ dispatched: number; queu
        DELETE FROM event_outbox USING batch WHERE event_outbox."eventId" = batch."eventId"
        RETURNING event_outbox."zoomMeetingId", event_outbox."occurredAt"
      ), targets AS (
-       SELECT DISTINCT s.id FROM marked JOIN sessions s ON s."zoomMeetingId" = marked."zoomMeetingId"
+       SELECT DISTINCT s.id, s."computedAt" FROM marked JOIN sessions s ON s."zoomMeetingId" = marked."zoomMeetingId"
         AND marked."occurredAt" >= s."startsAt" - interval '60 minutes'
         AND marked."occurredAt" < s."startsAt" + make_interval(mins => s."durationMinutes") + interval '60 minutes'
      ), queued AS (
        SELECT graphile_worker.add_job('recompute_session', json_build_object('sessionId', id),
-         run_at => now() + make_interval(secs => ${RECOMPUTE_GATHER_MS / 1000}),
+         run_at => CASE WHEN "computedAt" > now() - make_interval(secs => ${HOT_SESSION_MS / 1000})
+           THEN now() + make_interval(secs => ${RECOMPUTE_GATHER_MS / 1000}) ELSE now() END,
          job_key => 'recompute:' || id, job_key_mode => 'preserve_run_at', max_attempts => 25)
        FROM targets
      )

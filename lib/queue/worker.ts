@@ -64,10 +64,10 @@ export async function startWorker(options: { connectionString: string; concurren
     connectionString: options.connectionString,
     concurrency: options.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4),
     noHandleSignals: true,
-    // Jobs due in the future (a recompute gathers events for 250 ms first; late-joiner checks)
-    // are found by polling, not by NOTIFY: at 1 s a recompute could wait up to a second after it
-    // was due, which is what broke the processing-lag target in bench:webhook now and then.
-    pollInterval: 250,
+    // Jobs due now are picked up at once (graphile-worker LISTENs for new jobs); jobs due in the
+    // future (a busy session's recompute gathers events for 150 ms first; late-joiner checks) are
+    // found by polling, so this bounds how late a gathered recompute starts (ADR 011).
+    pollInterval: 200,
     logger: queueLogger,
     taskList: tasks,
     crontab: options.crontab ?? crontab(),

@@ -7,7 +7,7 @@ import { LiveSession } from "@/components/live-session";
 import { ReconciliationPanel } from "@/components/reconciliation-panel";
 import { SessionNotifications } from "@/components/session-notifications";
 import { BackLink, buttonClass, PageHeader } from "@/components/ui";
-import { loadLivePayload } from "@/app/api/sessions/[sessionId]/live/payload";
+import { loadLivePayload } from "@/lib/attendance/live";
 import { matchGuestAction } from "./actions";
 
 type Props = { params: Promise<{ sessionId: string }> };

@@ -1,0 +1,174 @@
+// The live page's data as it travels (pure: no I/O, imported by the browser too).
+//
+// A change travels as a delta: for every keyed list of the payload (students, guests, and any
+// list registered in LIVE_LISTS) the rows that changed, the keys that went away and, only if it
+// changed, the new order; every other top-level field is sent whole when it changed. The client
+// merges a delta by row key. The full payload stays for the first load and for recovery.
+//
+// Figures that grow with the clock ("attended so far") are not what makes a row "changed": the
+// client brings them up to its own clock with the engine's refreshFigures, as the server's read
+// does, so an idle class sends nothing.
+import { refreshFigures } from "./engine";
+import type { SessionView } from "./read";
+
+export interface LiveCounts {
+  students: number;
+  inMeeting: number;
+  joined: number;
+  late: number;
+  present: number;
+  partial: number;
+  guests: number;
+}
+
+/** What the live page shows: GET /api/sessions/:id/live, the page's first render, SSE "full" events. */
+export interface LivePayload extends SessionView {
+  /** students who were sent (or queued) a late-joiner email */
+  notifiedStudentIds: string[];
+  /** the session's live version: bumped by every recompute that changed what the page shows */
+  version: number;
+  counts: LiveCounts;
+}
+
+/**
+ * The payload's keyed lists and each one's row key. Another list of rows (e.g. hosts) added to
+ * the payload is diffed by row when registered here; unregistered fields travel whole.
+ */
+export const LIVE_LISTS: Record<string, string> = {
+  students: "studentId",
+  guests: "guestKey",
+};
+
+/** Row fields that follow the clock while someone is connected: recomputed by the reader. */
+const CLOCK_FIELDS = new Set(["attendedSeconds", "attendedPercent", "status", "inMeeting", "lastLeaveAt", "openConnections"]);
+/** Top-level fields that change on every read and do not by themselves make a change. */
+const VOLATILE_FIELDS = new Set(["now", "computedAt", "version", "counts"]);
+
+type Row = Record<string, unknown>;
+
+export interface ListDelta {
+  /** changed or new rows, whole */
+  upsert: Row[];
+  /** keys of rows that went away */
+  remove: string[];
+  /** the list's keys in order, only when the order changed */
+  order?: string[];
+}
+
+export interface LiveDelta {
+  /** the version the delta applies to; a client at another version needs a full refresh */
+  base: number;
+  version: number;
+  lists: Record<string, ListDelta>;
+  /** top-level fields that changed, whole (always `now`, `computedAt`, `counts`) */
+  fields: Record<string, unknown>;
+}
+
+function rowSignature(row: Row): string {
+  const stable: Row = {};
+  for (const [field, value] of Object.entries(row)) if (!CLOCK_FIELDS.has(field)) stable[field] = value;
+  return JSON.stringify(stable);
+}
+
+function diffList(previous: Row[], next: Row[], key: string): ListDelta {
+  const before = new Map(previous.map((row) => [String(row[key]), rowSignature(row)]));
+  const upsert = next.filter((row) => before.get(String(row[key])) !== rowSignature(row));
+  const nextKeys = next.map((row) => String(row[key]));
+  const present = new Set(nextKeys);
+  const remove = [...before.keys()].filter((rowKey) => !present.has(rowKey));
+  const previousKeys = previous.map((row) => String(row[key])).filter((rowKey) => present.has(rowKey));
+  const appended = nextKeys.filter((rowKey) => !before.has(rowKey));
+  // Unchanged order = the old keys in their order, then the new ones: what a merge produces anyway.
+  const sameOrder = previousKeys.concat(appended).every((rowKey, index) => rowKey === nextKeys[index]);
+  return sameOrder ? { upsert, remove } : { upsert, remove, order: nextKeys };
+}
+
+/** What changed from `previous` to `next`, or null when nothing the page shows did. */
+export function diffLivePayload(previous: LivePayload, next: LivePayload): LiveDelta | null {
+  const lists: Record<string, ListDelta> = {};
+  const fields: Record<string, unknown> = {};
+  let changed = false;
+  const record = next as unknown as Record<string, unknown>;
+  const old = previous as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(record)) {
+    const key = LIVE_LISTS[name];
+    if (key && Array.isArray(value) && Array.isArray(old[name])) {
+      const list = diffList(old[name] as Row[], value as Row[], key);
+      if (list.upsert.length || list.remove.length || list.order) {
+        lists[name] = list;
+        changed = true;
+      }
+    } else if (VOLATILE_FIELDS.has(name)) {
+      if (name !== "version") fields[name] = value;
+    } else if (JSON.stringify(value) !== JSON.stringify(old[name])) {
+      fields[name] = value;
+      changed = true;
+    }
+  }
+  if (!changed && next.version === previous.version) return null;
+  return { base: previous.version, version: next.version, lists, fields };
+}
+
+/** `current` with `delta` merged in (rows by key). The caller checks `delta.base` first. */
+export function applyLiveDelta(current: LivePayload, delta: LiveDelta): LivePayload {
+  const merged: Record<string, unknown> = { ...(current as unknown as Record<string, unknown>), ...delta.fields, version: delta.version };
+  for (const [name, change] of Object.entries(delta.lists)) {
+    const key = LIVE_LISTS[name] ?? "id";
+    const rows = new Map(((merged[name] as Row[] | undefined) ?? []).map((row) => [String(row[key]), row]));
+    for (const removed of change.remove) rows.delete(removed);
+    for (const row of change.upsert) rows.set(String(row[key]), row);
+    merged[name] = change.order ? change.order.map((rowKey) => rows.get(rowKey)).filter((row): row is Row => row !== undefined) : [...rows.values()];
+  }
+  return merged as unknown as LivePayload;
+}
+
+export function countLive(view: Pick<SessionView, "students" | "guests">): LiveCounts {
+  const students = view.students;
+  return {
+    students: students.length,
+    inMeeting: students.filter((student) => student.inMeeting).length,
+    joined: students.filter((student) => student.joinCount > 0).length,
+    late: students.filter((student) => student.late).length,
+    present: students.filter((student) => student.status === "present").length,
+    partial: students.filter((student) => student.status === "partial").length,
+    guests: view.guests.length,
+  };
+}
+
+type ClockRow = Row & { intervals: { from: string; to: string | null }[]; openConnections: number };
+
+/**
+ * The payload's clock-dependent figures brought up to `now`, exactly as the server's read does
+ * (lib/attendance/read.ts): for a live session, and for anyone still connected.
+ */
+export function withClockFigures(payload: LivePayload, now: Date): LivePayload {
+  const session = {
+    startsAt: new Date(payload.session.startsAt),
+    durationMinutes: payload.session.durationMinutes,
+    requiredPercent: payload.session.requiredPercent,
+  };
+  const live = payload.session.state === "live";
+  const refresh = (row: Row): Row => {
+    if (!Array.isArray(row.intervals) || typeof row.openConnections !== "number") return row;
+    const { intervals, openConnections } = row as ClockRow;
+    if (!live && !intervals.some((interval) => interval.to === null)) return row;
+    const presence = intervals.map((interval) => ({ from: new Date(interval.from), to: interval.to === null ? null : new Date(interval.to) }));
+    const fresh = refreshFigures({ intervals: presence, openConnections }, session, null, now);
+    return {
+      ...row,
+      ...("status" in row ? { status: fresh.status } : {}),
+      inMeeting: fresh.inMeeting,
+      attendedSeconds: fresh.attendedSeconds,
+      attendedPercent: fresh.attendedPercent,
+      lastLeaveAt: fresh.lastLeaveAt ? fresh.lastLeaveAt.toISOString() : null,
+      openConnections: fresh.openConnections,
+    };
+  };
+  const result: Record<string, unknown> = { ...(payload as unknown as Record<string, unknown>), now: now.toISOString() };
+  for (const name of Object.keys(LIVE_LISTS)) {
+    const rows = result[name];
+    if (Array.isArray(rows)) result[name] = (rows as Row[]).map(refresh);
+  }
+  const refreshed = result as unknown as LivePayload;
+  return { ...refreshed, counts: countLive(refreshed) };
+}

@@ -1,0 +1,232 @@
+// npm run bench:school — a school's hour on one production server (scripts/serve.ts, worker
+// in-process): 100 live classes of 30 students (3,000 students), each with its live page open as
+// an SSE stream held here, and the class-start burst of Zoom webhooks:
+// - most students join within ±3 minutes of the start (a bell curve), a second wave of late
+//   joiners 5–15 minutes in, some never come; about one in six drops out and rejoins;
+// - class time runs BENCH_SPEEDUP (10) times faster than the wall clock, so the burst is denser
+//   than a real one (±3 min of arrivals are sent in ±18 s).
+// Reports webhook answer times, the lag from each webhook's 200 to the first SSE message that
+// shows its change, bytes per change, and the server's CPU and RSS with 100 idle streams.
+import fs from "node:fs";
+import pg from "pg";
+import { benchDatabase, ensureProductionBuild, machine, percentile, postgresPids, processCpuMs } from "./common";
+import { credentialsSignIn, postWebhook, startServer } from "../test/helpers/server";
+import { openSse, type SseEvent, type SseStream } from "../test/helpers/sse";
+import { meetingStarted, participantJoined, participantLeft } from "../test/helpers/zoom";
+import type { LiveDelta, LivePayload } from "../lib/attendance/live-delta";
+
+const CLASSES = Number(process.env.BENCH_CLASSES ?? 100);
+const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 30);
+const SPEEDUP = Number(process.env.BENCH_SPEEDUP ?? 10);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const PASSWORD = "bench-school-password";
+
+/** A deterministic pseudo-random sequence, so every run sends the same school. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function normal(next: () => number): number {
+  return Math.sqrt(-2 * Math.log(next() || 1e-9)) * Math.cos(2 * Math.PI * next());
+}
+
+interface Planned {
+  /** class-time minutes from the start */
+  atMinutes: number;
+  classIndex: number;
+  body: unknown;
+  /** the student's row that must show it: joinCount at least `joins`, in the meeting or not */
+  check: { studentId: string; joins: number; inMeeting: boolean } | null;
+}
+
+const meetingIdOf = (classIndex: number) => String(85_000_000_000 + classIndex);
+const uuidOf = (classIndex: number) => `schoolUuid${String(classIndex).padStart(12, "0")}==`;
+const studentIdOf = (classIndex: number, n: number) => `school_${classIndex}_${n}`;
+
+function plan(startsAt: Date): Planned[] {
+  const next = random(20261206);
+  const events: Planned[] = [];
+  const at = (minutes: number) => new Date(startsAt.getTime() + minutes * 60_000);
+  for (let classIndex = 0; classIndex < CLASSES; classIndex += 1) {
+    const meetingId = meetingIdOf(classIndex);
+    const uuid = uuidOf(classIndex);
+    const startedAt = -4 - next() * 2;
+    events.push({ atMinutes: startedAt, classIndex, body: meetingStarted(uuid, meetingId, at(startedAt)), check: null });
+    for (let n = 1; n <= STUDENTS; n += 1) {
+      const roll = next();
+      if (roll < 0.04) continue; // absent
+      // 84 % around the start (σ = 1.2 min, within ±3 min), 12 % in a second wave 5–15 min in.
+      const joinAt = roll < 0.88 ? Math.max(-3, Math.min(3, normal(next) * 1.2)) : 5 + next() * 10;
+      const studentId = studentIdOf(classIndex, n);
+      const person = { uuid, meetingId, name: `Student ${classIndex}-${n}`, email: `s${classIndex}-${n}@school.test` };
+      let userId = Number(`${classIndex + 1}${String(n).padStart(3, "0")}001`);
+      events.push({ atMinutes: joinAt, classIndex, body: participantJoined({ ...person, userId: String(userId), joinTime: at(joinAt) }), check: { studentId, joins: 1, inMeeting: true } });
+      if (next() < 0.17) {
+        // A drop (bad Wi-Fi, a laptop closing) and a rejoin as a new participant a little later.
+        const leaveAt = joinAt + 1 + next() * 8;
+        const rejoinAt = leaveAt + 0.3 + next() * 1.5;
+        events.push({ atMinutes: leaveAt, classIndex, body: participantLeft({ ...person, userId: String(userId), leaveTime: at(leaveAt) }), check: { studentId, joins: 1, inMeeting: false } });
+        userId += 1;
+        events.push({ atMinutes: rejoinAt, classIndex, body: participantJoined({ ...person, userId: String(userId), joinTime: at(rejoinAt) }), check: { studentId, joins: 2, inMeeting: true } });
+      }
+    }
+  }
+  return events.sort((a, b) => a.atMinutes - b.atMinutes);
+}
+
+async function seed(url: string, startsAt: Date): Promise<void> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  await db.query(
+    `INSERT INTO courses (id, name, timezone, "updatedAt") SELECT 'school_course_' || c, 'Class ' || c, 'UTC', now() FROM generate_series(0, $1 - 1) AS c`,
+    [CLASSES],
+  );
+  await db.query(
+    `INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt")
+     SELECT 'school_' || c || '_' || n, 'school_course_' || c, 'Student ' || c || '-' || n, 's' || c || '-' || n || '@school.test', 's' || c || '-' || n || '@school.test', now()
+     FROM generate_series(0, $1 - 1) AS c, generate_series(1, $2) AS n`,
+    [CLASSES, STUDENTS],
+  );
+  await db.query(
+    `INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt")
+     SELECT 'school_session_' || c, 'school_course_' || c, (85000000000 + c)::text, $2, 60, now() FROM generate_series(0, $1 - 1) AS c`,
+    [CLASSES, startsAt],
+  );
+  await db.end();
+  const { createUser } = await import("../lib/services/users");
+  await createUser({ email: "bench@school.test", name: "Bench admin", role: "admin", password: PASSWORD });
+  const { prisma } = await import("../lib/db");
+  await prisma.$disconnect();
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Every student row a stream's messages showed, in order: [receivedAt, studentId, joinCount, inMeeting]. */
+type Sighting = { at: number; joinCount: number; inMeeting: boolean };
+
+async function main() {
+  ensureProductionBuild();
+  const { cluster, url } = await benchDatabase("school");
+  // Class time: the classes start now (in class time), so every session is live.
+  const startsAt = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  await seed(url, startsAt);
+  const server = await startServer({ databaseUrl: url });
+  const pid = server.process.pid ?? 0;
+  const cookie = (await credentialsSignIn(server.url, "bench@school.test", PASSWORD)).map((value) => value.split(";")[0]).join("; ");
+
+  // One live page per class, as SSE streams.
+  const streams: SseStream[] = [];
+  const sightings = new Map<string, Sighting[]>();
+  const see = (event: SseEvent) => {
+    if (event.event !== "full" && event.event !== "delta") return;
+    const rows = event.event === "full" ? (JSON.parse(event.data) as LivePayload).students : ((JSON.parse(event.data) as LiveDelta).lists.students?.upsert ?? []);
+    for (const row of rows as { studentId: string; joinCount: number; inMeeting: boolean }[]) {
+      let list = sightings.get(row.studentId);
+      if (!list) sightings.set(row.studentId, (list = []));
+      list.push({ at: event.receivedAt, joinCount: row.joinCount, inMeeting: row.inMeeting });
+    }
+  };
+  for (let classIndex = 0; classIndex < CLASSES; classIndex += 1) {
+    const stream = await openSse(`${server.url}/api/sessions/school_session_${classIndex}/live/stream`, { cookie });
+    if (stream.status !== 200) throw new Error(`stream ${classIndex}: HTTP ${stream.status}`);
+    stream.onEvent(see);
+    streams.push(stream);
+  }
+  await Promise.all(streams.map((stream) => stream.next((event) => event.event === "full", 30_000)));
+  const bytesAfterOpen = streams.map((stream) => stream.bytes());
+  const messagesAfterOpen = streams.reduce((sum, stream) => sum + stream.events.length, 0);
+
+  // The burst, sent on its schedule (class time / SPEEDUP).
+  const events = plan(startsAt);
+  const origin = events[0].atMinutes;
+  const sendStart = Date.now() + 500;
+  const answers: { latency: number; answeredAt: number; status: number; planned: Planned }[] = [];
+  const postgres = postgresPids();
+  const cpuBefore = { server: processCpuMs([pid]), postgres: processCpuMs(postgres) };
+  await Promise.all(
+    events.map(async (planned) => {
+      const due = sendStart + ((planned.atMinutes - origin) * 60_000) / SPEEDUP;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const sent = performance.now();
+      const response = await postWebhook(server.url, planned.body);
+      await response.arrayBuffer();
+      answers.push({ latency: performance.now() - sent, answeredAt: Date.now(), status: response.status, planned });
+    }),
+  );
+  const sendSeconds = (Date.now() - sendStart) / 1000;
+  const cpuBurst = { server: processCpuMs([pid]), postgres: processCpuMs(postgres) };
+
+  // Lag: from the 200 to the first message showing the student's row in that state.
+  const lagOf = (answer: (typeof answers)[number]): number | null => {
+    const check = answer.planned.check;
+    if (!check) return null;
+    const seen = (sightings.get(check.studentId) ?? []).find((sighting) => sighting.joinCount > check.joins || (sighting.joinCount === check.joins && sighting.inMeeting === check.inMeeting));
+    return seen ? Math.max(0, seen.at - answer.answeredAt) : Infinity;
+  };
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && answers.some((answer) => lagOf(answer) === Infinity)) await new Promise((resolve) => setTimeout(resolve, 200));
+  const lags = answers.map(lagOf).filter((lag): lag is number => lag !== null);
+  const unseen = lags.filter((lag) => lag === Infinity).length;
+  lags.sort((a, b) => a - b);
+  const latencies = answers.map((answer) => answer.latency).sort((a, b) => a - b);
+  const non2xx = answers.filter((answer) => answer.status < 200 || answer.status > 299).length;
+  const burstBytes = streams.reduce((sum, stream, index) => sum + stream.bytes() - bytesAfterOpen[index], 0);
+  const deltaMessages = streams.reduce((sum, stream) => sum + stream.events.length, 0) - messagesAfterOpen;
+  const fullBytes = bytesAfterOpen.reduce((sum, bytes) => sum + bytes, 0) / CLASSES;
+
+  // Idle: the same 100 streams, nothing happening, for IDLE_SECONDS; then the same time without streams.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const idleBytesBefore = streams.map((stream) => stream.bytes());
+  const idleCpuBefore = processCpuMs([pid]);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const idleCpu = (processCpuMs([pid]) ?? 0) - (idleCpuBefore ?? 0);
+  const idleRss = rssMiB(pid);
+  const idleBytesPerStreamMinute = (streams.reduce((sum, stream, index) => sum + stream.bytes() - idleBytesBefore[index], 0) / CLASSES / IDLE_SECONDS) * 60;
+  for (const stream of streams) stream.close();
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const baseCpuBefore = processCpuMs([pid]);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const baseCpu = (processCpuMs([pid]) ?? 0) - (baseCpuBefore ?? 0);
+  const baseRss = rssMiB(pid);
+
+  const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : "never");
+  const percentOfCore = (cpuMs: number) => `${((cpuMs / (IDLE_SECONDS * 1000)) * 100).toFixed(2)} %`;
+  const joins = events.filter((event) => event.check?.inMeeting).length;
+  console.log(`\n### bench:school — ${machine()}\n`);
+  console.log(`${CLASSES} live classes × ${STUDENTS} students, ${CLASSES} SSE streams held by the benchmark, one production server (worker in-process), embedded Postgres; started ${new Date(sendStart).toISOString()}.`);
+  console.log(`Burst: ${events.length} webhooks (${CLASSES} meeting starts, ${joins} joins, ${events.length - CLASSES - joins} leaves) in ${sendSeconds.toFixed(0)} s, class time ×${SPEEDUP}.\n`);
+  console.log("| measure | result | target |\n| --- | ---: | ---: |");
+  console.log(`| webhook answer p50 | ${latencies.length ? percentile(latencies, 0.5).toFixed(1) : "–"} ms | |`);
+  console.log(`| webhook answer p99 | ${percentile(latencies, 0.99).toFixed(1)} ms | ≤ 2 × bench:webhook's |`);
+  console.log(`| webhook answer max | ${latencies[latencies.length - 1].toFixed(1)} ms | |`);
+  console.log(`| non-2xx answers | ${non2xx} | 0 |`);
+  console.log(`| lag 200 → SSE message p50 | ${ms(percentile(lags, 0.5))} | |`);
+  console.log(`| lag 200 → SSE message p99 | ${ms(percentile(lags, 0.99))} | ≤ 1,000 ms |`);
+  console.log(`| lag 200 → SSE message max | ${ms(lags[lags.length - 1])} | |`);
+  console.log(`| changes never seen | ${unseen} of ${lags.length} | 0 |`);
+  console.log(`| SSE messages during the burst | ${deltaMessages} (${(burstBytes / Math.max(1, deltaMessages)).toFixed(0)} bytes each, ${(burstBytes / Math.max(1, lags.length)).toFixed(0)} bytes per webhook) | |`);
+  console.log(`| first (full) payload of a class | ${fullBytes.toFixed(0)} bytes | |`);
+  if (cpuBefore.server !== null && cpuBurst.server !== null && cpuBefore.postgres !== null && cpuBurst.postgres !== null) {
+    console.log(`| CPU during the burst: server, PostgreSQL | ${((cpuBurst.server - cpuBefore.server) / sendSeconds / 10).toFixed(1)} %, ${((cpuBurst.postgres - cpuBefore.postgres) / sendSeconds / 10).toFixed(1)} % of one core | |`);
+  }
+  console.log(`| idle stream traffic | ${idleBytesPerStreamMinute.toFixed(0)} bytes/min per stream | ≤ 2,048 bytes/min |`);
+  console.log(`| server CPU, ${CLASSES} idle streams, ${IDLE_SECONDS} s | ${percentOfCore(idleCpu)} of one core | ≤ 5 % |`);
+  console.log(`| server CPU, no streams, ${IDLE_SECONDS} s (baseline: worker's polling) | ${percentOfCore(baseCpu)} of one core | |`);
+  console.log(`| server RSS with ${CLASSES} idle streams / without | ${idleRss.toFixed(0)} MiB / ${baseRss.toFixed(0)} MiB | |`);
+
+  await server.stop();
+  await cluster.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

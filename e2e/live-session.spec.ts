@@ -74,7 +74,8 @@ test("the live roster follows signed webhooks without a reload, and a guest can 
   const sessionUrl = await createSession(page, courseUrl, meetingId, startsAt);
   const meeting = zoomMeeting(meetingId, startsAt);
   await expect(page.getByText("Live", { exact: true }).first()).toBeVisible();
-  await expect(page.getByText("Updating every 2 seconds.")).toBeVisible();
+  // Pushed over server-sent events (e2e/live-push.spec.ts tests reconnects and the polling fallback).
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-status", "connected");
   await expect(row(page, ana)).toContainText("Not joined");
   // Any reload would lose this marker.
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
@@ -105,7 +106,7 @@ test("the live roster follows signed webhooks without a reload, and a guest can 
   await deliver(meeting.joined(chen, "16778261", 6));
   await expect(row(page, chen).locator('[data-col="now"]')).toHaveText("In meeting");
   await deliver(chenLeft);
-  // Give the redelivery time to be processed and polled (several refreshes), then look again.
+  // Give the redelivery time to be processed and pushed, then look again.
   await page.waitForTimeout(5_000);
   await expect(row(page, chen).locator('[data-col="now"]')).toHaveText("In meeting");
 
@@ -161,7 +162,8 @@ test("an ended session shows final figures, does not poll, and counts in each st
   startsAt.setUTCSeconds(0, 0);
   const sessionUrl = await createSession(page, courseUrl, meetingId, startsAt);
   await expect(page.getByText("Ended", { exact: true }).first()).toBeVisible();
-  await expect(page.getByText("Final figures.")).toBeVisible();
+  await expect(page.getByTestId("live-indicator")).toHaveText("Final figures");
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-status", "final");
   await expect(row(page, ana).locator('[data-col="status"]')).toHaveText("Absent");
   let polls = 0;
   page.on("request", (request) => {

@@ -76,6 +76,12 @@ describe("diffLivePayload / applyLiveDelta", () => {
     expect(diffLivePayload(before, later)).toBeNull();
   });
 
+  it("counts a device leaving as a change, though the intervals stay the same", () => {
+    const before = payload(5, [joined({ openConnections: 2 })]);
+    const after = payload(6, [joined({ openConnections: 1 })]);
+    expect(diffLivePayload(before, after)!.lists.students.upsert).toEqual([joined({ openConnections: 1 })]);
+  });
+
   it("sends other top-level fields and unregistered lists whole when they change", () => {
     const before = { ...payload(1, [student("a", "Ana")]), hosts: [{ name: "Dr. Ray" }] } as LivePayload;
     const after = { ...payload(2, [student("a", "Ana")], { notifiedStudentIds: ["a"] }), hosts: [{ name: "Dr. Ray" }, { name: "TA" }] } as LivePayload;

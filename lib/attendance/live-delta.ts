@@ -39,8 +39,12 @@ export const LIVE_LISTS: Record<string, string> = {
   guests: "guestKey",
 };
 
-/** Row fields that follow the clock while someone is connected: recomputed by the reader. */
-const CLOCK_FIELDS = new Set(["attendedSeconds", "attendedPercent", "status", "inMeeting", "lastLeaveAt", "openConnections"]);
+/**
+ * Row fields that grow with the clock while someone is connected (recomputed by the reader): they
+ * change with the stored intervals too, which are compared. Presence (inMeeting, devices) is
+ * compared as it is: a second device leaving changes nothing else.
+ */
+const CLOCK_FIELDS = new Set(["attendedSeconds", "attendedPercent", "status", "lastLeaveAt"]);
 /** Top-level fields that change on every read and do not by themselves make a change. */
 const VOLATILE_FIELDS = new Set(["now", "computedAt", "version", "counts"]);
 

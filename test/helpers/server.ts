@@ -33,8 +33,9 @@ export interface RunningServer {
 }
 
 /** Starts `scripts/serve.ts` (production mode) on a free port and waits until it answers. */
-export async function startServer(options: { databaseUrl: string; env?: Record<string, string>; script?: string }): Promise<RunningServer> {
-  const port = await freePort();
+export async function startServer(options: { databaseUrl: string; env?: Record<string, string>; script?: string; port?: number }): Promise<RunningServer> {
+  // A given port lets a test restart "the same" server (browsers reconnect to the same address).
+  const port = options.port ?? (await freePort());
   const script = options.script ?? "scripts/serve.ts";
   const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(" ") : []), "--import", "tsx", script], {
     env: { ...process.env, ...testServerEnv({ DATABASE_URL: options.databaseUrl, PORT: String(port), ...options.env }) },

@@ -9,7 +9,7 @@
 // shows its change, bytes per change, and the server's CPU and RSS with 100 idle streams.
 import fs from "node:fs";
 import pg from "pg";
-import { benchDatabase, ensureProductionBuild, machine, percentile, postgresPids, processCpuMs } from "./common";
+import { benchDatabase, ensureProductionBuild, machine, percentile, processCpuMs } from "./common";
 import { credentialsSignIn, postWebhook, startServer } from "../test/helpers/server";
 import { openSse, type SseEvent, type SseStream } from "../test/helpers/sse";
 import { meetingStarted, participantJoined, participantLeft } from "../test/helpers/zoom";
@@ -19,6 +19,7 @@ const CLASSES = Number(process.env.BENCH_CLASSES ?? 100);
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 30);
 const SPEEDUP = Number(process.env.BENCH_SPEEDUP ?? 10);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PASSWORD = "bench-school-password";
 
 /** A deterministic pseudo-random sequence, so every run sends the same school. */
@@ -109,7 +110,7 @@ function rssMiB(pid: number): number {
 }
 
 /** Every student row a stream's messages showed, in order: [receivedAt, studentId, joinCount, inMeeting]. */
-type Sighting = { at: number; joinCount: number; inMeeting: boolean };
+type Sighting = { at: number; joinCount: number; inMeeting: boolean; computedAt: number };
 
 async function main() {
   ensureProductionBuild();
@@ -126,11 +127,14 @@ async function main() {
   const sightings = new Map<string, Sighting[]>();
   const see = (event: SseEvent) => {
     if (event.event !== "full" && event.event !== "delta") return;
-    const rows = event.event === "full" ? (JSON.parse(event.data) as LivePayload).students : ((JSON.parse(event.data) as LiveDelta).lists.students?.upsert ?? []);
+    const message = JSON.parse(event.data) as LivePayload | LiveDelta;
+    const rows = event.event === "full" ? (message as LivePayload).students : ((message as LiveDelta).lists.students?.upsert ?? []);
+    // The snapshot time of the recompute the message shows (the moment it took the session's lock).
+    const computedAt = Date.parse(String(event.event === "full" ? (message as LivePayload).computedAt : (message as LiveDelta).fields.computedAt));
     for (const row of rows as { studentId: string; joinCount: number; inMeeting: boolean }[]) {
       let list = sightings.get(row.studentId);
       if (!list) sightings.set(row.studentId, (list = []));
-      list.push({ at: event.receivedAt, joinCount: row.joinCount, inMeeting: row.inMeeting });
+      list.push({ at: event.receivedAt, joinCount: row.joinCount, inMeeting: row.inMeeting, computedAt });
     }
   };
   for (let classIndex = 0; classIndex < CLASSES; classIndex += 1) {
@@ -148,32 +152,71 @@ async function main() {
   const origin = events[0].atMinutes;
   const sendStart = Date.now() + 500;
   const answers: { latency: number; answeredAt: number; status: number; planned: Planned }[] = [];
-  const postgres = postgresPids();
-  const cpuBefore = { server: processCpuMs([pid]), postgres: processCpuMs(postgres) };
+  let networkErrors = 0;
+  let inFlight = 0;
+  const queue: (() => void)[] = [];
+  const acquire = () => (inFlight < CONNECTIONS ? (inFlight++, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve)));
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else inFlight -= 1;
+  };
+  const cpuBefore = processCpuMs([pid]);
   await Promise.all(
     events.map(async (planned) => {
       const due = sendStart + ((planned.atMinutes - origin) * 60_000) / SPEEDUP;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const sent = performance.now();
-      const response = await postWebhook(server.url, planned.body);
-      await response.arrayBuffer();
-      answers.push({ latency: performance.now() - sent, answeredAt: Date.now(), status: response.status, planned });
+      // At most CONNECTIONS deliveries in flight, like Zoom's senders; a delivery that waits for a
+      // connection is timed from when it is sent. A failed connection is retried, as Zoom does.
+      await acquire();
+      try {
+        for (let attempt = 1; ; attempt += 1) {
+          const sent = performance.now();
+          try {
+            const response = await postWebhook(server.url, planned.body);
+            await response.arrayBuffer();
+            answers.push({ latency: performance.now() - sent, answeredAt: Date.now(), status: response.status, planned });
+            break;
+          } catch (error) {
+            networkErrors += 1;
+            if (attempt >= 3) throw error;
+          }
+        }
+      } finally {
+        release();
+      }
     }),
   );
   const sendSeconds = (Date.now() - sendStart) / 1000;
-  const cpuBurst = { server: processCpuMs([pid]), postgres: processCpuMs(postgres) };
+  const cpuBurst = processCpuMs([pid]);
 
   // Lag: from the 200 to the first message showing the student's row in that state.
-  const lagOf = (answer: (typeof answers)[number]): number | null => {
+  const sightingOf = (answer: (typeof answers)[number]): Sighting | null | undefined => {
     const check = answer.planned.check;
     if (!check) return null;
-    const seen = (sightings.get(check.studentId) ?? []).find((sighting) => sighting.joinCount > check.joins || (sighting.joinCount === check.joins && sighting.inMeeting === check.inMeeting));
+    return (sightings.get(check.studentId) ?? []).find((sighting) => sighting.joinCount > check.joins || (sighting.joinCount === check.joins && sighting.inMeeting === check.inMeeting));
+  };
+  const lagOf = (answer: (typeof answers)[number]): number | null => {
+    const seen = sightingOf(answer);
+    if (seen === null) return null;
     return seen ? Math.max(0, seen.at - answer.answeredAt) : Infinity;
   };
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && answers.some((answer) => lagOf(answer) === Infinity)) await new Promise((resolve) => setTimeout(resolve, 200));
   const lags = answers.map(lagOf).filter((lag): lag is number => lag !== null);
+  // Where the lag goes: 200 → the recompute's snapshot (dispatch, gathering, waiting for a worker)
+  // and snapshot → SSE message (the recompute, NOTIFY, the web process's read, the write).
+  const toRecompute: number[] = [];
+  const toMessage: number[] = [];
+  for (const answer of answers) {
+    const seen = sightingOf(answer);
+    if (!seen || !Number.isFinite(seen.computedAt)) continue;
+    toRecompute.push(Math.max(0, seen.computedAt - answer.answeredAt));
+    toMessage.push(Math.max(0, seen.at - Math.max(seen.computedAt, answer.answeredAt)));
+  }
+  toRecompute.sort((a, b) => a - b);
+  toMessage.sort((a, b) => a - b);
   const unseen = lags.filter((lag) => lag === Infinity).length;
   lags.sort((a, b) => a - b);
   const latencies = answers.map((answer) => answer.latency).sort((a, b) => a - b);
@@ -202,21 +245,26 @@ async function main() {
   const joins = events.filter((event) => event.check?.inMeeting).length;
   console.log(`\n### bench:school — ${machine()}\n`);
   console.log(`${CLASSES} live classes × ${STUDENTS} students, ${CLASSES} SSE streams held by the benchmark, one production server (worker in-process), embedded Postgres; started ${new Date(sendStart).toISOString()}.`);
-  console.log(`Burst: ${events.length} webhooks (${CLASSES} meeting starts, ${joins} joins, ${events.length - CLASSES - joins} leaves) in ${sendSeconds.toFixed(0)} s, class time ×${SPEEDUP}.\n`);
+  console.log(`Burst: ${events.length} webhooks (${CLASSES} meeting starts, ${joins} joins, ${events.length - CLASSES - joins} leaves) in ${sendSeconds.toFixed(0)} s, class time ×${SPEEDUP}, at most ${CONNECTIONS} in flight.\n`);
   console.log("| measure | result | target |\n| --- | ---: | ---: |");
   console.log(`| webhook answer p50 | ${latencies.length ? percentile(latencies, 0.5).toFixed(1) : "–"} ms | |`);
   console.log(`| webhook answer p99 | ${percentile(latencies, 0.99).toFixed(1)} ms | ≤ 2 × bench:webhook's |`);
   console.log(`| webhook answer max | ${latencies[latencies.length - 1].toFixed(1)} ms | |`);
   console.log(`| non-2xx answers | ${non2xx} | 0 |`);
+  console.log(`| connection errors (retried) | ${networkErrors} | |`);
   console.log(`| lag 200 → SSE message p50 | ${ms(percentile(lags, 0.5))} | |`);
   console.log(`| lag 200 → SSE message p99 | ${ms(percentile(lags, 0.99))} | ≤ 1,000 ms |`);
   console.log(`| lag 200 → SSE message max | ${ms(lags[lags.length - 1])} | |`);
+  console.log(`| … of which 200 → recompute snapshot p50 / p99 | ${ms(percentile(toRecompute, 0.5))} / ${ms(percentile(toRecompute, 0.99))} | |`);
+  console.log(`| … of which snapshot → SSE message p50 / p99 | ${ms(percentile(toMessage, 0.5))} / ${ms(percentile(toMessage, 0.99))} | |`);
   console.log(`| changes never seen | ${unseen} of ${lags.length} | 0 |`);
   console.log(`| SSE messages during the burst | ${deltaMessages} (${(burstBytes / Math.max(1, deltaMessages)).toFixed(0)} bytes each, ${(burstBytes / Math.max(1, lags.length)).toFixed(0)} bytes per webhook) | |`);
   console.log(`| first (full) payload of a class | ${fullBytes.toFixed(0)} bytes | |`);
-  if (cpuBefore.server !== null && cpuBurst.server !== null && cpuBefore.postgres !== null && cpuBurst.postgres !== null) {
-    console.log(`| CPU during the burst: server, PostgreSQL | ${((cpuBurst.server - cpuBefore.server) / sendSeconds / 10).toFixed(1)} %, ${((cpuBurst.postgres - cpuBefore.postgres) / sendSeconds / 10).toFixed(1)} % of one core | |`);
+  if (cpuBefore !== null && cpuBurst !== null) {
+    console.log(`| server CPU during the burst (web + worker) | ${((cpuBurst - cpuBefore) / sendSeconds / 10).toFixed(1)} % of one core | |`);
   }
+  const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" / ");
+  console.log(`| machine load average at the end (1 / 5 / 15 min) | ${load} | |`);
   console.log(`| idle stream traffic | ${idleBytesPerStreamMinute.toFixed(0)} bytes/min per stream | ≤ 2,048 bytes/min |`);
   console.log(`| server CPU, ${CLASSES} idle streams, ${IDLE_SECONDS} s | ${percentOfCore(idleCpu)} of one core | ≤ 5 % |`);
   console.log(`| server CPU, no streams, ${IDLE_SECONDS} s (baseline: worker's polling) | ${percentOfCore(baseCpu)} of one core | |`);

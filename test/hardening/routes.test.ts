@@ -57,6 +57,7 @@ const RULES: Record<string, Rule> = {
   "app/api/auth/[...nextauth]/route.ts": { kind: "open", methods: ["GET", "POST"], why: "next-auth's sign-in endpoints (CSRF token of their own)", check: { method: "GET", path: "/api/auth/session", status: 200 } },
   "app/api/v1/[...path]/route.ts": { kind: "open", methods: ["GET", "POST", "PUT", "PATCH", "DELETE"], why: "unknown API paths: a JSON 404, no data", check: { method: "GET", path: "/api/v1/no/such/route", status: 404 } },
   "app/api/sessions/[sessionId]/live/route.ts": { kind: "cookie-api", methods: ["GET"], scope: "session" },
+  "app/api/sessions/[sessionId]/live/stream/route.ts": { kind: "cookie-api", methods: ["GET"], scope: "session" },
   "app/api/v1/courses/route.ts": { kind: "api", methods: ["GET", "POST"], scope: null },
   "app/api/v1/courses/[courseId]/students/route.ts": { kind: "api", methods: ["GET", "POST"], scope: "course" },
   "app/api/v1/courses/[courseId]/sessions/route.ts": { kind: "api", methods: ["GET", "POST"], scope: "course" },
@@ -113,6 +114,11 @@ async function get(url: string, headers: Record<string, string> = {}, method: Me
     headers: { ...headers, ...(method === "GET" ? {} : { "content-type": "application/json" }) },
     body: method === "GET" ? undefined : "{}",
   });
+  // A live stream (server-sent events) never ends by itself: its status and headers are the answer.
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await response.body?.cancel();
+    return { status: response.status, location: null, headers: response.headers, text: "" };
+  }
   return { status: response.status, location: response.headers.get("location"), headers: response.headers, text: await response.text() };
 }
 

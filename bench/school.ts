@@ -6,7 +6,9 @@
 // - class time runs BENCH_SPEEDUP (10) times faster than the wall clock, so the burst is denser
 //   than a real one (±3 min of arrivals are sent in ±18 s).
 // Reports webhook answer times, the lag from each webhook's 200 to the first SSE message that
-// shows its change, bytes per change, and the server's CPU and RSS with 100 idle streams.
+// shows its change (in the burst, and for lone joins one at a time afterwards), bytes per change,
+// and the server's CPU and RSS with 100 idle streams. BENCH_CLASSES, BENCH_STUDENTS,
+// BENCH_SPEEDUP, BENCH_CONNECTIONS, BENCH_LONE_JOINS and BENCH_IDLE_SECONDS change the shape.
 import fs from "node:fs";
 import pg from "pg";
 import { benchDatabase, ensureProductionBuild, machine, percentile, processCpuMs } from "./common";
@@ -20,6 +22,7 @@ const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 30);
 const SPEEDUP = Number(process.env.BENCH_SPEEDUP ?? 10);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const LONE_JOINS = Number(process.env.BENCH_LONE_JOINS ?? 40);
 const PASSWORD = "bench-school-password";
 
 /** A deterministic pseudo-random sequence, so every run sends the same school. */
@@ -48,9 +51,15 @@ const meetingIdOf = (classIndex: number) => String(85_000_000_000 + classIndex);
 const uuidOf = (classIndex: number) => `schoolUuid${String(classIndex).padStart(12, "0")}==`;
 const studentIdOf = (classIndex: number, n: number) => `school_${classIndex}_${n}`;
 
-function plan(startsAt: Date): Planned[] {
+interface Absent {
+  classIndex: number;
+  n: number;
+}
+
+function plan(startsAt: Date): { events: Planned[]; absent: Absent[] } {
   const next = random(20261206);
   const events: Planned[] = [];
+  const absent: Absent[] = [];
   const at = (minutes: number) => new Date(startsAt.getTime() + minutes * 60_000);
   for (let classIndex = 0; classIndex < CLASSES; classIndex += 1) {
     const meetingId = meetingIdOf(classIndex);
@@ -59,7 +68,10 @@ function plan(startsAt: Date): Planned[] {
     events.push({ atMinutes: startedAt, classIndex, body: meetingStarted(uuid, meetingId, at(startedAt)), check: null });
     for (let n = 1; n <= STUDENTS; n += 1) {
       const roll = next();
-      if (roll < 0.04) continue; // absent
+      if (roll < 0.04) {
+        absent.push({ classIndex, n });
+        continue;
+      }
       // 84 % around the start (σ = 1.2 min, within ±3 min), 12 % in a second wave 5–15 min in.
       const joinAt = roll < 0.88 ? Math.max(-3, Math.min(3, normal(next) * 1.2)) : 5 + next() * 10;
       const studentId = studentIdOf(classIndex, n);
@@ -76,7 +88,7 @@ function plan(startsAt: Date): Planned[] {
       }
     }
   }
-  return events.sort((a, b) => a.atMinutes - b.atMinutes);
+  return { events: events.sort((a, b) => a.atMinutes - b.atMinutes), absent };
 }
 
 async function seed(url: string, startsAt: Date): Promise<void> {
@@ -148,7 +160,7 @@ async function main() {
   const messagesAfterOpen = streams.reduce((sum, stream) => sum + stream.events.length, 0);
 
   // The burst, sent on its schedule (class time / SPEEDUP).
-  const events = plan(startsAt);
+  const { events, absent } = plan(startsAt);
   const origin = events[0].atMinutes;
   const sendStart = Date.now() + 500;
   const answers: { latency: number; answeredAt: number; status: number; planned: Planned }[] = [];
@@ -225,6 +237,31 @@ async function main() {
   const deltaMessages = streams.reduce((sum, stream) => sum + stream.events.length, 0) - messagesAfterOpen;
   const fullBytes = bytesAfterOpen.reduce((sum, bytes) => sum + bytes, 0) / CLASSES;
 
+  // Lone joins once the burst has settled: one student at a time (someone who had not come),
+  // each waited for on its class's stream, 1.5 s apart — a quiet school's latency.
+  const loneLags: number[] = [];
+  for (const student of absent.slice(0, LONE_JOINS)) {
+    const studentId = studentIdOf(student.classIndex, student.n);
+    const body = participantJoined({
+      uuid: uuidOf(student.classIndex),
+      meetingId: meetingIdOf(student.classIndex),
+      userId: `9${student.classIndex}${student.n}`,
+      name: `Student ${student.classIndex}-${student.n}`,
+      email: `s${student.classIndex}-${student.n}@school.test`,
+      joinTime: new Date(startsAt.getTime() + 20 * 60_000),
+    });
+    const response = await postWebhook(server.url, body);
+    await response.arrayBuffer();
+    const answeredAt = Date.now();
+    const stream = streams[student.classIndex];
+    const seen = await stream
+      .next((event) => event.event === "delta" && ((JSON.parse(event.data) as LiveDelta).lists.students?.upsert ?? []).some((row) => row.studentId === studentId), 30_000)
+      .catch(() => null);
+    loneLags.push(seen ? seen.receivedAt - answeredAt : Infinity);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  }
+  loneLags.sort((a, b) => a - b);
+
   // Idle: the same 100 streams, nothing happening, for IDLE_SECONDS; then the same time without streams.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   const idleBytesBefore = streams.map((stream) => stream.bytes());
@@ -257,6 +294,7 @@ async function main() {
   console.log(`| lag 200 → SSE message max | ${ms(lags[lags.length - 1])} | |`);
   console.log(`| … of which 200 → recompute snapshot p50 / p99 | ${ms(percentile(toRecompute, 0.5))} / ${ms(percentile(toRecompute, 0.99))} | |`);
   console.log(`| … of which snapshot → SSE message p50 / p99 | ${ms(percentile(toMessage, 0.5))} / ${ms(percentile(toMessage, 0.99))} | |`);
+  console.log(`| lone join (after the burst, one at a time, ${loneLags.length}): lag p50 / p99 / max | ${ms(percentile(loneLags, 0.5))} / ${ms(percentile(loneLags, 0.99))} / ${ms(loneLags[loneLags.length - 1] ?? NaN)} | p99 ≤ 1,000 ms |`);
   console.log(`| changes never seen | ${unseen} of ${lags.length} | 0 |`);
   console.log(`| SSE messages during the burst | ${deltaMessages} (${(burstBytes / Math.max(1, deltaMessages)).toFixed(0)} bytes each, ${(burstBytes / Math.max(1, lags.length)).toFixed(0)} bytes per webhook) | |`);
   console.log(`| first (full) payload of a class | ${fullBytes.toFixed(0)} bytes | |`);

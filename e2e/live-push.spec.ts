@@ -73,6 +73,7 @@ test("a join appears without a reload, and the stream comes back after the serve
   await deliverTo(server, participantJoined({ uuid, meetingId, userId: "5550001", ...first, joinTime: minutesAfter(startsAt, 2) }));
   await expect(nowCell(page, first.email)).toHaveText("In meeting");
   await expect(nowCell(page, second.email)).toHaveText("Not joined");
+  await page.screenshot({ path: test.info().outputPath("live-page.png") });
 
   // The server goes away: the page says so, and comes back by itself when the server does.
   await server.stop();

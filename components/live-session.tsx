@@ -47,6 +47,16 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
     [refresh],
   );
   useEffect(() => () => refreshTimers.current.forEach(clearTimeout), []);
+  // The match's answer is taken here, not only in the form: the recompute it starts can be pushed
+  // before the answer arrives, and then the guest's row (and its form) is already gone.
+  const matchAndAnnounce = useCallback(
+    async (state: FormStateLike, formData: FormData) => {
+      const result = await matchAction(state, formData);
+      if (result.ok && result.message) onMatched(result.message);
+      return result;
+    },
+    [matchAction, onMatched],
+  );
 
   // The server-rendered panels below this component (emails, reconciliation) are refreshed when
   // what they show can have changed: the session changed state, or more students were emailed.
@@ -232,7 +242,7 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
                     </td>
                     <td className={`${tdClass} min-w-[16rem]`}>
                       {students.length > 0 ? (
-                        <GuestMatchForm action={matchAction} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                        <GuestMatchForm action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
                       ) : (
                         <span className="text-slate-600">Add students to the roster first.</span>
                       )}

@@ -15,6 +15,8 @@ import { applyLiveDelta, withClockFigures, type LiveDelta, type LivePayload } fr
 export type LiveStatus = "connecting" | "connected" | "reconnecting" | "polling" | "final" | "signed_out" | "gone";
 
 const FIRST_EVENT_MS = 5_000;
+/** While polling, the stream is tried again this often. */
+const STREAM_RETRY_MS = 60_000;
 export const POLL_MS = 2_000;
 /** Poll a scheduled session this rarely when its start is far off. */
 const SCHEDULED_POLL_MS = 60_000;
@@ -117,6 +119,7 @@ export function useLiveSession(initial: LivePayload): LiveSessionData {
         setStatus("connected");
         setProblem(null);
       };
+      source.addEventListener("hello", heard);
       source.addEventListener("ready", heard);
       source.addEventListener("full", (event) => {
         heard();
@@ -188,9 +191,13 @@ export function useLiveSession(initial: LivePayload): LiveSessionData {
       if (!stopped) timer = setTimeout(() => void poll(), failures ? Math.min(RECONNECT_MAX_MS, POLL_MS * 2 ** failures) : pollEvery);
     };
     timer = setTimeout(() => void poll(), pollEvery);
+    // A server that was only slow to answer (a cold start) must not leave the page polling for
+    // good: try the stream again now and then; a proxy that buffers it sends us back here.
+    const retryStream = setTimeout(() => setStatus("connecting"), STREAM_RETRY_MS);
     return () => {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(retryStream);
     };
   }, [fail, fetchPayload, holdOpen, polling, scheduled, startsAt]);
 

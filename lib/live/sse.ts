@@ -44,7 +44,9 @@ export function openEventStream(signal: AbortSignal, start: (subscriber: LiveSub
       };
       cleanup = close;
       signal.addEventListener("abort", close);
-      write(`retry: ${RETRY_MS}\n\n`);
+      // A first event at once, before the session is read: through a proxy that passes the
+      // stream, the page knows within a round trip that pushes will reach it.
+      write(`retry: ${RETRY_MS}\nevent: hello\ndata: {}\n\n`);
       try {
         unsubscribe = await start({
           send: (event, data, id) => write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`),

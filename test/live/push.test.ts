@@ -27,6 +27,8 @@ async function open(server: RunningServer, headers: Record<string, string> = {},
 }
 
 const deltaOf = (data: string) => JSON.parse(data) as LiveDelta;
+/** Every stream starts with a "hello" event (sent before the session is read); the data follows. */
+const data = (event: { event: string }) => event.event !== "hello";
 
 beforeAll(async () => {
   const databaseUrl = await useFreshDatabase("livepush");
@@ -84,7 +86,9 @@ describe("the live stream", () => {
     expect(stream.status).toBe(200);
     expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(stream.headers.get("x-accel-buffering")).toBe("no");
-    const first = await stream.next();
+    expect(stream.events.length === 0 || stream.events[0].event === "hello").toBe(true);
+    const first = await stream.next(data);
+    expect(stream.events[0].event).toBe("hello");
     expect(first.event).toBe("full");
     const full = JSON.parse(first.data) as LivePayload;
     expect(Number(first.id)).toBe(full.version);
@@ -109,14 +113,14 @@ describe("the live stream", () => {
     const { rows } = await db.query(`SELECT "liveVersion" FROM sessions WHERE id = 'live_session'`);
     const current = rows[0].liveVersion as number;
     const resumed = await open(web1, { "last-event-id": String(current) });
-    const ready = await resumed.next();
+    const ready = await resumed.next(data);
     expect(ready.event).toBe("ready");
     expect(JSON.parse(ready.data)).toEqual({ version: current });
     const behind = await open(web2, { "last-event-id": String(current - 1) });
-    expect((await behind.next()).event).toBe("full");
+    expect((await behind.next(data)).event).toBe("full");
     // Last-Event-ID (a browser's own reconnect) wins over ?since=.
     const both = await open(web2, { "last-event-id": String(current) }, "?since=0");
-    expect((await both.next()).event).toBe("ready");
+    expect((await both.next(data)).event).toBe("ready");
 
     // A change after the resume arrives on the resumed stream, based on the version it resumed at.
     expect((await postWebhook(web2.url, participantLeft({ ...student(7), leaveTime: minute(5) }))).status).toBe(200);
@@ -128,7 +132,7 @@ describe("the live stream", () => {
   it("resends in full after the process's LISTEN connection dropped, and keeps delivering", async () => {
     const [web1, web2] = processes;
     const stream = await open(web2);
-    await stream.next();
+    await stream.next(data);
     const killed = await db.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener'`);
     // One listener per web process with open streams (web 1 still holds one from the test above).
     expect(killed.rows.length).toBe(2);

@@ -34,8 +34,8 @@ export function publicSession(session: {
   };
 }
 
-export function publicStudent(student: { id: string; name: string; email: string; zoomRegistrantId: string | null }) {
-  return { id: student.id, name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId };
+export function publicStudent(student: { id: string; name: string; email: string; zoomRegistrantId: string | null; phone: string | null }) {
+  return { id: student.id, name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId, phone: student.phone };
 }
 
 /** The JSON roster, with the same "one email once" rule the CSV import applies. */

@@ -406,7 +406,9 @@ interface Connection {
   key: string;
   meetingUuid: string;
   intervals: MsInterval[];
-  /** distinct join times */
+  /** distinct joins */
+  joinCount: number;
+  /** their times */
   joinTimesMs: number[];
   /** connections with an interval still open (its meeting instance has not ended) */
   isOpen: boolean;
@@ -599,6 +601,7 @@ function buildConnections(
       meetingUuid,
       intervals,
       joinTimesMs,
+      joinCount: joinTimesMs.length,
       isOpen,
       firstTimeMs,
       breakoutRoomUuid,
@@ -625,7 +628,9 @@ function buildConnections(
  * connection it came from (`parent_user_id`), and connections sharing a `participant_uuid` in a
  * meeting instance are one participant. Union-find; the representative is the earliest member.
  */
-function groupConnections(connections: Connection[]): Int32Array {
+function groupConnections(connections: Connection[]): Int32Array | null {
+  // Most classes have neither: then every connection is its own group, and nothing is allocated.
+  if (!connections.some((connection) => connection.participantUuid !== null || connection.parentKey !== null)) return null;
   const parent = new Int32Array(connections.length);
   for (let i = 0; i < parent.length; i++) parent[i] = i;
   const find = (i: number): number => {
@@ -646,7 +651,7 @@ function groupConnections(connections: Connection[]): Int32Array {
   const byParticipant = new Map<string, number>();
   let linked = false;
   connections.forEach((connection, index) => {
-    byKey.set(connection.key, index);
+    if (connection.breakoutRoomUuid === null) byKey.set(connection.key, index);
     if (connection.participantUuid !== null) {
       const known = byParticipant.get(connection.participantUuid);
       if (known === undefined) byParticipant.set(connection.participantUuid, index);
@@ -664,7 +669,8 @@ function groupConnections(connections: Connection[]): Int32Array {
       linked = true;
     }
   });
-  if (linked) for (let i = 0; i < parent.length; i++) parent[i] = find(i);
+  if (!linked) return null;
+  for (let i = 0; i < parent.length; i++) parent[i] = find(i);
   return parent;
 }
 
@@ -820,8 +826,10 @@ export const BREAKOUT_RETURN_GRACE_MS = 60_000;
 
 interface ParticipantAccumulator {
   intervals: MsInterval[];
-  /** join times of main-room connections */
-  mainJoinsMs: number[];
+  /** distinct joins of main-room connections, summed over connections */
+  mainJoins: number;
+  /** main-room connections (their join times decide what is a return from a room) */
+  mainConnections: Connection[];
   /** intervals of breakout-room connections */
   breakoutIntervals: MsInterval[];
   breakoutJoins: number;
@@ -832,7 +840,8 @@ interface ParticipantAccumulator {
 
 const newAccumulator = (): ParticipantAccumulator => ({
   intervals: [],
-  mainJoinsMs: [],
+  mainJoins: 0,
+  mainConnections: [],
   breakoutIntervals: [],
   breakoutJoins: 0,
   openConnections: 0,
@@ -842,7 +851,8 @@ const newAccumulator = (): ParticipantAccumulator => ({
 function accumulate(target: ParticipantAccumulator, connection: Connection, openMainKeys: Set<string> | null): void {
   for (const interval of connection.intervals) target.intervals.push(interval);
   if (connection.breakoutRoomUuid === null) {
-    for (const joinMs of connection.joinTimesMs) target.mainJoinsMs.push(joinMs);
+    target.mainJoins += connection.joinCount;
+    target.mainConnections.push(connection);
     if (connection.isOpen) target.openConnections++;
     return;
   }
@@ -866,16 +876,15 @@ function accumulate(target: ParticipantAccumulator, connection: Connection, open
  * Someone seen only in breakout rooms (their main-room join lost) has arrived once.
  */
 function arrivals(accumulator: ParticipantAccumulator): number {
-  const joins = new Set(accumulator.mainJoinsMs);
-  if (accumulator.breakoutIntervals.length === 0) return joins.size;
+  if (accumulator.breakoutIntervals.length === 0) return accumulator.mainJoins;
   let count = 0;
-  for (const joinMs of joins) {
-    const isReturn = accumulator.breakoutIntervals.some(
-      (room) => room.fromMs <= joinMs && joinMs <= room.toMs + BREAKOUT_RETURN_GRACE_MS,
-    );
-    if (!isReturn) count++;
+  for (const connection of accumulator.mainConnections) {
+    for (const joinMs of connection.joinTimesMs) {
+      const isReturn = accumulator.breakoutIntervals.some((room) => room.fromMs <= joinMs && joinMs <= room.toMs + BREAKOUT_RETURN_GRACE_MS);
+      if (!isReturn) count++;
+    }
   }
-  return count === 0 && joins.size === 0 && accumulator.breakoutJoins > 0 ? 1 : count;
+  return count === 0 && accumulator.mainJoins === 0 && accumulator.breakoutJoins > 0 ? 1 : count;
 }
 
 /**
@@ -913,7 +922,8 @@ function personFigures(accumulator: ParticipantAccumulator | undefined, session:
   if (accumulator === undefined) {
     return { figures: figuresFromIntervals([], 0, session, null, nowMs), joinCount: 0, breakoutIntervals: [], breakoutRoom: null };
   }
-  const intervals = bridgeRoomMoves(accumulator.intervals, accumulator.breakoutIntervals);
+  // Without breakout time there is nothing to bridge (figuresFromIntervals takes the union).
+  const intervals = accumulator.breakoutIntervals.length === 0 ? accumulator.intervals : bridgeRoomMoves(accumulator.intervals, accumulator.breakoutIntervals);
   const figures = figuresFromIntervals(intervals, accumulator.openConnections, session, null, nowMs);
   return {
     figures,
@@ -963,17 +973,20 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
   const connections = buildConnections(input.events, instancesByUuid, sessionStartMs);
   const index = buildIdentityIndex(roster, input.links, input.manualMatches, sessionStartMs);
   const { studentOf, learnedLinks } = identifyConnections(connections, index);
-  const groupOf = groupConnections(connections);
+  const groups = groupConnections(connections);
+  const groupOf = (position: number) => (groups === null ? position : groups[position]);
 
   // A person is a student when any of their connections is: a breakout connection is matched
   // through its main-room connection (parent_user_id) or participant_uuid. The earliest matched
   // connection of a group decides for the unmatched rest.
-  const groupStudent = new Map<number, string>();
-  connections.forEach((_, position) => {
-    const studentId = studentOf[position];
-    const group = groupOf[position];
-    if (studentId !== undefined && !groupStudent.has(group)) groupStudent.set(group, studentId);
-  });
+  const groupStudent: (string | undefined)[] = groups === null ? studentOf : new Array(connections.length);
+  if (groups !== null) {
+    connections.forEach((_, position) => {
+      const studentId = studentOf[position];
+      const group = groups[position];
+      if (studentId !== undefined && groupStudent[group] === undefined) groupStudent[group] = studentId;
+    });
+  }
 
   // Instructors by email, and Zoom accounts seen on an instructor's connections in this session.
   const instructorsByEmail = new Map<string, InstructorInput>();
@@ -993,16 +1006,20 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
     (connection.emailNormalized !== null ? instructorsByEmail.get(connection.emailNormalized) : undefined) ??
     (connection.accountId !== null ? instructorAccounts.get(connection.accountId) : undefined);
 
-  const openMainKeys = new Set<string>();
-  for (const connection of connections) if (connection.isOpen && connection.breakoutRoomUuid === null) openMainKeys.add(connection.key);
+  // Main-room connections still open, for devices in a room whose main connection Zoom keeps open.
+  let openMainKeys: Set<string> | null = null;
+  if (connections.some((connection) => connection.parentKey !== null && connection.isOpen)) {
+    openMainKeys = new Set();
+    for (const connection of connections) if (connection.isOpen && connection.breakoutRoomUuid === null) openMainKeys.add(connection.key);
+  }
 
   // Non-students per group first (a group is named by its earliest main-room connection), then
   // buckets by guest identity: two devices with the same email are one guest, or one host.
   const groupInfo = new Map<number, { root: Connection; instructor: InstructorInput | null; role: "host" | "co-host" | null }>();
   const byStudent = new Map<string, ParticipantAccumulator>();
   connections.forEach((connection, position) => {
-    const group = groupOf[position];
-    const studentId = studentOf[position] ?? groupStudent.get(group);
+    const group = groupOf(position);
+    const studentId = studentOf[position] ?? groupStudent[group];
     if (studentId !== undefined) {
       let accumulator = byStudent.get(studentId);
       if (!accumulator) byStudent.set(studentId, (accumulator = newAccumulator()));
@@ -1018,8 +1035,8 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
 
   const buckets = new Map<string, NonStudentBucket>();
   connections.forEach((connection, position) => {
-    const group = groupOf[position];
-    if (studentOf[position] !== undefined || groupStudent.has(group)) return;
+    const group = groupOf(position);
+    if (studentOf[position] !== undefined || groupStudent[group] !== undefined) return;
     const info = groupInfo.get(group)!;
     const identity = guestIdentity(info.root);
     const key = info.instructor !== null ? `user:${info.instructor.id}` : identity.guestKey;

@@ -26,6 +26,10 @@ export interface StudentRow {
   /** devices connected now */
   openConnections: number;
   intervals: IntervalView[];
+  /** the part of `intervals` spent in breakout rooms */
+  breakoutIntervals: IntervalView[];
+  /** in a breakout room now: its name ("" when Zoom sent none); null: not in a room */
+  breakoutRoom: string | null;
 }
 
 export interface GuestRow {
@@ -40,6 +44,23 @@ export interface GuestRow {
   joinCount: number;
   openConnections: number;
   intervals: IntervalView[];
+}
+
+/** A course instructor, or a participant Zoom made host or co-host: listed apart from guests. */
+export interface HostRow {
+  hostKey: string;
+  name: string;
+  email: string | null;
+  reason: string;
+  inMeeting: boolean;
+  attendedSeconds: number;
+  attendedPercent: number;
+  firstJoinAt: string | null;
+  lastLeaveAt: string | null;
+  joinCount: number;
+  openConnections: number;
+  intervals: IntervalView[];
+  breakoutRoom: string | null;
 }
 
 export interface SessionView {
@@ -58,6 +79,7 @@ export interface SessionView {
   now: string;
   students: StudentRow[];
   guests: GuestRow[];
+  hosts: HostRow[];
 }
 
 type StoredIntervals = { from: string; to: string | null }[];
@@ -93,7 +115,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     include: { course: { select: { id: true, name: true, timezone: true } } },
   });
   if (!session) return null;
-  const [students, records, guests, state] = await Promise.all([
+  const [students, records, guests, hosts, state] = await Promise.all([
     prisma.student.findMany({
       where: { courseId: session.courseId },
       select: { id: true, name: true, email: true },
@@ -101,6 +123,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     }),
     prisma.attendanceRecord.findMany({ where: { sessionId } }),
     prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { guestKey: "asc" }] }),
+    prisma.hostAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { hostKey: "asc" }] }),
     loadSessionState(session, now),
   ]);
   const live = state === "live";
@@ -124,6 +147,8 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
         joinCount: 0,
         openConnections: 0,
         intervals: [],
+        breakoutIntervals: [],
+        breakoutRoom: null,
       };
     }
     const presence = toPresence(record.intervals);
@@ -143,6 +168,30 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       joinCount: record.joinCount,
       openConnections: fresh?.openConnections ?? record.openConnections,
       intervals: record.intervals as StoredIntervals,
+      breakoutIntervals: record.breakoutIntervals as StoredIntervals,
+      // The room stored with an open connection, as long as that connection still counts as in.
+      breakoutRoom: (fresh?.inMeeting ?? record.inMeeting) ? record.breakoutRoom : null,
+    };
+  });
+
+  const hostRows: HostRow[] = hosts.map((host) => {
+    const presence = toPresence(host.intervals);
+    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: host.openConnections }, session, null, now) : null;
+    const inMeeting = fresh?.inMeeting ?? host.inMeeting;
+    return {
+      hostKey: host.hostKey,
+      name: host.name,
+      email: host.email,
+      reason: host.reason,
+      inMeeting,
+      attendedSeconds: fresh?.attendedSeconds ?? host.attendedSeconds,
+      attendedPercent: fresh?.attendedPercent ?? host.attendedPercent,
+      firstJoinAt: iso(host.firstJoinAt),
+      lastLeaveAt: fresh ? iso(fresh.lastLeaveAt) : iso(host.lastLeaveAt),
+      joinCount: host.joinCount,
+      openConnections: fresh?.openConnections ?? host.openConnections,
+      intervals: host.intervals as StoredIntervals,
+      breakoutRoom: inMeeting ? host.breakoutRoom : null,
     };
   });
 
@@ -180,6 +229,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     now: now.toISOString(),
     students: studentRows,
     guests: guestRows,
+    hosts: hostRows,
   };
 }
 
@@ -187,7 +237,11 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
 export function toPublicAttendance(view: SessionView) {
   return {
     session: view.session,
-    students: view.students.map(({ openConnections: _devices, intervals: _intervals, ...student }) => student),
+    students: view.students.map(
+      ({ openConnections: _devices, intervals: _intervals, breakoutIntervals: _rooms, breakoutRoom: _room, ...student }) => student,
+    ),
     guests: view.guests.map(({ guestKey: _key, openConnections: _devices, intervals: _intervals, ...guest }) => guest),
+    // Instructors and participants made host or co-host: never among students or guests.
+    hosts: view.hosts.map(({ hostKey: _key, openConnections: _devices, intervals: _intervals, breakoutRoom: _room, ...host }) => host),
   };
 }

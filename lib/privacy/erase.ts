@@ -40,7 +40,7 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       const events = eventIds.length
         ? await tx.$executeRawUnsafe(
             `UPDATE events SET email = NULL, "emailNormalized" = NULL, "displayName" = NULL, "registrantId" = NULL,
-               "participantAccountId" = NULL, "participantUuid" = NULL, payload = NULL,
+               "participantAccountId" = NULL, "participantUuid" = NULL, "phoneNumber" = NULL, "parentUserId" = NULL, payload = NULL,
                "payloadPurgedAt" = coalesce("payloadPurgedAt", now())
              WHERE id = ANY($1::bigint[])`,
             eventIds,

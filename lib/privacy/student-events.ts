@@ -8,7 +8,7 @@ import type { EngineEvent, SessionInput } from "../attendance/types";
 import { attributeSessionEvents, isDirectlyTheStudents } from "./attribution";
 import type { PrismaClient } from "../generated/prisma/client";
 
-type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "identityLink" | "manualMatch">;
+type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "identityLink" | "manualMatch" | "courseInstructor">;
 
 export interface StudentEvents {
   /** event id → the session it counts for (null: attached to no session) */

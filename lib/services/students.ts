@@ -17,7 +17,7 @@ export interface ParsedRoster {
   errors: RosterRowError[];
 }
 
-/** Parses `name,email[,zoom_registrant_id]` CSV text; rows with problems are reported, not dropped silently. */
+/** Parses `name,email[,zoom_registrant_id][,phone]` CSV text; rows with problems are reported, not dropped silently. */
 export function parseRosterCsv(text: string): ParsedRoster {
   let records: string[][];
   try {
@@ -30,8 +30,9 @@ export function parseRosterCsv(text: string): ParsedRoster {
   const nameColumn = header.indexOf("name");
   const emailColumn = header.indexOf("email");
   const registrantColumn = header.indexOf("zoom_registrant_id");
+  const phoneColumn = header.indexOf("phone");
   if (nameColumn < 0 || emailColumn < 0) {
-    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id]." }] };
+    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id][,phone]." }] };
   }
   if (records.length - 1 > MAX_ROSTER_ROWS) {
     return { students: [], errors: [{ row: 0, message: `At most ${MAX_ROSTER_ROWS} students can be imported at once.` }] };
@@ -46,6 +47,8 @@ export function parseRosterCsv(text: string): ParsedRoster {
       email: record[emailColumn] ?? "",
       // No zoom_registrant_id column: leave existing registrant IDs as they are.
       zoomRegistrantId: registrantColumn >= 0 ? record[registrantColumn] : undefined,
+      // No phone column: leave existing phone numbers as they are.
+      phone: phoneColumn >= 0 ? record[phoneColumn] : undefined,
     });
     if (!parsed.success) {
       errors.push({
@@ -85,8 +88,8 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
       const emailNormalized = student.email.trim().toLowerCase();
       await tx.student.upsert({
         where: { courseId_emailNormalized: { courseId, emailNormalized } },
-        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId },
-        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId },
+        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId, phone: student.phone },
+        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId, phone: student.phone },
       });
       if (known.has(emailNormalized)) updated += 1;
       else {
@@ -110,9 +113,9 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
     await prisma.$transaction(async (tx) => {
       const student = await tx.student.update({
         where: { id: studentId },
-        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId },
+        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId, phone: input.phone },
       });
-      // Email and registrant ID decide who is who: recompute the course's sessions.
+      // Email, registrant ID and phone decide who is who: recompute the course's sessions.
       const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
       await enqueueRecompute(sessions.map((session) => session.id), tx);
     });

@@ -89,6 +89,7 @@ export function parseStudentForm(formData: FormData): FormResult<StudentInput> {
     name: text(formData, "name"),
     email: text(formData, "email"),
     zoomRegistrantId: optionalText(formData, "zoomRegistrantId"),
+    phone: optionalText(formData, "phone"),
   });
   if (!parsed.success) return failure(formData, fieldErrorsFrom(parsed.error));
   return { ok: true, data: parsed.data };

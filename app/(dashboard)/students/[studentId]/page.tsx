@@ -123,7 +123,7 @@ export default async function StudentPage({ params }: Props) {
         <Card>
           <StudentForm
             action={updateStudentAction.bind(null, student.id)}
-            initial={{ name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId }}
+            initial={{ name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId, phone: student.phone }}
             submitLabel="Save student"
           />
         </Card>

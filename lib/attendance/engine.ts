@@ -871,7 +871,7 @@ function accumulate(target: ParticipantAccumulator, connection: Connection, open
 
 /**
  * Arrivals in the meeting: main-room joins, less those that are a return from a breakout room (a
- * join during, or within a minute after, a breakout connection of the same person) — so a move
+ * join within a minute of the end of a breakout connection of the same person) — so a move
  * reported as main left + room joined + room left + main joined counts like room events alone.
  * Someone seen only in breakout rooms (their main-room join lost) has arrived once.
  */
@@ -880,7 +880,11 @@ function arrivals(accumulator: ParticipantAccumulator): number {
   let count = 0;
   for (const connection of accumulator.mainConnections) {
     for (const joinMs of connection.joinTimesMs) {
-      const isReturn = accumulator.breakoutIntervals.some((room) => room.fromMs <= joinMs && joinMs <= room.toMs + BREAKOUT_RETURN_GRACE_MS);
+      // Within a minute of the end of a room visit that began before it (Zoom's room leave and
+      // main-room join can come in either order); a join while a room connection is open is a device.
+      const isReturn = accumulator.breakoutIntervals.some(
+        (room) => room.fromMs < joinMs && room.toMs !== Infinity && Math.abs(joinMs - room.toMs) <= BREAKOUT_RETURN_GRACE_MS,
+      );
       if (!isReturn) count++;
     }
   }

@@ -2,6 +2,7 @@
 // live, clock-dependent figures are brought up to `now` with the engine's refreshFigures, so a
 // read never shows a stale "attended so far".
 import { prisma } from "../db";
+import { suggestStudents, type Suggestion } from "../identity/suggestions";
 import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
 import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
 
@@ -40,6 +41,8 @@ export interface GuestRow {
   joinCount: number;
   openConnections: number;
   intervals: IntervalView[];
+  /** up to three roster students who have not joined, most similar name first (never applied by itself) */
+  suggestions: Suggestion[];
 }
 
 export interface SessionView {
@@ -146,6 +149,8 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     };
   });
 
+  // Suggestions come only from students who have not joined this session.
+  const notJoined = studentRows.filter((row) => row.joinCount === 0).map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
   const guestRows: GuestRow[] = guests.map((guest) => {
     const presence = toPresence(guest.intervals);
     const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
@@ -161,6 +166,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       joinCount: guest.joinCount,
       openConnections: fresh?.openConnections ?? guest.openConnections,
       intervals: guest.intervals as StoredIntervals,
+      suggestions: suggestStudents({ name: guest.name, email: guest.email }, notJoined),
     };
   });
 

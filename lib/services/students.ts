@@ -4,6 +4,7 @@
 import { parse } from "csv-parse/sync";
 import { isUniqueViolation, prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
+import { cancelRegistrationsOf, registerAddedStudents } from "../registration/service";
 import { MAX_ROSTER_ROWS, studentInputSchema, type StudentInput } from "../validations/student";
 
 export interface RosterRowError {
@@ -96,6 +97,8 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
     }
     const sessions = await tx.session.findMany({ where: { courseId }, select: { id: true } });
     await enqueueRecompute(sessions.map((session) => session.id), tx);
+    // New students get registered on the course's registered Zoom meetings (personal links).
+    if (created > 0) await registerAddedStudents(courseId, tx);
     return { created, updated };
   });
   return result;
@@ -125,7 +128,11 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
 }
 
 export async function removeStudent(studentId: string): Promise<void> {
-  const student = await prisma.student.delete({ where: { id: studentId } });
+  const student = await prisma.$transaction(async (tx) => {
+    // Their personal Zoom links must not stay usable: cancel the registrants (in the background).
+    await cancelRegistrationsOf([studentId], tx);
+    return tx.student.delete({ where: { id: studentId } });
+  });
   const sessions = await prisma.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
   await enqueueRecompute(sessions.map((session) => session.id));
 }

@@ -7,6 +7,19 @@
 //   GET  /v2/past_meetings/{meetingId}/instances             {meetings: [{uuid, start_time}]}
 //   GET  /v2/marketplace/apps/{appId}/webhook_logs            from/to (yyyy-MM-ddTHH:mm:ssZ, last 7
 //        days), type (1 all, 2 failed: default, 3 successful), page_size, next_page_token
+//   GET  /v2/meetings/{meetingId}                              {id, uuid, topic, type, join_url, occurrences?,
+//        settings: {approval_type, registration_type}}; 404 code 3001 for an unknown meeting
+//   POST /v2/meetings/{meetingId}/registrants                   {email, first_name, last_name?, auto_approve?}
+//        (?occurrence_ids=a,b) → 201 {id, registrant_id, join_url, topic, start_time, occurrences?}
+//   POST /v2/meetings/{meetingId}/batch_registrants             {auto_approve, registrants: [≤ 30]} → 201
+//        {registrants: [{email, registrant_id, join_url, participant_pin_code}]}; automatic approval only
+//   GET  /v2/meetings/{meetingId}/registrants                   status (approved default), page_size (30,
+//        max 300), next_page_token → {page_count, page_size, total_records, next_page_token, registrants}
+//   PUT  /v2/meetings/{meetingId}/registrants/status            {action: approve|deny|cancel, registrants:
+//        [{id, email}]} → 204; a cancelled registrant leaves the approved list
+//   A meeting without registration (approval_type 2) answers the registrant calls 400 code 3000
+//   "Registration has not been enabled for this meeting". The same email registered again gets
+//   its existing registrant back (Zoom's documented behaviour is unverified; Rollcall never relies on it).
 // Bearer tokens expire (expires_in); an expired or unknown token gets 401 {"code":124,"message":
 // "Invalid access token."}. Injected failures (429 with Retry-After, 5xx) answer the next matching
 // requests before the real answer.
@@ -24,6 +37,31 @@ export interface FakeInstance {
   kind?: "meeting" | "webinar";
   /** report rows, registrant_id included (served only with include_fields=registrant_id) */
   participants: ZoomReportParticipant[];
+}
+
+export interface FakeRegistrant {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name?: string;
+  status: "approved" | "pending" | "denied" | "cancelled";
+  create_time: string;
+  join_url: string;
+  occurrence_ids: string[];
+}
+
+export interface FakeMeeting {
+  id: string;
+  topic?: string;
+  /** 2 scheduled (default), 8 recurring with fixed time */
+  type?: number;
+  startTime?: string;
+  /** 0 automatic, 1 manual, 2 no registration (default 0) */
+  approvalType?: number;
+  /** recurring: 1 once for all occurrences, 2 each occurrence, 3 choose */
+  registrationType?: number;
+  occurrences?: { occurrence_id: string; start_time: string; duration?: number }[];
+  registrants: FakeRegistrant[];
 }
 
 export interface InjectedFailure {
@@ -59,6 +97,7 @@ export class FakeZoom {
   tokenTtlSeconds: number;
   readonly instances: FakeInstance[] = [];
   readonly webhookLogs = new Map<string, ZoomWebhookLog[]>();
+  readonly meetings = new Map<string, FakeMeeting>();
   readonly requests: RecordedRequest[] = [];
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
@@ -120,6 +159,33 @@ export class FakeZoom {
     this.webhookLogs.set(appId, [...(this.webhookLogs.get(appId) ?? []), ...logs]);
   }
 
+  addMeeting(meeting: Omit<FakeMeeting, "registrants"> & { registrants?: FakeRegistrant[] }): FakeMeeting {
+    const stored: FakeMeeting = { registrants: [], ...meeting };
+    this.meetings.set(meeting.id, stored);
+    return stored;
+  }
+
+  /** A registrant as Zoom creates one: a 22-character ID and a personal link carrying a tk= token. */
+  registerDirectly(meetingId: string, person: { email: string; first_name: string; last_name?: string }, occurrenceIds: string[] = []): FakeRegistrant {
+    const meeting = this.meetings.get(meetingId);
+    if (!meeting) throw new Error(`no fake meeting ${meetingId}`);
+    const existing = meeting.registrants.find((registrant) => registrant.email.toLowerCase() === person.email.toLowerCase() && registrant.status !== "cancelled");
+    if (existing) return existing;
+    const id = crypto.randomBytes(16).toString("base64url").slice(0, 22);
+    const registrant: FakeRegistrant = {
+      id,
+      email: person.email,
+      first_name: person.first_name,
+      last_name: person.last_name,
+      status: "approved",
+      create_time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      join_url: `https://us02web.zoom.us/w/${meetingId}?tk=${crypto.randomBytes(24).toString("base64url")}.DQ${id}`,
+      occurrence_ids: occurrenceIds,
+    };
+    meeting.registrants.push(registrant);
+    return registrant;
+  }
+
   /** The next requests whose path matches get these answers, one each, before the real one. */
   failNext(pattern: RegExp, failures: InjectedFailure[]): void {
     this.failures.push({ pattern, remaining: [...failures] });
@@ -144,8 +210,9 @@ export class FakeZoom {
       response.writeHead(status, { "content-type": "application/json;charset=UTF-8", ...headers });
       response.end(body === undefined ? "" : JSON.stringify(body));
     };
-    // Drain any body.
-    for await (const _chunk of request) void _chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString("utf8");
 
     if (request.method === "POST" && rawPath === "/oauth/token") return this.token(request, query, send);
 
@@ -176,6 +243,29 @@ export class FakeZoom {
         .map((instance) => ({ uuid: instance.uuid, start_time: instance.startTime }));
       return send(200, { meetings });
     }
+    if ((match = /^\/v2\/meetings\/(\d+)(\/registrants|\/batch_registrants|\/registrants\/status)?$/.exec(rawPath))) {
+      const meeting = this.meetings.get(match[1]);
+      if (!meeting) return send(404, { code: 3001, message: `Meeting does not exist: ${match[1]}.` });
+      let body: Record<string, unknown> = {};
+      if (request.method !== "GET") {
+        try {
+          body = JSON.parse(rawBody || "null") as Record<string, unknown>;
+          if (body === null || typeof body !== "object") throw new Error("not an object");
+        } catch {
+          return send(400, { code: 300, message: "Request Body should be a valid JSON object." });
+        }
+      }
+      const route = `${request.method} ${match[2] ?? ""}`;
+      if (route === "GET ") return send(200, this.meetingJson(meeting));
+      if (!["POST /registrants", "POST /batch_registrants", "GET /registrants", "PUT /registrants/status"].includes(route)) return send(404, { code: 404, message: "Not found" });
+      if ((meeting.approvalType ?? 0) === 2) {
+        return send(400, { code: 3000, message: `Registration has not been enabled for this meeting: ${meeting.id}.` });
+      }
+      if (route === "POST /registrants") return this.addRegistrant(meeting, body, query, send);
+      if (route === "POST /batch_registrants") return this.addBatch(meeting, body, send);
+      if (route === "GET /registrants") return this.listRegistrants(meeting, query, send);
+      return this.updateStatus(meeting, body, send);
+    }
     if (request.method === "GET" && (match = /^\/v2\/marketplace\/apps\/([^/]+)\/webhook_logs$/.exec(rawPath))) {
       return this.logs(decodeURIComponent(match[1]), query, send);
     }
@@ -205,7 +295,7 @@ export class FakeZoom {
       access_token: token,
       token_type: "bearer",
       expires_in: this.tokenTtlSeconds,
-      scope: "report:read:admin meeting:read:admin marketplace_app:read:admin",
+      scope: "report:read:admin meeting:read:admin meeting:write:admin marketplace_app:read:admin",
       api_url: this.url,
     });
   }
@@ -258,6 +348,102 @@ export class FakeZoom {
       next_page_token: page.next,
       participants: page.items,
     });
+  }
+
+  private meetingJson(meeting: FakeMeeting) {
+    return {
+      id: Number(meeting.id),
+      uuid: `${crypto.createHash("sha1").update(meeting.id).digest("base64").slice(0, 22)}==`,
+      host_id: "z8yCxjabSbyIdtgp0Tgmsw",
+      host_email: "teacher@school.example",
+      topic: meeting.topic ?? "Class",
+      type: meeting.type ?? 2,
+      start_time: meeting.startTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      duration: 60,
+      timezone: "UTC",
+      join_url: `https://us02web.zoom.us/j/${meeting.id}`,
+      ...(meeting.occurrences ? { occurrences: meeting.occurrences.map((occurrence) => ({ duration: 60, status: "available", ...occurrence })) } : {}),
+      settings: {
+        approval_type: meeting.approvalType ?? 0,
+        ...(meeting.registrationType !== undefined ? { registration_type: meeting.registrationType } : {}),
+        registrants_email_notification: true,
+      },
+    };
+  }
+
+  private static person(value: unknown): { email: string; first_name: string; last_name?: string } | string {
+    const person = (value ?? {}) as Record<string, unknown>;
+    if (typeof person.email !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(person.email)) return "Invalid field: email";
+    if (typeof person.first_name !== "string" || person.first_name.trim() === "") return "Invalid field: first_name";
+    return { email: person.email, first_name: person.first_name, last_name: typeof person.last_name === "string" ? person.last_name : undefined };
+  }
+
+  private addRegistrant(meeting: FakeMeeting, body: Record<string, unknown>, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+    const person = FakeZoom.person(body);
+    if (typeof person === "string") return send(400, { code: 300, message: person });
+    const occurrenceIds = (query.occurrence_ids ?? "").split(",").map((id) => id.trim()).filter((id) => id !== "");
+    const known = new Set((meeting.occurrences ?? []).map((occurrence) => occurrence.occurrence_id));
+    const unknown = occurrenceIds.find((id) => !known.has(id));
+    if (unknown) return send(400, { code: 3000, message: `Invalid occurrence_ids: ${unknown}.` });
+    if ((meeting.registrationType ?? 1) !== 1 && meeting.occurrences && occurrenceIds.length === 0) {
+      return send(400, { code: 3000, message: "Please select at least one occurrence to register for." });
+    }
+    const registrant = this.registerDirectly(meeting.id, person, occurrenceIds);
+    send(201, {
+      id: Number(meeting.id),
+      registrant_id: registrant.id,
+      join_url: registrant.join_url,
+      topic: meeting.topic ?? "Class",
+      start_time: meeting.startTime ?? new Date().toISOString(),
+      ...(occurrenceIds.length > 0 ? { occurrences: (meeting.occurrences ?? []).filter((occurrence) => occurrenceIds.includes(occurrence.occurrence_id)) } : {}),
+    });
+  }
+
+  private addBatch(meeting: FakeMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
+    if ((meeting.approvalType ?? 0) !== 0) return send(400, { code: 3000, message: "Batch registration is only available for meetings with automatic approval." });
+    const registrants = body.registrants;
+    if (!Array.isArray(registrants) || registrants.length === 0) return send(400, { code: 300, message: "Invalid field: registrants" });
+    if (registrants.length > 30) return send(400, { code: 300, message: "The number of registrants can not exceed 30." });
+    const people = registrants.map((entry) => FakeZoom.person(entry));
+    const invalid = people.find((person) => typeof person === "string");
+    if (invalid) return send(400, { code: 300, message: invalid as string });
+    send(201, {
+      registrants: (people as { email: string; first_name: string; last_name?: string }[]).map((person) => {
+        const registrant = this.registerDirectly(meeting.id, person);
+        return { email: registrant.email, registrant_id: registrant.id, join_url: registrant.join_url, participant_pin_code: 100000 + meeting.registrants.indexOf(registrant) };
+      }),
+    });
+  }
+
+  private listRegistrants(meeting: FakeMeeting, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+    const status = query.status ?? "approved";
+    if (!["approved", "pending", "denied"].includes(status)) return send(400, { code: 300, message: "Invalid field: status" });
+    const selected = meeting.registrants
+      .filter((registrant) => registrant.status === status)
+      .map(({ id, email, first_name, last_name, status: state, create_time, join_url }) => ({ id, email, first_name, last_name, status: state, create_time, join_url }));
+    const page = this.page(`registrants:${meeting.id}:${status}`, selected, query);
+    if (!page.ok) return send(page.status, page.body);
+    send(200, {
+      page_count: Math.max(1, Math.ceil(selected.length / page.pageSize)),
+      page_size: page.pageSize,
+      total_records: selected.length,
+      next_page_token: page.next,
+      registrants: page.items,
+    });
+  }
+
+  private updateStatus(meeting: FakeMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
+    const action = body.action;
+    const next = action === "approve" ? "approved" : action === "deny" ? "denied" : action === "cancel" ? "cancelled" : null;
+    if (!next) return send(400, { code: 300, message: "Invalid field: action" });
+    const list = Array.isArray(body.registrants) ? (body.registrants as { id?: unknown; email?: unknown }[]) : [];
+    if (list.length === 0 || list.length > 30) return send(400, { code: 300, message: "Invalid field: registrants" });
+    for (const entry of list) {
+      const registrant = meeting.registrants.find((candidate) => candidate.id === entry.id && (typeof entry.email !== "string" || candidate.email.toLowerCase() === entry.email.toLowerCase()));
+      if (!registrant) return send(404, { code: 3003, message: `Registrant does not exist: ${String(entry.id)}.` });
+    }
+    for (const entry of list) meeting.registrants.find((candidate) => candidate.id === entry.id)!.status = next;
+    send(204, undefined);
   }
 
   private logs(appId: string, query: Record<string, string>, send: (status: number, body: unknown) => void) {

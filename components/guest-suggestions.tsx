@@ -33,7 +33,7 @@ export function GuestSuggestions({ action, guestKey, guestName, suggestions, onM
                 variant="secondary"
                 pendingText="Matching…"
                 className="!px-2 !py-1 text-xs"
-                aria-label={`Match ${guestName || "this guest"} to ${suggestion.name} (similarity ${Math.round(suggestion.score * 100)}%)`}
+                aria-label={`Confirm: ${guestName || "this guest"} is ${suggestion.name} (${Math.round(suggestion.score * 100)}% alike)`}
                 data-suggestion={suggestion.name}
               >
                 {suggestion.name} <span className="text-slate-600">{Math.round(suggestion.score * 100)}%</span>

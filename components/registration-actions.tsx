@@ -6,7 +6,8 @@ import { FormMessage, SubmitButton, type FormStateLike } from "./form-controls";
 
 type Action = (state: FormStateLike) => Promise<FormStateLike>;
 
-export function RegistrationActions({ register, invite, canInvite }: { register: Action; invite: Action; canInvite: boolean }) {
+/** `problem`: the meeting's stored refusal, already shown above the buttons (not repeated here). */
+export function RegistrationActions({ register, invite, canInvite, problem }: { register: Action; invite: Action; canInvite: boolean; problem: string | null }) {
   const [registerState, registerAction] = useActionState(register, {});
   const [inviteState, inviteAction] = useActionState(invite, {});
   return (
@@ -24,7 +25,7 @@ export function RegistrationActions({ register, invite, canInvite }: { register:
         </form>
       </div>
       <div data-testid="registration-message">
-        <FormMessage state={registerState} />
+        {registerState.message && registerState.message === problem ? null : <FormMessage state={registerState} />}
         <FormMessage state={inviteState} />
       </div>
     </div>

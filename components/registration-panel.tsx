@@ -52,6 +52,7 @@ export async function RegistrationPanel({ sessionId, timezone }: { sessionId: st
             register={registerRosterAction.bind(null, sessionId)}
             invite={inviteStudentsAction.bind(null, sessionId)}
             canInvite={registered > 0}
+            problem={view.problem}
           />
         </div>
       )}

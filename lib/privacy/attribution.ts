@@ -154,11 +154,11 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
  */
 export function isDirectlyTheStudents(
   event: Pick<EngineEvent, "registrantId" | "email" | "emailNormalized" | "participantAccountId">,
-  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null },
+  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null; zoomRegistrantIds?: string[] },
   linkedAccountIds: Set<string>,
 ): boolean {
   const registrant = nonBlank(event.registrantId);
-  if (registrant !== null && registrant === nonBlank(student.zoomRegistrantId)) return true;
+  if (registrant !== null && (registrant === nonBlank(student.zoomRegistrantId) || (student.zoomRegistrantIds ?? []).includes(registrant))) return true;
   const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
   if (stored !== null && normalizeEmail(stored) === normalizeEmail(student.emailNormalized || student.email)) return true;
   const account = nonBlank(event.participantAccountId);

@@ -30,6 +30,9 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     loadCourseIdentity(db, student.courseId),
   ]);
   const linkedAccounts = new Set(links.filter((link) => link.studentId === student.id).map((link) => link.zoomAccountId.trim()));
+  // Registrant IDs from registering the roster on Zoom meetings (one per meeting) are direct evidence too.
+  const registrantIds = roster.find((entry) => entry.id === student.id)?.zoomRegistrantIds ?? [];
+  const withRegistrations = { ...student, zoomRegistrantIds: registrantIds };
   const eventSessions = new Map<string, string | null>();
   const courseSessionIds = new Set(courseSessions.map((session) => session.id));
 
@@ -58,7 +61,7 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
       for (const id of owners.get(student.id) ?? []) eventSessions.set(id, sessionId);
     }
     for (const event of events) {
-      if (!attachedIds.has(event.id) && isDirectlyTheStudents(event, student, linkedAccounts)) eventSessions.set(event.id, null);
+      if (!attachedIds.has(event.id) && isDirectlyTheStudents(event, withRegistrations, linkedAccounts)) eventSessions.set(event.id, null);
     }
   }
 
@@ -67,9 +70,10 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
   if (meetingIds.length > 0) {
     const conditions: string[] = [`e."emailNormalized" = $2`];
     const values: unknown[] = [meetingIds, student.emailNormalized];
-    if (student.zoomRegistrantId) {
-      values.push(student.zoomRegistrantId);
-      conditions.push(`e."registrantId" = $${values.length}`);
+    const registrants = [student.zoomRegistrantId, ...registrantIds].filter((id): id is string => Boolean(id));
+    if (registrants.length > 0) {
+      values.push(registrants);
+      conditions.push(`e."registrantId" = ANY($${values.length}::text[])`);
     }
     if (linkedAccounts.size > 0) {
       values.push([...linkedAccounts]);
@@ -85,7 +89,7 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
       ...values,
     );
     for (const event of loose) {
-      if (!eventSessions.has(event.id) && isDirectlyTheStudents(event, student, linkedAccounts)) eventSessions.set(event.id, null);
+      if (!eventSessions.has(event.id) && isDirectlyTheStudents(event, withRegistrations, linkedAccounts)) eventSessions.set(event.id, null);
     }
   }
   return { eventSessions };

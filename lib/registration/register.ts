@@ -155,12 +155,12 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
   }
 
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const now_ = todo.slice(0, limit);
-  result.pending = todo.length - now_.length;
+  const thisRun = todo.slice(0, limit);
+  result.pending = todo.length - thisRun.length;
   const occurrenceIds = occurrencesToRegister(meeting, sessions.map((session) => session.startsAt), now);
   const useBatch = approvalType === 0 && occurrenceIds.length === 0;
   const groups: Student[][] = [];
-  for (let index = 0; index < now_.length; index += useBatch ? BATCH_REGISTRANTS_MAX : 1) groups.push(now_.slice(index, index + (useBatch ? BATCH_REGISTRANTS_MAX : 1)));
+  for (let index = 0; index < thisRun.length; index += useBatch ? BATCH_REGISTRANTS_MAX : 1) groups.push(thisRun.slice(index, index + (useBatch ? BATCH_REGISTRANTS_MAX : 1)));
 
   const input = (student: Student): ZoomRegistrantInput => ({ email: student.email.trim(), ...splitName(student.name) });
   for (const [index, group] of groups.entries()) {

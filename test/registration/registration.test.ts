@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
 import { removeStudent } from "../../lib/services/students";
+import { exportStudentData } from "../../lib/privacy/export";
 import { useFreshDatabase } from "../helpers/db";
 import { postWebhook, startServer, waitFor, type RunningServer } from "../helpers/server";
 import { meetingStarted, participantJoined, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
@@ -138,6 +139,13 @@ describe("registering a roster of 35 on a meeting with automatic approval", () =
       "Hana's join to be counted",
     );
     expect(attendance.guests).toEqual([]);
+  });
+
+  it("counts the registrant-matched events and the registration in the student's data export", async () => {
+    const hana = await prisma.zoomRegistrant.findFirstOrThrow({ where: { zoomMeetingId: meetingId, student: { name: "Hana Sato" } } });
+    const data = (await exportStudentData(hana.studentId))!;
+    expect(data.zoomRegistrations).toEqual([{ zoomMeetingId: meetingId, registrantId: hana.registrantId, joinUrl: hana.joinUrl, createdAt: hana.createdAt.toISOString() }]);
+    expect(data.events.map((event) => event.displayName)).toEqual(["iPhone (2)"]);
   });
 
   it("registers a student added later, from the job queue, for the upcoming sessions", async () => {

@@ -64,6 +64,8 @@ const RULES: Record<string, Rule> = {
   "app/api/v1/sessions/[sessionId]/attendance/route.ts": { kind: "api", methods: ["GET"], scope: "session" },
   "app/api/v1/sessions/[sessionId]/attendance.csv/route.ts": { kind: "api", methods: ["GET"], scope: "session", cookie: true },
   "app/api/v1/sessions/[sessionId]/reconcile/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
+  "app/api/v1/sessions/[sessionId]/registrants/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
+  "app/api/v1/sessions/[sessionId]/invitations/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
   "app/api/v1/attendance.csv/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true, cookie: true, query: "?from=2025-01-01&to=2025-01-31" },
   "app/api/v1/students/[studentId]/export/route.ts": { kind: "api", methods: ["GET"], scope: "student", adminOnly: true, cookie: true },
 };

@@ -11,6 +11,9 @@ import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
 import { removeStudent } from "../../lib/services/students";
 import { exportStudentData } from "../../lib/privacy/export";
+import { renderToStaticMarkup } from "react-dom/server";
+import { RegistrationPanel } from "../../components/registration-panel";
+import { TEST_AUTH_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/env";
 import { useFreshDatabase } from "../helpers/db";
 import { postWebhook, startServer, waitFor, type RunningServer } from "../helpers/server";
 import { meetingStarted, participantJoined, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
@@ -65,6 +68,8 @@ beforeAll(async () => {
   await fake.start();
   smtp = await startSmtp();
   const databaseUrl = await useFreshDatabase("registration");
+  // The in-process reads (the session page's panel) see the same configuration as the server.
+  Object.assign(process.env, fake.env(), { ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET, AUTH_SECRET: TEST_AUTH_SECRET });
   server = await startServer({ databaseUrl, env: { ...fake.env(), SMTP_URL: smtp.url, MAIL_FROM: "Rollcall <rollcall@school.example>" } });
   const admin = await prisma.user.create({ data: { email: `registration-admin-${crypto.randomBytes(4).toString("hex")}@example.test`, name: "Registration Admin", role: "admin" } });
   token = (await createApiToken(admin.id, "registration test")).token;
@@ -171,6 +176,14 @@ describe("registering a roster of 35 on a meeting with automatic approval", () =
     const hana = await prisma.zoomRegistrant.findFirstOrThrow({ where: { zoomMeetingId: meetingId, student: { name: "Hana Sato" } } });
     expect(hanaMail.text).toContain(hana.joinUrl!);
     expect(hanaMail.text).toMatch(/The same link opens the later classes/);
+    // The session page lists who is registered and who was invited.
+    await waitFor(async () => (await prisma.notification.count({ where: { sessionId, kind: "invitation", status: "sent" } })) === 35, 10_000, "35 invitations recorded as sent");
+    const panel = renderToStaticMarkup(await RegistrationPanel({ sessionId, timezone: "UTC" }));
+    expect(panel).toContain("35 of 35 students registered");
+    expect(panel).toContain("Register roster on Zoom");
+    expect(panel.match(/data-registered="yes"/g)).toHaveLength(35);
+    expect(panel.match(/>Invited</g)).toHaveLength(35);
+    expect(panel).toContain("the same meeting");
     const again = await api("POST", `/sessions/${sessionId}/invitations`);
     expect(again.body).toEqual({ invited: 0, alreadyInvited: 35, notRegistered: 0 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -192,6 +205,10 @@ describe("meetings Zoom refuses, or registers one by one", () => {
     expect(registrantCalls(meetingId)).toEqual([]);
     const stored = await prisma.meetingRegistration.findUniqueOrThrow({ where: { courseId_zoomMeetingId: { courseId, zoomMeetingId: meetingId } } });
     expect(stored.problem).toMatch(/Automatically approve/);
+    // The session page says it once, above a list of students not registered.
+    const panel = renderToStaticMarkup(await RegistrationPanel({ sessionId, timezone: "UTC" }));
+    expect(panel.split("Registration is not turned on")).toHaveLength(2);
+    expect(panel.match(/data-registered="no"/g)).toHaveLength(12);
   });
 
   it("answers 422 for a meeting Zoom does not have", async () => {

@@ -94,6 +94,14 @@ async function recordProblem(courseId: string, zoomMeetingId: string, problem: s
   });
 }
 
+/** Records and returns the problem of a meeting Zoom refused in the middle of a run. */
+async function meetingRefused(courseId: string, zoomMeetingId: string, error: ZoomApiError, approvalType: number | null, now: Date): Promise<MeetingRegistrationProblem> {
+  const off = /registration/i.test(error.message);
+  const message = off ? `${registrationOffMessage(zoomMeetingId)} (Zoom said: ${error.message})` : `Zoom refused meeting ${zoomMeetingId}: ${error.message}`;
+  await recordProblem(courseId, zoomMeetingId, message, approvalType, now);
+  return new MeetingRegistrationProblem(zoomMeetingId, off ? "registration_not_enabled" : "zoom_refused", message);
+}
+
 async function store(studentId: string, zoomMeetingId: string, registrantId: string, joinUrl: string | null | undefined): Promise<void> {
   // The unique (student, meeting) index keeps one registrant per student and meeting, also if two runs raced.
   await prisma.zoomRegistrant.createMany({
@@ -141,7 +149,13 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
 
   if (todo.length > 0) {
     // Zoom's own list first: a registration made earlier (by hand, or a run cut short) is reused.
-    const listed = await client.listRegistrants(zoomMeetingId, { status: "approved" });
+    let listed: Awaited<ReturnType<ZoomClient["listRegistrants"]>>;
+    try {
+      listed = await client.listRegistrants(zoomMeetingId, { status: "approved" });
+    } catch (error) {
+      if (error instanceof ZoomApiError && !error.retryable && meetingWide(error)) throw await meetingRefused(courseId, zoomMeetingId, error, approvalType, now);
+      throw error;
+    }
     const byEmail = new Map(listed.map((registrant) => [registrant.email.trim().toLowerCase(), registrant]));
     const remaining: Student[] = [];
     for (const student of todo) {
@@ -184,11 +198,7 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
       }
     } catch (error) {
       if (!(error instanceof ZoomApiError)) throw error;
-      if (!error.retryable && meetingWide(error)) {
-        const message = /registration/i.test(error.message) ? `${registrationOffMessage(zoomMeetingId)} (Zoom said: ${error.message})` : `Zoom refused meeting ${zoomMeetingId}: ${error.message}`;
-        await recordProblem(courseId, zoomMeetingId, message, approvalType, now);
-        throw new MeetingRegistrationProblem(zoomMeetingId, /registration/i.test(error.message) ? "registration_not_enabled" : "zoom_refused", message);
-      }
+      if (!error.retryable && meetingWide(error)) throw await meetingRefused(courseId, zoomMeetingId, error, approvalType, now);
       if (error.retryable) {
         // Rate limited beyond what we wait for in place, or Zoom is down: the rest waits for the job.
         const left = groups.slice(index).reduce((sum, rest) => sum + rest.length, 0);

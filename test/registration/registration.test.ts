@@ -211,6 +211,19 @@ describe("meetings Zoom refuses, or registers one by one", () => {
     expect(panel.match(/data-registered="no"/g)).toHaveLength(12);
   });
 
+  it("stops at Zoom's first refusal of the meeting's registrants, and says it once with Zoom's words", async () => {
+    const meetingId = uniqueMeetingId();
+    // Zoom's meeting settings say automatic approval, but its registrant calls refuse the meeting.
+    fake.addMeeting({ id: meetingId, approvalType: 0 });
+    fake.failNext(new RegExp(`/meetings/${meetingId}/registrants$`), [{ status: 400, body: { code: 3000, message: `Registration has not been enabled for this meeting: ${meetingId}.` } }]);
+    const courseId = await course("Registration: refused midway", people(5, "Midway"));
+    const answer = await register(await session(courseId, meetingId, new Date(Date.now() + 60 * MINUTE)));
+    expect(answer.status).toBe(422);
+    expect(answer.body.error!.code).toBe("registration_not_enabled");
+    expect(answer.body.error!.message).toContain(`Zoom said: Registration has not been enabled for this meeting: ${meetingId}.`);
+    expect(registrantCalls(meetingId)).toEqual([]);
+  });
+
   it("answers 422 for a meeting Zoom does not have", async () => {
     const courseId = await course("Registration: no such meeting", people(2, "Ghost"));
     const answer = await register(await session(courseId, uniqueMeetingId(), new Date(Date.now() + 60 * MINUTE)));

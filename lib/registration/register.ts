@@ -94,10 +94,15 @@ async function recordProblem(courseId: string, zoomMeetingId: string, problem: s
   });
 }
 
+/** Zoom's own words in an error ("POST /meetings/1/registrants: HTTP 400 Invalid email" → "Invalid email"). */
+function zoomSaid(error: ZoomApiError): string {
+  return error.message.replace(/^[A-Z]+ \S+: HTTP \d+ ?/, "") || `HTTP ${error.status}`;
+}
+
 /** Records and returns the problem of a meeting Zoom refused in the middle of a run. */
 async function meetingRefused(courseId: string, zoomMeetingId: string, error: ZoomApiError, approvalType: number | null, now: Date): Promise<MeetingRegistrationProblem> {
   const off = /registration/i.test(error.message);
-  const message = off ? `${registrationOffMessage(zoomMeetingId)} (Zoom said: ${error.message})` : `Zoom refused meeting ${zoomMeetingId}: ${error.message}`;
+  const message = off ? `${registrationOffMessage(zoomMeetingId)} (Zoom said: ${zoomSaid(error)})` : `Zoom refused meeting ${zoomMeetingId}: ${zoomSaid(error)}`;
   await recordProblem(courseId, zoomMeetingId, message, approvalType, now);
   return new MeetingRegistrationProblem(zoomMeetingId, off ? "registration_not_enabled" : "zoom_refused", message);
 }
@@ -206,8 +211,23 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
         log.warn("roster registration paused", { zoomMeetingId, pending: result.pending, error: errorMessage(error) });
         break;
       }
-      // This batch or student was refused (e.g. an email Zoom does not accept): say so per student.
-      for (const student of group) result.failed.push({ studentId: student.id, email: student.email, message: `Zoom refused: ${error.message}` });
+      if (useBatch) {
+        // A refused batch (one address Zoom does not take fails all 30): register them one by one,
+        // so only the students Zoom really refuses are reported.
+        for (const student of group) {
+          try {
+            const registrant = await client.addRegistrant(zoomMeetingId, input(student));
+            await store(student.id, zoomMeetingId, registrant.registrant_id, registrant.join_url);
+            result.registered += 1;
+          } catch (single) {
+            if (!(single instanceof ZoomApiError) || single.retryable) throw single;
+            result.failed.push({ studentId: student.id, email: student.email, message: `Zoom refused: ${zoomSaid(single)}` });
+          }
+        }
+        continue;
+      }
+      // This student was refused (e.g. an email Zoom does not accept): say so for them.
+      for (const student of group) result.failed.push({ studentId: student.id, email: student.email, message: `Zoom refused: ${zoomSaid(error)}` });
     }
   }
   await recordProblem(courseId, zoomMeetingId, null, approvalType, now);

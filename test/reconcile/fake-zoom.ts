@@ -102,7 +102,7 @@ export class FakeZoom {
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
   private readonly pageTokens = new Map<string, { scope: string; offset: number; expiresAt: number }>();
-  private readonly failures: { pattern: RegExp; remaining: InjectedFailure[] }[] = [];
+  private readonly failures: { pattern: RegExp; method?: string; remaining: InjectedFailure[] }[] = [];
   private server: http.Server | null = null;
   url = "";
 
@@ -186,9 +186,9 @@ export class FakeZoom {
     return registrant;
   }
 
-  /** The next requests whose path matches get these answers, one each, before the real one. */
-  failNext(pattern: RegExp, failures: InjectedFailure[]): void {
-    this.failures.push({ pattern, remaining: [...failures] });
+  /** The next requests whose path (and method, if given) matches get these answers, one each, before the real one. */
+  failNext(pattern: RegExp, failures: InjectedFailure[], method?: string): void {
+    this.failures.push({ pattern, method, remaining: [...failures] });
   }
 
   /** Every token issued so far is now expired (Zoom answers 401, code 124). */
@@ -225,7 +225,7 @@ export class FakeZoom {
     }
 
     for (const failure of this.failures) {
-      if (failure.remaining.length > 0 && failure.pattern.test(rawPath)) {
+      if (failure.remaining.length > 0 && failure.pattern.test(rawPath) && (!failure.method || failure.method === request.method)) {
         const next = failure.remaining.shift()!;
         const headers: Record<string, string> = next.retryAfter !== undefined ? { "retry-after": next.retryAfter } : {};
         return send(next.status, next.body ?? { code: next.status, message: next.status === 429 ? "You have reached the maximum per-second rate limit for this API. Try again later." : "Internal error" }, headers);

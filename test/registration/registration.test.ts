@@ -224,6 +224,29 @@ describe("meetings Zoom refuses, or registers one by one", () => {
     expect(registrantCalls(meetingId)).toEqual([]);
   });
 
+  it("reports per student what Zoom refuses, after a refused batch is retried one by one", async () => {
+    const meetingId = uniqueMeetingId();
+    fake.addMeeting({ id: meetingId, approvalType: 0 });
+    const roster = people(4, "Refused");
+    const courseId = await course("Registration: one refused", roster);
+    const invalid = { status: 400, body: { code: 300, message: "Invalid field: email" } };
+    fake.failNext(new RegExp(`/meetings/${meetingId}/batch_registrants$`), [invalid], "POST");
+    fake.failNext(new RegExp(`/meetings/${meetingId}/registrants$`), [invalid], "POST");
+    const answer = await register(await session(courseId, meetingId, new Date(Date.now() + 60 * MINUTE)));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ registered: 3, alreadyRegistered: 0, pending: 0 });
+    expect(answer.body.failed).toEqual([{ studentId: expect.any(String), email: roster[0].email, message: "Zoom refused: Invalid field: email" }]);
+    expect(registrantCalls(meetingId).map((call) => `${call.rawPath.split("/").pop()} ${call.status}`)).toEqual([
+      "batch_registrants 400",
+      "registrants 400",
+      "registrants 201",
+      "registrants 201",
+      "registrants 201",
+    ]);
+    // The refused student is not stored: the next run tries them again.
+    expect(await prisma.zoomRegistrant.count({ where: { zoomMeetingId: meetingId } })).toBe(3);
+  });
+
   it("answers 422 for a meeting Zoom does not have", async () => {
     const courseId = await course("Registration: no such meeting", people(2, "Ghost"));
     const answer = await register(await session(courseId, uniqueMeetingId(), new Date(Date.now() + 60 * MINUTE)));

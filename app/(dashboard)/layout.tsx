@@ -22,6 +22,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <>
               <NavLink href="/admin/users">Users</NavLink>
               <NavLink href="/admin/tokens">API tokens</NavLink>
+              <NavLink href="/admin/meetings">Meetings</NavLink>
               <NavLink href="/admin/deliveries">Webhook log</NavLink>
               <NavLink href="/admin/mail">Caught mail</NavLink>
             </>

@@ -49,6 +49,7 @@ const RULES: Record<string, Rule> = {
   "app/(dashboard)/students/[studentId]/privacy/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/deliveries/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/mail/page.tsx": { kind: "admin-page" },
+  "app/(dashboard)/admin/meetings/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/tokens/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/users/page.tsx": { kind: "admin-page" },
 
@@ -66,6 +67,10 @@ const RULES: Record<string, Rule> = {
   "app/api/v1/sessions/[sessionId]/reconcile/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
   "app/api/v1/attendance.csv/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true, cookie: true, query: "?from=2025-01-01&to=2025-01-31" },
   "app/api/v1/students/[studentId]/export/route.ts": { kind: "api", methods: ["GET"], scope: "student", adminOnly: true, cookie: true },
+  "app/api/v1/meetings/conflicts/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true },
+  "app/api/v1/meetings/[meetingId]/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true },
+  "app/api/v1/meetings/[meetingId]/courses/route.ts": { kind: "api", methods: ["POST"], scope: null, adminOnly: true },
+  "app/api/v1/meetings/[meetingId]/courses/[courseId]/route.ts": { kind: "api", methods: ["DELETE"], scope: null, adminOnly: true },
 };
 
 const ADD_A_RULE = "Add an access rule for it to RULES in test/hardening/routes.test.ts (who may call it, and what others get)";
@@ -97,9 +102,9 @@ let demoIds: Record<string, string>;
 
 beforeAll(async () => {
   fixture = await createFixture("routes");
-  ids = { courseId: fixture.courseId, sessionId: fixture.sessionId, studentId: fixture.studentId, path: "no/such/route", nextauth: "session" };
+  ids = { courseId: fixture.courseId, sessionId: fixture.sessionId, studentId: fixture.studentId, path: "no/such/route", nextauth: "session", meetingId: "84200000001" };
   const demo = await prisma.course.findFirstOrThrow({ where: { name: DEMO_COURSE_NAME }, include: { sessions: { take: 1 }, students: { take: 1 } } });
-  demoIds = { courseId: demo.id, sessionId: demo.sessions[0].id, studentId: demo.students[0].id, path: "no/such/route", nextauth: "session" };
+  demoIds = { courseId: demo.id, sessionId: demo.sessions[0].id, studentId: demo.students[0].id, path: "no/such/route", nextauth: "session", meetingId: "84200000001" };
 });
 
 function urlOf(file: string, values: Record<string, string>, query = ""): string {

@@ -17,15 +17,15 @@ export const POST = apiRoute(async (request: Request, context: ApiRouteContext<{
   const caller = await requireApiCaller(request);
   const { sessionId } = await context.params;
   const session = await requireSession(caller, sessionId);
+  // Zoom's report of another course's meeting is not this course's to fetch.
+  if (!(await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId))) {
+    throw new ApiError(409, "meeting_not_shared", `${MEETING_NOT_VISIBLE_MESSAGE}. An admin can share the meeting with this course.`);
+  }
   if (!getConfig().reportApiConfigured) {
     return NextResponse.json(
       { error: { code: "report_api_not_configured", message: NOT_CONFIGURED_MESSAGE } },
       { status: 409, headers: { "cache-control": "no-store" } },
     );
-  }
-  // Zoom's report of another course's meeting is not this course's to fetch.
-  if (!(await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId))) {
-    throw new ApiError(409, "meeting_not_shared", `${MEETING_NOT_VISIBLE_MESSAGE}. An admin can share the meeting with this course.`);
   }
   await enqueueReconcile(session.id, "manual", { actorId: caller.user.id });
   return jsonResponse(

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 const base = { title: null, zoomMeetingId: "97711976555", joinUrl: null, durationMinutes: 60, lateAfterMinutes: 5, requiredPercent: 90 };
-const at = (iso: string) => ({ ...base, startsAt: new Date(iso) });
+const at = (iso: string, zoomMeetingId = base.zoomMeetingId) => ({ ...base, zoomMeetingId, startsAt: new Date(iso) });
 
 describe("duplicate sessions", () => {
   it("refuses a second session of the same meeting at the same start, naming it", async () => {
@@ -33,8 +33,9 @@ describe("duplicate sessions", () => {
 
   it("refuses a whole series that runs over an existing session, creating none of it", async () => {
     const course = await prisma.course.create({ data: { name: "Series", timezone: "UTC" } });
-    await sessions.createSession(course.id, at("2026-12-08T17:00:00Z"));
-    const series = ["2026-12-01T17:00:00Z", "2026-12-08T17:00:00Z", "2026-12-15T17:00:00Z"].map(at);
+    // Each course its own meeting: a meeting belongs to the course that first scheduled it.
+    await sessions.createSession(course.id, at("2026-12-08T17:00:00Z", "97711976557"));
+    const series = ["2026-12-01T17:00:00Z", "2026-12-08T17:00:00Z", "2026-12-15T17:00:00Z"].map((iso) => at(iso, "97711976557"));
     const refused = await sessions.createSessions(course.id, series).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(sessions.DuplicateSessionError);
     expect((refused as InstanceType<typeof sessions.DuplicateSessionError>).startsAt.toISOString()).toBe("2026-12-08T17:00:00.000Z");
@@ -43,12 +44,13 @@ describe("duplicate sessions", () => {
 
   it("refuses moving a session onto another's start, and leaves it where it was", async () => {
     const course = await prisma.course.create({ data: { name: "Move", timezone: "UTC" } });
-    await sessions.createSession(course.id, at("2026-12-02T17:00:00Z"));
-    const moving = await sessions.createSession(course.id, at("2026-12-03T17:00:00Z"));
-    const refused = await sessions.updateSession(moving.id, at("2026-12-02T17:00:00Z")).catch((error: unknown) => error);
+    const meeting = "97711976558";
+    await sessions.createSession(course.id, at("2026-12-02T17:00:00Z", meeting));
+    const moving = await sessions.createSession(course.id, at("2026-12-03T17:00:00Z", meeting));
+    const refused = await sessions.updateSession(moving.id, at("2026-12-02T17:00:00Z", meeting)).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(sessions.DuplicateSessionError);
     expect((await prisma.session.findUniqueOrThrow({ where: { id: moving.id } })).startsAt.toISOString()).toBe("2026-12-03T17:00:00.000Z");
     // Saving a session unchanged is not a clash with itself.
-    await expect(sessions.updateSession(moving.id, { ...at("2026-12-03T17:00:00Z"), title: "Renamed" })).resolves.toMatchObject({ title: "Renamed" });
+    await expect(sessions.updateSession(moving.id, { ...at("2026-12-03T17:00:00Z", meeting), title: "Renamed" })).resolves.toMatchObject({ title: "Renamed" });
   });
 });

@@ -28,6 +28,18 @@ test("an admin shares a meeting between two courses, and can take it back", asyn
   await expect(otherPage.getByText(DEMO_COURSE_NAME)).toHaveCount(0);
   expect(new URL(otherPage.url()).pathname).toMatch(/\/sessions\/new$/);
 
+  // Moving one of her own sessions onto that meeting is refused the same way.
+  await otherPage.goto(`${courseUrl}/sessions/new`);
+  await otherPage.getByLabel("Zoom meeting ID").fill(`8${Date.now().toString().slice(-10)}`);
+  await otherPage.getByLabel("Starts at").fill("2027-04-01T10:00");
+  await otherPage.getByRole("button", { name: "Create session" }).click();
+  await otherPage.waitForURL((url) => /^\/sessions\/[^/]+$/.test(url.pathname));
+  await otherPage.goto(`${new URL(otherPage.url()).pathname}/edit`);
+  await otherPage.getByLabel("Zoom meeting ID").fill(DEMO_MEETING_ID);
+  await otherPage.getByRole("button", { name: "Save changes" }).click();
+  await expect(otherPage.getByRole("alert").filter({ hasText: "already used by another course" })).toContainText("an admin can share the meeting");
+  await expect(otherPage.getByText(DEMO_COURSE_NAME)).toHaveCount(0);
+
   // The admin looks the meeting up and shares it with Chemistry.
   const admin = await signedInContext(browser, "admin");
   const page = await admin.newPage();

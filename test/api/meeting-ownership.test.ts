@@ -5,6 +5,7 @@
 // admin shares the meeting, which an admin can also undo.
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
+import { runLateCheck } from "../../lib/notifications/late-check";
 import { enqueueRecompute } from "../../lib/queue/enqueue";
 import { MeetingInUseError } from "../../lib/services/meetings";
 import { createSessions, updateSession } from "../../lib/services/sessions";
@@ -184,6 +185,11 @@ describe("a session of B's on A's meeting that got in anyway (data from before t
     const exported = await call("GET", `/api/v1/students/${studentB}/export`, { token: admin.token });
     expect(exported.status).toBe(200);
     expect((exported.json as { events: unknown[] }).events).toEqual([]);
+  });
+
+  it("mails its students no \"you have not joined\" (it sees no one join)", async () => {
+    expect(await runLateCheck(sessionB)).toEqual({ outcome: "meeting_not_visible" });
+    expect(await prisma.notification.count({ where: { sessionId: sessionB } })).toBe(0);
   });
 
   it("is listed to admins as a conflicting meeting", async () => {

@@ -18,7 +18,7 @@ interface Policy {
 }
 
 export const SIGN_IN_POLICY = {
-  pair: { free: 3, baseMs: 1_000, capMs: 15 * 60_000 },
+  pair: { free: 3, baseMs: 2_000, capMs: 15 * 60_000 },
   address: { free: 50, baseMs: 1_000, capMs: 15 * 60_000 },
   email: { free: 10, baseMs: 250, capMs: 5_000 },
 } satisfies Record<string, Policy>;

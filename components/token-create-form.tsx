@@ -32,7 +32,9 @@ export function TokenCreateForm({
             </option>
           ))}
         </SelectField>
-        <SelectField label="Access" name="scope" defaultValue={values.scope ?? "read-write"} error={errors.scope} hint="A read-only token is refused every write (403 read_only_token).">
+        {/* Keyed by the submitted choice: React resets a form after its action, and a select only
+            takes a new defaultValue when it is mounted again. */}
+        <SelectField key={values.scope ?? "read-write"} label="Access" name="scope" defaultValue={values.scope ?? "read-write"} error={errors.scope} hint="A read-only token is refused every write (403 read_only_token).">
           <option value="read-write">Read and write</option>
           <option value="read-only">Read-only</option>
         </SelectField>

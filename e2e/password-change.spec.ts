@@ -36,22 +36,22 @@ test("changing your password signs out your other browser; this one stays signed
   await laptop.getByRole("link", { name: "Change password" }).click();
   await expect(laptop.getByRole("heading", { name: "Change password", level: 1 })).toBeVisible();
   // The rules are checked first, and nothing changes on a mistake.
-  await laptop.getByLabel("Current password").fill(user.password);
-  await laptop.getByLabel("New password", { exact: true }).fill("short");
-  await laptop.getByLabel("New password again").fill("short");
+  await laptop.getByRole("textbox", { name: "Current password", exact: true }).fill(user.password);
+  await laptop.getByRole("textbox", { name: "New password", exact: true }).fill("short");
+  await laptop.getByRole("textbox", { name: "New password again", exact: true }).fill("short");
   await laptop.getByRole("button", { name: "Change password" }).click();
   await expect(laptop.getByText("password must be at least 10 characters")).toBeVisible();
-  await laptop.getByLabel("Current password").fill("not my password");
-  await laptop.getByLabel("New password", { exact: true }).fill("a-much-better-password");
-  await laptop.getByLabel("New password again").fill("a-much-better-password");
+  await laptop.getByRole("textbox", { name: "Current password", exact: true }).fill("not my password");
+  await laptop.getByRole("textbox", { name: "New password", exact: true }).fill("a-much-better-password");
+  await laptop.getByRole("textbox", { name: "New password again", exact: true }).fill("a-much-better-password");
   await laptop.getByRole("button", { name: "Change password" }).click();
   await expect(laptop.getByText("that is not your current password")).toBeVisible();
   await phone.reload();
   await expect(phone.getByRole("heading", { name: "Courses", level: 1 })).toBeVisible();
 
-  await laptop.getByLabel("Current password").fill(user.password);
-  await laptop.getByLabel("New password", { exact: true }).fill("a-much-better-password");
-  await laptop.getByLabel("New password again").fill("a-much-better-password");
+  await laptop.getByRole("textbox", { name: "Current password", exact: true }).fill(user.password);
+  await laptop.getByRole("textbox", { name: "New password", exact: true }).fill("a-much-better-password");
+  await laptop.getByRole("textbox", { name: "New password again", exact: true }).fill("a-much-better-password");
   await laptop.getByRole("button", { name: "Change password" }).click();
   await expect(laptop.getByRole("status").filter({ hasText: "Password changed. Your other sessions are signed out." })).toBeVisible();
   await laptop.screenshot({ path: "test-results/change-password.png", fullPage: true });

@@ -112,7 +112,7 @@ export function ResetPasswordForm({ action, userName }: { action: (state: ResetP
         <TextField label={`New password for ${userName}`} name="password" type="password" autoComplete="new-password" error={errors.password} hint="At least 10 characters, or leave empty to generate one." />
         {state.generatedPassword ? (
           <Notice tone="success" role="status">
-            <p>{state.message}</p>
+            <p className="[overflow-wrap:anywhere]">{state.message}</p>
             <p className="mt-2 flex flex-wrap items-center gap-2">
               <code className="rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-green-300" data-testid="reset-password">
                 {state.generatedPassword}

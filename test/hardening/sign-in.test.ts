@@ -19,6 +19,7 @@ import { CLIENT_ADDRESS_HEADER } from "../../lib/client-address";
 import { delayAfter, SIGN_IN_POLICY } from "../../lib/sign-in-throttle";
 import { baseUrl, startServer, type RunningServer } from "../helpers/server";
 import { connectToServerDatabase } from "../api/fixtures";
+import { callAction, serverAction } from "./support";
 
 connectToServerDatabase();
 
@@ -200,6 +201,12 @@ describe("ending sessions", () => {
     expect(await pageState(proxied.url, second.cookie!)).toBe("out");
     const exported = await fetch(exportUrl, { headers: { cookie: first.cookie! } });
     expect(exported.status).toBe(401);
+    // Server actions too: the old cookie is sent to sign in, and nothing is done.
+    const course = await prisma.course.create({ data: { name: `Reset ${user.email}`, timezone: "UTC", notifyLateJoiners: false } });
+    const student = await prisma.student.create({ data: { courseId: course.id, name: "Kept Student", email: `kept-${user.email}`, emailNormalized: `kept-${user.email}` } });
+    const action = await callAction(`/students/${student.id}`, serverAction("removeStudentAction").id, { cookie: first.cookie!, args: [student.id] });
+    expect(action.redirect).toMatch(/^\/login/);
+    expect(await prisma.student.findUnique({ where: { id: student.id } })).not.toBeNull();
     expect((await attempt(proxied.url, user.email, user.password, from(address()))).cookie).toBeNull();
     const fresh = await attempt(proxied.url, user.email, generated!, from(address()));
     expect(fresh.cookie).not.toBeNull();

@@ -9,6 +9,7 @@ import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-
 import { ConfigError, getConfig } from "../lib/config";
 import { Worker } from "node:worker_threads";
 import { handleWebhookRequest, isWebhookRequest } from "../lib/zoom/node-handler";
+import { CLIENT_ADDRESS_HEADER, clientAddress, parseTrustedProxies } from "../lib/client-address";
 import { log, errorMessage } from "../lib/log";
 
 const dev = process.argv.includes("--dev");
@@ -30,11 +31,15 @@ async function main() {
   const app = next({ dev, hostname: "0.0.0.0", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const trustedProxies = config.TRUSTED_PROXIES ? parseTrustedProxies(config.TRUSTED_PROXIES).list : null;
   const server = http.createServer((request, response) => {
     // Zoom's deliveries skip Next's router: same handler logic, a fraction of the CPU
     // (docs/decisions/007-webhook-fast-path.md).
-    if (isWebhookRequest(request)) void handleWebhookRequest(request, response);
-    else void handle(request, response);
+    if (isWebhookRequest(request)) return void handleWebhookRequest(request, response);
+    // Only this process knows the socket: hand the client's address to Next (sign-in throttling),
+    // replacing whatever a client wrote into the same header.
+    request.headers[CLIENT_ADDRESS_HEADER] = clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustedProxies);
+    void handle(request, response);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));

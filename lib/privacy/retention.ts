@@ -3,6 +3,7 @@
 // purged by the daily `purge_expired_payloads` job. The event rows themselves (the fields
 // attendance is computed from) and the computed attendance stay.
 import { prisma } from "../db";
+import { FORGET_AFTER_MS } from "../sign-in-throttle";
 
 /** Headers that carry a client's address (Zoom's, or a proxy's view of it). */
 export const IP_HEADERS = [
@@ -77,5 +78,7 @@ export async function purgeExpiredPayloads(now: Date, retentionDays: number): Pr
     `DELETE FROM rate_limits WHERE "windowStart" < $1::timestamptz - interval '1 day'`,
     now.toISOString(),
   );
+  // Failed sign-ins (keyed by the email and address tried) are forgotten an hour after the last one.
+  result.rateLimitRows += (await prisma.signInThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } } })).count;
   return result;
 }

@@ -8,8 +8,9 @@ import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
 import { ConfigError, getConfig } from "../lib/config";
 import { Worker } from "node:worker_threads";
-import { handleWebhookRequest, isWebhookRequest } from "../lib/zoom/node-handler";
+import { handleOtherZoomRequest, handleWebhookRequest, isOtherZoomRequest, isWebhookRequest } from "../lib/zoom/node-handler";
 import { log, errorMessage } from "../lib/log";
+import { demoPasswordRefusal } from "../lib/demo/production-check";
 
 const dev = process.argv.includes("--dev");
 (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
@@ -24,6 +25,14 @@ async function main() {
   const database = await resolveDatabase();
   const applied = await applyMigrations(database.url);
   if (applied.length) log.info("migrations applied", { applied });
+  if (config.NODE_ENV === "production") {
+    const refusal = await demoPasswordRefusal();
+    if (refusal) {
+      for (const line of refusal) console.error(line);
+      await database.stop().catch(() => {});
+      process.exit(1);
+    }
+  }
 
   const worker = config.WORKER === "on" ? await startWorkerThread(database.url) : null;
 
@@ -34,6 +43,7 @@ async function main() {
     // Zoom's deliveries skip Next's router: same handler logic, a fraction of the CPU
     // (docs/decisions/007-webhook-fast-path.md).
     if (isWebhookRequest(request)) void handleWebhookRequest(request, response);
+    else if (isOtherZoomRequest(request)) void handleOtherZoomRequest(request, response);
     else void handle(request, response);
   });
   server.keepAliveTimeout = 65_000;

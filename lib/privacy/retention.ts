@@ -1,24 +1,9 @@
 // Retention of raw webhook data (README "Data kept"): the raw bodies Zoom sent — names, emails,
 // IP addresses — are kept RETENTION_DAYS days (default 180) for audit and reprocessing, then
-// purged by the daily `purge_expired_payloads` job. The event rows themselves (the fields
+// purged by the daily `purge_expired_payloads` job, and the webhook log's rows (and its counts of
+// rejected deliveries) older than that are deleted. The event rows themselves (the fields
 // attendance is computed from) and the computed attendance stay.
 import { prisma } from "../db";
-
-/** Headers that carry a client's address (Zoom's, or a proxy's view of it). */
-export const IP_HEADERS = [
-  "x-forwarded-for",
-  "x-real-ip",
-  "forwarded",
-  "x-forwarded",
-  "forwarded-for",
-  "x-client-ip",
-  "x-cluster-client-ip",
-  "cf-connecting-ip",
-  "true-client-ip",
-  "fastly-client-ip",
-  "x-original-forwarded-for",
-  "x-envoy-external-address",
-];
 
 const BATCH = 5000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -26,22 +11,24 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface PurgeResult {
   cutoff: Date;
   eventPayloads: number;
-  deliveryBodies: number;
-  deliveryHeaders: number;
+  /** webhook-log rows (any outcome) received before the cutoff, deleted */
+  deliveryRows: number;
+  /** per-minute counts of rejected deliveries before the cutoff, deleted */
+  rejectionCounts: number;
   /** rate-limit counters whose window ended more than a day ago (their keys hold emails and addresses) */
   rateLimitRows: number;
 }
 
 /**
  * Clears what is older than `retentionDays` before `now`: events' raw payloads (payloadPurgedAt
- * records when) and webhook deliveries' bodies and address headers; also drops rate-limit
+ * records when); deletes webhook-log rows and rejection counts; also drops rate-limit
  * counters that ended more than a day ago. Idempotent; works in batches
  * so that a first run over years of data never holds one huge transaction.
  */
 export async function purgeExpiredPayloads(now: Date, retentionDays: number): Promise<PurgeResult> {
   if (!Number.isFinite(retentionDays) || retentionDays < 1) throw new Error(`retentionDays must be at least 1 (got ${retentionDays})`);
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  const result: PurgeResult = { cutoff, eventPayloads: 0, deliveryBodies: 0, deliveryHeaders: 0, rateLimitRows: 0 };
+  const result: PurgeResult = { cutoff, eventPayloads: 0, deliveryRows: 0, rejectionCounts: 0, rateLimitRows: 0 };
 
   for (;;) {
     const count = await prisma.$executeRawUnsafe(
@@ -53,25 +40,20 @@ export async function purgeExpiredPayloads(now: Date, retentionDays: number): Pr
     result.eventPayloads += count;
     if (count < BATCH) break;
   }
+  // The log's rows are an audit of receipt, not attendance: events keep what attendance needs.
   for (;;) {
     const count = await prisma.$executeRawUnsafe(
-      `UPDATE webhook_deliveries SET body = NULL
-       WHERE id IN (SELECT id FROM webhook_deliveries WHERE "receivedAt" < $1::timestamptz AND body IS NOT NULL LIMIT ${BATCH})`,
+      `DELETE FROM webhook_deliveries
+       WHERE id IN (SELECT id FROM webhook_deliveries WHERE "receivedAt" < $1::timestamptz ORDER BY id LIMIT ${BATCH})`,
       cutoff.toISOString(),
     );
-    result.deliveryBodies += count;
+    result.deliveryRows += count;
     if (count < BATCH) break;
   }
-  for (;;) {
-    const count = await prisma.$executeRawUnsafe(
-      `UPDATE webhook_deliveries SET headers = headers - $2::text[]
-       WHERE id IN (SELECT id FROM webhook_deliveries WHERE "receivedAt" < $1::timestamptz AND headers ?| $2::text[] LIMIT ${BATCH})`,
-      cutoff.toISOString(),
-      IP_HEADERS,
-    );
-    result.deliveryHeaders += count;
-    if (count < BATCH) break;
-  }
+  result.rejectionCounts = await prisma.$executeRawUnsafe(
+    `DELETE FROM webhook_rejection_counts WHERE minute < $1::timestamptz`,
+    cutoff.toISOString(),
+  );
   // Sign-in counters are keyed by the email and address tried; no window is longer than a day.
   result.rateLimitRows = await prisma.$executeRawUnsafe(
     `DELETE FROM rate_limits WHERE "windowStart" < $1::timestamptz - interval '1 day'`,

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
+import { dataDirectory } from "./data-directory";
+import { embeddedDatabasePassword } from "../dev-secrets";
 
-export const dataDirectory = path.resolve(process.env.ROLLCALL_DATA_DIR ?? ".data");
+export { dataDirectory };
 
 /**
  * The database to use: DATABASE_URL when set, otherwise the embedded Postgres under `.data/`
@@ -13,6 +15,7 @@ export async function resolveDatabase(options: { quiet?: boolean } = {}): Promis
   const embedded = await startEmbeddedPostgres({
     dataDir: path.join(dataDirectory, "postgres"),
     quiet: options.quiet ?? true,
+    password: embeddedDatabasePassword(),
   });
   process.env.DATABASE_URL = embedded.url;
   return embedded;

@@ -29,6 +29,9 @@ function clientAddress(headers: Record<string, unknown> | undefined): string {
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // Secure (and __Secure-/__Host- prefixed) cookies whenever the public URL is https; production
+  // requires that unless ALLOW_INSECURE_HTTP=1 (lib/config.ts).
+  useSecureCookies: (process.env.NEXTAUTH_URL ?? process.env.APP_URL ?? "").startsWith("https://"),
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({

@@ -6,7 +6,7 @@ import path from "node:path";
 import { dataDirectory, resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
-import { ConfigError, getConfig } from "../lib/config";
+import { ConfigError, getConfig, HSTS_HEADER_VALUE } from "../lib/config";
 import { Worker } from "node:worker_threads";
 import { handleOtherZoomRequest, handleWebhookRequest, isOtherZoomRequest, isWebhookRequest } from "../lib/zoom/node-handler";
 import { log, errorMessage } from "../lib/log";
@@ -44,7 +44,11 @@ async function main() {
     // (docs/decisions/007-webhook-fast-path.md).
     if (isWebhookRequest(request)) void handleWebhookRequest(request, response);
     else if (isOtherZoomRequest(request)) void handleOtherZoomRequest(request, response);
-    else void handle(request, response);
+    else {
+      // Here rather than in next.config.js: that is fixed at build time, APP_URL at start.
+      if (config.servedOverHttps) response.setHeader("strict-transport-security", HSTS_HEADER_VALUE);
+      void handle(request, response);
+    }
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));

@@ -13,6 +13,7 @@ export const privacyTasks: TaskList = {
       retentionDays,
       cutoff: result.cutoff.toISOString(),
       eventPayloads: result.eventPayloads,
+      eventsPseudonymised: result.eventsPseudonymised,
       deliveryRows: result.deliveryRows,
       rejectionCounts: result.rejectionCounts,
       rateLimitRows: result.rateLimitRows,

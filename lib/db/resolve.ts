@@ -9,6 +9,13 @@ export { dataDirectory };
  * The database to use: DATABASE_URL when set, otherwise the embedded Postgres under `.data/`
  * (started if needed). Sets process.env.DATABASE_URL so that everything in this process uses it.
  */
+let embeddedUrl: string | null = null;
+
+/** Whether this process's DATABASE_URL is the embedded database resolveDatabase started. */
+export function usingEmbeddedDatabase(): boolean {
+  return embeddedUrl !== null && process.env.DATABASE_URL === embeddedUrl;
+}
+
 export async function resolveDatabase(options: { quiet?: boolean } = {}): Promise<EmbeddedDatabase> {
   const configured = process.env.DATABASE_URL?.trim();
   if (configured) return { url: configured, stop: async () => {} };
@@ -18,5 +25,6 @@ export async function resolveDatabase(options: { quiet?: boolean } = {}): Promis
     password: embeddedDatabasePassword(),
   });
   process.env.DATABASE_URL = embedded.url;
+  embeddedUrl = embedded.url;
   return embedded;
 }

@@ -4,6 +4,7 @@
 // into the demo's own embedded database; the test harness seeds the same accounts with its own
 // passwords (`users`).
 import { prisma } from "../db";
+import { usingEmbeddedDatabase } from "../db/resolve";
 import { hashPassword } from "../passwords";
 import { createSession } from "../services/sessions";
 import { upsertStudents } from "../services/students";
@@ -38,7 +39,8 @@ async function upsertUser(user: DemoUserSet[keyof DemoUserSet]) {
 
 export async function seedDemo(options: { startsAt: Date; durationMinutes?: number; users?: DemoUserSet }) {
   const users = options.users ?? DEMO_USERS;
-  const refusal = demoRefusal(process.env);
+  // DATABASE_URL set by resolveDatabase for the embedded database is the demo's own.
+  const refusal = demoRefusal(usingEmbeddedDatabase() ? { ...process.env, DATABASE_URL: undefined } : process.env);
   if (refusal && Object.values(users).some((user) => PUBLISHED_DEMO_PASSWORDS.includes(user.password))) throw new Error(refusal);
   const [admin, instructor, other] = await Promise.all([
     upsertUser(users.admin),

@@ -39,6 +39,9 @@ export async function authenticate(email: string, password: string, address: str
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // Secure (and __Secure-/__Host- prefixed) cookies whenever the public URL is https; production
+  // requires that unless ALLOW_INSECURE_HTTP=1 (lib/config.ts).
+  useSecureCookies: (process.env.NEXTAUTH_URL ?? process.env.APP_URL ?? "").startsWith("https://"),
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({

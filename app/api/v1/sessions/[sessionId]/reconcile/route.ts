@@ -1,6 +1,7 @@
 // POST /api/v1/sessions/{sessionId}/reconcile: queues a reconciliation of the session with Zoom's
 // participant report (and the webhook logs, when configured) and answers 202 at once. Without
-// Report API credentials: 409 report_api_not_configured.
+// Report API credentials: 409 report_api_not_configured. Once per session every 5 minutes: 429
+// reconcile_cooldown with Retry-After.
 import { NextResponse } from "next/server";
 import { requireApiCaller, requireSession } from "@/lib/api/auth";
 import { apiRoute, jsonResponse, type ApiRouteContext } from "@/lib/api/route";
@@ -10,6 +11,7 @@ import { enqueueReconcile } from "@/lib/reconcile/queue";
 import { courseMaySeeMeeting } from "@/lib/attendance/load";
 import { ApiError } from "@/lib/api/errors";
 import { prisma } from "@/lib/db";
+import { claimManualReconcile } from "@/lib/reconcile/cooldown";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +27,19 @@ export const POST = apiRoute(async (request: Request, context: ApiRouteContext<{
     return NextResponse.json(
       { error: { code: "report_api_not_configured", message: NOT_CONFIGURED_MESSAGE } },
       { status: 409, headers: { "cache-control": "no-store" } },
+    );
+  }
+  const claim = await claimManualReconcile(session.id);
+  if (!claim.allowed) {
+    return NextResponse.json(
+      {
+        error: {
+          code: "reconcile_cooldown",
+          message: `This session was reconciled on demand less than 5 minutes ago; try again at ${claim.availableAt.toISOString()}.`,
+          availableAt: claim.availableAt.toISOString(),
+        },
+      },
+      { status: 429, headers: { "retry-after": String(claim.retryAfterSeconds), "cache-control": "no-store" } },
     );
   }
   await enqueueReconcile(session.id, "manual", { actorId: caller.user.id });

@@ -4,6 +4,7 @@
 import { prisma } from "../db";
 import { suggestStudents, type Suggestion } from "../identity/suggestions";
 import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
+import { courseMaySeeMeeting } from "./load";
 import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
 
 export interface IntervalView {
@@ -79,11 +80,13 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 /** Session state from the stored meeting instances of its meeting near its window. */
 export async function loadSessionState(
-  session: { zoomMeetingId: string; startsAt: Date; durationMinutes: number },
+  session: { courseId: string; zoomMeetingId: string; startsAt: Date; durationMinutes: number },
   now: Date,
 ): Promise<SessionState> {
   const widened = widenedSessionWindow(session);
-  const instances = await prisma.meetingInstance.findMany({
+  // A course that may not see the meeting does not learn when it ran either.
+  const visible = await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId);
+  const instances = !visible ? [] : await prisma.meetingInstance.findMany({
     where: { zoomMeetingId: session.zoomMeetingId, startedAt: { gte: widened.start, lt: widened.end } },
     select: { uuid: true, startedAt: true, endedAt: true },
   });

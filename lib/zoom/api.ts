@@ -1,7 +1,8 @@
-// Zoom REST API client for reconciliation and roster registration (shared/zoom/README.md "Report
-// API", "Meetings and registrants API"): Server-to-Server OAuth with a token cached until shortly
-// before it expires, the participant report of a meeting instance, the past instances of a meeting
-// ID, the app's webhook logs, a meeting's settings and its registrants. Every call follows
+// Zoom REST API client for reconciliation, meeting checks and roster registration
+// (shared/zoom/README.md "Report API", "Meetings and registrants API"): Server-to-Server OAuth with
+// a token cached until shortly before it expires, the participant report of a meeting instance,
+// the past instances of a meeting ID, the app's webhook logs, a meeting's settings and its
+// registrants. Every call follows
 // next_page_token, backs off on 429 (honouring Retry-After) and on 5xx / network errors, and
 // refreshes the token once when Zoom says it is invalid or expired (401, code 124).
 import type { Config } from "../config";
@@ -39,6 +40,30 @@ export interface ZoomPastInstance {
   start_time: string;
 }
 
+/** GET /meetings/{meetingId} (shared/zoom/README.md "Meetings and registrants API"). */
+export interface ZoomMeeting {
+  id: number;
+  uuid?: string;
+  host_id?: string;
+  host_email?: string;
+  topic?: string;
+  /** 1 instant, 2 scheduled, 3 recurring without fixed time, 8 recurring with fixed time */
+  type?: number;
+  start_time?: string;
+  duration?: number;
+  timezone?: string;
+  join_url?: string;
+  /** recurring meetings: the occurrences to come */
+  occurrences?: { occurrence_id: string; start_time: string; duration?: number; status?: string }[];
+  settings?: {
+    /** 0 automatic approval, 1 manual approval, 2 no registration */
+    approval_type?: 0 | 1 | 2;
+    /** recurring meetings: 1 register once for every occurrence, 2 for each occurrence, 3 choose occurrences */
+    registration_type?: number;
+    [setting: string]: unknown;
+  };
+}
+
 /** An entry of GET /marketplace/apps/{appId}/webhook_logs (documented fields). */
 export interface ZoomWebhookLog {
   event?: string;
@@ -56,28 +81,6 @@ export interface ZoomWebhookLog {
   trace_id?: string;
   request_id?: string;
   retry_num?: number;
-}
-
-/** GET /meetings/{meetingId} (fields Rollcall reads). */
-export interface ZoomMeeting {
-  id: number | string;
-  uuid?: string;
-  host_id?: string;
-  host_email?: string;
-  topic?: string;
-  /** 2 scheduled, 3 recurring without fixed time, 8 recurring with fixed time */
-  type?: number;
-  start_time?: string;
-  duration?: number;
-  join_url?: string;
-  occurrences?: { occurrence_id: string; start_time: string; duration?: number; status?: string }[];
-  settings?: {
-    /** 0 automatic approval, 1 manual approval, 2 no registration required */
-    approval_type?: number;
-    /** recurring meetings: 1 register once for every occurrence, 2 for each occurrence, 3 choose occurrences */
-    registration_type?: number;
-    [setting: string]: unknown;
-  };
 }
 
 export interface ZoomRegistrantInput {
@@ -328,10 +331,7 @@ export class ZoomClient {
   // -------------------------------------------------------------------------------------------
   // Meetings and registrants (shared/zoom/README.md "Meetings and registrants API").
 
-  /** A scheduled meeting with its registration settings (approval_type 2: registration off). */
-  async getMeeting(meetingId: string): Promise<ZoomMeeting> {
-    return this.get<ZoomMeeting>(`/meetings/${encodeURIComponent(meetingId)}`);
-  }
+  // getMeeting (beside the report calls) reads the registration settings (approval_type 2: off).
 
   /** Registers one person (auto-approved); `occurrenceIds` for recurring meetings registered per occurrence. */
   async addRegistrant(meetingId: string, registrant: ZoomRegistrantInput, occurrenceIds: string[] = []): Promise<ZoomAddedRegistrant> {
@@ -390,6 +390,11 @@ export class ZoomClient {
       nextPageToken = page.next_page_token || undefined;
     } while (nextPageToken);
     return rows;
+  }
+
+  /** A meeting's details (host, registration settings). 404 with code 3001: no such meeting. */
+  async getMeeting(meetingId: string): Promise<ZoomMeeting> {
+    return this.get<ZoomMeeting>(`/meetings/${encodeURIComponent(meetingId)}`);
   }
 
   /** The ended instances of a meeting ID: [{uuid, start_time}]. */

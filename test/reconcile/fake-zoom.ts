@@ -5,10 +5,11 @@
 //        next_page_token, include_fields=registrant_id; a UUID that begins with "/" or contains "//"
 //        must be URL-encoded twice (encoded once it does not reach the meeting: 404)
 //   GET  /v2/past_meetings/{meetingId}/instances             {meetings: [{uuid, start_time}]}
+//   GET  /v2/meetings/{meetingId}                             {id, uuid, host_id, host_email, topic, type,
+//        start_time, duration, timezone, join_url, occurrences?, settings: {approval_type, registration_type?}};
+//        unknown: 404 code 3001
 //   GET  /v2/marketplace/apps/{appId}/webhook_logs            from/to (yyyy-MM-ddTHH:mm:ssZ, last 7
 //        days), type (1 all, 2 failed: default, 3 successful), page_size, next_page_token
-//   GET  /v2/meetings/{meetingId}                              {id, uuid, topic, type, join_url, occurrences?,
-//        settings: {approval_type, registration_type}}; 404 code 3001 for an unknown meeting
 //   POST /v2/meetings/{meetingId}/registrants                   {email, first_name, last_name?, auto_approve?}
 //        (?occurrence_ids=a,b) → 201 {id, registrant_id, join_url, topic, start_time, occurrences?}
 //   POST /v2/meetings/{meetingId}/batch_registrants             {auto_approve, registrants: [≤ 30]} → 201
@@ -26,7 +27,10 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ZoomReportParticipant, ZoomWebhookLog } from "../../lib/zoom/api";
+import type { ZoomMeeting, ZoomReportParticipant, ZoomWebhookLog } from "../../lib/zoom/api";
+
+
+type StoredMeeting = FakeMeeting & { registrants: FakeRegistrant[] };
 
 export interface FakeInstance {
   uuid: string;
@@ -51,17 +55,21 @@ export interface FakeRegistrant {
 }
 
 export interface FakeMeeting {
-  id: string;
+  meetingId: string;
+  /** default DEFAULT_HOST_EMAIL */
+  hostEmail?: string;
   topic?: string;
-  /** 2 scheduled (default), 8 recurring with fixed time */
-  type?: number;
+  /** 0 automatic, 1 manual, 2 no registration (default) */
+  approvalType?: 0 | 1 | 2;
   startTime?: string;
-  /** 0 automatic, 1 manual, 2 no registration (default 0) */
-  approvalType?: number;
+  duration?: number;
+  /** 2 scheduled, 8 recurring with fixed time (default) */
+  type?: number;
   /** recurring: 1 once for all occurrences, 2 each occurrence, 3 choose */
   registrationType?: number;
   occurrences?: { occurrence_id: string; start_time: string; duration?: number }[];
-  registrants: FakeRegistrant[];
+  /** registrants, as Zoom keeps them (filled by the registrant calls or registerDirectly) */
+  registrants?: FakeRegistrant[];
 }
 
 export interface InjectedFailure {
@@ -87,6 +95,7 @@ export interface FakeZoomOptions {
 }
 
 const MAX_PAGE_SIZE = 300;
+const DEFAULT_HOST_EMAIL = "teacher@school.example";
 const DEFAULT_PAGE_SIZE = 30;
 const ZOOM_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -96,8 +105,8 @@ export class FakeZoom {
   readonly clientSecret: string;
   tokenTtlSeconds: number;
   readonly instances: FakeInstance[] = [];
+  readonly meetings = new Map<string, StoredMeeting>();
   readonly webhookLogs = new Map<string, ZoomWebhookLog[]>();
-  readonly meetings = new Map<string, FakeMeeting>();
   readonly requests: RecordedRequest[] = [];
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
@@ -159,9 +168,9 @@ export class FakeZoom {
     this.webhookLogs.set(appId, [...(this.webhookLogs.get(appId) ?? []), ...logs]);
   }
 
-  addMeeting(meeting: Omit<FakeMeeting, "registrants"> & { registrants?: FakeRegistrant[] }): FakeMeeting {
-    const stored: FakeMeeting = { registrants: [], ...meeting };
-    this.meetings.set(meeting.id, stored);
+  addMeeting(meeting: FakeMeeting): StoredMeeting {
+    const stored = { ...meeting, registrants: meeting.registrants ?? [] };
+    this.meetings.set(meeting.meetingId, stored);
     return stored;
   }
 
@@ -243,7 +252,10 @@ export class FakeZoom {
         .map((instance) => ({ uuid: instance.uuid, start_time: instance.startTime }));
       return send(200, { meetings });
     }
-    if ((match = /^\/v2\/meetings\/(\d+)(\/registrants|\/batch_registrants|\/registrants\/status)?$/.exec(rawPath))) {
+    if (request.method === "GET" && (match = /^\/v2\/meetings\/([^/]+)$/.exec(rawPath))) {
+      return this.meeting(decodeURIComponent(match[1]), send);
+    }
+    if ((match = /^\/v2\/meetings\/(\d+)(\/registrants|\/batch_registrants|\/registrants\/status)$/.exec(rawPath))) {
       const meeting = this.meetings.get(match[1]);
       if (!meeting) return send(404, { code: 3001, message: `Meeting does not exist: ${match[1]}.` });
       let body: Record<string, unknown> = {};
@@ -255,11 +267,10 @@ export class FakeZoom {
           return send(400, { code: 300, message: "Request Body should be a valid JSON object." });
         }
       }
-      const route = `${request.method} ${match[2] ?? ""}`;
-      if (route === "GET ") return send(200, this.meetingJson(meeting));
+      const route = `${request.method} ${match[2]}`;
       if (!["POST /registrants", "POST /batch_registrants", "GET /registrants", "PUT /registrants/status"].includes(route)) return send(404, { code: 404, message: "Not found" });
-      if ((meeting.approvalType ?? 0) === 2) {
-        return send(400, { code: 3000, message: `Registration has not been enabled for this meeting: ${meeting.id}.` });
+      if ((meeting.approvalType ?? 2) === 2) {
+        return send(400, { code: 3000, message: `Registration has not been enabled for this meeting: ${meeting.meetingId}.` });
       }
       if (route === "POST /registrants") return this.addRegistrant(meeting, body, query, send);
       if (route === "POST /batch_registrants") return this.addBatch(meeting, body, send);
@@ -350,27 +361,6 @@ export class FakeZoom {
     });
   }
 
-  private meetingJson(meeting: FakeMeeting) {
-    return {
-      id: Number(meeting.id),
-      uuid: `${crypto.createHash("sha1").update(meeting.id).digest("base64").slice(0, 22)}==`,
-      host_id: "z8yCxjabSbyIdtgp0Tgmsw",
-      host_email: "teacher@school.example",
-      topic: meeting.topic ?? "Class",
-      type: meeting.type ?? 2,
-      start_time: meeting.startTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-      duration: 60,
-      timezone: "UTC",
-      join_url: `https://us02web.zoom.us/j/${meeting.id}`,
-      ...(meeting.occurrences ? { occurrences: meeting.occurrences.map((occurrence) => ({ duration: 60, status: "available", ...occurrence })) } : {}),
-      settings: {
-        approval_type: meeting.approvalType ?? 0,
-        ...(meeting.registrationType !== undefined ? { registration_type: meeting.registrationType } : {}),
-        registrants_email_notification: true,
-      },
-    };
-  }
-
   private static person(value: unknown): { email: string; first_name: string; last_name?: string } | string {
     const person = (value ?? {}) as Record<string, unknown>;
     if (typeof person.email !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(person.email)) return "Invalid field: email";
@@ -378,7 +368,7 @@ export class FakeZoom {
     return { email: person.email, first_name: person.first_name, last_name: typeof person.last_name === "string" ? person.last_name : undefined };
   }
 
-  private addRegistrant(meeting: FakeMeeting, body: Record<string, unknown>, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+  private addRegistrant(meeting: StoredMeeting, body: Record<string, unknown>, query: Record<string, string>, send: (status: number, body: unknown) => void) {
     const person = FakeZoom.person(body);
     if (typeof person === "string") return send(400, { code: 300, message: person });
     const occurrenceIds = (query.occurrence_ids ?? "").split(",").map((id) => id.trim()).filter((id) => id !== "");
@@ -388,9 +378,9 @@ export class FakeZoom {
     if ((meeting.registrationType ?? 1) !== 1 && meeting.occurrences && occurrenceIds.length === 0) {
       return send(400, { code: 3000, message: "Please select at least one occurrence to register for." });
     }
-    const registrant = this.registerDirectly(meeting.id, person, occurrenceIds);
+    const registrant = this.registerDirectly(meeting.meetingId, person, occurrenceIds);
     send(201, {
-      id: Number(meeting.id),
+      id: Number(meeting.meetingId),
       registrant_id: registrant.id,
       join_url: registrant.join_url,
       topic: meeting.topic ?? "Class",
@@ -399,8 +389,8 @@ export class FakeZoom {
     });
   }
 
-  private addBatch(meeting: FakeMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
-    if ((meeting.approvalType ?? 0) !== 0) return send(400, { code: 3000, message: "Batch registration is only available for meetings with automatic approval." });
+  private addBatch(meeting: StoredMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
+    if ((meeting.approvalType ?? 2) !== 0) return send(400, { code: 3000, message: "Batch registration is only available for meetings with automatic approval." });
     const registrants = body.registrants;
     if (!Array.isArray(registrants) || registrants.length === 0) return send(400, { code: 300, message: "Invalid field: registrants" });
     if (registrants.length > 30) return send(400, { code: 300, message: "The number of registrants can not exceed 30." });
@@ -409,19 +399,19 @@ export class FakeZoom {
     if (invalid) return send(400, { code: 300, message: invalid as string });
     send(201, {
       registrants: (people as { email: string; first_name: string; last_name?: string }[]).map((person) => {
-        const registrant = this.registerDirectly(meeting.id, person);
+        const registrant = this.registerDirectly(meeting.meetingId, person);
         return { email: registrant.email, registrant_id: registrant.id, join_url: registrant.join_url, participant_pin_code: 100000 + meeting.registrants.indexOf(registrant) };
       }),
     });
   }
 
-  private listRegistrants(meeting: FakeMeeting, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+  private listRegistrants(meeting: StoredMeeting, query: Record<string, string>, send: (status: number, body: unknown) => void) {
     const status = query.status ?? "approved";
     if (!["approved", "pending", "denied"].includes(status)) return send(400, { code: 300, message: "Invalid field: status" });
     const selected = meeting.registrants
       .filter((registrant) => registrant.status === status)
       .map(({ id, email, first_name, last_name, status: state, create_time, join_url }) => ({ id, email, first_name, last_name, status: state, create_time, join_url }));
-    const page = this.page(`registrants:${meeting.id}:${status}`, selected, query);
+    const page = this.page(`registrants:${meeting.meetingId}:${status}`, selected, query);
     if (!page.ok) return send(page.status, page.body);
     send(200, {
       page_count: Math.max(1, Math.ceil(selected.length / page.pageSize)),
@@ -432,7 +422,7 @@ export class FakeZoom {
     });
   }
 
-  private updateStatus(meeting: FakeMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
+  private updateStatus(meeting: StoredMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
     const action = body.action;
     const next = action === "approve" ? "approved" : action === "deny" ? "denied" : action === "cancel" ? "cancelled" : null;
     if (!next) return send(400, { code: 300, message: "Invalid field: action" });
@@ -444,6 +434,31 @@ export class FakeZoom {
     }
     for (const entry of list) meeting.registrants.find((candidate) => candidate.id === entry.id)!.status = next;
     send(204, undefined);
+  }
+
+  private meeting(meetingId: string, send: (status: number, body: unknown) => void) {
+    const meeting = this.meetings.get(meetingId.replace(/\s+/g, ""));
+    if (!meeting) return send(404, { code: 3001, message: "Meeting does not exist: " + meetingId + "." });
+    const body: ZoomMeeting = {
+      id: Number(meeting.meetingId),
+      uuid: crypto.createHash("sha256").update(meeting.meetingId).digest("base64").slice(0, 22) + "==",
+      host_id: crypto.createHash("sha256").update(meeting.hostEmail ?? DEFAULT_HOST_EMAIL).digest("base64url").slice(0, 22),
+      host_email: meeting.hostEmail ?? DEFAULT_HOST_EMAIL,
+      topic: meeting.topic ?? "Class",
+      type: meeting.type ?? 8,
+      start_time: meeting.startTime ?? "2026-12-07T17:00:00Z",
+      duration: meeting.duration ?? 60,
+      timezone: "UTC",
+      join_url: `https://zoom.us/j/${meeting.meetingId}`,
+      ...(meeting.occurrences ? { occurrences: meeting.occurrences.map((occurrence) => ({ duration: meeting.duration ?? 60, status: "available", ...occurrence })) } : {}),
+      settings: {
+        approval_type: meeting.approvalType ?? 2,
+        ...(meeting.registrationType !== undefined ? { registration_type: meeting.registrationType } : {}),
+        host_video: false,
+        waiting_room: false,
+      },
+    };
+    send(200, body);
   }
 
   private logs(appId: string, query: Record<string, string>, send: (status: number, body: unknown) => void) {

@@ -89,7 +89,7 @@ describe("registering a roster of 35 on a meeting with automatic approval", () =
   let sessionId: string;
 
   beforeAll(async () => {
-    fake.addMeeting({ id: meetingId, topic: "Big class", approvalType: 0 });
+    fake.addMeeting({ meetingId, topic: "Big class", approvalType: 0 });
     // 310 people registered for other reasons (more than one page of Zoom's list), and one of
     // ours whom someone registered by hand: Rollcall reuses that registrant.
     for (let index = 0; index < 310; index++) fake.registerDirectly(meetingId, { email: `visitor${index}@elsewhere.example`, first_name: "Visitor" });
@@ -194,7 +194,7 @@ describe("registering a roster of 35 on a meeting with automatic approval", () =
 describe("meetings Zoom refuses, or registers one by one", () => {
   it("says once, for the meeting, that registration is off, and calls Zoom for no student", async () => {
     const meetingId = uniqueMeetingId();
-    fake.addMeeting({ id: meetingId, approvalType: 2 });
+    fake.addMeeting({ meetingId, approvalType: 2 });
     const courseId = await course("Registration: off in Zoom", people(12, "Off"));
     const sessionId = await session(courseId, meetingId, new Date(Date.now() + 60 * MINUTE));
     const answer = await register(sessionId);
@@ -214,7 +214,7 @@ describe("meetings Zoom refuses, or registers one by one", () => {
   it("stops at Zoom's first refusal of the meeting's registrants, and says it once with Zoom's words", async () => {
     const meetingId = uniqueMeetingId();
     // Zoom's meeting settings say automatic approval, but its registrant calls refuse the meeting.
-    fake.addMeeting({ id: meetingId, approvalType: 0 });
+    fake.addMeeting({ meetingId, approvalType: 0 });
     fake.failNext(new RegExp(`/meetings/${meetingId}/registrants$`), [{ status: 400, body: { code: 3000, message: `Registration has not been enabled for this meeting: ${meetingId}.` } }]);
     const courseId = await course("Registration: refused midway", people(5, "Midway"));
     const answer = await register(await session(courseId, meetingId, new Date(Date.now() + 60 * MINUTE)));
@@ -226,7 +226,7 @@ describe("meetings Zoom refuses, or registers one by one", () => {
 
   it("reports per student what Zoom refuses, after a refused batch is retried one by one", async () => {
     const meetingId = uniqueMeetingId();
-    fake.addMeeting({ id: meetingId, approvalType: 0 });
+    fake.addMeeting({ meetingId, approvalType: 0 });
     const roster = people(4, "Refused");
     const courseId = await course("Registration: one refused", roster);
     const invalid = { status: 400, body: { code: 300, message: "Invalid field: email" } };
@@ -256,7 +256,7 @@ describe("meetings Zoom refuses, or registers one by one", () => {
 
   it("uses the single endpoint with auto_approve for a meeting with manual approval", async () => {
     const meetingId = uniqueMeetingId();
-    fake.addMeeting({ id: meetingId, approvalType: 1 });
+    fake.addMeeting({ meetingId, approvalType: 1 });
     const courseId = await course("Registration: manual approval", people(3, "Manual"));
     const answer = await register(await session(courseId, meetingId, new Date(Date.now() + 60 * MINUTE)));
     expect(answer.body).toMatchObject({ registered: 3, alreadyRegistered: 0, failed: [] });
@@ -268,7 +268,7 @@ describe("meetings Zoom refuses, or registers one by one", () => {
     const week = 7 * 24 * 60 * MINUTE;
     const first = new Date(Math.ceil((Date.now() + 2 * 60 * MINUTE) / MINUTE) * MINUTE);
     const occurrences = [0, 1, 2, 3].map((index) => ({ occurrence_id: String(first.getTime() + index * week), start_time: new Date(first.getTime() + index * week).toISOString().replace(/\.\d{3}Z$/, "Z") }));
-    fake.addMeeting({ id: meetingId, type: 8, approvalType: 0, registrationType: 2, occurrences });
+    fake.addMeeting({ meetingId, type: 8, approvalType: 0, registrationType: 2, occurrences });
     const courseId = await course("Registration: weekly series", people(2, "Weekly"));
     const sessionId = await session(courseId, meetingId, first);
     await session(courseId, meetingId, new Date(first.getTime() + week));
@@ -281,7 +281,7 @@ describe("meetings Zoom refuses, or registers one by one", () => {
 
   it("hands the rest to the job queue when Zoom asks to wait longer than a request can, and the job finishes", async () => {
     const meetingId = uniqueMeetingId();
-    fake.addMeeting({ id: meetingId, approvalType: 0 });
+    fake.addMeeting({ meetingId, approvalType: 0 });
     const courseId = await course("Registration: rate limited", people(40, "Slow"));
     const sessionId = await session(courseId, meetingId, new Date(Date.now() + 60 * MINUTE));
     fake.failNext(new RegExp(`/meetings/${meetingId}/batch_registrants$`), [{ status: 429, retryAfter: "120" }]);
@@ -298,7 +298,7 @@ describe("emails and suggestions in a small class", () => {
   let courseId: string;
 
   beforeAll(async () => {
-    fake.addMeeting({ id: meetingId, approvalType: 0 });
+    fake.addMeeting({ meetingId, approvalType: 0 });
     courseId = await course("Registration: small class", [
       { name: "Chris Wong", email: "cwong@school.example" },
       { name: "Chris Patel", email: "cpatel@school.example" },

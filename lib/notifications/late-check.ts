@@ -16,6 +16,7 @@ export const SEND_MAX_ATTEMPTS = 10;
 export type LateCheckOutcome =
   | { outcome: "no_session" }
   | { outcome: "disabled" }
+  | { outcome: "cancelled" }
   | { outcome: "early"; deadline: Date }
   | { outcome: "stale"; deadline: Date }
   | { outcome: "checked"; deadline: Date; lateStudents: number; created: number };
@@ -41,11 +42,14 @@ export async function runLateCheck(sessionId: string, now: () => Date = () => ne
       id: true,
       startsAt: true,
       lateAfterMinutes: true,
+      cancelledAt: true,
       course: { select: { id: true, notifyLateJoiners: true, notifyInstructorSummary: true } },
     },
   });
   if (!session) return { outcome: "no_session" };
   if (!session.course.notifyLateJoiners) return { outcome: "disabled" };
+  // A cancelled class (snow day) has no late joiners.
+  if (session.cancelledAt) return { outcome: "cancelled" };
   const deadline = lateCheckAt(session);
   const early = deadline.getTime() - now().getTime();
   if (early > EARLY_TOLERANCE_MS) {

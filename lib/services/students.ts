@@ -17,7 +17,7 @@ export interface ParsedRoster {
   errors: RosterRowError[];
 }
 
-/** Parses `name,email[,zoom_registrant_id]` CSV text; rows with problems are reported, not dropped silently. */
+/** Parses `name,email[,zoom_registrant_id][,enrolled_at][,sis_id]` CSV text; rows with problems are reported, not dropped silently. */
 export function parseRosterCsv(text: string): ParsedRoster {
   let records: string[][];
   try {
@@ -30,8 +30,10 @@ export function parseRosterCsv(text: string): ParsedRoster {
   const nameColumn = header.indexOf("name");
   const emailColumn = header.indexOf("email");
   const registrantColumn = header.indexOf("zoom_registrant_id");
+  const enrolledColumn = header.indexOf("enrolled_at");
+  const sisColumn = header.indexOf("sis_id");
   if (nameColumn < 0 || emailColumn < 0) {
-    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id]." }] };
+    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id][,enrolled_at][,sis_id]." }] };
   }
   if (records.length - 1 > MAX_ROSTER_ROWS) {
     return { students: [], errors: [{ row: 0, message: `At most ${MAX_ROSTER_ROWS} students can be imported at once.` }] };
@@ -46,6 +48,9 @@ export function parseRosterCsv(text: string): ParsedRoster {
       email: record[emailColumn] ?? "",
       // No zoom_registrant_id column: leave existing registrant IDs as they are.
       zoomRegistrantId: registrantColumn >= 0 ? record[registrantColumn] : undefined,
+      // Likewise: no column (or an empty cell) keeps a stored enrolment date / SIS ID.
+      enrolledAt: enrolledColumn >= 0 && record[enrolledColumn] ? record[enrolledColumn] : undefined,
+      sisId: sisColumn >= 0 ? record[sisColumn] : undefined,
     });
     if (!parsed.success) {
       errors.push({
@@ -85,8 +90,8 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
       const emailNormalized = student.email.trim().toLowerCase();
       await tx.student.upsert({
         where: { courseId_emailNormalized: { courseId, emailNormalized } },
-        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId },
-        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId },
+        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId ?? null, enrolledAt: student.enrolledAt },
+        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId, enrolledAt: student.enrolledAt },
       });
       if (known.has(emailNormalized)) updated += 1;
       else {
@@ -110,7 +115,7 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
     await prisma.$transaction(async (tx) => {
       const student = await tx.student.update({
         where: { id: studentId },
-        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId },
+        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: input.enrolledAt },
       });
       // Email and registrant ID decide who is who: recompute the course's sessions.
       const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { emailSchema } from "./common";
 
+/** A date (YYYY-MM-DD, start of that UTC day) or an ISO 8601 instant with a zone. */
+export const enrolledAtSchema = z
+  .string()
+  .trim()
+  .refine((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) || /(Z|[+-]\d{2}:?\d{2})$/i.test(value)) && !Number.isNaN(Date.parse(value)), {
+    message: "must be a date (YYYY-MM-DD) or an ISO 8601 time with a zone",
+  })
+  .transform((value) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value));
+
 export const studentInputSchema = z.object({
   name: z.string().trim().min(1, { message: "name is required" }).max(200),
   email: emailSchema,
@@ -11,8 +20,16 @@ export const studentInputSchema = z.object({
     .max(200)
     .nullish()
     .transform((value) => (value === undefined ? undefined : value ? value : null)),
+  // undefined keeps a stored value (new students: enrolled now); null or "" clears the SIS ID.
+  enrolledAt: z.union([z.literal("").transform(() => undefined), enrolledAtSchema]).optional(),
+  sisId: z
+    .string()
+    .trim()
+    .max(200)
+    .nullish()
+    .transform((value) => (value === undefined ? undefined : value ? value : null)),
 });
-export type StudentInput = z.infer<typeof studentInputSchema>;
+export type StudentInput = Omit<z.infer<typeof studentInputSchema>, "sisId" | "enrolledAt"> & { sisId?: string | null; enrolledAt?: Date };
 
 export const MAX_ROSTER_ROWS = 5000;
 

@@ -4,6 +4,7 @@
 import { parse } from "csv-parse/sync";
 import { isUniqueViolation, prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
+import { startOfLocalDay } from "../exports/time";
 import { MAX_ROSTER_ROWS, studentInputSchema, type StudentInput } from "../validations/student";
 
 export interface RosterRowError {
@@ -76,11 +77,17 @@ export function parseRosterCsv(text: string): ParsedRoster {
   return { students, errors };
 }
 
+/** An enrolment date as an instant: a local date is the start of that day in the course's zone. */
+function enrolmentInstant(value: Date | string | undefined, timeZone: string): Date | undefined {
+  return typeof value === "string" ? startOfLocalDay(value, timeZone) : value;
+}
+
 /** Inserts new students and updates existing ones (matched by email, case-insensitively). */
 export async function upsertStudents(courseId: string, students: StudentInput[]): Promise<{ created: number; updated: number }> {
   const result = await prisma.$transaction(async (tx) => {
     let created = 0;
     let updated = 0;
+    const { timezone } = await tx.course.findUniqueOrThrow({ where: { id: courseId }, select: { timezone: true } });
     const existing = await tx.student.findMany({
       where: { courseId, emailNormalized: { in: students.map((student) => student.email.trim().toLowerCase()) } },
       select: { emailNormalized: true },
@@ -88,10 +95,11 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
     const known = new Set(existing.map((student) => student.emailNormalized));
     for (const student of students) {
       const emailNormalized = student.email.trim().toLowerCase();
+      const enrolledAt = enrolmentInstant(student.enrolledAt, timezone);
       await tx.student.upsert({
         where: { courseId_emailNormalized: { courseId, emailNormalized } },
-        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId ?? null, enrolledAt: student.enrolledAt },
-        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId, enrolledAt: student.enrolledAt },
+        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId ?? null, enrolledAt },
+        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId, enrolledAt },
       });
       if (known.has(emailNormalized)) updated += 1;
       else {
@@ -113,9 +121,10 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
   const email = input.email.trim();
   try {
     await prisma.$transaction(async (tx) => {
+      const { course } = await tx.student.findUniqueOrThrow({ where: { id: studentId }, select: { course: { select: { timezone: true } } } });
       const student = await tx.student.update({
         where: { id: studentId },
-        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: input.enrolledAt },
+        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: enrolmentInstant(input.enrolledAt, course.timezone) },
       });
       // Email and registrant ID decide who is who: recompute the course's sessions.
       const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });

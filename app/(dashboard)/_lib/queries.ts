@@ -3,6 +3,7 @@
 import { prisma } from "@/lib/db";
 import { refreshFigures, sessionState, widenedSessionWindow } from "@/lib/attendance/engine";
 import { loadSessionState } from "@/lib/attendance/read";
+import { finalStatusAndLate, isEnrolled, type FinalStatus } from "@/lib/attendance/final-record";
 import type { AttendanceStatus, SessionState } from "@/lib/attendance/types";
 
 interface SessionTiming {
@@ -64,50 +65,18 @@ export async function sessionFigures(courseId: string): Promise<Map<string, Sess
   return figures;
 }
 
-export interface StudentRate {
-  /** attended share of all ended sessions' class time, one decimal */
-  percent: number;
-  presentSessions: number;
-  lateSessions: number;
-  endedSessions: number;
-}
-
-/**
- * Each student's overall rate over the course's ended sessions: attended seconds over the sum of
- * those sessions' windows (a session with no record for a student counts as absent).
- */
-export async function studentRates(endedSessions: Pick<SessionTiming, "id" | "durationMinutes">[]): Promise<Map<string, StudentRate>> {
-  const rates = new Map<string, StudentRate>();
-  if (endedSessions.length === 0) return rates;
-  const windowSeconds = endedSessions.reduce((sum, session) => sum + session.durationMinutes * 60, 0);
-  const rows = await prisma.$queryRaw<{ studentId: string; seconds: number; present: number; late: number }[]>`
-    SELECT ar."studentId",
-      sum(ar."attendedSeconds")::float8 AS seconds,
-      count(*) FILTER (WHERE ar.status = 'present')::int AS present,
-      count(*) FILTER (WHERE ar.late)::int AS late
-    FROM attendance_records ar
-    WHERE ar."sessionId" = ANY(${endedSessions.map((session) => session.id)}::text[])
-    GROUP BY ar."studentId"`;
-  for (const row of rows) {
-    rates.set(row.studentId, {
-      percent: Math.round((row.seconds * 1000) / windowSeconds) / 10,
-      presentSessions: row.present,
-      lateSessions: row.late,
-      endedSessions: endedSessions.length,
-    });
-  }
-  return rates;
-}
-
-export const emptyRate = (endedSessions: number): StudentRate => ({ percent: 0, presentSessions: 0, lateSessions: 0, endedSessions });
-
 export interface StudentSessionRow {
   sessionId: string;
   title: string | null;
   startsAt: Date;
   durationMinutes: number;
   state: SessionState;
-  status: AttendanceStatus | null;
+  /** final status (the override's, else computed); null before the session starts */
+  status: FinalStatus | null;
+  computedStatus: AttendanceStatus | null;
+  override: { status: FinalStatus; note: string | null; by: string; at: Date } | null;
+  cancelled: boolean;
+  enrolled: boolean;
   attendedSeconds: number;
   attendedPercent: number;
   late: boolean;
@@ -119,6 +88,28 @@ export interface StudentSessionRow {
 
 /** One student's attendance in every session of the course, newest first; live figures as of now. */
 export async function studentHistory(studentId: string, courseId: string, now: Date): Promise<StudentSessionRow[]> {
+  const [sessions, computedRows, overrides, student] = await Promise.all([
+    prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "desc" } }),
+    computedHistory(studentId, courseId, now),
+    prisma.attendanceOverride.findMany({ where: { studentId } }),
+    prisma.student.findUniqueOrThrow({ where: { id: studentId }, select: { enrolledAt: true } }),
+  ]);
+  const overrideBySession = new Map(overrides.map((override) => [override.sessionId, override]));
+  const cancelled = new Set(sessions.filter((session) => session.cancelledAt !== null).map((session) => session.id));
+  // The final record after the computed figures, as on the session page.
+  return computedRows.map((row) => {
+    const stored = overrideBySession.get(row.sessionId);
+    const override = stored ? { status: stored.status, note: stored.note, by: stored.byName, at: stored.at } : null;
+    const enrolled = isEnrolled(row, student.enrolledAt);
+    if (row.computedStatus === null) return { ...row, override, cancelled: cancelled.has(row.sessionId), enrolled };
+    const final = finalStatusAndLate({ status: row.computedStatus, late: row.late }, stored ? { status: stored.status, late: stored.late } : null);
+    return { ...row, status: final.status, late: final.late, override, cancelled: cancelled.has(row.sessionId), enrolled };
+  });
+}
+
+type ComputedHistoryRow = Omit<StudentSessionRow, "override" | "cancelled" | "enrolled">;
+
+async function computedHistory(studentId: string, courseId: string, now: Date): Promise<ComputedHistoryRow[]> {
   const [sessions, records] = await Promise.all([
     prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "desc" } }),
     prisma.attendanceRecord.findMany({ where: { studentId } }),
@@ -136,16 +127,19 @@ export async function studentHistory(studentId: string, courseId: string, now: D
       state,
     };
     if (!record) {
-      return { ...base, status: state === "scheduled" ? null : "absent", attendedSeconds: 0, attendedPercent: 0, late: false, lateBySeconds: 0, firstJoinAt: null, lastLeaveAt: null, joinCount: 0 };
+      const status = state === "scheduled" ? null : ("absent" as const);
+      return { ...base, status, computedStatus: status, attendedSeconds: 0, attendedPercent: 0, late: false, lateBySeconds: 0, firstJoinAt: null, lastLeaveAt: null, joinCount: 0 };
     }
     const intervals = (record.intervals as { from: string; to: string | null }[]).map((interval) => ({
       from: new Date(interval.from),
       to: interval.to === null ? null : new Date(interval.to),
     }));
     const fresh = state === "live" ? refreshFigures({ intervals, openConnections: record.openConnections }, session, null, now) : null;
+    const status = state === "scheduled" ? null : (fresh?.status ?? record.status);
     return {
       ...base,
-      status: state === "scheduled" ? null : (fresh?.status ?? record.status),
+      status,
+      computedStatus: status,
       attendedSeconds: fresh?.attendedSeconds ?? record.attendedSeconds,
       attendedPercent: fresh?.attendedPercent ?? record.attendedPercent,
       late: record.late,

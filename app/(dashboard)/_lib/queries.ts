@@ -33,6 +33,7 @@ export interface SessionFigures {
   present: number;
   partial: number;
   absent: number;
+  excused: number;
   late: number;
   joined: number;
   inMeeting: number;
@@ -42,15 +43,18 @@ export interface SessionFigures {
 /** Headline figures of every session of a course, from the stored projection. */
 export async function sessionFigures(courseId: string): Promise<Map<string, SessionFigures>> {
   const [rows, guests] = await Promise.all([
-    prisma.$queryRaw<{ sessionId: string; present: number; partial: number; absent: number; late: number; joined: number; inMeeting: number }[]>`
+    // Statuses are the final ones (an instructor's override, else the computed status).
+    prisma.$queryRaw<{ sessionId: string; present: number; partial: number; absent: number; excused: number; late: number; joined: number; inMeeting: number }[]>`
       SELECT ar."sessionId",
-        count(*) FILTER (WHERE ar.status = 'present')::int AS present,
-        count(*) FILTER (WHERE ar.status = 'partial')::int AS partial,
-        count(*) FILTER (WHERE ar.status = 'absent')::int AS absent,
+        count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'present')::int AS present,
+        count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'partial')::int AS partial,
+        count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'absent')::int AS absent,
+        count(*) FILTER (WHERE ao.status = 'excused')::int AS excused,
         count(*) FILTER (WHERE ar.late)::int AS late,
         count(*) FILTER (WHERE ar."firstJoinAt" IS NOT NULL)::int AS joined,
         count(*) FILTER (WHERE ar."inMeeting")::int AS "inMeeting"
       FROM attendance_records ar JOIN sessions s ON s.id = ar."sessionId"
+      LEFT JOIN attendance_overrides ao ON ao."sessionId" = ar."sessionId" AND ao."studentId" = ar."studentId"
       WHERE s."courseId" = ${courseId}
       GROUP BY ar."sessionId"`,
     prisma.guestAttendance.groupBy({ by: ["sessionId"], where: { session: { courseId } }, _count: { _all: true } }),
@@ -58,7 +62,7 @@ export async function sessionFigures(courseId: string): Promise<Map<string, Sess
   const figures = new Map<string, SessionFigures>();
   for (const row of rows) figures.set(row.sessionId, { ...row, guests: 0 });
   for (const guest of guests) {
-    const entry = figures.get(guest.sessionId) ?? { present: 0, partial: 0, absent: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
+    const entry = figures.get(guest.sessionId) ?? { present: 0, partial: 0, absent: 0, excused: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
     entry.guests = guest._count._all;
     figures.set(guest.sessionId, entry);
   }

@@ -262,7 +262,7 @@ export default async function CoursePage({ params, searchParams }: Props) {
 
 function HeadlineFigures({ state, figures, rosterSize }: { state: SessionState; figures: SessionFigures | undefined; rosterSize: number }) {
   if (state === "scheduled") return <span className="text-slate-600">Not started</span>;
-  const f = figures ?? { present: 0, partial: 0, absent: rosterSize, late: 0, joined: 0, inMeeting: 0, guests: 0 };
+  const f = figures ?? { present: 0, partial: 0, absent: rosterSize, excused: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
   const guests = f.guests > 0 ? ` · ${plural(f.guests, "guest")}` : "";
   if (state === "live") {
     return (
@@ -273,7 +273,7 @@ function HeadlineFigures({ state, figures, rosterSize }: { state: SessionState; 
   }
   return (
     <span>
-      <strong>{f.present}</strong> present · {f.partial} partial · {f.absent} absent · {f.late} late{guests}
+      <strong>{f.present}</strong> present · {f.partial} partial · {f.absent} absent{f.excused > 0 ? ` · ${f.excused} excused` : ""} · {f.late} late{guests}
     </span>
   );
 }

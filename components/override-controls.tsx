@@ -96,7 +96,7 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
           </thead>
           <tbody className="divide-y divide-slate-200">
             {rows.map((row) => (
-              <tr key={row.studentId} data-student={row.email}>
+              <tr key={row.studentId} data-override-student={row.email}>
                 <td className={tdClass}>
                   <input type="checkbox" name="studentIds" value={row.studentId} aria-label={`Select ${row.name}`} checked={selected.has(row.studentId)} onChange={() => toggle(row.studentId)} />
                 </td>

@@ -37,7 +37,7 @@ export function TermSummary({ rows }: { rows: TermRow[] }) {
         </label>
       </div>
       {shown.length === 0 ? (
-        <EmptyState>{rows.length === 0 ? "The roster is empty." : "Nobody is at risk."}</EmptyState>
+        <EmptyState>{rows.length === 0 ? "No students yet." : "Nobody is at risk."}</EmptyState>
       ) : (
         <TableWrap label="Term record">
           <table className={tableClass} data-testid="term-summary">
@@ -55,9 +55,9 @@ export function TermSummary({ rows }: { rows: TermRow[] }) {
             </thead>
             <tbody className="divide-y divide-slate-200">
               {shown.map((row) => (
-                <tr key={row.studentId} data-student={row.email} className={row.atRisk ? "bg-red-50/60" : undefined}>
+                <tr key={row.studentId} data-term-student={row.email} className={row.atRisk ? "bg-red-50/60" : undefined}>
                   <th scope="row" className={`${tdClass} text-left font-normal`}>
-                    <Link href={`/students/${row.studentId}`} className="font-medium text-blue-800 hover:underline">
+                    <Link href={`/students/${row.studentId}`} className="font-medium text-blue-800 hover:underline" aria-label={`${row.name}'s term record`}>
                       {row.name}
                     </Link>
                     {row.atRisk ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-900 ring-1 ring-red-700/30">At risk</span> : null}

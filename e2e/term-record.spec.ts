@@ -31,7 +31,7 @@ async function playClass(meetingId: string, startsAt: Date, present: { name: str
   await deliver(meetingEnded(uuid, meetingId, startsAt, minutesAfter(startsAt, 60)));
 }
 
-const termRow = (page: Page, student: { email: string }) => page.getByTestId("term-summary").locator(`tr[data-student="${student.email}"]`);
+const termRow = (page: Page, student: { email: string }) => page.getByTestId("term-summary").locator(`tr[data-term-student="${student.email}"]`);
 
 test("an instructor excuses a student and the term rate changes; a cancelled session leaves the rates", async ({ browser }) => {
   test.setTimeout(150_000);
@@ -75,7 +75,7 @@ test("an instructor excuses a student and the term rate changes; a cancelled ses
   // Excuse Ben in the first class, with a note.
   await page.goto(firstUrl);
   const corrections = page.getByRole("form", { name: "Corrections" });
-  const benRow = corrections.locator(`tr[data-student="${ben.email}"]`);
+  const benRow = corrections.locator(`tr[data-override-student="${ben.email}"]`);
   await expect(benRow.locator('[data-col="computed"]')).toContainText("computed: absent");
   await benRow.getByRole("checkbox").check();
   await expect(corrections.getByText("1 selected")).toBeVisible();
@@ -98,7 +98,7 @@ test("an instructor excuses a student and the term rate changes; a cancelled ses
   await page.screenshot({ path: "test-results/term-record-course.png", fullPage: true });
 
   // The student's page shows the history.
-  await termRow(page, ben).getByRole("link", { name: ben.name }).click();
+  await termRow(page, ben).getByRole("link", { name: `${ben.name}'s term record` }).click();
   await expect(page.getByTestId("term-rate")).toHaveText("100.0%");
   await expect(page.getByTestId("override-history")).toContainText("Overrode: computed → excused");
   await expect(page.getByTestId("override-history")).toContainText("doctor's note");

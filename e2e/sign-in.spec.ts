@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_COURSE_NAME, DEMO_USERS } from "../lib/demo/seed";
+import { DEMO_COURSE_NAME } from "../lib/demo/seed";
+import { TEST_USERS as DEMO_USERS } from "../test/helpers/env";
 
 test("an instructor signs in and sees the demo course", async ({ page }) => {
   await page.goto("/");

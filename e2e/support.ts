@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { DEMO_USERS } from "../lib/demo/seed";
+import { TEST_USERS as DEMO_USERS } from "../test/helpers/env";
 import { postWebhook } from "../test/helpers/server";
 
 export type DemoUser = keyof typeof DEMO_USERS;

@@ -5,6 +5,7 @@
 // Times are handled as epoch milliseconds inside the engine (cheap to compare and sort); open
 // intervals use +Infinity as their end until they are evaluated against `now`.
 
+import { isPseudonym, pseudonymOf } from "./pseudonym";
 import type {
   AttendanceStatus,
   ComputeSessionInput,
@@ -35,6 +36,9 @@ export const IN_MEETING_GRACE_MINUTES = 60;
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** How a guest whose name was pseudonymised after RETENTION_DAYS is listed. */
+export const PSEUDONYMISED_GUEST_NAME = "(name removed after the retention period)";
 
 /** Trimmed, inner whitespace collapsed, lower-cased (and Unicode NFC, so "é" typed two ways is one). */
 export function normalizeName(name: string): string {
@@ -549,7 +553,11 @@ export function buildIdentityIndex(
     const registrant = nonBlank(student.zoomRegistrantId);
     if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
     const email = normalizeEmail(student.emailNormalized || student.email);
-    if (email !== "" && !byEmail.has(email)) byEmail.set(email, student.id);
+    if (email !== "" && !byEmail.has(email)) {
+      byEmail.set(email, student.id);
+      // Events past RETENTION_DAYS carry the email's pseudonym instead (lib/attendance/pseudonym.ts).
+      byEmail.set(pseudonymOf(email), student.id);
+    }
   }
   const byStoredLink = new Map<string, string>();
   for (const link of links) {
@@ -581,7 +589,10 @@ export function buildIdentityIndex(
           : normalizeName(match.value);
     if (value === "") continue;
     const byValue = manualByKind[match.kind];
-    if (byValue && !byValue.has(value)) byValue.set(value, match.studentId);
+    if (byValue && !byValue.has(value)) {
+      byValue.set(value, match.studentId);
+      if (match.kind !== "account_id" && !byValue.has(pseudonymOf(value))) byValue.set(pseudonymOf(value), match.studentId);
+    }
   }
   return { byRegistrant, byEmail, byStoredLink, manualByKind };
 }
@@ -747,13 +758,15 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
     // Connections are already in time order: the first one with a name/email names the guest.
     let name: string | null = null;
     let email: string | null = null;
+    let pseudonymised = false;
     for (const connection of guest.connections) {
-      name ??= connection.displayName;
+      if (isPseudonym(connection.displayName)) pseudonymised = true;
+      else name ??= connection.displayName;
       email ??= connection.email;
     }
     guests.push({
       guestKey: guest.identity.guestKey,
-      name: name ?? email ?? "",
+      name: name ?? email ?? (pseudonymised ? PSEUDONYMISED_GUEST_NAME : ""),
       email,
       matchKind: guest.identity.matchKind,
       matchValue: guest.identity.matchValue,

@@ -4,6 +4,7 @@
 import { prisma } from "../db";
 import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
 import { finalRecord, type FinalStatus } from "./final-record";
+import { courseMaySeeMeeting } from "./load";
 import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
 
 /** An instructor's override as the API and pages show it. */
@@ -98,11 +99,13 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 /** Session state from the stored meeting instances of its meeting near its window. */
 export async function loadSessionState(
-  session: { zoomMeetingId: string; startsAt: Date; durationMinutes: number },
+  session: { courseId: string; zoomMeetingId: string; startsAt: Date; durationMinutes: number },
   now: Date,
 ): Promise<SessionState> {
   const widened = widenedSessionWindow(session);
-  const instances = await prisma.meetingInstance.findMany({
+  // A course that may not see the meeting does not learn when it ran either.
+  const visible = await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId);
+  const instances = !visible ? [] : await prisma.meetingInstance.findMany({
     where: { zoomMeetingId: session.zoomMeetingId, startedAt: { gte: widened.start, lt: widened.end } },
     select: { uuid: true, startedAt: true, endedAt: true },
   });

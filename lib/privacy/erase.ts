@@ -49,7 +49,7 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
           )
         : 0;
       // Rejected and ignored deliveries keep their body for a while: drop the ones naming the student.
-      const needles = [student.emailNormalized, student.zoomRegistrantId?.trim() ?? ""].filter((needle) => needle.length >= 6);
+      const needles = found?.needles ?? [];
       const deliveryBodies = needles.length
         ? await tx.$executeRawUnsafe(
             `UPDATE webhook_deliveries SET body = NULL

@@ -28,7 +28,7 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
   const events = eventSessions.size
     ? await prisma.event.findMany({ where: { id: { in: [...eventSessions.keys()].map((id) => BigInt(id)) } }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] })
     : [];
-  const needles = [student.emailNormalized, student.zoomRegistrantId?.trim() ?? ""].filter((needle) => needle.length >= 6);
+  const needles = found?.needles ?? [];
   const deliveries = needles.length
     ? await prisma.$queryRawUnsafe<{ id: string; receivedAt: Date; outcome: string; httpStatus: number; eventType: string | null; reason: string | null; body: string }[]>(
         `SELECT id::text AS id, "receivedAt", outcome::text AS outcome, "httpStatus", "eventType", reason, body FROM webhook_deliveries

@@ -8,6 +8,7 @@ import type { AttendanceStatus, SessionState } from "@/lib/attendance/types";
 
 interface SessionTiming {
   id: string;
+  courseId: string;
   zoomMeetingId: string;
   startsAt: Date;
   durationMinutes: number;

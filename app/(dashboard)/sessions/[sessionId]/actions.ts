@@ -9,7 +9,7 @@ import { overrideInputSchema } from "@/lib/validations/override";
 import { plural } from "@/lib/format";
 import { matchGuest, MatchError } from "@/lib/services/matches";
 import { instantToLocalInput } from "@/lib/timezone";
-import { duplicateSessionState, parseSessionForm, type FormState } from "../../_lib/forms";
+import { duplicateSessionState, meetingRefusalState, parseSessionForm, sessionWriteOptions, type FormState } from "../../_lib/forms";
 
 export async function updateSessionAction(sessionId: string, _previous: FormState, formData: FormData): Promise<FormState> {
   const user = await requireUser();
@@ -19,9 +19,11 @@ export async function updateSessionAction(sessionId: string, _previous: FormStat
   // The form has minute precision: an unchanged start keeps its seconds (sessions made by the API may have them).
   const unchangedStart = formData.get("startsAtLocal") === instantToLocalInput(session.startsAt, session.course.timezone);
   try {
-    await updateSession(session.id, unchangedStart ? { ...parsed.data, startsAt: session.startsAt } : parsed.data);
+    await updateSession(session.id, unchangedStart ? { ...parsed.data, startsAt: session.startsAt } : parsed.data, sessionWriteOptions(formData, user));
   } catch (error) {
     if (error instanceof DuplicateSessionError) return duplicateSessionState(error, session.course.timezone, formData);
+    const refusal = meetingRefusalState(error, formData);
+    if (refusal) return refusal;
     throw error;
   }
   revalidatePath(`/courses/${session.courseId}`);

@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { publicSession } from "@/lib/api/resources";
 import { apiRoute, jsonResponse, type ApiRouteContext } from "@/lib/api/route";
 import { setSessionCancelled, updateSession } from "@/lib/services/sessions";
-import { sessionInputSchema, sessionPatchSchema } from "@/lib/validations/session";
+import { SESSION_PATCH_FIELDS, sessionInputSchema, sessionPatchSchema } from "@/lib/validations/session";
 
 export const dynamic = "force-dynamic";
 
@@ -24,8 +24,9 @@ export const GET = apiRoute(async (request: Request, context: Context) => {
 export const PATCH = apiRoute(async (request: Request, context: Context) => {
   const caller = await requireApiCaller(request);
   const session = await requireSession(caller, (await context.params).sessionId);
-  const { cancelled, cancelNote, ...fields } = await parseJsonBody(request, sessionPatchSchema);
-  if (Object.keys(fields).length > 0) {
+  const { cancelled, cancelNote, shareMeeting, skipHostCheck, ...patch } = await parseJsonBody(request, sessionPatchSchema);
+  const fields = Object.fromEntries(SESSION_PATCH_FIELDS.filter((field) => field in patch).map((field) => [field, patch[field]]));
+  if (Object.keys(fields).length > 0 || shareMeeting !== undefined || skipHostCheck !== undefined) {
     const merged = validateBody(sessionInputSchema, {
       title: session.title,
       zoomMeetingId: session.zoomMeetingId,
@@ -35,9 +36,9 @@ export const PATCH = apiRoute(async (request: Request, context: Context) => {
       lateAfterMinutes: session.lateAfterMinutes,
       requiredPercent: session.requiredPercent,
       ...fields,
-      ...(fields.startsAt ? { startsAt: fields.startsAt.toISOString() } : {}),
     });
-    await updateSession(session.id, merged);
+    // The meeting checks of a creation (meeting in use, Zoom host) apply with the caller as actor.
+    await updateSession(session.id, merged, { actor: caller.user, shareMeeting, skipHostCheck });
   }
   if (cancelled === undefined && cancelNote !== undefined && session.cancelledAt === null) {
     throw new ApiError(422, "validation_failed", "The request body is not valid: cancelNote: the session is not cancelled; send cancelled: true with the note", {

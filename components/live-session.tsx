@@ -221,7 +221,14 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
                       <Attended percent={student.attendedPercent} seconds={student.attendedSeconds} provisional={live} />
                     </td>
                     <td className={tdClass} data-col="status">
-                      {session.state === "scheduled" ? <span className="text-slate-600">—</span> : <StatusBadge status={student.status} />}
+                      {!student.enrolled ? (
+                        <span className="text-slate-700">Not enrolled</span>
+                      ) : session.state === "scheduled" && !student.override ? (
+                        <span className="text-slate-600">—</span>
+                      ) : (
+                        <StatusBadge status={student.status} />
+                      )}
+                      {student.override ? <div className="text-xs text-slate-600">computed: {student.computedStatus} · overridden</div> : null}
                     </td>
                   </tr>
                 ))}

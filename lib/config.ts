@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated once with zod (SPEC "Configuration").
 // A missing or malformed variable stops the process with one clear line naming it.
 import { z } from "zod";
+import { parseTrustedProxies } from "./client-address";
 
 const optionalString = z
   .string()
@@ -53,6 +54,12 @@ const configSchema = z
       .int()
       .min(1, { message: "RETENTION_DAYS must be at least 1" })
       .default(180),
+    // Proxies whose X-Forwarded-For hop is believed (lib/client-address.ts); unset: the socket's address.
+    TRUSTED_PROXIES: optionalString.superRefine((value, context) => {
+      if (value === undefined) return;
+      const { problems } = parseTrustedProxies(value);
+      if (problems.length) context.addIssue({ code: "custom", message: `TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated: ${problems.join("; ")}` });
+    }),
     RECONCILE_DELAY_MINUTES: z.coerce
       .number({ error: "RECONCILE_DELAY_MINUTES must be a number" })
       .min(0)

@@ -3,7 +3,20 @@
 // read never shows a stale "attended so far".
 import { prisma } from "../db";
 import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
+import { finalRecord, type FinalStatus } from "./final-record";
+import { courseMaySeeMeeting } from "./load";
 import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
+
+/** An instructor's override as the API and pages show it. */
+export interface OverrideView {
+  status: FinalStatus;
+  /** null: the computed late flag stands */
+  late: boolean | null;
+  note: string | null;
+  /** who overrode (name) */
+  by: string;
+  at: string;
+}
 
 export interface IntervalView {
   from: string;
@@ -14,13 +27,21 @@ export interface StudentRow {
   studentId: string;
   name: string;
   email: string;
-  status: AttendanceStatus;
+  /** the final status: the override's, else the computed one */
+  status: FinalStatus;
+  /** what Zoom's data gives */
+  computedStatus: AttendanceStatus;
+  override: OverrideView | null;
+  /** false when the session ended before the student was enrolled */
+  enrolled: boolean;
   inMeeting: boolean;
   attendedSeconds: number;
   attendedPercent: number;
   firstJoinAt: string | null;
   lastLeaveAt: string | null;
+  /** final late flag (the override's when it sets one) */
   late: boolean;
+  computedLate: boolean;
   lateBySeconds: number;
   joinCount: number;
   /** devices connected now */
@@ -52,6 +73,8 @@ export interface SessionView {
     lateAfterMinutes: number;
     requiredPercent: number;
     state: SessionState;
+    cancelled: boolean;
+    cancelNote: string | null;
   };
   course: { id: string; name: string; timezone: string };
   computedAt: string | null;
@@ -76,11 +99,13 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 /** Session state from the stored meeting instances of its meeting near its window. */
 export async function loadSessionState(
-  session: { zoomMeetingId: string; startsAt: Date; durationMinutes: number },
+  session: { courseId: string; zoomMeetingId: string; startsAt: Date; durationMinutes: number },
   now: Date,
 ): Promise<SessionState> {
   const widened = widenedSessionWindow(session);
-  const instances = await prisma.meetingInstance.findMany({
+  // A course that may not see the meeting does not learn when it ran either.
+  const visible = await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId);
+  const instances = !visible ? [] : await prisma.meetingInstance.findMany({
     where: { zoomMeetingId: session.zoomMeetingId, startedAt: { gte: widened.start, lt: widened.end } },
     select: { uuid: true, startedAt: true, endedAt: true },
   });
@@ -93,27 +118,30 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     include: { course: { select: { id: true, name: true, timezone: true } } },
   });
   if (!session) return null;
-  const [students, records, guests, state] = await Promise.all([
+  const [students, records, guests, state, overrides] = await Promise.all([
     prisma.student.findMany({
       where: { courseId: session.courseId },
-      select: { id: true, name: true, email: true },
+      select: { id: true, name: true, email: true, enrolledAt: true },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     prisma.attendanceRecord.findMany({ where: { sessionId } }),
     prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { guestKey: "asc" }] }),
     loadSessionState(session, now),
+    prisma.attendanceOverride.findMany({ where: { sessionId } }),
   ]);
   const live = state === "live";
   const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
+  const overrideByStudent = new Map(overrides.map((override) => [override.studentId, override]));
+  const recordSession = { startsAt: session.startsAt, durationMinutes: session.durationMinutes, cancelled: session.cancelledAt !== null };
 
-  const studentRows: StudentRow[] = students.map((student) => {
+  const computedRows = students.map((student) => {
     const record = recordByStudent.get(student.id);
     if (!record) {
       return {
         studentId: student.id,
         name: student.name,
         email: student.email,
-        status: "absent",
+        status: "absent" as AttendanceStatus,
         inMeeting: false,
         attendedSeconds: 0,
         attendedPercent: 0,
@@ -145,6 +173,22 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       intervals: record.intervals as StoredIntervals,
     };
   });
+  const enrolledAt = new Map(students.map((student) => [student.id, student.enrolledAt]));
+  // The final record (override, enrolment) is a separate pure step after the computed figures.
+  const studentRows: StudentRow[] = computedRows.map((row) => {
+    const stored = overrideByStudent.get(row.studentId);
+    const override = stored ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at } : null;
+    const final = finalRecord(row, { session: recordSession, enrolledAt: enrolledAt.get(row.studentId)!, override });
+    return {
+      ...row,
+      status: final.status,
+      computedStatus: row.status,
+      override: override ? { ...override, at: override.at.toISOString() } : null,
+      enrolled: final.enrolled,
+      late: final.late,
+      computedLate: row.late,
+    };
+  });
 
   const guestRows: GuestRow[] = guests.map((guest) => {
     const presence = toPresence(guest.intervals);
@@ -174,6 +218,8 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       lateAfterMinutes: session.lateAfterMinutes,
       requiredPercent: session.requiredPercent,
       state,
+      cancelled: session.cancelledAt !== null,
+      cancelNote: session.cancelNote,
     },
     course: session.course,
     computedAt: iso(session.computedAt),
@@ -187,7 +233,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
 export function toPublicAttendance(view: SessionView) {
   return {
     session: view.session,
-    students: view.students.map(({ openConnections: _devices, intervals: _intervals, ...student }) => student),
+    students: view.students.map(({ openConnections: _devices, intervals: _intervals, computedLate: _computedLate, ...student }) => student),
     guests: view.guests.map(({ guestKey: _key, openConnections: _devices, intervals: _intervals, ...guest }) => guest),
   };
 }

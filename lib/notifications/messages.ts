@@ -137,3 +137,58 @@ export function instructorSummaryMail(input: InstructorSummaryMailInput): Render
   );
   return { subject, text, html };
 }
+
+export interface AtRiskDigestStudent {
+  name: string;
+  email: string;
+  attendedPercent: number | null;
+  absent: number;
+}
+
+export interface AtRiskDigestMailInput {
+  instructorName: string;
+  courseName: string;
+  /** "2026-W49" */
+  week: string;
+  requiredPercent: number;
+  maxAbsences: number | null;
+  students: AtRiskDigestStudent[];
+  courseUrl: string;
+}
+
+/** The weekly list of a course's at-risk students for one instructor. */
+export function atRiskDigestMail(input: AtRiskDigestMailInput): RenderedMail {
+  const course = oneLine(input.courseName);
+  const count = input.students.length;
+  const rule = `below ${input.requiredPercent}% attendance${input.maxAbsences === null ? "" : ` or more than ${input.maxAbsences} unexcused ${input.maxAbsences === 1 ? "absence" : "absences"}`}`;
+  const line = (student: AtRiskDigestStudent) =>
+    `${oneLine(student.name)} <${oneLine(student.email)}>: ${student.attendedPercent === null ? "no session counted" : `${student.attendedPercent.toFixed(1)}%`}, ${student.absent} unexcused ${student.absent === 1 ? "absence" : "absences"}`;
+  const subject = `${count} ${count === 1 ? "student" : "students"} at risk in ${course} (week ${input.week.slice(-2)})`;
+  const intro = `In ${course}, ${count === 1 ? "this student is" : `these ${count} students are`} at risk (${rule}) as of ${input.week}:`;
+  const footer = `Sent by Rollcall because the weekly at-risk digest is on for ${course}. Turn it off in the course settings.`;
+  const text = [
+    `Hi ${oneLine(input.instructorName)},`,
+    "",
+    intro,
+    "",
+    ...input.students.map((student) => `- ${line(student)}`),
+    "",
+    `The term record, overrides and history: ${input.courseUrl}`,
+    "",
+    "-- ",
+    footer,
+    "",
+  ].join("\n");
+  const html = htmlDocument(
+    [
+      `<p>Hi ${escapeHtml(oneLine(input.instructorName))},</p>`,
+      `<p>${escapeHtml(intro)}</p>`,
+      "<ul>",
+      ...input.students.map((student) => `<li>${escapeHtml(line(student))}</li>`),
+      "</ul>",
+      `<p><a href="${escapeHtml(input.courseUrl)}">The term record, overrides and history</a>.</p>`,
+      `<p style="font-size: 13px; color: #475569; border-top: 1px solid #e2e8f0; padding-top: 8px;">${escapeHtml(footer)}</p>`,
+    ].join("\n"),
+  );
+  return { subject, text, html };
+}

@@ -13,7 +13,8 @@ import { prisma } from "../db";
 import { errorMessage, log } from "../log";
 import { appBaseUrl, mailSettings } from "../mail/settings";
 import { sendMail, SMTP_TIMEOUTS, type OutgoingMail } from "../mail/transport";
-import { instructorSummaryMail, lateStudentMail } from "./messages";
+import { loadCourseSummary } from "../attendance/summary";
+import { atRiskDigestMail, instructorSummaryMail, lateStudentMail } from "./messages";
 
 export type SendOutcome = "sent" | "not_configured" | "already_done" | "in_progress" | "expired" | "gone";
 
@@ -48,6 +49,7 @@ async function loadNotification(id: string) {
           durationMinutes: true,
           lateAfterMinutes: true,
           joinUrl: true,
+          cancelledAt: true,
           course: {
             select: {
               name: true,
@@ -57,17 +59,43 @@ async function loadNotification(id: string) {
           },
         },
       },
+      course: { select: { id: true, name: true } },
     },
   });
 }
 
 type LoadedNotification = NonNullable<Awaited<ReturnType<typeof loadNotification>>>;
 
-async function buildMail(notification: LoadedNotification): Promise<OutgoingMail> {
-  const { session } = notification;
+/** The weekly at-risk digest: the course's at-risk students as of the send. */
+async function buildDigestMail(notification: LoadedNotification, base: Pick<OutgoingMail, "messageId" | "headers">, now: Date): Promise<OutgoingMail> {
+  const course = notification.course!;
+  const [user, summary] = await Promise.all([
+    notification.userId ? prisma.user.findUnique({ where: { id: notification.userId }, select: { name: true } }) : null,
+    loadCourseSummary(course.id, now),
+  ]);
+  const instructorName = user?.name ?? notification.recipient;
+  const atRisk = (summary?.students ?? []).filter((student) => student.atRisk);
+  return {
+    ...base,
+    to: { name: instructorName, address: notification.recipient },
+    ...atRiskDigestMail({
+      instructorName,
+      courseName: course.name,
+      week: notification.periodKey?.split(":")[2] ?? "",
+      requiredPercent: summary?.course.requiredPercent ?? 90,
+      maxAbsences: summary?.course.maxAbsences ?? null,
+      students: atRisk.map((student) => ({ name: student.name, email: student.email, attendedPercent: student.attendedPercent, absent: student.absent })),
+      courseUrl: `${appBaseUrl()}/courses/${course.id}#term`,
+    }),
+  };
+}
+
+async function buildMail(notification: LoadedNotification, now: Date): Promise<OutgoingMail> {
+  const base = { messageId: notificationMessageId(notification.id), headers: { "X-Rollcall-Notification": notification.id } };
+  if (notification.kind === "at_risk_digest") return buildDigestMail(notification, base, now);
+  const session = notification.session!;
   const { course } = session;
   const instructors = course.instructors.map((entry) => entry.user);
-  const base = { messageId: notificationMessageId(notification.id), headers: { "X-Rollcall-Notification": notification.id } };
   if (notification.kind === "late_student") {
     const studentName = notification.student?.name ?? notification.recipient;
     return {
@@ -153,7 +181,15 @@ export async function sendNotification(id: string, now: () => Date = () => new D
   }
 
   const { session } = notification;
-  const classEnds = session.startsAt.getTime() + session.durationMinutes * 60_000;
+  if (!session && notification.kind !== "at_risk_digest") return "gone";
+  if (notification.kind === "late_student" && session?.cancelledAt) {
+    await prisma.notification.updateMany({
+      where: { id, status: { in: [...OPEN] } },
+      data: { status: "failed", lastError: "Not sent: the session was cancelled" },
+    });
+    return "expired";
+  }
+  const classEnds = session ? session.startsAt.getTime() + session.durationMinutes * 60_000 : Infinity;
   if (notification.kind === "late_student" && now().getTime() >= classEnds) {
     // A "you're not in class yet" email after the class is over helps no one.
     const previous = notification.lastError ? ` (last error: ${notification.lastError})` : "";
@@ -164,7 +200,7 @@ export async function sendNotification(id: string, now: () => Date = () => new D
     return "expired";
   }
 
-  const mail = await buildMail(notification);
+  const mail = await buildMail(notification, now());
   const state: { outcome: SendOutcome | null; accepted: boolean; error: unknown } = { outcome: null, accepted: false, error: null };
   try {
     await prisma.$transaction(

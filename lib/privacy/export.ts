@@ -12,6 +12,10 @@ const iso = (value: Date | null | undefined) => (value ? value.toISOString() : n
 export async function exportStudentData(studentId: string, now: Date = new Date()) {
   const student = await prisma.student.findUnique({ where: { id: studentId }, include: { course: true } });
   if (!student) return null;
+  const [overrides, overrideHistory] = await Promise.all([
+    prisma.attendanceOverride.findMany({ where: { studentId }, orderBy: { at: "asc" } }),
+    prisma.overrideHistory.findMany({ where: { studentId }, orderBy: [{ at: "asc" }, { id: "asc" }] }),
+  ]);
   const [found, attendance, sessions, identityLinks, manualMatches, notifications] = await Promise.all([
     findStudentEvents(prisma, studentId),
     prisma.attendanceRecord.findMany({ where: { studentId } }),
@@ -43,6 +47,8 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
       name: student.name,
       email: student.email,
       zoomRegistrantId: student.zoomRegistrantId,
+      sisId: student.sisId,
+      enrolledAt: iso(student.enrolledAt),
       createdAt: iso(student.createdAt),
       updatedAt: iso(student.updatedAt),
       course: { id: student.course.id, name: student.course.name, timezone: student.course.timezone },
@@ -112,6 +118,28 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
       lastError: notification.lastError,
       createdAt: iso(notification.createdAt),
       sentAt: iso(notification.sentAt),
+    })),
+    // Instructors' overrides of the student's final status, and their append-only history.
+    overrides: overrides.map((override) => ({
+      sessionId: override.sessionId,
+      status: override.status,
+      late: override.late,
+      note: override.note,
+      by: override.byName,
+      byUserId: override.byId,
+      at: iso(override.at),
+    })),
+    overrideHistory: overrideHistory.map((entry) => ({
+      id: entry.id.toString(),
+      sessionId: entry.sessionId,
+      sessionStartsAt: iso(entry.sessionStartsAt),
+      action: entry.action,
+      before: entry.before,
+      after: entry.after,
+      note: entry.note,
+      by: entry.byName,
+      byUserId: entry.byId,
+      at: iso(entry.at),
     })),
     webhookDeliveries: deliveries.map((delivery) => ({ ...delivery, receivedAt: iso(delivery.receivedAt) })),
   };

@@ -4,6 +4,7 @@
 // rejected deliveries) older than that are deleted. The event rows themselves (the fields
 // attendance is computed from) and the computed attendance stay.
 import { prisma } from "../db";
+import { FORGET_AFTER_MS } from "../sign-in-throttle";
 import { normalizeEmail, normalizeName } from "../attendance/engine";
 import { isPseudonym, pseudonymOf } from "../attendance/pseudonym";
 import { enqueueRecompute } from "../queue/enqueue";
@@ -65,6 +66,8 @@ export async function purgeExpiredPayloads(now: Date, retentionDays: number): Pr
     `DELETE FROM rate_limits WHERE "windowStart" < $1::timestamptz - interval '1 day'`,
     now.toISOString(),
   );
+  // Failed sign-ins (keyed by the email and address tried) are forgotten an hour after the last one.
+  result.rateLimitRows += (await prisma.signInThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } } })).count;
   return result;
 }
 

@@ -6,12 +6,12 @@
 // student's name or a display name matched to them, within the course's own meetings.
 import { attachEventsToSessions, normalizeName, widenedSessionWindow } from "../attendance/engine";
 import { isPseudonym, pseudonymOf } from "../attendance/pseudonym";
-import { loadCourseIdentity, readMeetingEvents, SESSION_INPUT_SELECT } from "../attendance/load";
+import { competingSessions, loadCourseIdentity, readMeetingEvents, SESSION_INPUT_SELECT } from "../attendance/load";
 import type { EngineEvent, SessionInput } from "../attendance/types";
 import { attributeSessionEvents, isDirectlyTheStudents } from "./attribution";
 import type { PrismaClient } from "../generated/prisma/client";
 
-type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "identityLink" | "manualMatch">;
+type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "meetingCourse" | "identityLink" | "manualMatch">;
 
 export interface StudentEvents {
   /** event id → the session it counts for (null: attached to no session) */
@@ -31,7 +31,14 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
   });
   if (!student) return null;
   const [courseSessions, { roster, links, manualMatches }] = await Promise.all([
-    db.session.findMany({ where: { courseId: student.courseId }, select: SESSION_INPUT_SELECT }),
+    // Only sessions on meetings the course may see: the others hold none of the meeting's events.
+    Promise.all([
+      db.session.findMany({ where: { courseId: student.courseId }, select: SESSION_INPUT_SELECT }),
+      db.meetingCourse.findMany({ where: { courseId: student.courseId }, select: { zoomMeetingId: true } }),
+    ]).then(([sessions, meetings]) => {
+      const visible = new Set(meetings.map((meeting) => meeting.zoomMeetingId));
+      return sessions.filter((session) => visible.has(session.zoomMeetingId));
+    }),
     loadCourseIdentity(db, student.courseId),
   ]);
   const linkedAccounts = new Set(links.filter((link) => link.studentId === student.id).map((link) => link.zoomAccountId.trim()));
@@ -47,8 +54,8 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
   const courseSessionIds = new Set(courseSessions.map((session) => session.id));
 
   // One pass per meeting ID of the course: its events over the span of its sessions, attached
-  // exactly as the projection attaches them (sessions of other courses with the same meeting ID
-  // can claim events too).
+  // exactly as the projection attaches them (sessions of other courses allowed to see the meeting
+  // can claim events too; a course not allowed to see it gets none of them).
   const meetingIds = [...new Set(courseSessions.map((session) => session.zoomMeetingId))];
   for (const meetingId of meetingIds) {
     const ofMeeting = courseSessions.filter((session) => session.zoomMeetingId === meetingId);
@@ -56,10 +63,7 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     const to = new Date(Math.max(...ofMeeting.map((session) => widenedSessionWindow(session).end.getTime())));
     const [events, siblings] = await Promise.all([
       readMeetingEvents(meetingId, from, to),
-      db.session.findMany({
-        where: { zoomMeetingId: meetingId, startsAt: { gte: new Date(from.getTime() - 24 * 3600_000), lt: to } },
-        select: SESSION_INPUT_SELECT,
-      }),
+      competingSessions(db, meetingId, new Date(from.getTime() - 24 * 3600_000), to),
     ]);
     const attached = attachEventsToSessions(events, siblings as SessionInput[]);
     const attachedIds = new Set<string>();

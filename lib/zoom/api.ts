@@ -1,4 +1,5 @@
-// Zoom REST API client for reconciliation (shared/zoom/README.md "Report API"): Server-to-Server
+// Zoom REST API client for reconciliation and meeting checks (shared/zoom/README.md "Report API",
+// "Meetings and registrants API"): Server-to-Server
 // OAuth with a token cached until shortly before it expires, the participant report of a meeting
 // instance, the past instances of a meeting ID, and the app's webhook logs. Every call follows
 // next_page_token, backs off on 429 (honouring Retry-After) and on 5xx / network errors, and
@@ -36,6 +37,26 @@ export interface ZoomReportParticipant {
 export interface ZoomPastInstance {
   uuid: string;
   start_time: string;
+}
+
+/** GET /meetings/{meetingId} (shared/zoom/README.md "Meetings and registrants API"). */
+export interface ZoomMeeting {
+  id: number;
+  uuid?: string;
+  host_id?: string;
+  host_email?: string;
+  topic?: string;
+  /** 1 instant, 2 scheduled, 3 recurring without fixed time, 8 recurring with fixed time */
+  type?: number;
+  start_time?: string;
+  duration?: number;
+  timezone?: string;
+  join_url?: string;
+  settings?: {
+    /** 0 automatic approval, 1 manual approval, 2 no registration */
+    approval_type?: 0 | 1 | 2;
+    [setting: string]: unknown;
+  };
 }
 
 /** An entry of GET /marketplace/apps/{appId}/webhook_logs (documented fields). */
@@ -265,6 +286,11 @@ export class ZoomClient {
       nextPageToken = page.next_page_token || undefined;
     } while (nextPageToken);
     return rows;
+  }
+
+  /** A meeting's details (host, registration settings). 404 with code 3001: no such meeting. */
+  async getMeeting(meetingId: string): Promise<ZoomMeeting> {
+    return this.get<ZoomMeeting>(`/meetings/${encodeURIComponent(meetingId)}`);
   }
 
   /** The ended instances of a meeting ID: [{uuid, start_time}]. */

@@ -5,6 +5,8 @@
 //        next_page_token, include_fields=registrant_id; a UUID that begins with "/" or contains "//"
 //        must be URL-encoded twice (encoded once it does not reach the meeting: 404)
 //   GET  /v2/past_meetings/{meetingId}/instances             {meetings: [{uuid, start_time}]}
+//   GET  /v2/meetings/{meetingId}                             {id, uuid, host_id, host_email, topic, type,
+//        start_time, duration, timezone, join_url, settings: {approval_type}}; unknown: 404 code 3001
 //   GET  /v2/marketplace/apps/{appId}/webhook_logs            from/to (yyyy-MM-ddTHH:mm:ssZ, last 7
 //        days), type (1 all, 2 failed: default, 3 successful), page_size, next_page_token
 // Bearer tokens expire (expires_in); an expired or unknown token gets 401 {"code":124,"message":
@@ -13,7 +15,17 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ZoomReportParticipant, ZoomWebhookLog } from "../../lib/zoom/api";
+import type { ZoomMeeting, ZoomReportParticipant, ZoomWebhookLog } from "../../lib/zoom/api";
+
+export interface FakeMeeting {
+  meetingId: string;
+  hostEmail: string;
+  topic?: string;
+  /** 0 automatic, 1 manual, 2 no registration (default) */
+  approvalType?: 0 | 1 | 2;
+  startTime?: string;
+  duration?: number;
+}
 
 export interface FakeInstance {
   uuid: string;
@@ -58,6 +70,7 @@ export class FakeZoom {
   readonly clientSecret: string;
   tokenTtlSeconds: number;
   readonly instances: FakeInstance[] = [];
+  readonly meetings = new Map<string, FakeMeeting>();
   readonly webhookLogs = new Map<string, ZoomWebhookLog[]>();
   readonly requests: RecordedRequest[] = [];
   tokensIssued = 0;
@@ -114,6 +127,10 @@ export class FakeZoom {
 
   addInstance(instance: FakeInstance): void {
     this.instances.push(instance);
+  }
+
+  addMeeting(meeting: FakeMeeting): void {
+    this.meetings.set(meeting.meetingId, meeting);
   }
 
   addWebhookLogs(appId: string, logs: ZoomWebhookLog[]): void {
@@ -175,6 +192,9 @@ export class FakeZoom {
         .filter((instance) => instance.meetingId === meetingId)
         .map((instance) => ({ uuid: instance.uuid, start_time: instance.startTime }));
       return send(200, { meetings });
+    }
+    if (request.method === "GET" && (match = /^\/v2\/meetings\/([^/]+)$/.exec(rawPath))) {
+      return this.meeting(decodeURIComponent(match[1]), send);
     }
     if (request.method === "GET" && (match = /^\/v2\/marketplace\/apps\/([^/]+)\/webhook_logs$/.exec(rawPath))) {
       return this.logs(decodeURIComponent(match[1]), query, send);
@@ -258,6 +278,25 @@ export class FakeZoom {
       next_page_token: page.next,
       participants: page.items,
     });
+  }
+
+  private meeting(meetingId: string, send: (status: number, body: unknown) => void) {
+    const meeting = this.meetings.get(meetingId.replace(/\s+/g, ""));
+    if (!meeting) return send(404, { code: 3001, message: "Meeting does not exist: " + meetingId + "." });
+    const body: ZoomMeeting = {
+      id: Number(meeting.meetingId),
+      uuid: crypto.createHash("sha256").update(meeting.meetingId).digest("base64").slice(0, 22) + "==",
+      host_id: crypto.createHash("sha256").update(meeting.hostEmail).digest("base64url").slice(0, 22),
+      host_email: meeting.hostEmail,
+      topic: meeting.topic ?? "Class",
+      type: 8,
+      start_time: meeting.startTime ?? "2026-12-07T17:00:00Z",
+      duration: meeting.duration ?? 60,
+      timezone: "UTC",
+      join_url: `https://zoom.us/j/${meeting.meetingId}`,
+      settings: { approval_type: meeting.approvalType ?? 2, host_video: false, waiting_room: false },
+    };
+    send(200, body);
   }
 
   private logs(appId: string, query: Record<string, string>, send: (status: number, body: unknown) => void) {

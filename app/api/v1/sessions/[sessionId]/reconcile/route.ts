@@ -6,8 +6,11 @@ import { NextResponse } from "next/server";
 import { requireApiCaller, requireSession } from "@/lib/api/auth";
 import { apiRoute, jsonResponse, type ApiRouteContext } from "@/lib/api/route";
 import { getConfig } from "@/lib/config";
-import { NOT_CONFIGURED_MESSAGE } from "@/lib/reconcile/constants";
+import { MEETING_NOT_VISIBLE_MESSAGE, NOT_CONFIGURED_MESSAGE } from "@/lib/reconcile/constants";
 import { enqueueReconcile } from "@/lib/reconcile/queue";
+import { courseMaySeeMeeting } from "@/lib/attendance/load";
+import { ApiError } from "@/lib/api/errors";
+import { prisma } from "@/lib/db";
 import { claimManualReconcile } from "@/lib/reconcile/cooldown";
 
 export const dynamic = "force-dynamic";
@@ -16,6 +19,10 @@ export const POST = apiRoute(async (request: Request, context: ApiRouteContext<{
   const caller = await requireApiCaller(request);
   const { sessionId } = await context.params;
   const session = await requireSession(caller, sessionId);
+  // Zoom's report of another course's meeting is not this course's to fetch.
+  if (!(await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId))) {
+    throw new ApiError(409, "meeting_not_shared", `${MEETING_NOT_VISIBLE_MESSAGE}. An admin can share the meeting with this course.`);
+  }
   if (!getConfig().reportApiConfigured) {
     return NextResponse.json(
       { error: { code: "report_api_not_configured", message: NOT_CONFIGURED_MESSAGE } },

@@ -92,7 +92,7 @@ export function RosterImport({ action, courseHref }: { action: (state: RosterImp
             className={`${inputClass} font-mono`}
           />
           <p id="roster-csv-hint" className="mt-1 text-xs text-slate-600">
-            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code> and <code>phone</code> (dial-in number with its country code). Students are matched by email: an email already on the roster updates that student.
+            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code>, <code>enrolled_at</code> (YYYY-MM-DD, the course&apos;s time zone; new students default to today), <code>sis_id</code> and <code>phone</code> (dial-in number with its country code). Students are matched by email: an email already on the roster updates that student.
           </p>
         </div>
         <FormMessage state={state} />

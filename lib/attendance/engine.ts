@@ -5,6 +5,7 @@
 // Times are handled as epoch milliseconds inside the engine (cheap to compare and sort); open
 // intervals use +Infinity as their end until they are evaluated against `now`.
 
+import { isPseudonym, pseudonymOf } from "./pseudonym";
 import type {
   AttendanceStatus,
   ComputeSessionInput,
@@ -38,6 +39,9 @@ export const IN_MEETING_GRACE_MINUTES = 60;
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** How a guest whose name was pseudonymised after RETENTION_DAYS is listed. */
+export const PSEUDONYMISED_GUEST_NAME = "(name removed after the retention period)";
 
 /** Trimmed, inner whitespace collapsed, lower-cased (and Unicode NFC, so "é" typed two ways is one). */
 export function normalizeName(name: string): string {
@@ -704,10 +708,16 @@ export function buildIdentityIndex(
   const byEmail = new Map<string, string>();
   const byPhone = new Map<string, string>();
   for (const student of roster) {
-    const registrant = nonBlank(student.zoomRegistrantId);
-    if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
+    for (const candidate of [student.zoomRegistrantId, ...(student.zoomRegistrantIds ?? [])]) {
+      const registrant = nonBlank(candidate);
+      if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
+    }
     const email = normalizeEmail(student.emailNormalized || student.email);
-    if (email !== "" && !byEmail.has(email)) byEmail.set(email, student.id);
+    if (email !== "" && !byEmail.has(email)) {
+      byEmail.set(email, student.id);
+      // Events past RETENTION_DAYS carry the email's pseudonym instead (lib/attendance/pseudonym.ts).
+      byEmail.set(pseudonymOf(email), student.id);
+    }
     const phone = phoneDigits(student.phone);
     if (phone !== null && !byPhone.has(phone)) byPhone.set(phone, student.id);
   }
@@ -741,7 +751,10 @@ export function buildIdentityIndex(
           : normalizeName(match.value);
     if (value === "") continue;
     const byValue = manualByKind[match.kind];
-    if (byValue && !byValue.has(value)) byValue.set(value, match.studentId);
+    if (byValue && !byValue.has(value)) {
+      byValue.set(value, match.studentId);
+      if (match.kind !== "account_id" && !byValue.has(pseudonymOf(value))) byValue.set(pseudonymOf(value), match.studentId);
+    }
   }
   return { byRegistrant, byEmail, byStoredLink, byPhone, manualByKind };
 }
@@ -1080,13 +1093,16 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
     // Connections are already in time order: the first one with a name/email names the person.
     let name: string | null = null;
     let email: string | null = null;
+    let pseudonymised = false;
     for (const connection of bucket.connections) {
       if (connection.breakoutRoomUuid !== null && bucket.connections.length > 1) continue;
-      name ??= connection.displayName;
+      if (isPseudonym(connection.displayName)) pseudonymised = true;
+      else name ??= connection.displayName;
       email ??= connection.email;
     }
+    // Someone seen only in breakout rooms is named by their room connections.
     for (const connection of bucket.connections) {
-      name ??= connection.displayName;
+      if (!isPseudonym(connection.displayName)) name ??= connection.displayName;
       email ??= connection.email;
     }
     if (bucket.instructor !== null || bucket.role !== null) {
@@ -1101,7 +1117,7 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
     }
     guests.push({
       guestKey: bucket.key,
-      name: name ?? email ?? "",
+      name: name ?? email ?? (pseudonymised ? PSEUDONYMISED_GUEST_NAME : ""),
       email,
       matchKind: bucket.identity.matchKind,
       matchValue: bucket.identity.matchValue,

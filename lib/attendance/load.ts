@@ -16,6 +16,26 @@ export const SESSION_INPUT_SELECT = {
   requiredPercent: true,
 } as const;
 
+type SessionDb = Pick<PrismaClient, "session">;
+
+/**
+ * The sessions that compete for a meeting's events in [from, to) by start: only sessions of the
+ * courses allowed to see the meeting (meeting_courses; SPEC "Who may see a meeting"). A session of
+ * any other course is not among them and so receives none of the meeting's events, whatever its
+ * start and length. The projection, reconciliation and student export/erasure all ask here.
+ */
+export async function competingSessions(db: SessionDb, zoomMeetingId: string, from: Date, to: Date) {
+  return db.session.findMany({
+    where: { zoomMeetingId, startsAt: { gte: from, lt: to }, course: { meetings: { some: { zoomMeetingId } } } },
+    select: SESSION_INPUT_SELECT,
+  });
+}
+
+/** Whether the course may see the meeting's participants. */
+export async function courseMaySeeMeeting(db: Pick<PrismaClient, "meetingCourse">, courseId: string, zoomMeetingId: string): Promise<boolean> {
+  return (await db.meetingCourse.count({ where: { zoomMeetingId, courseId } })) > 0;
+}
+
 const EVENT_COLUMNS = `id::text, "eventType", source::text, (extract(epoch FROM "eventTs") * 1000)::float8, "zoomMeetingId", "meetingUuid",
   (extract(epoch FROM "occurredAt") * 1000)::float8, "participantUserId", "participantAccountId", "registrantId", email,
   "emailNormalized", "displayName", (extract(epoch FROM "joinTime") * 1000)::float8, (extract(epoch FROM "leaveTime") * 1000)::float8,
@@ -118,7 +138,7 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
   const [roster, links, manualMatches, instructors] = await Promise.all([
     db.student.findMany({
       where: { courseId },
-      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true, phone: true },
+      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true, phone: true, registrations: { select: { registrantId: true } } },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     db.identityLink.findMany({ where: { courseId }, select: { zoomAccountId: true, studentId: true } }),
@@ -129,7 +149,7 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
     db.courseInstructor.findMany({ where: { courseId }, select: { user: { select: { id: true, name: true, email: true } } } }),
   ]);
   return {
-    roster,
+    roster: roster.map(({ registrations, ...student }) => ({ ...student, zoomRegistrantIds: registrations.map((registration) => registration.registrantId) })),
     links,
     manualMatches: manualMatches.map((match) => ({
       kind: match.kind,

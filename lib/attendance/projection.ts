@@ -9,7 +9,7 @@
 import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance, widenedSessionWindow } from "./engine";
-import { loadCourseIdentity, readMeetingEventChanges, SESSION_INPUT_SELECT } from "./load";
+import { competingSessions, loadCourseIdentity, readMeetingEventChanges } from "./load";
 import type { EngineEvent, GuestAttendance, HostAttendance, MeetingInstanceTimes, ParticipantFigures, SessionInput, StudentAttendance } from "./types";
 
 /** Sessions are at most a day long, so siblings that can compete for an event start within this. */
@@ -144,16 +144,11 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
       const widened = widenedSessionWindow(session);
       const cache = cacheFor(sessionId, `${session.zoomMeetingId} ${widened.start.toISOString()} ${widened.end.toISOString()}`);
 
-      // Events of this meeting near the session, and the sibling sessions that may claim them.
+      // Events of this meeting near the session, and the sibling sessions that may claim them: only
+      // sessions of courses allowed to see the meeting; a session not among them gets no event.
       const [events, siblings, identity, stored] = await Promise.all([
         refreshEvents(cache, session.zoomMeetingId, widened.start, widened.end),
-        tx.session.findMany({
-          where: {
-            zoomMeetingId: session.zoomMeetingId,
-            startsAt: { gte: new Date(widened.start.getTime() - MAX_SESSION_MS), lt: widened.end },
-          },
-          select: SESSION_INPUT_SELECT,
-        }),
+        competingSessions(tx, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
         loadCourseIdentity(tx, session.courseId),
         storedProjection(tx, sessionId),
       ]);

@@ -58,6 +58,8 @@ export interface RosterStudent {
   /** trimmed, lower-cased */
   emailNormalized: string;
   zoomRegistrantId: string | null;
+  /** registrant IDs Rollcall got by registering the student on Zoom meetings (one per meeting) */
+  zoomRegistrantIds?: string[];
   /** dial-in number, E.164 ("+15551234567"); compared as digits */
   phone?: string | null;
 }

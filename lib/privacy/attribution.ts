@@ -7,6 +7,7 @@
 // events), so that erasing Ana never touches an event the engine gives to Ben.
 // lib/privacy/attribution.test.ts checks the two agree on generated classes.
 // Pure: no I/O.
+import { pseudonymOf } from "../attendance/pseudonym";
 import {
   buildIdentityIndex,
   compareRecords,
@@ -191,13 +192,15 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
  */
 export function isDirectlyTheStudents(
   event: Pick<EngineEvent, "registrantId" | "email" | "emailNormalized" | "participantAccountId">,
-  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null },
+  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null; zoomRegistrantIds?: string[] },
   linkedAccountIds: Set<string>,
 ): boolean {
   const registrant = nonBlank(event.registrantId);
-  if (registrant !== null && registrant === nonBlank(student.zoomRegistrantId)) return true;
+  if (registrant !== null && (registrant === nonBlank(student.zoomRegistrantId) || (student.zoomRegistrantIds ?? []).includes(registrant))) return true;
   const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
-  if (stored !== null && normalizeEmail(stored) === normalizeEmail(student.emailNormalized || student.email)) return true;
+  const own = normalizeEmail(student.emailNormalized || student.email);
+  // After RETENTION_DAYS an event carries the email's pseudonym (lib/attendance/pseudonym.ts).
+  if (stored !== null && (normalizeEmail(stored) === own || stored === pseudonymOf(own))) return true;
   const account = nonBlank(event.participantAccountId);
   return account !== null && linkedAccountIds.has(account);
 }

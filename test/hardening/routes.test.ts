@@ -70,7 +70,7 @@ const RULES: Record<string, Rule> = {
   "app/api/v1/sessions/[sessionId]/invitations/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
   "app/api/v1/attendance.csv/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true, cookie: true, query: "?from=2025-01-01&to=2025-01-31" },
   "app/api/v1/students/[studentId]/export/route.ts": { kind: "api", methods: ["GET"], scope: "student", adminOnly: true, cookie: true },
-  "app/api/v1/sessions/[sessionId]/route.ts": { kind: "api", methods: ["GET", "PATCH"], scope: "session" },
+  "app/api/v1/sessions/[sessionId]/route.ts": { kind: "api", methods: ["DELETE", "GET", "PATCH"], scope: "session" },
   "app/api/v1/sessions/[sessionId]/overrides/[studentId]/route.ts": { kind: "api", methods: ["DELETE", "PUT"], scope: "session" },
   "app/api/v1/courses/[courseId]/summary/route.ts": { kind: "api", methods: ["GET"], scope: "course" },
   "app/api/v1/courses/[courseId]/summary.csv/route.ts": { kind: "api", methods: ["GET"], scope: "course", cookie: true },

@@ -13,6 +13,7 @@ import { formatDateTime, formatDuration, formatPercent, formatTime, plural, zone
 import { AttendanceTimeline } from "./attendance-timeline";
 import type { FormStateLike } from "./form-controls";
 import { GuestMatchForm } from "./guest-match-form";
+import { GuestSuggestions } from "./guest-suggestions";
 import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "./ui";
 
 const LIVE_REFRESH_MS = 2_000;
@@ -221,7 +222,14 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
                       <Attended percent={student.attendedPercent} seconds={student.attendedSeconds} provisional={live} />
                     </td>
                     <td className={tdClass} data-col="status">
-                      {session.state === "scheduled" ? <span className="text-slate-600">—</span> : <StatusBadge status={student.status} />}
+                      {!student.enrolled ? (
+                        <span className="text-slate-700">Not enrolled</span>
+                      ) : session.state === "scheduled" && !student.override ? (
+                        <span className="text-slate-600">—</span>
+                      ) : (
+                        <StatusBadge status={student.status} />
+                      )}
+                      {student.override ? <div className="text-xs text-slate-600">computed: {student.computedStatus} · overridden</div> : null}
                     </td>
                   </tr>
                 ))}
@@ -279,7 +287,10 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
                     </td>
                     <td className={`${tdClass} min-w-[16rem]`}>
                       {students.length > 0 ? (
-                        <GuestMatchForm action={matchAction} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                        <>
+                          <GuestSuggestions action={matchAction} guestKey={guest.guestKey} guestName={guest.name} suggestions={guest.suggestions ?? []} onMatched={onMatched} />
+                          <GuestMatchForm action={matchAction} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                        </>
                       ) : (
                         <span className="text-slate-600">Add students to the roster first.</span>
                       )}

@@ -90,7 +90,7 @@ export function RosterImport({ action, courseHref }: { action: (state: RosterImp
             className={`${inputClass} font-mono`}
           />
           <p id="roster-csv-hint" className="mt-1 text-xs text-slate-600">
-            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code>. Students are matched by email: an email already on the roster updates that student.
+            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code>, <code>enrolled_at</code> (YYYY-MM-DD, the courseHeader <code>name,email</code> and optionally <code>zoom_registrant_id</code>. Studentsapos;s time zone; new students default to today) and <code>sis_id</code>. Students are matched by email: an email already on the roster updates that student.
           </p>
         </div>
         <FormMessage state={state} />

@@ -550,8 +550,10 @@ export function buildIdentityIndex(
   const byRegistrant = new Map<string, string>();
   const byEmail = new Map<string, string>();
   for (const student of roster) {
-    const registrant = nonBlank(student.zoomRegistrantId);
-    if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
+    for (const candidate of [student.zoomRegistrantId, ...(student.zoomRegistrantIds ?? [])]) {
+      const registrant = nonBlank(candidate);
+      if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
+    }
     const email = normalizeEmail(student.emailNormalized || student.email);
     if (email !== "" && !byEmail.has(email)) {
       byEmail.set(email, student.id);

@@ -129,7 +129,7 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
   const [roster, links, manualMatches] = await Promise.all([
     db.student.findMany({
       where: { courseId },
-      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true },
+      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true, registrations: { select: { registrantId: true } } },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     db.identityLink.findMany({ where: { courseId }, select: { zoomAccountId: true, studentId: true } }),
@@ -139,7 +139,7 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
     }),
   ]);
   return {
-    roster,
+    roster: roster.map(({ registrations, ...student }) => ({ ...student, zoomRegistrantIds: registrations.map((registration) => registration.registrantId) })),
     links,
     manualMatches: manualMatches.map((match) => ({
       kind: match.kind,

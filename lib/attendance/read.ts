@@ -2,9 +2,22 @@
 // live, clock-dependent figures are brought up to `now` with the engine's refreshFigures, so a
 // read never shows a stale "attended so far".
 import { prisma } from "../db";
+import { suggestStudents, type Suggestion } from "../identity/suggestions";
 import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
+import { finalRecord, type FinalStatus } from "./final-record";
 import { courseMaySeeMeeting } from "./load";
 import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
+
+/** An instructor's override as the API and pages show it. */
+export interface OverrideView {
+  status: FinalStatus;
+  /** null: the computed late flag stands */
+  late: boolean | null;
+  note: string | null;
+  /** who overrode (name) */
+  by: string;
+  at: string;
+}
 
 export interface IntervalView {
   from: string;
@@ -15,13 +28,21 @@ export interface StudentRow {
   studentId: string;
   name: string;
   email: string;
-  status: AttendanceStatus;
+  /** the final status: the override's, else the computed one */
+  status: FinalStatus;
+  /** what Zoom's data gives */
+  computedStatus: AttendanceStatus;
+  override: OverrideView | null;
+  /** false when the session ended before the student was enrolled */
+  enrolled: boolean;
   inMeeting: boolean;
   attendedSeconds: number;
   attendedPercent: number;
   firstJoinAt: string | null;
   lastLeaveAt: string | null;
+  /** final late flag (the override's when it sets one) */
   late: boolean;
+  computedLate: boolean;
   lateBySeconds: number;
   joinCount: number;
   /** devices connected now */
@@ -41,6 +62,8 @@ export interface GuestRow {
   joinCount: number;
   openConnections: number;
   intervals: IntervalView[];
+  /** up to three roster students who have not joined, most similar name first (never applied by itself) */
+  suggestions: Suggestion[];
 }
 
 export interface SessionView {
@@ -53,6 +76,8 @@ export interface SessionView {
     lateAfterMinutes: number;
     requiredPercent: number;
     state: SessionState;
+    cancelled: boolean;
+    cancelNote: string | null;
   };
   course: { id: string; name: string; timezone: string };
   computedAt: string | null;
@@ -96,27 +121,30 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     include: { course: { select: { id: true, name: true, timezone: true } } },
   });
   if (!session) return null;
-  const [students, records, guests, state] = await Promise.all([
+  const [students, records, guests, state, overrides] = await Promise.all([
     prisma.student.findMany({
       where: { courseId: session.courseId },
-      select: { id: true, name: true, email: true },
+      select: { id: true, name: true, email: true, enrolledAt: true },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     prisma.attendanceRecord.findMany({ where: { sessionId } }),
     prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { guestKey: "asc" }] }),
     loadSessionState(session, now),
+    prisma.attendanceOverride.findMany({ where: { sessionId } }),
   ]);
   const live = state === "live";
   const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
+  const overrideByStudent = new Map(overrides.map((override) => [override.studentId, override]));
+  const recordSession = { startsAt: session.startsAt, durationMinutes: session.durationMinutes, cancelled: session.cancelledAt !== null };
 
-  const studentRows: StudentRow[] = students.map((student) => {
+  const computedRows = students.map((student) => {
     const record = recordByStudent.get(student.id);
     if (!record) {
       return {
         studentId: student.id,
         name: student.name,
         email: student.email,
-        status: "absent",
+        status: "absent" as AttendanceStatus,
         inMeeting: false,
         attendedSeconds: 0,
         attendedPercent: 0,
@@ -148,7 +176,25 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       intervals: record.intervals as StoredIntervals,
     };
   });
+  const enrolledAt = new Map(students.map((student) => [student.id, student.enrolledAt]));
+  // The final record (override, enrolment) is a separate pure step after the computed figures.
+  const studentRows: StudentRow[] = computedRows.map((row) => {
+    const stored = overrideByStudent.get(row.studentId);
+    const override = stored ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at } : null;
+    const final = finalRecord(row, { session: recordSession, enrolledAt: enrolledAt.get(row.studentId)!, override });
+    return {
+      ...row,
+      status: final.status,
+      computedStatus: row.status,
+      override: override ? { ...override, at: override.at.toISOString() } : null,
+      enrolled: final.enrolled,
+      late: final.late,
+      computedLate: row.late,
+    };
+  });
 
+  // Suggestions come only from students who have not joined this session.
+  const notJoined = studentRows.filter((row) => row.joinCount === 0).map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
   const guestRows: GuestRow[] = guests.map((guest) => {
     const presence = toPresence(guest.intervals);
     const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
@@ -164,6 +210,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       joinCount: guest.joinCount,
       openConnections: fresh?.openConnections ?? guest.openConnections,
       intervals: guest.intervals as StoredIntervals,
+      suggestions: suggestStudents({ name: guest.name, email: guest.email }, notJoined),
     };
   });
 
@@ -177,6 +224,8 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       lateAfterMinutes: session.lateAfterMinutes,
       requiredPercent: session.requiredPercent,
       state,
+      cancelled: session.cancelledAt !== null,
+      cancelNote: session.cancelNote,
     },
     course: session.course,
     computedAt: iso(session.computedAt),
@@ -190,7 +239,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
 export function toPublicAttendance(view: SessionView) {
   return {
     session: view.session,
-    students: view.students.map(({ openConnections: _devices, intervals: _intervals, ...student }) => student),
+    students: view.students.map(({ openConnections: _devices, intervals: _intervals, computedLate: _computedLate, ...student }) => student),
     guests: view.guests.map(({ guestKey: _key, openConnections: _devices, intervals: _intervals, ...guest }) => guest),
   };
 }

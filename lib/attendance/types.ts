@@ -46,6 +46,8 @@ export interface RosterStudent {
   /** trimmed, lower-cased */
   emailNormalized: string;
   zoomRegistrantId: string | null;
+  /** registrant IDs Rollcall got by registering the student on Zoom meetings (one per meeting) */
+  zoomRegistrantIds?: string[];
 }
 
 /** A Zoom account ID known to belong to a student of the course. */

@@ -69,7 +69,7 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? DEFAULT_DATABASE;
   const user = "postgres";
-  const password = options.password ?? crypto.randomBytes(24).toString("base64url");
+  const password = options.password ?? rememberedPassword(dataDir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
   const runningPid = postmasterPid(dataDir);
@@ -112,6 +112,23 @@ export async function startEmbeddedPostgres(options: {
     url: `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop: () => cluster.stop(),
   };
+}
+
+/**
+ * A cluster whose caller keeps no password (test and drill clusters) gets a random one, kept next
+ * to its data directory (mode 0600) so that a restart of the same cluster finds it again.
+ */
+function rememberedPassword(dataDir: string): string {
+  const file = `${dataDir}.password`;
+  try {
+    const stored = fs.readFileSync(file, "utf8").trim();
+    if (stored && fs.existsSync(path.join(dataDir, "PG_VERSION"))) return stored;
+  } catch {
+    // none yet
+  }
+  const password = crypto.randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+  return password;
 }
 
 /**

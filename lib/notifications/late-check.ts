@@ -17,6 +17,7 @@ export const SEND_MAX_ATTEMPTS = 10;
 export type LateCheckOutcome =
   | { outcome: "no_session" }
   | { outcome: "disabled" }
+  | { outcome: "cancelled" }
   | { outcome: "meeting_not_visible" }
   | { outcome: "early"; deadline: Date }
   | { outcome: "stale"; deadline: Date }
@@ -43,12 +44,15 @@ export async function runLateCheck(sessionId: string, now: () => Date = () => ne
       id: true,
       startsAt: true,
       lateAfterMinutes: true,
+      cancelledAt: true,
       zoomMeetingId: true,
       course: { select: { id: true, notifyLateJoiners: true, notifyInstructorSummary: true } },
     },
   });
   if (!session) return { outcome: "no_session" };
   if (!session.course.notifyLateJoiners) return { outcome: "disabled" };
+  // A cancelled class (snow day) has no late joiners.
+  if (session.cancelledAt) return { outcome: "cancelled" };
   // A course that may not see its session's meeting sees no one join: "you have not joined" would
   // go to every student, wrongly (ADR 010).
   if (!(await courseMaySeeMeeting(prisma, session.course.id, session.zoomMeetingId))) {

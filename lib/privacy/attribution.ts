@@ -155,11 +155,11 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
  */
 export function isDirectlyTheStudents(
   event: Pick<EngineEvent, "registrantId" | "email" | "emailNormalized" | "participantAccountId">,
-  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null },
+  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null; zoomRegistrantIds?: string[] },
   linkedAccountIds: Set<string>,
 ): boolean {
   const registrant = nonBlank(event.registrantId);
-  if (registrant !== null && registrant === nonBlank(student.zoomRegistrantId)) return true;
+  if (registrant !== null && (registrant === nonBlank(student.zoomRegistrantId) || (student.zoomRegistrantIds ?? []).includes(registrant))) return true;
   const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
   const own = normalizeEmail(student.emailNormalized || student.email);
   // After RETENTION_DAYS an event carries the email's pseudonym (lib/attendance/pseudonym.ts).

@@ -180,3 +180,14 @@ async function afterSessionChange(tx: Tx, sessions: { id: string; startsAt: Date
     await enqueueAt("recompute_session", { sessionId: session.id }, new Date(endMs + 61 * 60_000), `final:${session.id}`, tx);
   }
 }
+
+/**
+ * Cancels (snow day) or un-cancels a session. A cancelled session stays listed, counts in no rate
+ * and sends no late-joiner email (runLateCheck and sendNotification look at cancelledAt).
+ */
+export async function setSessionCancelled(sessionId: string, cancelled: boolean, note: string | null, actorId: string | null) {
+  return prisma.session.update({
+    where: { id: sessionId },
+    data: cancelled ? { cancelledAt: new Date(), cancelNote: note, cancelledById: actorId } : { cancelledAt: null, cancelNote: null, cancelledById: null },
+  });
+}

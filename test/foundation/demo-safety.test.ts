@@ -15,8 +15,8 @@ import { testServerEnv } from "../helpers/env";
 import { DEMO_USERS } from "../../lib/demo/accounts";
 import { hashPassword } from "../../lib/passwords";
 
-function runScript(script: string, env: Record<string, string | undefined>) {
-  return spawnSync(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env } as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 });
+function runScript(script: string, env: Record<string, string | undefined>, args: string[] = []) {
+  return spawnSync(process.execPath, ["--import", "tsx", script, ...args], { env: { ...process.env, ...env } as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 });
 }
 
 describe("npm run demo", () => {
@@ -86,10 +86,7 @@ describe("a production start with a demo password left", () => {
 
 describe("the embedded PostgreSQL's password", () => {
   const root = path.join(testDataDir, `embedded-${crypto.randomBytes(4).toString("hex")}`);
-  const savedEnv = { DATABASE_URL: process.env.DATABASE_URL, ROLLCALL_DATA_DIR: process.env.ROLLCALL_DATA_DIR };
-
   afterAll(() => {
-    Object.assign(process.env, savedEnv);
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -103,20 +100,23 @@ describe("the embedded PostgreSQL's password", () => {
     await legacyClient.end();
     await legacy.stop();
 
-    process.env.ROLLCALL_DATA_DIR = root;
-    delete process.env.DATABASE_URL;
-    const { resolveDatabase } = await import("../../lib/db/resolve");
-    const database = await resolveDatabase();
-    try {
-      const secretsFile = path.join(root, "dev-secrets.json");
-      expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600);
-      const password = JSON.parse(fs.readFileSync(secretsFile, "utf8")).EMBEDDED_POSTGRES_PASSWORD as string;
-      expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect(database.url).toContain(`:${password}@`);
+    // `npm run db:migrate` on that data directory, as after an upgrade (a process of its own, so
+    // ROLLCALL_DATA_DIR is read fresh).
+    const migrate = runScript("scripts/migrate.ts", { ROLLCALL_DATA_DIR: root, DATABASE_URL: "", NODE_ENV: "production" }, ["deploy"]);
+    expect(migrate.status, migrate.stderr).toBe(0);
+    const secretsFile = path.join(root, "dev-secrets.json");
+    expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600);
+    const password = JSON.parse(fs.readFileSync(secretsFile, "utf8")).EMBEDDED_POSTGRES_PASSWORD as string;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
 
+    const database = await startEmbeddedPostgres({ dataDir: path.join(root, "postgres"), password, port: 0, quiet: true });
+    try {
+      expect(database.url).toContain(`:${password}@`);
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       expect((await client.query("SELECT note FROM kept")).rows).toEqual([{ note: "data from before" }]);
+      // The migrations were applied too: the data directory is in use as before.
+      expect((await client.query("SELECT count(*)::int AS n FROM _prisma_migrations")).rows[0].n).toBeGreaterThan(0);
       await client.end();
       // The fixed password no longer opens it.
       const port = new URL(database.url).port;

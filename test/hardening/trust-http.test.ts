@@ -96,6 +96,21 @@ describe("join links", () => {
     });
     expect(ok.status).toBe(201);
   });
+
+  it("the session form refuses them too, with the message next to the field", async () => {
+    const { parseSessionForm } = await import("../../app/(dashboard)/_lib/forms");
+    const form = (joinUrl: string) => {
+      const data = new FormData();
+      for (const [name, value] of Object.entries({ zoomMeetingId: "97711976001", startsAtLocal: "2026-12-01T09:00", durationMinutes: "60", lateAfterMinutes: "5", requiredPercent: "90", joinUrl })) {
+        data.set(name, value);
+      }
+      return parseSessionForm(data, "UTC");
+    };
+    const refused = form("javascript:alert(1)");
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.state.fieldErrors?.joinUrl).toBe("must be an http:// or https:// URL");
+    expect(form("https://zoom.us/j/97711976001").ok).toBe(true);
+  });
 });
 
 describe("Reconcile now", () => {

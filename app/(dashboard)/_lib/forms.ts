@@ -76,6 +76,9 @@ export function parseCourseForm(formData: FormData): FormResult<{ course: Course
     timezone: text(formData, "timezone") || undefined,
     notifyLateJoiners: formData.get("notifyLateJoiners") === "on",
     notifyInstructorSummary: formData.get("notifyInstructorSummary") === "on",
+    termRequiredPercent: numberField(formData, "termRequiredPercent") ?? 90,
+    maxAbsences: text(formData, "maxAbsences") === "" ? null : numberField(formData, "maxAbsences"),
+    atRiskDigest: formData.get("atRiskDigest") === "on",
   });
   if (!parsed.success) return failure(formData, fieldErrorsFrom(parsed.error));
   const instructorIds = formData.getAll("instructorIds").filter((value): value is string => typeof value === "string" && value !== "");
@@ -90,6 +93,9 @@ export function parseStudentForm(formData: FormData): FormResult<StudentInput> {
     name: text(formData, "name"),
     email: text(formData, "email"),
     zoomRegistrantId: optionalText(formData, "zoomRegistrantId"),
+    sisId: optionalText(formData, "sisId"),
+    // The form has a date (YYYY-MM-DD): enrolled from the start of that day (UTC); empty keeps it.
+    enrolledAt: text(formData, "enrolledAt") || undefined,
   });
   if (!parsed.success) return failure(formData, fieldErrorsFrom(parsed.error));
   return { ok: true, data: parsed.data };

@@ -96,3 +96,37 @@ export function DisableForm({ action, disabled, userName, self }: { action: (sta
     </form>
   );
 }
+
+interface ResetPasswordStateLike extends FormStateLike {
+  generatedPassword?: string;
+}
+
+/** Collapsed by default: a details/summary per user row keeps the table compact. */
+export function ResetPasswordForm({ action, userName }: { action: (state: ResetPasswordStateLike, formData: FormData) => Promise<ResetPasswordStateLike>; userName: string }) {
+  const [state, formAction] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  return (
+    <details className="text-left">
+      <summary className="cursor-pointer text-xs font-medium text-blue-800 hover:underline">Reset password</summary>
+      <form action={formAction} className="mt-2 w-64 space-y-2" noValidate aria-label={`Reset password of ${userName}`}>
+        <TextField label={`New password for ${userName}`} name="password" type="password" autoComplete="new-password" error={errors.password} hint="At least 10 characters, or leave empty to generate one." />
+        {state.generatedPassword ? (
+          <Notice tone="success" role="status">
+            <p className="[overflow-wrap:anywhere]">{state.message}</p>
+            <p className="mt-2 flex flex-wrap items-center gap-2">
+              <code className="rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-green-300" data-testid="reset-password">
+                {state.generatedPassword}
+              </code>
+              <CopyButton text={state.generatedPassword} label="Copy password" />
+            </p>
+          </Notice>
+        ) : (
+          <FormMessage state={state} />
+        )}
+        <SubmitButton variant="secondary" className="px-2 py-1 text-xs" pendingText="Saving…">
+          Set password
+        </SubmitButton>
+      </form>
+    </details>
+  );
+}

@@ -10,6 +10,9 @@ export interface CourseFormValues {
   timezone: string;
   notifyLateJoiners: boolean;
   notifyInstructorSummary: boolean;
+  termRequiredPercent?: number;
+  maxAbsences?: number | null;
+  atRiskDigest?: boolean;
   instructorIds: string[];
 }
 
@@ -28,7 +31,7 @@ export function CourseForm({ action, initial, timeZones, instructors, submitLabe
   const values = state.values;
   const errors = state.fieldErrors ?? {};
   // After a failed submit, show what was typed (React resets the form after its action).
-  const checked = (name: "notifyLateJoiners" | "notifyInstructorSummary") => (values ? values[name] === "on" : initial[name]);
+  const checked = (name: "notifyLateJoiners" | "notifyInstructorSummary" | "atRiskDigest") => (values ? values[name] === "on" : (initial[name] ?? false));
   const chosenInstructors = values ? (values.instructorIds ?? "").split(",") : initial.instructorIds;
 
   return (
@@ -61,6 +64,36 @@ export function CourseForm({ action, initial, timeZones, instructors, submitLabe
           name="notifyInstructorSummary"
           defaultChecked={checked("notifyInstructorSummary")}
           hint="One email per instructor per session, sent with the late-joiner emails (needs the option above)."
+        />
+      </fieldset>
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium text-slate-800">Term policy</legend>
+        <div className="grid gap-3 sm:grid-cols-2">
+          <TextField
+            label="Required attendance for the term (%)"
+            name="termRequiredPercent"
+            type="number"
+            min={1}
+            max={100}
+            defaultValue={values?.termRequiredPercent ?? String(initial.termRequiredPercent ?? 90)}
+            error={errors.termRequiredPercent}
+            hint="Students below it are flagged at risk."
+          />
+          <TextField
+            label="Maximum unexcused absences"
+            name="maxAbsences"
+            type="number"
+            min={0}
+            defaultValue={values?.maxAbsences ?? (initial.maxAbsences === null || initial.maxAbsences === undefined ? "" : String(initial.maxAbsences))}
+            error={errors.maxAbsences}
+            hint="Optional: more absences than this also flags a student."
+          />
+        </div>
+        <CheckboxField
+          label="Email instructors a weekly list of at-risk students"
+          name="atRiskDigest"
+          defaultChecked={checked("atRiskDigest")}
+          hint="One email per instructor per week (Monday morning, UTC), only when someone is at risk."
         />
       </fieldset>
       {instructors ? (

@@ -12,8 +12,12 @@ import { formatDateTime, formatDuration, formatPercent, formatTime, plural, zone
 import { AttendanceTimeline } from "./attendance-timeline";
 import type { FormStateLike } from "./form-controls";
 import { GuestMatchForm } from "./guest-match-form";
+import { GuestSuggestions } from "./guest-suggestions";
+import { InBreakoutRoom } from "./live/breakout-location";
+import { HostsTable } from "./live/hosts-table";
 import { LiveIndicator } from "./live/live-indicator";
 import { useLiveSession } from "./live/use-live-session";
+import { WaitingRoom } from "./live/waiting-room";
 import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "./ui";
 
 type Filter = "all" | "in" | "not_joined" | "late" | "left";
@@ -114,6 +118,8 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
         {session.state === "scheduled" ? "" : `${counts.inMeeting} of ${students.length} students in the meeting`}
       </p>
 
+      <WaitingRoom waiting={data.waiting} timeZone={tz} />
+
       <Section
         id="roster"
         title="Students"
@@ -184,7 +190,14 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
                       <Attended percent={student.attendedPercent} seconds={student.attendedSeconds} provisional={live} />
                     </td>
                     <td className={tdClass} data-col="status">
-                      {session.state === "scheduled" ? <span className="text-slate-600">—</span> : <StatusBadge status={student.status} />}
+                      {!student.enrolled ? (
+                        <span className="text-slate-700">Not enrolled</span>
+                      ) : session.state === "scheduled" && !student.override ? (
+                        <span className="text-slate-600">—</span>
+                      ) : (
+                        <StatusBadge status={student.status} />
+                      )}
+                      {student.override ? <div className="text-xs text-slate-600">computed: {student.computedStatus} · overridden</div> : null}
                     </td>
                   </tr>
                 ))}
@@ -199,7 +212,13 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
           <EmptyState>Nobody to draw yet.</EmptyState>
         ) : (
           <AttendanceTimeline
-            rows={shown.map((student) => ({ id: student.studentId, name: student.name, intervals: student.intervals, inMeeting: student.inMeeting }))}
+            rows={shown.map((student) => ({
+              id: student.studentId,
+              name: student.name,
+              intervals: student.intervals,
+              breakoutIntervals: student.breakoutIntervals,
+              inMeeting: student.inMeeting,
+            }))}
             startsAt={session.startsAt}
             durationMinutes={session.durationMinutes}
             lateAfterMinutes={session.lateAfterMinutes}
@@ -210,6 +229,8 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
           />
         )}
       </Section>
+
+      <HostsTable hosts={data.hosts} timeZone={tz} scheduled={session.state === "scheduled"} />
 
       <Section id="guests" title={`Guests (${data.guests.length})`} description="People in the meeting who did not match a roster student. Match one to a student and it sticks for later sessions.">
         {data.guests.length === 0 ? (
@@ -242,7 +263,10 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
                     </td>
                     <td className={`${tdClass} min-w-[16rem]`}>
                       {students.length > 0 ? (
-                        <GuestMatchForm action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                        <>
+                          <GuestSuggestions action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} suggestions={guest.suggestions ?? []} onMatched={onMatched} />
+                          <GuestMatchForm action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                        </>
                       ) : (
                         <span className="text-slate-600">Add students to the roster first.</span>
                       )}
@@ -315,6 +339,7 @@ function InMeeting({ devices }: { devices: number }) {
 function Presence({ student, state }: { student: StudentRow; state: LivePayload["session"]["state"] }) {
   // Before the class, an early join is not "in the meeting" yet (the meeting may not even run).
   if (state === "scheduled") return <span className="text-slate-600">{student.joinCount > 0 ? "Joined early" : "—"}</span>;
+  if (student.inMeeting && student.breakoutRoom !== null) return <InBreakoutRoom room={student.breakoutRoom} devices={student.openConnections} />;
   if (student.inMeeting) return <InMeeting devices={student.openConnections} />;
   if (student.joinCount > 0) return <span className="text-slate-700">Left</span>;
   return <span className="text-slate-600">Not joined</span>;

@@ -6,6 +6,7 @@ import { Notice } from "@/components/ui";
 import { formatDateTime } from "@/lib/format";
 import { reconcileNowAction } from "@/lib/reconcile/actions";
 import { getReconciliationStatus, type ReconciliationRunView } from "@/lib/reconcile/read";
+import { manualReconcileAvailableAt } from "@/lib/reconcile/cooldown";
 
 const TRIGGER_LABELS: Record<string, string> = {
   after_meeting: "after the meeting",
@@ -39,6 +40,7 @@ export async function ReconciliationPanel({ sessionId }: { sessionId: string }) 
   const latest = status.recent[0] ?? null;
   const latestFailed = latest !== null && latest.status === "failed" ? latest : null;
   const action = reconcileNowAction.bind(null, sessionId);
+  const availableAt = await manualReconcileAvailableAt(sessionId);
 
   return (
     <section aria-labelledby={headingId} className="mt-8" data-testid="reconciliation-panel">
@@ -46,11 +48,20 @@ export async function ReconciliationPanel({ sessionId }: { sessionId: string }) 
         <h2 id={headingId} className="text-lg font-semibold text-slate-900">
           Reconciliation with Zoom
         </h2>
-        <form action={action}>
-          <SubmitButton variant="secondary" pendingText="Queuing…">
-            Reconcile now
-          </SubmitButton>
-        </form>
+        {availableAt ? (
+          <p className="text-sm text-slate-700" data-testid="reconcile-cooldown">
+            <button type="button" disabled className="mr-2 cursor-not-allowed rounded-md border border-slate-300 bg-slate-100 px-3 py-1.5 text-sm text-slate-500">
+              Reconcile now
+            </button>
+            Available again at <time dateTime={availableAt.toISOString()}>{when(availableAt.toISOString())}</time> (once every 5 minutes).
+          </p>
+        ) : (
+          <form action={action}>
+            <SubmitButton variant="secondary" pendingText="Queuing…">
+              Reconcile now
+            </SubmitButton>
+          </form>
+        )}
       </div>
       <div className="mt-3 space-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-800 shadow-sm">
         <p data-testid="reconciliation-summary">

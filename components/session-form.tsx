@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useActionState, useState } from "react";
 import { formatDateTime } from "@/lib/format";
 import { instantToLocalInput, localDateTimeToInstant, weeklySeries } from "@/lib/timezone";
-import { FieldError, FormMessage, SubmitButton, TextField, type FormStateLike } from "./form-controls";
+import { CheckboxField, FieldError, FormMessage, SubmitButton, TextField, type FormStateLike } from "./form-controls";
 import { buttonClass, inputClass } from "./ui";
 
 export interface SessionFormValues {
@@ -38,9 +38,11 @@ interface SessionFormProps {
   submitLabel: string;
   cancelHref: string;
   maxSeriesCount: number;
+  /** admins: the overrides of the meeting checks (share another course's meeting, skip Zoom's host check) */
+  adminOverrides?: boolean;
 }
 
-export function SessionForm({ action, initial, timeZone, allowSeries, submitLabel, cancelHref, maxSeriesCount }: SessionFormProps) {
+export function SessionForm({ action, initial, timeZone, allowSeries, submitLabel, cancelHref, maxSeriesCount, adminOverrides = false }: SessionFormProps) {
   const [state, formAction] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
   const values = state.values;
@@ -208,6 +210,24 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
           hint="Present at or above this share of the class."
         />
       </div>
+
+      {adminOverrides ? (
+        <fieldset className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
+          <legend className="px-1 text-sm font-medium text-slate-800">Admin overrides</legend>
+          <CheckboxField
+            label="Share the meeting with this course if another course uses it"
+            name="shareMeeting"
+            defaultChecked={values?.shareMeeting === "on"}
+            hint="For cross-listed sections: both courses then see the meeting's participants."
+          />
+          <CheckboxField
+            label="Skip the Zoom host check"
+            name="skipHostCheck"
+            defaultChecked={values?.skipHostCheck === "on"}
+            hint="Create the session even if Zoom does not confirm that one of the course's instructors hosts the meeting."
+          />
+        </fieldset>
+      ) : null}
 
       <div className="flex flex-wrap gap-3">
         <SubmitButton>{mode === "series" && series.length > 0 ? `Create ${series.length} sessions` : submitLabel}</SubmitButton>

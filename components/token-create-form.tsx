@@ -32,6 +32,13 @@ export function TokenCreateForm({
             </option>
           ))}
         </SelectField>
+        {/* Keyed by the submitted choice: React resets a form after its action, and a select only
+            takes a new defaultValue when it is mounted again. */}
+        <SelectField key={values.scope ?? "read-write"} label="Access" name="scope" defaultValue={values.scope ?? "read-write"} error={errors.scope} hint="A read-only token is refused every write (403 read_only_token).">
+          <option value="read-write">Read and write</option>
+          <option value="read-only">Read-only</option>
+        </SelectField>
+        <TextField label="Expires in" name="expiresIn" autoComplete="off" placeholder="e.g. 90d" defaultValue={values.expiresIn ?? ""} error={errors.expiresIn} hint="Days or hours, e.g. 90d or 12h. Empty: never expires." />
       </div>
       {state.token ? (
         <Notice tone="success" role="status">

@@ -1,7 +1,8 @@
 // Small presentational pieces shared by the dashboard's pages (server- and client-safe).
 // Colours are paired with text everywhere: a badge always says what its colour means.
 import Link from "next/link";
-import type { AttendanceStatus, SessionState } from "@/lib/attendance/types";
+import type { SessionState } from "@/lib/attendance/types";
+import type { FinalStatus } from "@/lib/attendance/final-record";
 import { formatLateBy } from "@/lib/format";
 
 export const buttonClass = {
@@ -103,13 +104,14 @@ export function StateBadge({ state }: { state: SessionState }) {
   );
 }
 
-const statusStyles: Record<AttendanceStatus, { label: string; className: string }> = {
+const statusStyles: Record<FinalStatus, { label: string; className: string }> = {
   present: { label: "Present", className: "bg-green-100 text-green-900 ring-green-700/30" },
   partial: { label: "Partial", className: "bg-amber-100 text-amber-900 ring-amber-700/30" },
   absent: { label: "Absent", className: "bg-red-100 text-red-900 ring-red-700/30" },
+  excused: { label: "Excused", className: "bg-sky-100 text-sky-900 ring-sky-700/30" },
 };
 
-export function StatusBadge({ status, provisional = false }: { status: AttendanceStatus; provisional?: boolean }) {
+export function StatusBadge({ status, provisional = false }: { status: FinalStatus; provisional?: boolean }) {
   const style = statusStyles[status];
   return (
     <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}>

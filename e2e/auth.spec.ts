@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_USERS } from "../lib/demo/seed";
+import { TEST_USERS as DEMO_USERS } from "../test/helpers/env";
 
 test("sign in with email and password, then sign out", async ({ page }) => {
   // Signed out, every dashboard page leads to the sign-in form.

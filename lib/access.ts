@@ -13,13 +13,20 @@ export interface CurrentUser {
   role: Role;
 }
 
-/** The signed-in, enabled user, or null. Re-read from the database so a disabled user is out at once. */
+/**
+ * The signed-in, enabled user, or null. Re-read from the database on every request, so a disabled
+ * user is out at once, and so is a session from before a password change (its JWT carries an older
+ * session version than the user's).
+ */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
   const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await prisma.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+  const claims = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
+  if (!claims?.id) return null;
+  const user = await prisma.user.findUnique({ where: { id: claims.id }, select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionVersion: true } });
   if (!user || user.disabledAt) return null;
+  // Tokens issued before session versions existed carry none: they count as version 0.
+  const version = typeof claims.sessionVersion === "number" ? claims.sessionVersion : 0;
+  if (version !== user.sessionVersion) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

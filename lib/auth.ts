@@ -1,34 +1,47 @@
-// next-auth (v4) configuration: email + password sign-in, JWT sessions carrying the user's id and role.
+// next-auth (v4) configuration: email + password sign-in, JWT sessions carrying the user's id,
+// role and session version (lib/access.ts refuses a token whose version is out of date).
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { prisma } from "./db";
 import { verifyPassword } from "./passwords";
-import { hitRateLimit } from "./rate-limit";
+import { checkSignIn, recordSignInFailure, recordSignInSuccess, SignInThrottled } from "./sign-in-throttle";
 
-/** Sign-in attempts allowed per email and per client address in each window. */
-export const SIGN_IN_LIMIT = 10;
-export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
 });
 
-export class SignInThrottled extends Error {
-  constructor() {
-    super("Too many sign-in attempts. Wait 15 minutes and try again.");
-  }
+/** The address scripts/serve.ts took from the socket (or a trusted proxy's hop). */
+export function requestClientAddress(headers: Record<string, unknown> | undefined): string {
+  const address = headers?.[CLIENT_ADDRESS_HEADER];
+  return typeof address === "string" && address !== "" ? address : "unknown";
 }
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  return typeof forwarded === "string" ? forwarded.split(",")[0].trim() : "unknown";
+/** Checks an email and password under the sign-in throttle; the user when they match an enabled account. */
+export async function authenticate(email: string, password: string, address: string) {
+  const decision = await checkSignIn(email, address);
+  if (!decision.allowed) throw new SignInThrottled(decision.retryAfterSeconds);
+  if (decision.slowdownMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.slowdownMs));
+  const user = await prisma.user.findUnique({ where: { email } });
+  const valid = await verifyPassword(password, user?.passwordHash);
+  if (!user || !valid || user.disabledAt) {
+    await recordSignInFailure(email, address);
+    return null;
+  }
+  await recordSignInSuccess(email, address);
+  return user;
 }
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // Secure (and __Secure-/__Host- prefixed) cookies whenever the public URL is https; production
+  // requires that unless ALLOW_INSECURE_HTTP=1 (lib/config.ts).
+  useSecureCookies: (process.env.NEXTAUTH_URL ?? process.env.APP_URL ?? "").startsWith("https://"),
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -37,16 +50,9 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, request) {
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) return null;
-        const { email, password } = parsed.data;
-        const [byEmail, byAddress] = await Promise.all([
-          hitRateLimit(`sign-in:email:${email}`, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS),
-          hitRateLimit(`sign-in:ip:${clientAddress(request?.headers)}`, SIGN_IN_LIMIT * 5, SIGN_IN_WINDOW_SECONDS),
-        ]);
-        if (!byEmail.allowed || !byAddress.allowed) throw new SignInThrottled();
-        const user = await prisma.user.findUnique({ where: { email } });
-        const valid = await verifyPassword(password, user?.passwordHash);
-        if (!user || !valid || user.disabledAt) return null;
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        const user = await authenticate(parsed.data.email, parsed.data.password, requestClientAddress(request?.headers));
+        if (!user) return null;
+        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
       },
     }),
   ],
@@ -55,6 +61,7 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.sub = user.id;
         token.role = (user as { role?: string }).role;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
       }
       return token;
     },
@@ -62,6 +69,7 @@ export const authOptions: NextAuthOptions = {
       if (session.user) {
         (session.user as { id?: string }).id = token.sub;
         (session.user as { role?: unknown }).role = token.role;
+        (session.user as { sessionVersion?: unknown }).sessionVersion = token.sv ?? 0;
       }
       return session;
     },

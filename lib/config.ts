@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated once with zod (SPEC "Configuration").
 // A missing or malformed variable stops the process with one clear line naming it.
 import { z } from "zod";
+import { parseTrustedProxies } from "./client-address";
 
 const optionalString = z
   .string()
@@ -53,12 +54,40 @@ const configSchema = z
       .int()
       .min(1, { message: "RETENTION_DAYS must be at least 1" })
       .default(180),
+    // Proxies whose X-Forwarded-For hop is believed (lib/client-address.ts); unset: the socket's address.
+    TRUSTED_PROXIES: optionalString.superRefine((value, context) => {
+      if (value === undefined) return;
+      const { problems } = parseTrustedProxies(value);
+      if (problems.length) context.addIssue({ code: "custom", message: `TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated: ${problems.join("; ")}` });
+    }),
     RECONCILE_DELAY_MINUTES: z.coerce
       .number({ error: "RECONCILE_DELAY_MINUTES must be a number" })
       .min(0)
       .default(10),
+    // Rejected webhook deliveries (401/400/413/404) written as rows per minute and process; the
+    // rest are only counted (lib/zoom/rejections.ts), so a flood cannot grow the database.
+    WEBHOOK_REJECTED_ROWS_PER_MINUTE: z.coerce
+      .number({ error: "WEBHOOK_REJECTED_ROWS_PER_MINUTE must be a number" })
+      .int({ message: "WEBHOOK_REJECTED_ROWS_PER_MINUTE must be a whole number" })
+      .min(0, { message: "WEBHOOK_REJECTED_ROWS_PER_MINUTE must be 0 or more" })
+      .max(100_000, { message: "WEBHOOK_REJECTED_ROWS_PER_MINUTE must be at most 100000" })
+      .default(60),
+    // Production serves over https (Secure cookies, HSTS) unless this is set on purpose.
+    ALLOW_INSECURE_HTTP: z
+      .enum(["0", "1"], { error: "ALLOW_INSECURE_HTTP must be 1 (allow http in production) or 0" })
+      .optional(),
   })
   .superRefine((config, context) => {
+    if (config.NODE_ENV === "production" && config.ALLOW_INSECURE_HTTP !== "1") {
+      const appUrl = config.APP_URL;
+      if (!appUrl || !appUrl.startsWith("https://")) {
+        context.addIssue({
+          code: "custom",
+          path: ["APP_URL"],
+          message: `APP_URL must be an https:// URL in production (got ${appUrl ? JSON.stringify(appUrl) : "nothing"}), so that sign-in cookies are Secure; set ALLOW_INSECURE_HTTP=1 to serve plain http on purpose`,
+        });
+      }
+    }
     const zoomApi = [config.ZOOM_ACCOUNT_ID, config.ZOOM_CLIENT_ID, config.ZOOM_CLIENT_SECRET];
     const given = zoomApi.filter(Boolean).length;
     if (given > 0 && given < 3) {
@@ -77,7 +106,12 @@ const configSchema = z
 export type Config = z.infer<typeof configSchema> & {
   appUrl: string;
   reportApiConfigured: boolean;
+  /** APP_URL is https: cookies are Secure and responses carry Strict-Transport-Security. */
+  servedOverHttps: boolean;
 };
+
+/** One year, as browsers and the HSTS preload list expect. */
+export const HSTS_HEADER_VALUE = "max-age=31536000; includeSubDomains";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -97,9 +131,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError([...new Set(problems)]);
   }
   const config = result.data;
+  const appUrl = (config.APP_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, "");
   return {
     ...config,
-    appUrl: (config.APP_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, ""),
+    appUrl,
+    servedOverHttps: appUrl.startsWith("https://"),
     reportApiConfigured: Boolean(config.ZOOM_ACCOUNT_ID && config.ZOOM_CLIENT_ID && config.ZOOM_CLIENT_SECRET),
   };
 }

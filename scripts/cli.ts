@@ -3,8 +3,8 @@ import { Command, CommanderError } from "commander";
 import { resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
 import { prisma } from "../lib/db";
-import { createUser, UserExistsError } from "../lib/services/users";
-import { createApiToken, revokeApiToken } from "../lib/services/tokens";
+import { createUser, resetPassword, UserExistsError } from "../lib/services/users";
+import { createApiToken, parseTokenLifetime, revokeApiToken, tokenScope } from "../lib/services/tokens";
 import { ZodError } from "zod";
 import { allCoursesAttendanceExport, courseAttendanceExport, sessionAttendanceExport, type ExportFile } from "../lib/exports/attendance";
 import { exportRangeSchema, optionalExportRangeSchema } from "../lib/exports/range";
@@ -53,18 +53,41 @@ user
     });
   });
 
+user
+  .command("set-password")
+  .description("set a user's password (prints a generated one when --password is not given); ends all their sessions")
+  .requiredOption("--email <email>", "the user's email")
+  .option("--password <password>", "the new password (at least 10 characters)")
+  .action(async (options: { email: string; password?: string }) => {
+    await withDatabase(async () => {
+      const reset = await resetPassword(options.email, options.password, null);
+      console.log(`Password of ${reset.email} changed; their sessions have ended.`);
+      if (reset.generatedPassword) console.log(`Password: ${reset.generatedPassword}`);
+    });
+  });
+
 const token = program.command("token").description("manage API tokens");
 token
   .command("create")
   .description("create an API token for a user; the token is printed alone on the last line")
   .requiredOption("--email <email>", "the user's email")
   .option("--name <name>", "a label for the token", "CLI token")
-  .action(async (options: { email: string; name: string }) => {
+  .option("--read-only", "the token may only read: every write (POST, PUT, PATCH, DELETE) answers 403")
+  .option("--expires-in <lifetime>", "the token stops working after this long: days or hours, e.g. 90d or 12h (default: never)")
+  .action(async (options: { email: string; name: string; readOnly?: boolean; expiresIn?: string }) => {
+    // Checked before touching the database, so a typo fails fast.
+    const lifetimeMs = options.expiresIn === undefined ? null : parseTokenLifetime(options.expiresIn);
     await withDatabase(async () => {
       const owner = await prisma.user.findUnique({ where: { email: options.email.trim().toLowerCase() } });
       if (!owner) throw new Error(`No user with email ${options.email}`);
-      const created = await createApiToken(owner.id, options.name);
-      console.log(`Created API token ${created.id} for ${owner.email} (${owner.role}). It is shown once:`);
+      if (owner.disabledAt) throw new Error(`${owner.email} is disabled: enable the account first`);
+      const created = await createApiToken(owner.id, {
+        name: options.name,
+        readOnly: options.readOnly === true,
+        expiresAt: lifetimeMs === null ? null : new Date(Date.now() + lifetimeMs),
+      });
+      const expiry = created.expiresAt ? `expires ${created.expiresAt.toISOString()}` : "never expires";
+      console.log(`Created ${tokenScope(created)} API token ${created.id} for ${owner.email} (${owner.role}), ${expiry}. It is shown once:`);
       console.log(created.token);
     });
   });
@@ -80,12 +103,25 @@ token
   });
 token
   .command("list")
-  .description("list API tokens")
+  .description("list API tokens: id, prefix, owner, name, scope, status, expiry, last use (tab-separated)")
   .action(async () => {
     await withDatabase(async () => {
       const tokens = await prisma.apiToken.findMany({ include: { user: true }, orderBy: { createdAt: "asc" } });
+      const now = Date.now();
       for (const entry of tokens) {
-        console.log([entry.id, entry.prefix + "…", entry.user.email, entry.name, entry.revokedAt ? "revoked" : "active", entry.lastUsedAt?.toISOString() ?? "never used"].join("\t"));
+        const status = entry.revokedAt ? "revoked" : entry.expiresAt && entry.expiresAt.getTime() <= now ? "expired" : "active";
+        console.log(
+          [
+            entry.id,
+            entry.prefix + "…",
+            entry.user.email,
+            entry.name,
+            tokenScope(entry),
+            status,
+            entry.expiresAt ? `expires ${entry.expiresAt.toISOString()}` : "never expires",
+            entry.lastUsedAt ? `last used ${entry.lastUsedAt.toISOString()}` : "never used",
+          ].join("\t"),
+        );
       }
     });
   });

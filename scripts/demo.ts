@@ -1,6 +1,8 @@
 // `npm run demo`: the dashboard with demo data and live traffic on http://localhost:3000.
-// Starts the embedded database (unless DATABASE_URL is set), seeds the demo course with a class
-// that started 3 minutes ago, serves the app in development mode and plays the class scenario.
+// Refuses a production environment or DATABASE_URL (its accounts' passwords are published), starts
+// its own embedded database under .data/demo, seeds the demo course with a class that started
+// 3 minutes ago, serves the app in development mode and plays the class scenario.
+import "./demo-guard"; // first: exits before anything touches a database, and sets .data/demo
 import { spawn } from "node:child_process";
 import { applyDevelopmentSecrets } from "../lib/dev-secrets";
 import { resolveDatabase } from "../lib/db/resolve";

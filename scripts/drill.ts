@@ -131,6 +131,8 @@ async function warmUp(url: string): Promise<void> {
 /** A Postgres that can be stopped and started again on the same port and data (drill c). */
 export class Cluster {
   private running: EmbeddedDatabase | null = null;
+  /** The superuser's password for this drill's cluster (there is no fixed one). */
+  private readonly password = crypto.randomBytes(18).toString("base64url");
   constructor(
     readonly dataDir: string,
     readonly port: number,
@@ -138,11 +140,11 @@ export class Cluster {
   ) {}
 
   get url(): string {
-    return `postgresql://postgres:postgres@127.0.0.1:${this.port}/${this.database}`;
+    return `postgresql://postgres:${this.password}@127.0.0.1:${this.port}/${this.database}`;
   }
 
   async start(): Promise<void> {
-    this.running = await startEmbeddedPostgres({ dataDir: this.dataDir, port: this.port, database: this.database, quiet: true });
+    this.running = await startEmbeddedPostgres({ dataDir: this.dataDir, port: this.port, database: this.database, quiet: true, password: this.password });
     if (!this.running.url.includes(`:${this.port}/`)) throw new Error(`Postgres came back on another port: ${this.running.url}`);
   }
 

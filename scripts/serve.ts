@@ -6,10 +6,12 @@ import path from "node:path";
 import { dataDirectory, resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
-import { ConfigError, getConfig } from "../lib/config";
+import { ConfigError, getConfig, HSTS_HEADER_VALUE } from "../lib/config";
 import { Worker } from "node:worker_threads";
-import { handleWebhookRequest, isWebhookRequest } from "../lib/zoom/node-handler";
+import { handleOtherZoomRequest, handleWebhookRequest, isOtherZoomRequest, isWebhookRequest } from "../lib/zoom/node-handler";
+import { CLIENT_ADDRESS_HEADER, clientAddress, parseTrustedProxies } from "../lib/client-address";
 import { log, errorMessage } from "../lib/log";
+import { demoPasswordRefusal } from "../lib/demo/production-check";
 
 const dev = process.argv.includes("--dev");
 (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
@@ -22,19 +24,36 @@ async function main() {
   process.env.NEXTAUTH_SECRET ??= config.AUTH_SECRET;
 
   const database = await resolveDatabase();
-  const applied = await applyMigrations(database.url);
+  const applied = await applyMigrations(database.url, { reportConflicts: "always" });
   if (applied.length) log.info("migrations applied", { applied });
+  if (config.NODE_ENV === "production") {
+    const refusal = await demoPasswordRefusal();
+    if (refusal) {
+      for (const line of refusal) console.error(line);
+      await database.stop().catch(() => {});
+      process.exit(1);
+    }
+  }
 
   const worker = config.WORKER === "on" ? await startWorkerThread(database.url) : null;
 
   const app = next({ dev, hostname: "0.0.0.0", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const trustedProxies = config.TRUSTED_PROXIES ? parseTrustedProxies(config.TRUSTED_PROXIES).list : null;
   const server = http.createServer((request, response) => {
     // Zoom's deliveries skip Next's router: same handler logic, a fraction of the CPU
     // (docs/decisions/007-webhook-fast-path.md).
     if (isWebhookRequest(request)) void handleWebhookRequest(request, response);
-    else void handle(request, response);
+    else if (isOtherZoomRequest(request)) void handleOtherZoomRequest(request, response);
+    else {
+      // Only this process knows the socket: hand the client's address to Next (sign-in throttling),
+      // replacing whatever a client wrote into the same header.
+      request.headers[CLIENT_ADDRESS_HEADER] = clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustedProxies);
+      // Here rather than in next.config.js: that is fixed at build time, APP_URL at start.
+      if (config.servedOverHttps) response.setHeader("strict-transport-security", HSTS_HEADER_VALUE);
+      void handle(request, response);
+    }
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));

@@ -6,6 +6,7 @@ import path from "node:path";
 import { startTestCluster, createDatabaseFromTemplate, testDataDir } from "../test/helpers/postgres";
 import { startServer, type RunningServer } from "../test/helpers/server";
 import { seedDemo } from "../lib/demo/seed";
+import { TEST_USERS } from "../test/helpers/env";
 
 const results: { step: string; ok: boolean; seconds: number }[] = [];
 
@@ -41,7 +42,7 @@ async function main() {
   try {
     const serverDatabase = await createDatabaseFromTemplate(cluster.url, "rollcall_server");
     process.env.DATABASE_URL = serverDatabase;
-    await seedDemo({ startsAt: new Date() });
+    await seedDemo({ startsAt: new Date(), users: TEST_USERS });
     server = await startServer({ databaseUrl: serverDatabase });
     const shared = { TEST_CLUSTER_URL: cluster.url, TEST_BASE_URL: server.url, TEST_SERVER_DATABASE_URL: serverDatabase };
     if (!only || only === "unit") ok = run("unit and integration tests", bin("vitest"), ["run", ...filters], shared) && ok;

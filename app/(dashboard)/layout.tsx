@@ -22,6 +22,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <>
               <NavLink href="/admin/users">Users</NavLink>
               <NavLink href="/admin/tokens">API tokens</NavLink>
+              <NavLink href="/admin/meetings">Meetings</NavLink>
               <NavLink href="/admin/deliveries">Webhook log</NavLink>
               <NavLink href="/admin/mail">Caught mail</NavLink>
             </>
@@ -29,6 +30,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <span className="ml-auto text-sm text-slate-700">
             {user.name} <span className="text-slate-600">({user.role})</span>
           </span>
+          <NavLink href="/account/password">Change password</NavLink>
           <SignOutButton />
         </nav>
       </header>

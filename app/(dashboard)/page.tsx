@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import { requireUser, visibleCourses } from "@/lib/access";
 import { prisma } from "@/lib/db";
 import { formatDateTime, plural } from "@/lib/format";
-import { buttonClass, EmptyState, PageHeader, StateBadge } from "@/components/ui";
+import { listMeetingConflicts } from "@/lib/services/meetings";
+import { buttonClass, EmptyState, Notice, PageHeader, StateBadge } from "@/components/ui";
 import { sessionStates } from "./_lib/queries";
 
 export const metadata: Metadata = { title: "Courses" };
@@ -27,6 +28,8 @@ export default async function CoursesPage() {
     }),
   ]);
   const states = await sessionStates(recent, now);
+  // Admins are told of meetings scheduled by courses that may not see them until they resolve them.
+  const conflicts = user.role === "admin" ? await listMeetingConflicts() : [];
   const live = recent.filter((session) => states.get(session.id) === "live");
   const liveCourses = new Set(live.map((session) => session.courseId));
 
@@ -40,6 +43,17 @@ export default async function CoursesPage() {
           </Link>
         }
       />
+      {conflicts.length > 0 ? (
+        <div className="mt-6">
+          <Notice tone="warning" role="status">
+            {plural(conflicts.length, "Zoom meeting")} {conflicts.length === 1 ? "is" : "are"} scheduled by courses that may not see {conflicts.length === 1 ? "it" : "them"}:{" "}
+            <Link href="/admin/meetings#conflicts" className="font-medium underline">
+              review conflicting meetings
+            </Link>
+            .
+          </Notice>
+        </div>
+      ) : null}
       {live.length > 0 ? (
         <section aria-labelledby="live-now" className="mt-6">
           <h2 id="live-now" className="text-lg font-semibold">

@@ -5,7 +5,7 @@
 // confirm that the course exists).
 import { findVisibleCourse, findVisibleSession, getCurrentUser, type CurrentUser } from "../access";
 import { hitRateLimit } from "../rate-limit";
-import { userForToken } from "../services/tokens";
+import { lookupToken } from "../services/tokens";
 import { ApiError, notFound } from "./errors";
 
 /** Requests per token (or per signed-in user) per minute, shared by every web process. */
@@ -17,6 +17,8 @@ export interface ApiCaller {
   /** the token used, or null when signed in with the dashboard cookie */
   tokenId: string | null;
 }
+
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*$/i;
 
@@ -35,10 +37,16 @@ export async function requireApiCaller(request: Request, options: { allowSession
     // A request that sends a header is judged by it alone, even if it also carries a cookie.
     const match = BEARER.exec(authorization.trim());
     if (!match) throw unauthorized('The Authorization header must be "Bearer <token>".');
-    const found = await userForToken(match[1]);
-    if (!found) throw unauthorized("The API token is unknown or has been revoked.");
-    const { disabledAt: _disabledAt, ...user } = found.user;
-    caller = { user, tokenId: found.tokenId };
+    const found = await lookupToken(match[1]);
+    if (found.status === "expired") {
+      throw new ApiError(401, "token_expired", `The API token expired at ${found.expiresAt.toISOString()}; ask an admin for a new one.`, {}, { "www-authenticate": 'Bearer realm="rollcall", error="invalid_token", error_description="expired"' });
+    }
+    if (found.status !== "ok") throw unauthorized("The API token is unknown or has been revoked.");
+    // A read-only token may read anything its user may read, and change nothing.
+    if (found.readOnly && WRITE_METHODS.has(request.method.toUpperCase())) {
+      throw new ApiError(403, "read_only_token", `This API token is read-only: ${request.method.toUpperCase()} is a write. Use a token created without --read-only.`);
+    }
+    caller = { user: found.user, tokenId: found.tokenId };
   } else {
     const user = options.allowSessionCookie ? await getCurrentUser() : null;
     if (!user) {

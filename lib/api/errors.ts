@@ -4,11 +4,14 @@
 //   401 no valid token (missing, unknown, revoked, or its user disabled)
 //   403 the caller is known but the route is not for their role (admins-only exports)
 //   404 no such resource, or one the caller may not see (an instructor asking for another's course)
-//   409 the request is valid but clashes with what exists (the same session created twice)
+//   405 a method the route does not offer for that resource (DELETE of a session)
+//   409 the request is valid but clashes with what exists (the same session created twice, a
+//       meeting another course uses: meeting_in_use)
 //   413 body over MAX_BODY_BYTES
 //   415 a body in a format the route does not take
 //   422 the body was read but its values break the rules (zod schema, roster rows)
 //   429 over the per-token rate limit (with Retry-After)
+//   503 a service Rollcall needs could not be reached (zoom_unreachable: the Zoom host check)
 import { NextResponse } from "next/server";
 import type { ZodError } from "zod";
 
@@ -18,9 +21,17 @@ export type ApiErrorCode =
   | "invalid_encoding"
   | "invalid_query"
   | "unauthorized"
+  | "token_expired"
   | "forbidden"
+  | "read_only_token"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
+  | "meeting_in_use"
+  | "meeting_not_shared"
+  | "meeting_host_mismatch"
+  | "meeting_not_on_zoom"
+  | "zoom_unreachable"
   | "payload_too_large"
   | "unsupported_media_type"
   | "validation_failed"

@@ -20,6 +20,8 @@ export function publicSession(session: {
   durationMinutes: number;
   lateAfterMinutes: number;
   requiredPercent: number;
+  cancelledAt: Date | null;
+  cancelNote: string | null;
 }) {
   return {
     id: session.id,
@@ -31,11 +33,14 @@ export function publicSession(session: {
     durationMinutes: session.durationMinutes,
     lateAfterMinutes: session.lateAfterMinutes,
     requiredPercent: session.requiredPercent,
+    cancelled: session.cancelledAt !== null,
+    cancelledAt: session.cancelledAt?.toISOString() ?? null,
+    cancelNote: session.cancelNote,
   };
 }
 
-export function publicStudent(student: { id: string; name: string; email: string; zoomRegistrantId: string | null }) {
-  return { id: student.id, name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId };
+export function publicStudent(student: { id: string; name: string; email: string; zoomRegistrantId: string | null; enrolledAt: Date; sisId: string | null; phone: string | null }) {
+  return { id: student.id, name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId, enrolledAt: student.enrolledAt.toISOString(), sisId: student.sisId, phone: student.phone };
 }
 
 /** The JSON roster, with the same "one email once" rule the CSV import applies. */
@@ -51,7 +56,7 @@ const rosterJsonBodySchema = rosterJsonSchema.superRefine((roster, context) => {
 
 /**
  * The students of a roster upload: JSON {students: [...]} or CSV with the header
- * name,email[,zoom_registrant_id]. A CSV with any bad row is refused whole (422, every row's
+ * name,email[,zoom_registrant_id][,enrolled_at][,sis_id]. A CSV with any bad row is refused whole (422, every row's
  * problem listed) so that a half-imported roster never has to be cleaned up.
  */
 export async function readRosterBody(request: Request): Promise<StudentInput[]> {

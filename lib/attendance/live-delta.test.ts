@@ -12,6 +12,8 @@ function student(id: string, name: string, extra: Partial<StudentRow> = {}): Stu
     name,
     email: `${id}@school.test`,
     status: "absent",
+    computedStatus: "absent",
+    override: null,
     inMeeting: false,
     attendedSeconds: 0,
     attendedPercent: 0,
@@ -23,22 +25,23 @@ function student(id: string, name: string, extra: Partial<StudentRow> = {}): Stu
     openConnections: 0,
     intervals: [],
     ...extra,
-  };
+  } as StudentRow;
 }
 
 function payload(version: number, students: StudentRow[], extra: Partial<LivePayload> = {}): LivePayload {
   return {
-    session: { id: "s1", courseId: "c1", zoomMeetingId: "123", startsAt, durationMinutes: 60, lateAfterMinutes: 5, requiredPercent: 90, state: "live" },
+    session: { id: "s1", courseId: "c1", zoomMeetingId: "123", startsAt, durationMinutes: 60, lateAfterMinutes: 5, requiredPercent: 90, state: "live", cancelled: false, cancelNote: null },
     course: { id: "c1", name: "Course", timezone: "UTC" },
     computedAt: "2026-12-01T15:10:00.000Z",
     now: "2026-12-01T15:10:00.500Z",
     students,
     guests: [],
     notifiedStudentIds: [],
+    waiting: [],
     version,
     counts: { students: students.length, inMeeting: 0, joined: 0, late: 0, present: 0, partial: 0, guests: 0 },
     ...extra,
-  };
+  } as LivePayload;
 }
 
 const joined = (extra: Partial<StudentRow> = {}) =>
@@ -83,11 +86,11 @@ describe("diffLivePayload / applyLiveDelta", () => {
   });
 
   it("sends other top-level fields and unregistered lists whole when they change", () => {
-    const before = { ...payload(1, [student("a", "Ana")]), hosts: [{ name: "Dr. Ray" }] } as LivePayload;
-    const after = { ...payload(2, [student("a", "Ana")], { notifiedStudentIds: ["a"] }), hosts: [{ name: "Dr. Ray" }, { name: "TA" }] } as LivePayload;
+    const before = { ...payload(1, [student("a", "Ana")]), helpers: [{ name: "Dr. Ray" }] } as LivePayload;
+    const after = { ...payload(2, [student("a", "Ana")], { notifiedStudentIds: ["a"] }), helpers: [{ name: "Dr. Ray" }, { name: "TA" }] } as LivePayload;
     const delta = diffLivePayload(before, after)!;
     expect(delta.fields.notifiedStudentIds).toEqual(["a"]);
-    expect(delta.fields.hosts).toEqual([{ name: "Dr. Ray" }, { name: "TA" }]);
+    expect(delta.fields.helpers).toEqual([{ name: "Dr. Ray" }, { name: "TA" }]);
     expect(delta.lists).toEqual({});
     expect(applyLiveDelta(before, delta)).toEqual(after);
   });

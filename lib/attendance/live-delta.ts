@@ -10,6 +10,7 @@
 // does, so an idle class sends nothing.
 import { refreshFigures } from "./engine";
 import type { SessionView } from "./read";
+import type { WaitingRoomView } from "./waiting-room-read";
 
 export interface LiveCounts {
   students: number;
@@ -25,6 +26,8 @@ export interface LiveCounts {
 export interface LivePayload extends SessionView {
   /** students who were sent (or queued) a late-joiner email */
   notifiedStudentIds: string[];
+  /** in the waiting room right now (never attendance); empty once the session has ended */
+  waiting: WaitingRoomView[];
   /** the session's live version: bumped by every recompute that changed what the page shows */
   version: number;
   counts: LiveCounts;
@@ -37,6 +40,7 @@ export interface LivePayload extends SessionView {
 export const LIVE_LISTS: Record<string, string> = {
   students: "studentId",
   guests: "guestKey",
+  hosts: "hostKey",
 };
 
 /**

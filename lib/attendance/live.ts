@@ -3,6 +3,7 @@
 import { prisma } from "../db";
 import { countLive, type LivePayload } from "./live-delta";
 import { loadSessionState, readSessionAttendance } from "./read";
+import { readWaitingRoom } from "./waiting-room-read";
 
 export type { LivePayload } from "./live-delta";
 
@@ -15,7 +16,7 @@ export type { LivePayload } from "./live-delta";
 export async function loadLiveTag(sessionId: string, now: Date = new Date()): Promise<{ version: number; etag: string } | null> {
   const session = await prisma.session.findUnique({
     where: { id: sessionId },
-    select: { liveVersion: true, updatedAt: true, zoomMeetingId: true, startsAt: true, durationMinutes: true },
+    select: { liveVersion: true, updatedAt: true, courseId: true, zoomMeetingId: true, startsAt: true, durationMinutes: true },
   });
   if (!session) return null;
   const [state, notified] = await Promise.all([
@@ -47,5 +48,6 @@ async function readPayload(sessionId: string, version: number, now: Date): Promi
     prisma.notification.findMany({ where: { sessionId, kind: "late_student", studentId: { not: null } }, select: { studentId: true } }),
   ]);
   if (!view) return null;
-  return { ...view, notifiedStudentIds: notified.map((notification) => notification.studentId!), version, counts: countLive(view) };
+  const waiting = view.session.state === "ended" ? [] : await readWaitingRoom(view.session, view.students);
+  return { ...view, notifiedStudentIds: notified.map((notification) => notification.studentId!), waiting, version, counts: countLive(view) };
 }

@@ -2,8 +2,22 @@
 // live, clock-dependent figures are brought up to `now` with the engine's refreshFigures, so a
 // read never shows a stale "attended so far".
 import { prisma } from "../db";
+import { suggestStudents, type Suggestion } from "../identity/suggestions";
 import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
+import { finalRecord, type FinalStatus } from "./final-record";
+import { courseMaySeeMeeting } from "./load";
 import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
+
+/** An instructor's override as the API and pages show it. */
+export interface OverrideView {
+  status: FinalStatus;
+  /** null: the computed late flag stands */
+  late: boolean | null;
+  note: string | null;
+  /** who overrode (name) */
+  by: string;
+  at: string;
+}
 
 export interface IntervalView {
   from: string;
@@ -14,18 +28,30 @@ export interface StudentRow {
   studentId: string;
   name: string;
   email: string;
-  status: AttendanceStatus;
+  /** the final status: the override's, else the computed one */
+  status: FinalStatus;
+  /** what Zoom's data gives */
+  computedStatus: AttendanceStatus;
+  override: OverrideView | null;
+  /** false when the session ended before the student was enrolled */
+  enrolled: boolean;
   inMeeting: boolean;
   attendedSeconds: number;
   attendedPercent: number;
   firstJoinAt: string | null;
   lastLeaveAt: string | null;
+  /** final late flag (the override's when it sets one) */
   late: boolean;
+  computedLate: boolean;
   lateBySeconds: number;
   joinCount: number;
   /** devices connected now */
   openConnections: number;
   intervals: IntervalView[];
+  /** the part of `intervals` spent in breakout rooms */
+  breakoutIntervals: IntervalView[];
+  /** in a breakout room now: its name ("" when Zoom sent none); null: not in a room */
+  breakoutRoom: string | null;
 }
 
 export interface GuestRow {
@@ -40,6 +66,25 @@ export interface GuestRow {
   joinCount: number;
   openConnections: number;
   intervals: IntervalView[];
+  /** up to three roster students who have not joined, most similar name first (never applied by itself) */
+  suggestions: Suggestion[];
+}
+
+/** A course instructor, or a participant Zoom made host or co-host: listed apart from guests. */
+export interface HostRow {
+  hostKey: string;
+  name: string;
+  email: string | null;
+  reason: string;
+  inMeeting: boolean;
+  attendedSeconds: number;
+  attendedPercent: number;
+  firstJoinAt: string | null;
+  lastLeaveAt: string | null;
+  joinCount: number;
+  openConnections: number;
+  intervals: IntervalView[];
+  breakoutRoom: string | null;
 }
 
 export interface SessionView {
@@ -52,12 +97,15 @@ export interface SessionView {
     lateAfterMinutes: number;
     requiredPercent: number;
     state: SessionState;
+    cancelled: boolean;
+    cancelNote: string | null;
   };
   course: { id: string; name: string; timezone: string };
   computedAt: string | null;
   now: string;
   students: StudentRow[];
   guests: GuestRow[];
+  hosts: HostRow[];
 }
 
 type StoredIntervals = { from: string; to: string | null }[];
@@ -76,11 +124,13 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 /** Session state from the stored meeting instances of its meeting near its window. */
 export async function loadSessionState(
-  session: { zoomMeetingId: string; startsAt: Date; durationMinutes: number },
+  session: { courseId: string; zoomMeetingId: string; startsAt: Date; durationMinutes: number },
   now: Date,
 ): Promise<SessionState> {
   const widened = widenedSessionWindow(session);
-  const instances = await prisma.meetingInstance.findMany({
+  // A course that may not see the meeting does not learn when it ran either.
+  const visible = await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId);
+  const instances = !visible ? [] : await prisma.meetingInstance.findMany({
     where: { zoomMeetingId: session.zoomMeetingId, startedAt: { gte: widened.start, lt: widened.end } },
     select: { uuid: true, startedAt: true, endedAt: true },
   });
@@ -93,27 +143,31 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     include: { course: { select: { id: true, name: true, timezone: true } } },
   });
   if (!session) return null;
-  const [students, records, guests, state] = await Promise.all([
+  const [students, records, guests, hosts, state, overrides] = await Promise.all([
     prisma.student.findMany({
       where: { courseId: session.courseId },
-      select: { id: true, name: true, email: true },
+      select: { id: true, name: true, email: true, enrolledAt: true },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     prisma.attendanceRecord.findMany({ where: { sessionId } }),
     prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { guestKey: "asc" }] }),
+    prisma.hostAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { hostKey: "asc" }] }),
     loadSessionState(session, now),
+    prisma.attendanceOverride.findMany({ where: { sessionId } }),
   ]);
   const live = state === "live";
   const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
+  const overrideByStudent = new Map(overrides.map((override) => [override.studentId, override]));
+  const recordSession = { startsAt: session.startsAt, durationMinutes: session.durationMinutes, cancelled: session.cancelledAt !== null };
 
-  const studentRows: StudentRow[] = students.map((student) => {
+  const computedRows = students.map((student) => {
     const record = recordByStudent.get(student.id);
     if (!record) {
       return {
         studentId: student.id,
         name: student.name,
         email: student.email,
-        status: "absent",
+        status: "absent" as AttendanceStatus,
         inMeeting: false,
         attendedSeconds: 0,
         attendedPercent: 0,
@@ -124,6 +178,8 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
         joinCount: 0,
         openConnections: 0,
         intervals: [],
+        breakoutIntervals: [],
+        breakoutRoom: null,
       };
     }
     const presence = toPresence(record.intervals);
@@ -143,9 +199,51 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       joinCount: record.joinCount,
       openConnections: fresh?.openConnections ?? record.openConnections,
       intervals: record.intervals as StoredIntervals,
+      breakoutIntervals: record.breakoutIntervals as StoredIntervals,
+      // The room stored with an open connection, as long as that connection still counts as in.
+      breakoutRoom: (fresh?.inMeeting ?? record.inMeeting) ? record.breakoutRoom : null,
     };
   });
 
+  const hostRows: HostRow[] = hosts.map((host) => {
+    const presence = toPresence(host.intervals);
+    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: host.openConnections }, session, null, now) : null;
+    const inMeeting = fresh?.inMeeting ?? host.inMeeting;
+    return {
+      hostKey: host.hostKey,
+      name: host.name,
+      email: host.email,
+      reason: host.reason,
+      inMeeting,
+      attendedSeconds: fresh?.attendedSeconds ?? host.attendedSeconds,
+      attendedPercent: fresh?.attendedPercent ?? host.attendedPercent,
+      firstJoinAt: iso(host.firstJoinAt),
+      lastLeaveAt: fresh ? iso(fresh.lastLeaveAt) : iso(host.lastLeaveAt),
+      joinCount: host.joinCount,
+      openConnections: fresh?.openConnections ?? host.openConnections,
+      intervals: host.intervals as StoredIntervals,
+      breakoutRoom: inMeeting ? host.breakoutRoom : null,
+    };
+  });
+  const enrolledAt = new Map(students.map((student) => [student.id, student.enrolledAt]));
+  // The final record (override, enrolment) is a separate pure step after the computed figures.
+  const studentRows: StudentRow[] = computedRows.map((row) => {
+    const stored = overrideByStudent.get(row.studentId);
+    const override = stored ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at } : null;
+    const final = finalRecord(row, { session: recordSession, enrolledAt: enrolledAt.get(row.studentId)!, override });
+    return {
+      ...row,
+      status: final.status,
+      computedStatus: row.status,
+      override: override ? { ...override, at: override.at.toISOString() } : null,
+      enrolled: final.enrolled,
+      late: final.late,
+      computedLate: row.late,
+    };
+  });
+
+  // Suggestions come only from students who have not joined this session.
+  const notJoined = studentRows.filter((row) => row.joinCount === 0).map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
   const guestRows: GuestRow[] = guests.map((guest) => {
     const presence = toPresence(guest.intervals);
     const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
@@ -161,6 +259,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       joinCount: guest.joinCount,
       openConnections: fresh?.openConnections ?? guest.openConnections,
       intervals: guest.intervals as StoredIntervals,
+      suggestions: suggestStudents({ name: guest.name, email: guest.email }, notJoined),
     };
   });
 
@@ -174,12 +273,15 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       lateAfterMinutes: session.lateAfterMinutes,
       requiredPercent: session.requiredPercent,
       state,
+      cancelled: session.cancelledAt !== null,
+      cancelNote: session.cancelNote,
     },
     course: session.course,
     computedAt: iso(session.computedAt),
     now: now.toISOString(),
     students: studentRows,
     guests: guestRows,
+    hosts: hostRows,
   };
 }
 
@@ -187,7 +289,11 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
 export function toPublicAttendance(view: SessionView) {
   return {
     session: view.session,
-    students: view.students.map(({ openConnections: _devices, intervals: _intervals, ...student }) => student),
+    students: view.students.map(
+      ({ openConnections: _devices, intervals: _intervals, computedLate: _computedLate, breakoutIntervals: _rooms, breakoutRoom: _room, ...student }) => student,
+    ),
     guests: view.guests.map(({ guestKey: _key, openConnections: _devices, intervals: _intervals, ...guest }) => guest),
+    // Instructors and participants made host or co-host: never among students or guests.
+    hosts: view.hosts.map(({ hostKey: _key, openConnections: _devices, intervals: _intervals, breakoutRoom: _room, ...host }) => host),
   };
 }

@@ -10,6 +10,8 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 import crypto from "node:crypto";
 import pg from "pg";
 import { Logger, runMigrations as runQueueMigrations } from "graphile-worker";
+import { describeMeetingConflicts, queryMeetingConflicts } from "./meeting-conflicts";
+import { redactEmails } from "../log";
 
 const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 export const schemaPath = path.join(projectRoot, "prisma/schema.prisma");
@@ -100,7 +102,14 @@ const migrationsTableSql = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
  * Each Prisma migration runs in one transaction and is recorded in `_prisma_migrations` with the
  * sha256 checksum Prisma uses; several processes starting at once wait on one advisory lock.
  */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+export async function applyMigrations(
+  databaseUrl: string,
+  options: {
+    through?: string;
+    /** report meetings scheduled by courses that may not see them: "always" (start-up, db:migrate) or only when this run applied a migration (default: the CLI's stdout/stderr stay quiet) */
+    reportConflicts?: "always" | "when-applied";
+  } = {},
+): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const applied: string[] = [];
@@ -111,7 +120,9 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );
     const appliedChecksums = new Map(done.rows.map((row) => [row.migration_name, row.checksum]));
-    for (const directory of readMigrationsList().migrationDirectories) {
+    // `through`: stop after that migration (tests of a migration on data of the schema before it).
+    const directories = readMigrationsList().migrationDirectories.filter((directory) => !options.through || directory.path <= options.through);
+    for (const directory of directories) {
       const content = directory.migrationFile.content;
       if (content.tag !== "ok") throw new Error(content.value);
       const checksum = crypto.createHash("sha256").update(content.value).digest("hex");
@@ -141,6 +152,7 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
       }
       applied.push(directory.path);
     }
+    if (options.reportConflicts === "always" || applied.length > 0) await warnOfMeetingConflicts(client);
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => {});
     await client.end();
@@ -148,6 +160,28 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   // The job queue keeps its own schema (graphile_worker) and migrates it itself.
   await runQueueMigrations({ connectionString: databaseUrl, logger: new QueueLogger() });
   return applied;
+}
+
+/**
+ * Existing data that breaks "a meeting belongs to its courses" is never changed silently: the run
+ * that applies a migration, and every start-up and `npm run db:migrate`, names it until an admin
+ * resolves it.
+ */
+async function warnOfMeetingConflicts(client: pg.Client): Promise<void> {
+  const exists = await client.query("SELECT to_regclass('public.meeting_courses') IS NOT NULL AS present");
+  if (!exists.rows[0]?.present) return;
+  const conflicts = await queryMeetingConflicts(async (sql) => (await client.query(sql)).rows);
+  if (conflicts.length === 0) return;
+  // On stderr, in the log's JSON shape: the CLI's stdout carries data (a CSV export).
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level: "warn",
+    message:
+      `${conflicts.length} Zoom meeting${conflicts.length === 1 ? " is" : "s are"} scheduled by courses that may not see ${conflicts.length === 1 ? "it" : "them"}; ` +
+      "an admin should share or move them (Admin → Meetings)",
+    meetingConflicts: describeMeetingConflicts(conflicts),
+  });
+  process.stderr.write(redactEmails(line) + "\n");
 }
 
 /** The schema the committed migrations produce: what the next migration is diffed from. */

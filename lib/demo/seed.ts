@@ -1,16 +1,16 @@
 // Demo data: an admin, two instructors and a course whose class is running now, so that the
 // simulator's traffic (scripts/simulate.ts) fills the live roster. Idempotent: running it again
-// refreshes passwords and adds today's session if it is missing.
+// refreshes passwords and adds today's session if it is missing. The published passwords go only
+// into the demo's own embedded database; the test harness seeds the same accounts with its own
+// passwords (`users`).
 import { prisma } from "../db";
+import { usingEmbeddedDatabase } from "../db/resolve";
 import { hashPassword } from "../passwords";
 import { createSession } from "../services/sessions";
 import { upsertStudents } from "../services/students";
+import { DEMO_USERS, demoRefusal, PUBLISHED_DEMO_PASSWORDS, type DemoUserSet } from "./accounts";
 
-export const DEMO_USERS = {
-  admin: { email: "admin@rollcall.test", name: "Ada Admin", role: "admin", password: "rollcall-admin" },
-  instructor: { email: "teacher@rollcall.test", name: "Tomás Teacher", role: "instructor", password: "rollcall-teacher" },
-  otherInstructor: { email: "other@rollcall.test", name: "Olga Other", role: "instructor", password: "rollcall-other" },
-} as const;
+export { DEMO_USERS } from "./accounts";
 
 export const DEMO_COURSE_NAME = "Data Science 101 (demo)";
 export const OTHER_COURSE_NAME = "Chemistry 200 (demo)";
@@ -26,9 +26,11 @@ export const DEMO_STUDENTS = [
   { name: "Fatima Zahra", email: "fatima.zahra@students.rollcall.test", zoomRegistrantId: null },
   { name: "Gabriel Souza", email: "gabriel.souza@students.rollcall.test", zoomRegistrantId: null },
   { name: "Hana Sato", email: "hana.sato@students.rollcall.test", zoomRegistrantId: null },
+  // Dials in by phone: the simulator's caller is matched by this number.
+  { name: "Iris Park", email: "iris.park@students.rollcall.test", zoomRegistrantId: null, phone: "+15550104477" },
 ];
 
-async function upsertUser(user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS]) {
+async function upsertUser(user: DemoUserSet[keyof DemoUserSet]) {
   const passwordHash = await hashPassword(user.password);
   return prisma.user.upsert({
     where: { email: user.email },
@@ -37,11 +39,15 @@ async function upsertUser(user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS]) {
   });
 }
 
-export async function seedDemo(options: { startsAt: Date; durationMinutes?: number }) {
+export async function seedDemo(options: { startsAt: Date; durationMinutes?: number; users?: DemoUserSet }) {
+  const users = options.users ?? DEMO_USERS;
+  // DATABASE_URL set by resolveDatabase for the embedded database is the demo's own.
+  const refusal = demoRefusal(usingEmbeddedDatabase() ? { ...process.env, DATABASE_URL: undefined } : process.env);
+  if (refusal && Object.values(users).some((user) => PUBLISHED_DEMO_PASSWORDS.includes(user.password))) throw new Error(refusal);
   const [admin, instructor, other] = await Promise.all([
-    upsertUser(DEMO_USERS.admin),
-    upsertUser(DEMO_USERS.instructor),
-    upsertUser(DEMO_USERS.otherInstructor),
+    upsertUser(users.admin),
+    upsertUser(users.instructor),
+    upsertUser(users.otherInstructor),
   ]);
   let course = await prisma.course.findFirst({ where: { name: DEMO_COURSE_NAME } });
   course ??= await prisma.course.create({

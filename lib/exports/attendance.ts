@@ -5,7 +5,9 @@
 //   name (keyset pages of EXPORT_BATCH_ROWS students), so no export is ever held in memory.
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
+import { finalStatusAndLate, type FinalStatus } from "../attendance/final-record";
 import { readSessionAttendance, type GuestRow, type StudentRow } from "../attendance/read";
+import type { AttendanceStatus } from "../attendance/types";
 import { csvStream, type CsvRow } from "./csv";
 import { allCoursesExportFilename, courseExportFilename, sessionExportFilename } from "./names";
 import type { ExportRange } from "./range";
@@ -22,6 +24,10 @@ export const SESSION_COLUMNS = [
   "late",
   "late_by_minutes",
   "join_count",
+  // The final record (status above is the final one): what Zoom's data gave, and the override.
+  "computed_status",
+  "override_note",
+  "override_by",
 ] as const;
 
 export const COURSE_COLUMNS = ["course", "session_id", "session_start", ...SESSION_COLUMNS] as const;
@@ -68,6 +74,9 @@ interface AttendanceFigures {
   late: boolean;
   lateBySeconds: number;
   joinCount: number;
+  computedStatus: string;
+  overrideNote: string | null;
+  overrideBy: string | null;
 }
 
 function studentCells(name: string, email: string, figures: AttendanceFigures, zoned: ZonedFormatter): CsvRow {
@@ -82,13 +91,27 @@ function studentCells(name: string, email: string, figures: AttendanceFigures, z
     figures.late ? "true" : "false",
     secondsToMinutes(figures.lateBySeconds),
     String(figures.joinCount),
+    figures.computedStatus,
+    figures.overrideNote,
+    figures.overrideBy,
   ];
 }
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
 
 export function sessionStudentRow(student: StudentRow, zoned: ZonedFormatter): CsvRow {
-  return studentCells(student.name, student.email, { ...student, firstJoinAt: toDate(student.firstJoinAt), lastLeaveAt: toDate(student.lastLeaveAt) }, zoned);
+  return studentCells(
+    student.name,
+    student.email,
+    {
+      ...student,
+      firstJoinAt: toDate(student.firstJoinAt),
+      lastLeaveAt: toDate(student.lastLeaveAt),
+      overrideNote: student.override?.note ?? null,
+      overrideBy: student.override?.by ?? null,
+    },
+    zoned,
+  );
 }
 
 export function sessionGuestRow(guest: GuestRow, zoned: ZonedFormatter): CsvRow {
@@ -103,6 +126,9 @@ export function sessionGuestRow(guest: GuestRow, zoned: ZonedFormatter): CsvRow 
     null, // late: not defined for guests
     null,
     String(guest.joinCount),
+    null, // computed_status, override_note, override_by: students only
+    null,
+    null,
   ];
 }
 
@@ -144,6 +170,10 @@ interface StudentPageRow {
   late: boolean | null;
   lateBySeconds: number | null;
   joinCount: number | null;
+  overrideStatus: FinalStatus | null;
+  overrideLate: boolean | null;
+  overrideNote: string | null;
+  overrideBy: string | null;
 }
 
 type RangeScope = { courseId: string; start: Date; end: Date } | { courseId: null; start: Date; end: Date };
@@ -174,9 +204,11 @@ async function* studentPages(session: SessionPageRow, batchRows: number): AsyncG
   for (;;) {
     const page: StudentPageRow[] = await prisma.$queryRaw<StudentPageRow[]>`
       SELECT st.id, st.name, st.email, ar.status::text AS status, ar."attendedSeconds", ar."attendedPercent",
-             ar."firstJoinAt", ar."lastLeaveAt", ar.late, ar."lateBySeconds", ar."joinCount"
+             ar."firstJoinAt", ar."lastLeaveAt", ar.late, ar."lateBySeconds", ar."joinCount",
+             ao.status::text AS "overrideStatus", ao.late AS "overrideLate", ao.note AS "overrideNote", ao."byName" AS "overrideBy"
       FROM students st
       LEFT JOIN attendance_records ar ON ar."sessionId" = ${session.id} AND ar."studentId" = st.id
+      LEFT JOIN attendance_overrides ao ON ao."sessionId" = ${session.id} AND ao."studentId" = st.id
       WHERE st."courseId" = ${session.courseId}
         ${after ? Prisma.sql`AND (st.name, st.id) > (${after.name}, ${after.id})` : Prisma.empty}
       ORDER BY st.name, st.id
@@ -190,13 +222,21 @@ async function* studentPages(session: SessionPageRow, batchRows: number): AsyncG
 
 /** A student without a stored record (not computed yet) is absent, as on the session page. */
 function figuresOf(row: StudentPageRow): AttendanceFigures {
+  const computedStatus = (row.status ?? "absent") as AttendanceStatus;
+  const final = finalStatusAndLate(
+    { status: computedStatus, late: row.late ?? false },
+    row.overrideStatus ? { status: row.overrideStatus, late: row.overrideLate } : null,
+  );
   return {
-    status: row.status ?? "absent",
+    status: final.status,
+    computedStatus,
+    overrideNote: row.overrideNote,
+    overrideBy: row.overrideBy,
     attendedSeconds: row.attendedSeconds ?? 0,
     attendedPercent: row.attendedPercent ?? 0,
     firstJoinAt: row.firstJoinAt,
     lastLeaveAt: row.lastLeaveAt,
-    late: row.late ?? false,
+    late: final.late,
     lateBySeconds: row.lateBySeconds ?? 0,
     joinCount: row.joinCount ?? 0,
   };

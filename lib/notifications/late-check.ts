@@ -2,6 +2,7 @@
 // key `late:<sessionId>`): records one notification per student who had not joined by then, and
 // queues one `send_notification` job per new notification, in one transaction.
 import { prisma } from "../db";
+import { courseMaySeeMeeting } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
 import type { Prisma } from "../generated/prisma/client";
 import { log } from "../log";
@@ -16,6 +17,8 @@ export const SEND_MAX_ATTEMPTS = 10;
 export type LateCheckOutcome =
   | { outcome: "no_session" }
   | { outcome: "disabled" }
+  | { outcome: "cancelled" }
+  | { outcome: "meeting_not_visible" }
   | { outcome: "early"; deadline: Date }
   | { outcome: "stale"; deadline: Date }
   | { outcome: "checked"; deadline: Date; lateStudents: number; created: number };
@@ -41,11 +44,21 @@ export async function runLateCheck(sessionId: string, now: () => Date = () => ne
       id: true,
       startsAt: true,
       lateAfterMinutes: true,
+      cancelledAt: true,
+      zoomMeetingId: true,
       course: { select: { id: true, notifyLateJoiners: true, notifyInstructorSummary: true } },
     },
   });
   if (!session) return { outcome: "no_session" };
   if (!session.course.notifyLateJoiners) return { outcome: "disabled" };
+  // A cancelled class (snow day) has no late joiners.
+  if (session.cancelledAt) return { outcome: "cancelled" };
+  // A course that may not see its session's meeting sees no one join: "you have not joined" would
+  // go to every student, wrongly (ADR 010).
+  if (!(await courseMaySeeMeeting(prisma, session.course.id, session.zoomMeetingId))) {
+    log.info("late check skipped: the course may not see the session's meeting", { sessionId });
+    return { outcome: "meeting_not_visible" };
+  }
   const deadline = lateCheckAt(session);
   const early = deadline.getTime() - now().getTime();
   if (early > EARLY_TOLERANCE_MS) {

@@ -13,7 +13,8 @@ import { prisma } from "../db";
 import { errorMessage, log } from "../log";
 import { appBaseUrl, mailSettings } from "../mail/settings";
 import { sendMail, SMTP_TIMEOUTS, type OutgoingMail } from "../mail/transport";
-import { instructorSummaryMail, lateStudentMail } from "./messages";
+import { loadCourseSummary } from "../attendance/summary";
+import { atRiskDigestMail, instructorSummaryMail, invitationMail, lateStudentMail } from "./messages";
 
 export type SendOutcome = "sent" | "not_configured" | "already_done" | "in_progress" | "expired" | "gone";
 
@@ -48,6 +49,9 @@ async function loadNotification(id: string) {
           durationMinutes: true,
           lateAfterMinutes: true,
           joinUrl: true,
+          zoomMeetingId: true,
+          courseId: true,
+          cancelledAt: true,
           course: {
             select: {
               name: true,
@@ -57,17 +61,74 @@ async function loadNotification(id: string) {
           },
         },
       },
+      course: { select: { id: true, name: true } },
     },
   });
 }
 
 type LoadedNotification = NonNullable<Awaited<ReturnType<typeof loadNotification>>>;
 
-async function buildMail(notification: LoadedNotification): Promise<OutgoingMail> {
-  const { session } = notification;
+/** The weekly at-risk digest: the course's at-risk students as of the send. */
+async function buildDigestMail(notification: LoadedNotification, base: Pick<OutgoingMail, "messageId" | "headers">, now: Date): Promise<OutgoingMail> {
+  const course = notification.course!;
+  const [user, summary] = await Promise.all([
+    notification.userId ? prisma.user.findUnique({ where: { id: notification.userId }, select: { name: true } }) : null,
+    loadCourseSummary(course.id, now),
+  ]);
+  const instructorName = user?.name ?? notification.recipient;
+  const atRisk = (summary?.students ?? []).filter((student) => student.atRisk);
+  return {
+    ...base,
+    to: { name: instructorName, address: notification.recipient },
+    ...atRiskDigestMail({
+      instructorName,
+      courseName: course.name,
+      week: notification.periodKey?.split(":")[2] ?? "",
+      requiredPercent: summary?.course.requiredPercent ?? 90,
+      maxAbsences: summary?.course.maxAbsences ?? null,
+      students: atRisk.map((student) => ({ name: student.name, email: student.email, attendedPercent: student.attendedPercent, absent: student.absent })),
+      courseUrl: `${appBaseUrl()}/courses/${course.id}#term`,
+    }),
+  };
+}
+
+async function buildMail(notification: LoadedNotification, now: Date): Promise<OutgoingMail> {
+  const base = { messageId: notificationMessageId(notification.id), headers: { "X-Rollcall-Notification": notification.id } };
+  if (notification.kind === "at_risk_digest") return buildDigestMail(notification, base, now);
+  const session = notification.session!;
   const { course } = session;
   const instructors = course.instructors.map((entry) => entry.user);
-  const base = { messageId: notificationMessageId(notification.id), headers: { "X-Rollcall-Notification": notification.id } };
+  // The student's personal Zoom link on this meeting (roster registration), when there is one.
+  const personal = notification.studentId
+    ? await prisma.zoomRegistrant.findUnique({
+        where: { studentId_zoomMeetingId: { studentId: notification.studentId, zoomMeetingId: session.zoomMeetingId } },
+        select: { joinUrl: true },
+      })
+    : null;
+  if (notification.kind === "invitation") {
+    const studentName = notification.student?.name ?? notification.recipient;
+    const later = await prisma.session.findMany({
+      where: { courseId: session.courseId, zoomMeetingId: session.zoomMeetingId, startsAt: { gt: session.startsAt } },
+      select: { startsAt: true },
+      orderBy: { startsAt: "asc" },
+      take: 20,
+    });
+    return {
+      ...base,
+      to: { name: studentName, address: notification.recipient },
+      replyTo: instructors.map((instructor) => instructor.email),
+      ...invitationMail({
+        studentName,
+        courseName: course.name,
+        sessionTitle: session.title,
+        sessionStarts: [session.startsAt, ...later.map((row) => row.startsAt)],
+        durationMinutes: session.durationMinutes,
+        timezone: course.timezone,
+        personalJoinUrl: personal?.joinUrl ?? session.joinUrl ?? "",
+        instructorNames: instructors.map((instructor) => instructor.name),
+      }),
+    };
+  }
   if (notification.kind === "late_student") {
     const studentName = notification.student?.name ?? notification.recipient;
     return {
@@ -81,7 +142,7 @@ async function buildMail(notification: LoadedNotification): Promise<OutgoingMail
         startsAt: session.startsAt,
         lateAfterMinutes: session.lateAfterMinutes,
         timezone: course.timezone,
-        joinUrl: session.joinUrl,
+        joinUrl: personal?.joinUrl ?? session.joinUrl,
         instructorNames: instructors.map((instructor) => instructor.name),
       }),
     };
@@ -153,9 +214,17 @@ export async function sendNotification(id: string, now: () => Date = () => new D
   }
 
   const { session } = notification;
-  const classEnds = session.startsAt.getTime() + session.durationMinutes * 60_000;
-  if (notification.kind === "late_student" && now().getTime() >= classEnds) {
-    // A "you're not in class yet" email after the class is over helps no one.
+  if (!session && notification.kind !== "at_risk_digest") return "gone";
+  if ((notification.kind === "late_student" || notification.kind === "invitation") && session?.cancelledAt) {
+    await prisma.notification.updateMany({
+      where: { id, status: { in: [...OPEN] } },
+      data: { status: "failed", lastError: "Not sent: the session was cancelled" },
+    });
+    return "expired";
+  }
+  const classEnds = session ? session.startsAt.getTime() + session.durationMinutes * 60_000 : Infinity;
+  if ((notification.kind === "late_student" || notification.kind === "invitation") && now().getTime() >= classEnds) {
+    // A "you're not in class yet" email, or an invitation, after the class is over helps no one.
     const previous = notification.lastError ? ` (last error: ${notification.lastError})` : "";
     await prisma.notification.updateMany({
       where: { id, status: { in: [...OPEN] } },
@@ -164,7 +233,7 @@ export async function sendNotification(id: string, now: () => Date = () => new D
     return "expired";
   }
 
-  const mail = await buildMail(notification);
+  const mail = await buildMail(notification, now());
   const state: { outcome: SendOutcome | null; accepted: boolean; error: unknown } = { outcome: null, accepted: false, error: null };
   try {
     await prisma.$transaction(

@@ -2,6 +2,7 @@
 // of the events that were theirs are cleared, and their identity links, manual matches,
 // notifications, roster entry and attendance are deleted. An audit entry records that it
 // happened, by whom, and how much was removed — never who the student was.
+import { cancelRegistrationsOf } from "../registration/service";
 import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { findStudentEvents } from "./student-events";
@@ -14,6 +15,8 @@ export interface ErasureCounts {
   manualMatches: number;
   notifications: number;
   attendanceRecords: number;
+  overrides: number;
+  overrideHistory: number;
   guestRows: number;
   deliveryBodies: number;
   auditRedactions: number;
@@ -40,14 +43,14 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       const events = eventIds.length
         ? await tx.$executeRawUnsafe(
             `UPDATE events SET email = NULL, "emailNormalized" = NULL, "displayName" = NULL, "registrantId" = NULL,
-               "participantAccountId" = NULL, "participantUuid" = NULL, payload = NULL,
+               "participantAccountId" = NULL, "participantUuid" = NULL, "phoneNumber" = NULL, "parentUserId" = NULL, payload = NULL,
                "payloadPurgedAt" = coalesce("payloadPurgedAt", now())
              WHERE id = ANY($1::bigint[])`,
             eventIds,
           )
         : 0;
       // Rejected and ignored deliveries keep their body for a while: drop the ones naming the student.
-      const needles = [student.emailNormalized, student.zoomRegistrantId?.trim() ?? ""].filter((needle) => needle.length >= 6);
+      const needles = found?.needles ?? [];
       const deliveryBodies = needles.length
         ? await tx.$executeRawUnsafe(
             `UPDATE webhook_deliveries SET body = NULL
@@ -69,9 +72,15 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       const manualMatches = (await tx.manualMatch.deleteMany({ where: { studentId } })).count;
       const notifications = (await tx.notification.deleteMany({ where: { studentId } })).count;
       const attendanceRecords = (await tx.attendanceRecord.deleteMany({ where: { studentId } })).count;
+      const overrides = (await tx.attendanceOverride.deleteMany({ where: { studentId } })).count;
+      // The override history is append-only (a trigger refuses deletes); it goes with the student
+      // row, by the foreign key's cascade.
+      const overrideHistory = await tx.overrideHistory.count({ where: { studentId } });
+      // Their Zoom registrants (personal links) are cancelled on Zoom, then go with the student.
+      await cancelRegistrationsOf([studentId], tx);
       await tx.student.delete({ where: { id: studentId } });
 
-      const counts: ErasureCounts = { events, identityLinks, manualMatches, notifications, attendanceRecords, guestRows, deliveryBodies, auditRedactions };
+      const counts: ErasureCounts = { events, identityLinks, manualMatches, notifications, attendanceRecords, overrides, overrideHistory, guestRows, deliveryBodies, auditRedactions };
       const entry = await tx.auditEntry.create({
         data: { actorId, action: ERASED_ACTION, subject: studentId, details: { courseId: student.courseId, ...counts } },
       });

@@ -1,7 +1,7 @@
 // "Everything stored about this student", as one JSON document (a subject access request): the
 // roster entry, attendance per session, the Zoom events attributed to them (with the raw payload
-// while it is kept), identity links, manual matches, notifications, and rejected or ignored
-// webhook deliveries whose body names them.
+// while it is kept), identity links, manual matches, notifications, rejected or ignored webhook
+// deliveries whose body names them, and their Zoom registrations (registrant IDs, personal links).
 import { prisma } from "../db";
 import { findStudentEvents } from "./student-events";
 
@@ -12,19 +12,24 @@ const iso = (value: Date | null | undefined) => (value ? value.toISOString() : n
 export async function exportStudentData(studentId: string, now: Date = new Date()) {
   const student = await prisma.student.findUnique({ where: { id: studentId }, include: { course: true } });
   if (!student) return null;
-  const [found, attendance, sessions, identityLinks, manualMatches, notifications] = await Promise.all([
+  const [overrides, overrideHistory] = await Promise.all([
+    prisma.attendanceOverride.findMany({ where: { studentId }, orderBy: { at: "asc" } }),
+    prisma.overrideHistory.findMany({ where: { studentId }, orderBy: [{ at: "asc" }, { id: "asc" }] }),
+  ]);
+  const [found, attendance, sessions, identityLinks, manualMatches, notifications, zoomRegistrations] = await Promise.all([
     findStudentEvents(prisma, studentId),
     prisma.attendanceRecord.findMany({ where: { studentId } }),
     prisma.session.findMany({ where: { courseId: student.courseId }, orderBy: [{ startsAt: "asc" }, { id: "asc" }] }),
     prisma.identityLink.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
     prisma.manualMatch.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
     prisma.notification.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
+    prisma.zoomRegistrant.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
   ]);
   const eventSessions = found?.eventSessions ?? new Map<string, string | null>();
   const events = eventSessions.size
     ? await prisma.event.findMany({ where: { id: { in: [...eventSessions.keys()].map((id) => BigInt(id)) } }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] })
     : [];
-  const needles = [student.emailNormalized, student.zoomRegistrantId?.trim() ?? ""].filter((needle) => needle.length >= 6);
+  const needles = found?.needles ?? [];
   const deliveries = needles.length
     ? await prisma.$queryRawUnsafe<{ id: string; receivedAt: Date; outcome: string; httpStatus: number; eventType: string | null; reason: string | null; body: string }[]>(
         `SELECT id::text AS id, "receivedAt", outcome::text AS outcome, "httpStatus", "eventType", reason, body FROM webhook_deliveries
@@ -43,6 +48,8 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
       name: student.name,
       email: student.email,
       zoomRegistrantId: student.zoomRegistrantId,
+      sisId: student.sisId,
+      enrolledAt: iso(student.enrolledAt),
       createdAt: iso(student.createdAt),
       updatedAt: iso(student.updatedAt),
       course: { id: student.course.id, name: student.course.name, timezone: student.course.timezone },
@@ -113,7 +120,35 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
       createdAt: iso(notification.createdAt),
       sentAt: iso(notification.sentAt),
     })),
+    // Instructors' overrides of the student's final status, and their append-only history.
+    overrides: overrides.map((override) => ({
+      sessionId: override.sessionId,
+      status: override.status,
+      late: override.late,
+      note: override.note,
+      by: override.byName,
+      byUserId: override.byId,
+      at: iso(override.at),
+    })),
+    overrideHistory: overrideHistory.map((entry) => ({
+      id: entry.id.toString(),
+      sessionId: entry.sessionId,
+      sessionStartsAt: iso(entry.sessionStartsAt),
+      action: entry.action,
+      before: entry.before,
+      after: entry.after,
+      note: entry.note,
+      by: entry.byName,
+      byUserId: entry.byId,
+      at: iso(entry.at),
+    })),
     webhookDeliveries: deliveries.map((delivery) => ({ ...delivery, receivedAt: iso(delivery.receivedAt) })),
+    zoomRegistrations: zoomRegistrations.map((registration) => ({
+      zoomMeetingId: registration.zoomMeetingId,
+      registrantId: registration.registrantId,
+      joinUrl: registration.joinUrl,
+      createdAt: iso(registration.createdAt),
+    })),
   };
 }
 

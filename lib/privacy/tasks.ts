@@ -13,8 +13,9 @@ export const privacyTasks: TaskList = {
       retentionDays,
       cutoff: result.cutoff.toISOString(),
       eventPayloads: result.eventPayloads,
-      deliveryBodies: result.deliveryBodies,
-      deliveryHeaders: result.deliveryHeaders,
+      eventsPseudonymised: result.eventsPseudonymised,
+      deliveryRows: result.deliveryRows,
+      rejectionCounts: result.rejectionCounts,
       rateLimitRows: result.rateLimitRows,
     });
   },

@@ -6,6 +6,9 @@ export const crontabLines: string[] = [
   "15 3 * * * reconcile_nightly ?max=3",
   // Retention (lib/privacy/tasks.ts): raw webhook payloads older than RETENTION_DAYS, daily.
   "40 2 * * * purge_expired_payloads ?max=3&fill=1d",
+  // Weekly at-risk digest (lib/notifications/digest.ts): Mondays 07:00 UTC; fill=6d catches up
+  // after downtime within the week, and the digest's periodKey makes a catch-up send nothing twice.
+  "0 7 * * 1 at_risk_digest ?max=3&fill=6d",
 ];
 
 export function crontab(): string {

@@ -7,12 +7,12 @@
 // Without Report API credentials nothing happens and nothing fails: the summary says "off".
 import { prisma } from "../db";
 import { attachEventsToSessions, normalizeMeetingId, widenedSessionWindow } from "../attendance/engine";
-import { SESSION_INPUT_SELECT } from "../attendance/load";
+import { competingSessions, courseMaySeeMeeting } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
 import type { EngineEvent, SessionInput } from "../attendance/types";
 import { errorMessage, log } from "../log";
 import { ZoomApiError, zoomClientFromConfig, type ZoomClient } from "../zoom/api";
-import { NOT_CONFIGURED_MESSAGE } from "./constants";
+import { MEETING_NOT_VISIBLE_MESSAGE, NOT_CONFIGURED_MESSAGE } from "./constants";
 import { planReportMerge } from "./merge";
 import type { ReconcileTrigger } from "./queue";
 import { insertReportEvents, PARTICIPANT_JOIN_TYPES, PARTICIPANT_LEAVE_TYPES, storedParticipantEvents } from "./store";
@@ -27,7 +27,7 @@ const REPORT_GRACE_MS = 6 * 60 * MINUTE_MS;
 /** A run still "running" after this long was interrupted (process killed). */
 const STALE_RUN_MS = 30 * MINUTE_MS;
 
-export { NOT_CONFIGURED_MESSAGE };
+export { MEETING_NOT_VISIBLE_MESSAGE, NOT_CONFIGURED_MESSAGE };
 
 export interface WebhookLogsSummary {
   status: "off" | "done" | "failed";
@@ -104,10 +104,7 @@ async function knownInstanceUuids(session: SessionRow): Promise<string[]> {
       where: { zoomMeetingId: session.zoomMeetingId, occurredAt: { gte: widened.start, lt: widened.end }, meetingUuid: { not: null } },
       select: eventColumns,
     }),
-    prisma.session.findMany({
-      where: { zoomMeetingId: session.zoomMeetingId, startsAt: { gte: new Date(widened.start.getTime() - MAX_SESSION_MS), lt: widened.end } },
-      select: SESSION_INPUT_SELECT,
-    }),
+    competingSessions(prisma, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
   ]);
   const engineEvents: EngineEvent[] = events.map((event) => ({ ...event, id: event.id.toString() }));
   const attached = attachEventsToSessions(engineEvents, siblings).get(session.id) ?? [];
@@ -181,6 +178,11 @@ export async function reconcileSession(
     select: { id: true, courseId: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
   });
   if (!session) return { ...summary, status: "not_found", error: `No session with id ${sessionId}.` };
+  // A course that may not see the meeting (another course's, not shared with it) learns nothing
+  // of it: no Zoom report, no webhook logs, no run recorded.
+  if (!(await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId))) {
+    return { ...summary, status: "failed", error: `${MEETING_NOT_VISIBLE_MESSAGE} (meeting ${session.zoomMeetingId})`, retryable: false };
+  }
 
   await prisma.reconciliation.updateMany({
     where: { sessionId, status: "running", startedAt: { lt: new Date(now.getTime() - STALE_RUN_MS) } },

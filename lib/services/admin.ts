@@ -36,7 +36,8 @@ export async function setUserDisabled(actorId: string, userId: string, disabled:
       if (userId === actorId) throw new AdminGuardError("You cannot disable your own account.");
       if (user.role === "admin") await assertAnotherEnabledAdmin(tx, userId);
     }
-    await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
+    // Bumping the session version on disabling means re-enabling does not revive old sessions.
+    await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null, ...(disabled ? { sessionVersion: { increment: 1 } } : {}) } });
     await tx.auditEntry.create({ data: { actorId, action: disabled ? "user_disable" : "user_enable", subject: `user:${userId}` } });
   });
 }

@@ -8,6 +8,9 @@ export async function createCourse(input: CourseInput, instructorIds: string[] =
       timezone: input.timezone,
       notifyLateJoiners: input.notifyLateJoiners ?? true,
       notifyInstructorSummary: input.notifyInstructorSummary ?? false,
+      termRequiredPercent: input.termRequiredPercent ?? 90,
+      maxAbsences: input.maxAbsences ?? null,
+      atRiskDigest: input.atRiskDigest ?? false,
       instructors: { create: instructorIds.map((userId) => ({ userId })) },
     },
   });
@@ -22,6 +25,10 @@ export async function updateCourse(courseId: string, input: CourseInput, instruc
         timezone: input.timezone,
         notifyLateJoiners: input.notifyLateJoiners,
         notifyInstructorSummary: input.notifyInstructorSummary,
+        termRequiredPercent: input.termRequiredPercent,
+        // undefined keeps the stored limit; null removes it
+        maxAbsences: input.maxAbsences,
+        atRiskDigest: input.atRiskDigest,
       },
     });
     if (instructorIds) {

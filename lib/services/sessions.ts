@@ -1,9 +1,42 @@
 // Creating, moving and deleting sessions. Every change recomputes attendance from the stored
 // events (events that arrived before the session existed attach now) and reschedules the
-// late-joiner check.
+// late-joiner check. A session's meeting must be one its course may see (lib/services/meetings.ts).
 import { isUniqueViolation, prisma } from "../db";
 import { enqueueAt, enqueueRecompute } from "../queue/enqueue";
 import type { SessionInputData } from "../validations/session";
+import { AdminOnlyOptionError, assertMeetingAvailable, claimMeeting, verifyMeetingHost, type Actor } from "./meetings";
+
+export interface SessionWriteOptions {
+  /** who asks; default: Rollcall itself (demo seed, tests): no host check, no sharing */
+  actor?: Actor;
+  /** admins: add this course to a meeting another course uses (cross-listed sections) */
+  shareMeeting?: boolean;
+  /** admins: do not ask Zoom who hosts the meeting */
+  skipHostCheck?: boolean;
+}
+
+/**
+ * Before a session is written on a meeting it did not have: refuses another course's meeting
+ * (MeetingInUseError) and, for people, asks Zoom whether one of the course's instructors hosts it
+ * (MeetingHostError). Runs before the transaction: Zoom is slow, and nothing is written yet.
+ */
+async function checkNewMeeting(courseId: string, meetingIds: string[], options: SessionWriteOptions): Promise<void> {
+  const actor = options.actor;
+  if (!actor) return;
+  if (actor.role !== "admin" && options.shareMeeting) throw new AdminOnlyOptionError("shareMeeting (sharing a meeting between courses)");
+  if (actor.role !== "admin" && options.skipHostCheck) throw new AdminOnlyOptionError("skipHostCheck (skipping the Zoom host check)");
+  for (const meetingId of meetingIds) await assertMeetingAvailable(courseId, meetingId, actor, options.shareMeeting === true);
+  if (options.skipHostCheck) return;
+  for (const meetingId of meetingIds) await verifyMeetingHost(courseId, meetingId);
+}
+
+type ClaimTx = Parameters<typeof claimMeeting>[0];
+
+/** In the writing transaction: the course may see each meeting (claims a free one, shares for admins). */
+async function claimMeetings(tx: ClaimTx, courseId: string, meetingIds: string[], options: SessionWriteOptions): Promise<void> {
+  const actor = options.actor ?? { id: null, role: "instructor" as const };
+  for (const meetingId of meetingIds) await claimMeeting(tx, courseId, meetingId, actor, options.shareMeeting === true);
+}
 
 /** A course cannot have two sessions of one Zoom meeting starting at the same instant. */
 export class DuplicateSessionError extends Error {
@@ -47,8 +80,10 @@ export function lateCheckAt(session: { startsAt: Date; lateAfterMinutes: number 
   return new Date(session.startsAt.getTime() + session.lateAfterMinutes * 60_000);
 }
 
-export async function createSession(courseId: string, input: SessionInputData) {
+export async function createSession(courseId: string, input: SessionInputData, options: SessionWriteOptions = {}) {
+  await checkNewMeeting(courseId, [input.zoomMeetingId], options);
   return refusingDuplicates([input], () => prisma.$transaction(async (tx) => {
+    await claimMeetings(tx, courseId, [input.zoomMeetingId], options);
     const session = await tx.session.create({
       data: {
         courseId,
@@ -66,8 +101,11 @@ export async function createSession(courseId: string, input: SessionInputData) {
   }));
 }
 
-export async function createSessions(courseId: string, inputs: SessionInputData[]) {
+export async function createSessions(courseId: string, inputs: SessionInputData[], options: SessionWriteOptions = {}) {
+  const meetingIds = [...new Set(inputs.map((input) => input.zoomMeetingId))];
+  await checkNewMeeting(courseId, meetingIds, options);
   return refusingDuplicates(inputs, () => prisma.$transaction(async (tx) => {
+    await claimMeetings(tx, courseId, meetingIds, options);
     const sessions = [];
     for (const input of inputs) {
       sessions.push(
@@ -90,9 +128,14 @@ export async function createSessions(courseId: string, inputs: SessionInputData[
   }), courseId);
 }
 
-export async function updateSession(sessionId: string, input: SessionInputData) {
+export async function updateSession(sessionId: string, input: SessionInputData, options: SessionWriteOptions = {}) {
+  const current = await prisma.session.findUniqueOrThrow({ where: { id: sessionId }, select: { courseId: true, zoomMeetingId: true } });
+  // Moving the session to another meeting is scheduling that meeting: the same checks as creating.
+  const movesMeeting = current.zoomMeetingId !== input.zoomMeetingId;
+  if (movesMeeting) await checkNewMeeting(current.courseId, [input.zoomMeetingId], options);
   return refusingDuplicates([input], () => prisma.$transaction(async (tx) => {
     const before = await tx.session.findUniqueOrThrow({ where: { id: sessionId } });
+    if (before.zoomMeetingId !== input.zoomMeetingId) await claimMeetings(tx, before.courseId, [input.zoomMeetingId], options);
     const session = await tx.session.update({
       where: { id: sessionId },
       data: {
@@ -136,4 +179,15 @@ async function afterSessionChange(tx: Tx, sessions: { id: string; startsAt: Date
     const endMs = session.startsAt.getTime() + session.durationMinutes * 60_000;
     await enqueueAt("recompute_session", { sessionId: session.id }, new Date(endMs + 61 * 60_000), `final:${session.id}`, tx);
   }
+}
+
+/**
+ * Cancels (snow day) or un-cancels a session. A cancelled session stays listed, counts in no rate
+ * and sends no late-joiner email (runLateCheck and sendNotification look at cancelledAt).
+ */
+export async function setSessionCancelled(sessionId: string, cancelled: boolean, note: string | null, actorId: string | null) {
+  return prisma.session.update({
+    where: { id: sessionId },
+    data: cancelled ? { cancelledAt: new Date(), cancelNote: note, cancelledById: actorId } : { cancelledAt: null, cancelNote: null, cancelledById: null },
+  });
 }

@@ -3,13 +3,32 @@
 // and end), and Next's request pipeline cost ~3 ms of CPU per delivery — several times the work of
 // verifying and storing the event. Same function as the route handler: lib/zoom/receive.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { MAX_BODY_BYTES, receiveWebhookBody, type HeaderSource } from "./receive";
+import { MAX_BODY_BYTES, receiveWebhookBody, rejectUnknownZoomPath, type HeaderSource } from "./receive";
+import { getConfig, HSTS_HEADER_VALUE } from "../config";
 import { errorMessage, log } from "../log";
 
 export const WEBHOOK_PATH = "/api/zoom/webhook";
+const ZOOM_PREFIX = "/api/zoom/";
 
 export function isWebhookRequest(request: IncomingMessage): boolean {
   return request.method === "POST" && (request.url === WEBHOOK_PATH || request.url?.startsWith(`${WEBHOOK_PATH}?`) === true);
+}
+
+/** Any other request under /api/zoom/: answered here too, so that probes are recorded with a bound. */
+export function isOtherZoomRequest(request: IncomingMessage): boolean {
+  return request.url?.startsWith(ZOOM_PREFIX) === true || request.url === "/api/zoom";
+}
+
+/** Headers every answer of this handler carries; computed once (hot path). */
+let fixedHeaders: Record<string, string> | undefined;
+function answerHeaders(): Record<string, string> {
+  fixedHeaders ??= {
+    "content-type": "application/json",
+    "x-content-type-options": "nosniff",
+    "cache-control": "no-store",
+    ...(getConfig().servedOverHttps ? { "strict-transport-security": HSTS_HEADER_VALUE } : {}),
+  };
+  return fixedHeaders;
 }
 
 /** Node's header object as receipt reads headers (lower-case names; repeated values joined). */
@@ -64,13 +83,24 @@ export async function handleWebhookRequest(request: IncomingMessage, response: S
   } catch (error) {
     log.error("webhook handler failed", { error: errorMessage(error) });
   }
+  writeAnswer(response, status, body, extraHeaders);
+}
+
+function writeAnswer(response: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string>): void {
   const payload = JSON.stringify(body);
-  response.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(payload),
-    "x-content-type-options": "nosniff",
-    "cache-control": "no-store",
-    ...extraHeaders,
-  });
+  response.writeHead(status, { ...answerHeaders(), "content-length": Buffer.byteLength(payload), ...extraHeaders });
   response.end(payload);
+}
+
+/** 404/405 for the rest of /api/zoom/, recorded within the rejected-delivery budget; the body is not read. */
+export async function handleOtherZoomRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let answer: { status: number; body: unknown; headers?: Record<string, string> } = { status: 404, body: { error: { code: "not_found", message: "Not found." } } };
+  try {
+    answer = await rejectUnknownZoomPath(headerSource(request), request.method ?? "GET", (request.url ?? "").slice(0, 2000), Date.now());
+  } catch (error) {
+    log.error("unknown zoom path handler failed", { error: errorMessage(error) });
+  }
+  // An unread body would be taken for the connection's next request.
+  const unread = request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined;
+  writeAnswer(response, answer.status, answer.body, { ...(answer.headers ?? {}), ...(unread && !request.complete ? { connection: "close" } : {}) });
 }

@@ -4,6 +4,7 @@ import { getConfig } from "../config";
 import { recordDelivery, storeWebhookEvent, type DeliveryMeta } from "../events/store";
 import { errorMessage, log } from "../log";
 import { verifySignature, urlValidationAnswer } from "./signature";
+import { admitRejectedRow, diagnosticHeaders, type RejectedOutcome } from "./rejections";
 import { envelopeSchema, isStoredEventType, parseStoredEvent, storableJson, storableText, urlValidationSchema } from "./payload";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -33,6 +34,40 @@ function metaFrom(headers: HeaderSource, bodyBytes: number): DeliveryMeta {
     headers: kept,
     bodyBytes,
   };
+}
+
+/**
+ * Records a rejected delivery: a row with only its diagnostic headers while this minute's budget
+ * lasts, else just a count (lib/zoom/rejections.ts). Anyone can send these, so they stay bounded.
+ */
+async function auditRejected(
+  outcome: RejectedOutcome,
+  httpStatus: number,
+  reason: string,
+  headers: HeaderSource,
+  bodyBytes: number,
+  nowMs: number,
+  extra: { body?: string; eventType?: string; eventTs?: Date | null } = {},
+): Promise<void> {
+  if (!admitRejectedRow(outcome, nowMs)) return;
+  const meta: DeliveryMeta = {
+    trackingId: headers.get("x-zm-trackingid"),
+    requestId: headers.get("x-zm-request-id"),
+    headers: diagnosticHeaders((name) => headers.get(name)),
+    bodyBytes,
+  };
+  await audit({ outcome, httpStatus, reason, ...extra, meta });
+}
+
+/** An unknown path or method under /api/zoom/ (only POST /api/zoom/webhook exists): 404 or 405. */
+export async function rejectUnknownZoomPath(headers: HeaderSource, method: string, path: string, nowMs: number): Promise<WebhookAnswer> {
+  const wrongMethod = path === "/api/zoom/webhook" || path.startsWith("/api/zoom/webhook?");
+  const status = wrongMethod ? 405 : 404;
+  const reason = `${method} ${path}`.slice(0, 300);
+  await auditRejected("rejected_path", status, reason, headers, Number(headers.get("content-length") ?? 0) || 0, nowMs);
+  return wrongMethod
+    ? { ...failure(405, "method_not_allowed", "Zoom's webhook endpoint accepts POST only."), headers: { allow: "POST" } }
+    : failure(404, "not_found", "There is nothing here; Zoom's webhook endpoint is POST /api/zoom/webhook.");
 }
 
 function failure(status: number, code: string, message: string): WebhookAnswer {
@@ -83,12 +118,10 @@ export async function receiveWebhook(request: Request, nowMs: number): Promise<W
 /** Verify, store, answer — given the headers and the body read with the 1 MiB cap. */
 export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer | "too_large", nowMs: number): Promise<WebhookAnswer> {
   if (rawBody === "too_large") {
-    const meta = metaFrom(headers, Number(headers.get("content-length") ?? 0));
-    await audit({ outcome: "rejected_size", httpStatus: 413, reason: "body over 1 MiB", meta });
+    await auditRejected("rejected_size", 413, "body over 1 MiB", headers, Number(headers.get("content-length") ?? 0) || 0, nowMs);
     // The unread rest of the body would otherwise be taken for the connection's next request.
     return { ...failure(413, "payload_too_large", "The body is larger than 1 MiB."), headers: { connection: "close" } };
   }
-  const meta = metaFrom(headers, rawBody.length);
   const check = verifySignature({
     rawBody,
     signature: headers.get("x-zm-signature"),
@@ -98,7 +131,7 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
   });
   if (!check.ok) {
     const stale = check.reason === "stale_timestamp" || check.reason === "future_timestamp";
-    await audit({ outcome: stale ? "rejected_timestamp" : "rejected_signature", httpStatus: 401, reason: check.reason, meta });
+    await auditRejected(stale ? "rejected_timestamp" : "rejected_signature", 401, check.reason, headers, rawBody.length, nowMs);
     return failure(
       401,
       check.reason,
@@ -108,18 +141,21 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
     );
   }
 
+  // Signed by Zoom from here on: accepted deliveries keep their headers (address headers are
+  // cleared after RETENTION_DAYS); rejected ones keep only the diagnostic ones.
+  const meta = metaFrom(headers, rawBody.length);
   const bodyText = rawBody.toString("utf8");
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
   } catch {
-    await audit({ outcome: "rejected_body", httpStatus: 400, reason: "malformed JSON", body: bodyText.slice(0, KEPT_BODY_CHARS), meta });
+    await auditRejected("rejected_body", 400, "malformed JSON", headers, rawBody.length, nowMs, { body: bodyText.slice(0, KEPT_BODY_CHARS) });
     return failure(400, "malformed_json", "The body is not valid JSON.");
   }
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) {
     const reason = "not a Zoom event: expected {event, event_ts, payload}";
-    await audit({ outcome: "rejected_body", httpStatus: 400, reason, body: bodyText.slice(0, KEPT_BODY_CHARS), meta });
+    await auditRejected("rejected_body", 400, reason, headers, rawBody.length, nowMs, { body: bodyText.slice(0, KEPT_BODY_CHARS) });
     return failure(400, "invalid_event", `The body is ${reason}.`);
   }
   const eventType = envelope.data.event;
@@ -128,7 +164,7 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
   if (eventType === "endpoint.url_validation") {
     const validation = urlValidationSchema.safeParse(body);
     if (!validation.success) {
-      await audit({ outcome: "rejected_body", httpStatus: 400, reason: "url_validation without payload.plainToken", eventType, meta });
+      await auditRejected("rejected_body", 400, "url_validation without payload.plainToken", headers, rawBody.length, nowMs, { eventType });
       return failure(400, "invalid_event", "endpoint.url_validation needs payload.plainToken.");
     }
     await audit({ outcome: "url_validation", httpStatus: 200, eventType, eventTs, meta });
@@ -142,13 +178,13 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
 
   const storable = storableJson(body);
   if (!storable.ok) {
-    await audit({ outcome: "rejected_body", httpStatus: 400, reason: storable.message, eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS), meta });
+    await auditRejected("rejected_body", 400, storable.message, headers, rawBody.length, nowMs, { eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS) });
     return failure(400, "invalid_event", `The ${eventType} event is malformed: ${storable.message}.`);
   }
   body = storable.value;
   const parsed = parseStoredEvent(body);
   if (!parsed.ok) {
-    await audit({ outcome: "rejected_body", httpStatus: 400, reason: parsed.message.slice(0, 500), eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS), meta });
+    await auditRejected("rejected_body", 400, parsed.message.slice(0, 500), headers, rawBody.length, nowMs, { eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS) });
     return failure(400, "invalid_event", `The ${eventType} event is malformed: ${parsed.message}`);
   }
 

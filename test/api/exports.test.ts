@@ -107,15 +107,33 @@ describe("GET /api/v1/sessions/{sessionId}/attendance", () => {
       lateAfterMinutes: 5,
       requiredPercent: 90,
       state: "ended",
+      cancelled: false,
+      cancelNote: null,
     });
     expect([...namesInOrder()].sort()).toEqual(ROSTER.map((student) => student.name).sort());
     for (const student of attendance.students) {
       expect(Object.keys(student).sort()).toEqual(
-        ["studentId", "name", "email", "status", "inMeeting", "attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "late", "lateBySeconds", "joinCount"].sort(),
+        [
+          "studentId",
+          "name",
+          "email",
+          "status",
+          "computedStatus",
+          "override",
+          "enrolled",
+          "inMeeting",
+          "attendedSeconds",
+          "attendedPercent",
+          "firstJoinAt",
+          "lastLeaveAt",
+          "late",
+          "lateBySeconds",
+          "joinCount",
+        ].sort(),
       );
     }
     for (const guest of attendance.guests) {
-      expect(Object.keys(guest).sort()).toEqual(["name", "email", "inMeeting", "attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount"].sort());
+      expect(Object.keys(guest).sort()).toEqual(["name", "email", "inMeeting", "attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "suggestions"].sort());
     }
     const byName = new Map(attendance.students.map((student) => [student.name, student]));
     expect(byName.get("Lima, Ana")).toMatchObject({ status: "present", attendedSeconds: 3600, attendedPercent: 100, firstJoinAt: "2025-03-07T16:59:00.000Z", late: false, joinCount: 2, inMeeting: false });
@@ -160,7 +178,7 @@ describe("GET /api/v1/sessions/{sessionId}/attendance.csv", () => {
       expect(row[9]).toBe(String(student.joinCount));
     });
     const ana = rows.find((row) => row[1] === "ana@school.example");
-    expect(ana).toEqual(["Lima, Ana", "ana@school.example", "present", "60.0", "100.0", "2025-03-07T08:59:00-08:00", "2025-03-07T10:01:00-08:00", "false", "0.0", "2"]);
+    expect(ana).toEqual(["Lima, Ana", "ana@school.example", "present", "60.0", "100.0", "2025-03-07T08:59:00-08:00", "2025-03-07T10:01:00-08:00", "false", "0.0", "2", "present", "", ""]);
     const guests = rows.slice(ROSTER.length);
     expect(guests.map((row) => [row[0], row[2], row[7], row[8]])).toEqual([
       ["Hana (iPad)", "guest", "", ""],
@@ -261,7 +279,7 @@ describe("GET /api/v1/attendance.csv", () => {
     // Ordered by session start across courses: A (7th), Berlin (8th), B (10th), C (11th).
     expect([...new Set(mine.map((row) => row[1]))]).toEqual([sessionIds.a, sessionIds.berlin, sessionIds.b, sessionIds.c]);
     expect(mine.filter((row) => row[1] === sessionIds.berlin)).toEqual([
-      [berlinCourse.name, sessionIds.berlin, "2025-03-08T10:00:00+01:00", "Jürgen Groß", "juergen@school.example", "absent", "0.0", "0.0", "", "", "false", "0.0", "0"],
+      [berlinCourse.name, sessionIds.berlin, "2025-03-08T10:00:00+01:00", "Jürgen Groß", "juergen@school.example", "absent", "0.0", "0.0", "", "", "false", "0.0", "0", "absent", "", ""],
     ]);
     // Start times in the whole file are in order.
     const starts = rows.map((row) => Date.parse(row[2]));

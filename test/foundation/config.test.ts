@@ -41,6 +41,8 @@ describe("configuration", () => {
     [{ SMTP_URL: "http://mail" }, "SMTP_URL must start with smtp://"],
     [{ WORKER: "maybe" }, "WORKER must be on or off"],
     [{ ZOOM_ACCOUNT_ID: "acc" }, "ZOOM_CLIENT_ID is required when any of"],
+    [{ TRUSTED_PROXIES: "10.0.0.1, proxy.local" }, 'TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated: "proxy.local" is not an IP address'],
+    [{ TRUSTED_PROXIES: "10.0.0.0/33" }, '"10.0.0.0/33" has a bad prefix length (0–32)'],
   ])("names the bad variable: %j", (override, message) => {
     const found = problems({ ...valid, ...override });
     expect(found.length).toBeGreaterThan(0);

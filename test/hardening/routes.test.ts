@@ -39,6 +39,7 @@ const RULES: Record<string, Rule> = {
   "app/login/page.tsx": { kind: "public-page" },
   "app/(dashboard)/page.tsx": { kind: "page" },
   "app/(dashboard)/courses/new/page.tsx": { kind: "page" },
+  "app/(dashboard)/account/password/page.tsx": { kind: "page" },
   "app/(dashboard)/courses/[courseId]/page.tsx": { kind: "scoped-page", scope: "course" },
   "app/(dashboard)/courses/[courseId]/edit/page.tsx": { kind: "scoped-page", scope: "course" },
   "app/(dashboard)/courses/[courseId]/roster/import/page.tsx": { kind: "scoped-page", scope: "course" },
@@ -49,13 +50,14 @@ const RULES: Record<string, Rule> = {
   "app/(dashboard)/students/[studentId]/privacy/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/deliveries/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/mail/page.tsx": { kind: "admin-page" },
+  "app/(dashboard)/admin/meetings/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/tokens/page.tsx": { kind: "admin-page" },
   "app/(dashboard)/admin/users/page.tsx": { kind: "admin-page" },
 
   "app/api/health/route.ts": { kind: "open", methods: ["GET"], why: "load balancers' health check; says nothing but ok", check: { method: "GET", path: "/api/health", status: 200 } },
   "app/api/zoom/webhook/route.ts": { kind: "open", methods: ["POST"], why: "Zoom's webhook: authenticated by its HMAC signature", check: { method: "POST", path: "/api/zoom/webhook", status: 401 } },
   "app/api/auth/[...nextauth]/route.ts": { kind: "open", methods: ["GET", "POST"], why: "next-auth's sign-in endpoints (CSRF token of their own)", check: { method: "GET", path: "/api/auth/session", status: 200 } },
-  "app/api/v1/[...path]/route.ts": { kind: "open", methods: ["GET", "POST", "PUT", "PATCH", "DELETE"], why: "unknown API paths: a JSON 404, no data", check: { method: "GET", path: "/api/v1/no/such/route", status: 404 } },
+  "app/api/v1/[...path]/route.ts": { kind: "open", methods: ["GET", "POST", "PUT", "PATCH", "DELETE"], why: "unknown API paths: a JSON 404, no data (a token sent is judged first: expired 401, read-only write 403)", check: { method: "GET", path: "/api/v1/no/such/route", status: 404 } },
   "app/api/sessions/[sessionId]/live/route.ts": { kind: "cookie-api", methods: ["GET"], scope: "session" },
   "app/api/sessions/[sessionId]/live/stream/route.ts": { kind: "cookie-api", methods: ["GET"], scope: "session" },
   "app/api/v1/courses/route.ts": { kind: "api", methods: ["GET", "POST"], scope: null },
@@ -65,8 +67,19 @@ const RULES: Record<string, Rule> = {
   "app/api/v1/sessions/[sessionId]/attendance/route.ts": { kind: "api", methods: ["GET"], scope: "session" },
   "app/api/v1/sessions/[sessionId]/attendance.csv/route.ts": { kind: "api", methods: ["GET"], scope: "session", cookie: true },
   "app/api/v1/sessions/[sessionId]/reconcile/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
+  "app/api/v1/sessions/[sessionId]/registrants/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
+  "app/api/v1/sessions/[sessionId]/invitations/route.ts": { kind: "api", methods: ["POST"], scope: "session" },
   "app/api/v1/attendance.csv/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true, cookie: true, query: "?from=2025-01-01&to=2025-01-31" },
   "app/api/v1/students/[studentId]/export/route.ts": { kind: "api", methods: ["GET"], scope: "student", adminOnly: true, cookie: true },
+  "app/api/v1/sessions/[sessionId]/route.ts": { kind: "api", methods: ["DELETE", "GET", "PATCH"], scope: "session" },
+  "app/api/v1/sessions/[sessionId]/overrides/[studentId]/route.ts": { kind: "api", methods: ["DELETE", "PUT"], scope: "session" },
+  "app/api/v1/courses/[courseId]/summary/route.ts": { kind: "api", methods: ["GET"], scope: "course" },
+  "app/api/v1/courses/[courseId]/summary.csv/route.ts": { kind: "api", methods: ["GET"], scope: "course", cookie: true },
+  "app/api/v1/courses/[courseId]/attendance-events/route.ts": { kind: "api", methods: ["GET"], scope: "course", query: "?from=2025-01-01&to=2025-01-31" },
+  "app/api/v1/meetings/conflicts/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true },
+  "app/api/v1/meetings/[meetingId]/route.ts": { kind: "api", methods: ["GET"], scope: null, adminOnly: true },
+  "app/api/v1/meetings/[meetingId]/courses/route.ts": { kind: "api", methods: ["POST"], scope: null, adminOnly: true },
+  "app/api/v1/meetings/[meetingId]/courses/[courseId]/route.ts": { kind: "api", methods: ["DELETE"], scope: null, adminOnly: true },
 };
 
 const ADD_A_RULE = "Add an access rule for it to RULES in test/hardening/routes.test.ts (who may call it, and what others get)";
@@ -98,9 +111,9 @@ let demoIds: Record<string, string>;
 
 beforeAll(async () => {
   fixture = await createFixture("routes");
-  ids = { courseId: fixture.courseId, sessionId: fixture.sessionId, studentId: fixture.studentId, path: "no/such/route", nextauth: "session" };
+  ids = { courseId: fixture.courseId, sessionId: fixture.sessionId, studentId: fixture.studentId, path: "no/such/route", nextauth: "session", meetingId: "84200000001" };
   const demo = await prisma.course.findFirstOrThrow({ where: { name: DEMO_COURSE_NAME }, include: { sessions: { take: 1 }, students: { take: 1 } } });
-  demoIds = { courseId: demo.id, sessionId: demo.sessions[0].id, studentId: demo.students[0].id, path: "no/such/route", nextauth: "session" };
+  demoIds = { courseId: demo.id, sessionId: demo.sessions[0].id, studentId: demo.students[0].id, path: "no/such/route", nextauth: "session", meetingId: "84200000001" };
 });
 
 function urlOf(file: string, values: Record<string, string>, query = ""): string {

@@ -314,8 +314,11 @@ describe("on demand", () => {
     expect(jobs[0].payload).toEqual({ sessionId: fullSessionId, trigger: "manual", actorId: admin.id });
     expect(jobs[0].run_at.getTime()).toBeLessThanOrEqual(Date.now());
 
-    // Asked twice: still one pending job.
-    expect((await post(fullSessionId, adminToken)).status).toBe(202);
+    // Asked again within 5 minutes: 429 with Retry-After, and still one pending job.
+    const again = await post(fullSessionId, adminToken);
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get("retry-after"))).toBeGreaterThan(290);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe("reconcile_cooldown");
     const count = await prisma.$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM graphile_worker._private_jobs WHERE key = $1`, `reconcile:${fullSessionId}`);
     expect(count[0].count).toBe(1);
 

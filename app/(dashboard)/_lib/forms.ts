@@ -6,7 +6,8 @@ import { courseInputSchema, type CourseInput } from "@/lib/validations/course";
 import { sessionInputSchema, type SessionInputData } from "@/lib/validations/session";
 import { studentInputSchema, type StudentInput } from "@/lib/validations/student";
 import { formatDateTime } from "@/lib/format";
-import type { DuplicateSessionError } from "@/lib/services/sessions";
+import type { DuplicateSessionError, SessionWriteOptions } from "@/lib/services/sessions";
+import { AdminOnlyOptionError, MeetingHostError, MeetingInUseError, type Actor } from "@/lib/services/meetings";
 import { localDateTimeToInstant, weeklySeries } from "@/lib/timezone";
 
 export interface FormState {
@@ -75,6 +76,9 @@ export function parseCourseForm(formData: FormData): FormResult<{ course: Course
     timezone: text(formData, "timezone") || undefined,
     notifyLateJoiners: formData.get("notifyLateJoiners") === "on",
     notifyInstructorSummary: formData.get("notifyInstructorSummary") === "on",
+    termRequiredPercent: numberField(formData, "termRequiredPercent") ?? 90,
+    maxAbsences: text(formData, "maxAbsences") === "" ? null : numberField(formData, "maxAbsences"),
+    atRiskDigest: formData.get("atRiskDigest") === "on",
   });
   if (!parsed.success) return failure(formData, fieldErrorsFrom(parsed.error));
   const instructorIds = formData.getAll("instructorIds").filter((value): value is string => typeof value === "string" && value !== "");
@@ -89,6 +93,10 @@ export function parseStudentForm(formData: FormData): FormResult<StudentInput> {
     name: text(formData, "name"),
     email: text(formData, "email"),
     zoomRegistrantId: optionalText(formData, "zoomRegistrantId"),
+    phone: optionalText(formData, "phone"),
+    sisId: optionalText(formData, "sisId"),
+    // The form has a date (YYYY-MM-DD): enrolled from the start of that day (UTC); empty keeps it.
+    enrolledAt: text(formData, "enrolledAt") || undefined,
   });
   if (!parsed.success) return failure(formData, fieldErrorsFrom(parsed.error));
   return { ok: true, data: parsed.data };
@@ -146,4 +154,19 @@ export function duplicateSessionState(error: DuplicateSessionError, timeZone: st
     message: `This course already has a session of Zoom meeting ${String(formData.get("zoomMeetingId") ?? "").trim()} starting ${formatDateTime(error.startsAt, timeZone)}. Change the start time or edit that session instead.`,
     values: formValues(formData),
   };
+}
+
+/** The session write options of a form: who submits it and the admin-only overrides ticked. */
+export function sessionWriteOptions(formData: FormData, actor: Actor): SessionWriteOptions {
+  return { actor, shareMeeting: formData.get("shareMeeting") === "on", skipHostCheck: formData.get("skipHostCheck") === "on" };
+}
+
+/** A refusal of the meeting checks (another course's meeting, Zoom's host check) as form state; null for other errors. */
+export function meetingRefusalState(error: unknown, formData: FormData): FormState | null {
+  if (error instanceof MeetingInUseError || error instanceof MeetingHostError || error instanceof AdminOnlyOptionError) {
+    const field: Record<string, string> =
+      error instanceof AdminOnlyOptionError ? {} : { zoomMeetingId: error instanceof MeetingInUseError ? "used by another course" : "not confirmed by Zoom" };
+    return { ok: false, message: error.message, fieldErrors: field, values: formValues(formData) };
+  }
+  return null;
 }

@@ -3,10 +3,12 @@
 import { prisma } from "@/lib/db";
 import { refreshFigures, sessionState, widenedSessionWindow } from "@/lib/attendance/engine";
 import { loadSessionState } from "@/lib/attendance/read";
+import { finalStatusAndLate, isEnrolled, type FinalStatus } from "@/lib/attendance/final-record";
 import type { AttendanceStatus, SessionState } from "@/lib/attendance/types";
 
 interface SessionTiming {
   id: string;
+  courseId: string;
   zoomMeetingId: string;
   startsAt: Date;
   durationMinutes: number;
@@ -32,6 +34,7 @@ export interface SessionFigures {
   present: number;
   partial: number;
   absent: number;
+  excused: number;
   late: number;
   joined: number;
   inMeeting: number;
@@ -41,15 +44,18 @@ export interface SessionFigures {
 /** Headline figures of every session of a course, from the stored projection. */
 export async function sessionFigures(courseId: string): Promise<Map<string, SessionFigures>> {
   const [rows, guests] = await Promise.all([
-    prisma.$queryRaw<{ sessionId: string; present: number; partial: number; absent: number; late: number; joined: number; inMeeting: number }[]>`
+    // Statuses are the final ones (an instructor's override, else the computed status).
+    prisma.$queryRaw<{ sessionId: string; present: number; partial: number; absent: number; excused: number; late: number; joined: number; inMeeting: number }[]>`
       SELECT ar."sessionId",
-        count(*) FILTER (WHERE ar.status = 'present')::int AS present,
-        count(*) FILTER (WHERE ar.status = 'partial')::int AS partial,
-        count(*) FILTER (WHERE ar.status = 'absent')::int AS absent,
+        count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'present')::int AS present,
+        count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'partial')::int AS partial,
+        count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'absent')::int AS absent,
+        count(*) FILTER (WHERE ao.status = 'excused')::int AS excused,
         count(*) FILTER (WHERE ar.late)::int AS late,
         count(*) FILTER (WHERE ar."firstJoinAt" IS NOT NULL)::int AS joined,
         count(*) FILTER (WHERE ar."inMeeting")::int AS "inMeeting"
       FROM attendance_records ar JOIN sessions s ON s.id = ar."sessionId"
+      LEFT JOIN attendance_overrides ao ON ao."sessionId" = ar."sessionId" AND ao."studentId" = ar."studentId"
       WHERE s."courseId" = ${courseId}
       GROUP BY ar."sessionId"`,
     prisma.guestAttendance.groupBy({ by: ["sessionId"], where: { session: { courseId } }, _count: { _all: true } }),
@@ -57,49 +63,12 @@ export async function sessionFigures(courseId: string): Promise<Map<string, Sess
   const figures = new Map<string, SessionFigures>();
   for (const row of rows) figures.set(row.sessionId, { ...row, guests: 0 });
   for (const guest of guests) {
-    const entry = figures.get(guest.sessionId) ?? { present: 0, partial: 0, absent: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
+    const entry = figures.get(guest.sessionId) ?? { present: 0, partial: 0, absent: 0, excused: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
     entry.guests = guest._count._all;
     figures.set(guest.sessionId, entry);
   }
   return figures;
 }
-
-export interface StudentRate {
-  /** attended share of all ended sessions' class time, one decimal */
-  percent: number;
-  presentSessions: number;
-  lateSessions: number;
-  endedSessions: number;
-}
-
-/**
- * Each student's overall rate over the course's ended sessions: attended seconds over the sum of
- * those sessions' windows (a session with no record for a student counts as absent).
- */
-export async function studentRates(endedSessions: Pick<SessionTiming, "id" | "durationMinutes">[]): Promise<Map<string, StudentRate>> {
-  const rates = new Map<string, StudentRate>();
-  if (endedSessions.length === 0) return rates;
-  const windowSeconds = endedSessions.reduce((sum, session) => sum + session.durationMinutes * 60, 0);
-  const rows = await prisma.$queryRaw<{ studentId: string; seconds: number; present: number; late: number }[]>`
-    SELECT ar."studentId",
-      sum(ar."attendedSeconds")::float8 AS seconds,
-      count(*) FILTER (WHERE ar.status = 'present')::int AS present,
-      count(*) FILTER (WHERE ar.late)::int AS late
-    FROM attendance_records ar
-    WHERE ar."sessionId" = ANY(${endedSessions.map((session) => session.id)}::text[])
-    GROUP BY ar."studentId"`;
-  for (const row of rows) {
-    rates.set(row.studentId, {
-      percent: Math.round((row.seconds * 1000) / windowSeconds) / 10,
-      presentSessions: row.present,
-      lateSessions: row.late,
-      endedSessions: endedSessions.length,
-    });
-  }
-  return rates;
-}
-
-export const emptyRate = (endedSessions: number): StudentRate => ({ percent: 0, presentSessions: 0, lateSessions: 0, endedSessions });
 
 export interface StudentSessionRow {
   sessionId: string;
@@ -107,7 +76,12 @@ export interface StudentSessionRow {
   startsAt: Date;
   durationMinutes: number;
   state: SessionState;
-  status: AttendanceStatus | null;
+  /** final status (the override's, else computed); null before the session starts */
+  status: FinalStatus | null;
+  computedStatus: AttendanceStatus | null;
+  override: { status: FinalStatus; note: string | null; by: string; at: Date } | null;
+  cancelled: boolean;
+  enrolled: boolean;
   attendedSeconds: number;
   attendedPercent: number;
   late: boolean;
@@ -119,6 +93,28 @@ export interface StudentSessionRow {
 
 /** One student's attendance in every session of the course, newest first; live figures as of now. */
 export async function studentHistory(studentId: string, courseId: string, now: Date): Promise<StudentSessionRow[]> {
+  const [sessions, computedRows, overrides, student] = await Promise.all([
+    prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "desc" } }),
+    computedHistory(studentId, courseId, now),
+    prisma.attendanceOverride.findMany({ where: { studentId } }),
+    prisma.student.findUniqueOrThrow({ where: { id: studentId }, select: { enrolledAt: true } }),
+  ]);
+  const overrideBySession = new Map(overrides.map((override) => [override.sessionId, override]));
+  const cancelled = new Set(sessions.filter((session) => session.cancelledAt !== null).map((session) => session.id));
+  // The final record after the computed figures, as on the session page.
+  return computedRows.map((row) => {
+    const stored = overrideBySession.get(row.sessionId);
+    const override = stored ? { status: stored.status, note: stored.note, by: stored.byName, at: stored.at } : null;
+    const enrolled = isEnrolled(row, student.enrolledAt);
+    if (row.computedStatus === null) return { ...row, override, cancelled: cancelled.has(row.sessionId), enrolled };
+    const final = finalStatusAndLate({ status: row.computedStatus, late: row.late }, stored ? { status: stored.status, late: stored.late } : null);
+    return { ...row, status: final.status, late: final.late, override, cancelled: cancelled.has(row.sessionId), enrolled };
+  });
+}
+
+type ComputedHistoryRow = Omit<StudentSessionRow, "override" | "cancelled" | "enrolled">;
+
+async function computedHistory(studentId: string, courseId: string, now: Date): Promise<ComputedHistoryRow[]> {
   const [sessions, records] = await Promise.all([
     prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "desc" } }),
     prisma.attendanceRecord.findMany({ where: { studentId } }),
@@ -136,16 +132,19 @@ export async function studentHistory(studentId: string, courseId: string, now: D
       state,
     };
     if (!record) {
-      return { ...base, status: state === "scheduled" ? null : "absent", attendedSeconds: 0, attendedPercent: 0, late: false, lateBySeconds: 0, firstJoinAt: null, lastLeaveAt: null, joinCount: 0 };
+      const status = state === "scheduled" ? null : ("absent" as const);
+      return { ...base, status, computedStatus: status, attendedSeconds: 0, attendedPercent: 0, late: false, lateBySeconds: 0, firstJoinAt: null, lastLeaveAt: null, joinCount: 0 };
     }
     const intervals = (record.intervals as { from: string; to: string | null }[]).map((interval) => ({
       from: new Date(interval.from),
       to: interval.to === null ? null : new Date(interval.to),
     }));
     const fresh = state === "live" ? refreshFigures({ intervals, openConnections: record.openConnections }, session, null, now) : null;
+    const status = state === "scheduled" ? null : (fresh?.status ?? record.status);
     return {
       ...base,
-      status: state === "scheduled" ? null : (fresh?.status ?? record.status),
+      status,
+      computedStatus: status,
       attendedSeconds: fresh?.attendedSeconds ?? record.attendedSeconds,
       attendedPercent: fresh?.attendedPercent ?? record.attendedPercent,
       late: record.late,

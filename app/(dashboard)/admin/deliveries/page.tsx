@@ -20,9 +20,21 @@ const OUTCOMES: { value: DeliveryOutcome; label: string; className: string; expl
   { value: "rejected_timestamp", label: "Rejected: timestamp", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "timestamp too old or in the future (401)" },
   { value: "rejected_body", label: "Rejected: body", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "not a Zoom event (400)" },
   { value: "rejected_size", label: "Rejected: size", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "body over 1 MiB (413)" },
+  { value: "rejected_path", label: "Rejected: path", className: "bg-red-100 text-red-900 ring-red-700/30", explain: "not POST /api/zoom/webhook (404/405)" },
   { value: "failed", label: "Failed", className: "bg-amber-100 text-amber-900 ring-amber-700/30", explain: "could not be stored; answered 5xx so Zoom retries" },
 ];
 const outcomeStyle = new Map(OUTCOMES.map((outcome) => [outcome.value, outcome]));
+
+/** "+2,940 rejected signatures in this minute": how a counted (not stored) minute reads. */
+const COUNTED_PLURAL: Partial<Record<DeliveryOutcome, string>> = {
+  rejected_signature: "rejected signatures",
+  rejected_timestamp: "rejected timestamps",
+  rejected_body: "rejected bodies",
+  rejected_size: "rejected oversized bodies",
+  rejected_path: "requests to unknown paths",
+};
+const COUNTED_MINUTES_SHOWN = 60;
+const number = new Intl.NumberFormat("en-US");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
@@ -41,7 +53,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
   };
   const since = new Date();
   since.setUTCDate(since.getUTCDate() - SUMMARY_DAYS);
-  const [deliveries, summary] = await Promise.all([
+  const [deliveries, summary, countedMinutes] = await Promise.all([
     prisma.webhookDelivery.findMany({
       where: { ...filter, ...(before ? { id: { lt: before } } : {}) },
       orderBy: { id: "desc" },
@@ -53,6 +65,13 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
       where: { ...(meeting ? { zoomMeetingId: meeting } : {}), receivedAt: { gte: since } },
       _count: { _all: true },
     }),
+    // Rejected deliveries beyond the per-minute row budget are only counted (no meeting ID).
+    meeting
+      ? Promise.resolve([])
+      : prisma.webhookRejectionCount.findMany({
+          where: { minute: { gte: since }, ...(outcome ? { outcome } : {}) },
+          orderBy: [{ minute: "desc" }, { outcome: "asc" }],
+        }),
   ]);
   const hasMore = deliveries.length > PAGE_SIZE;
   const page = deliveries.slice(0, PAGE_SIZE);
@@ -69,6 +88,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
   );
 
   const counts = new Map(summary.map((entry) => [entry.outcome, entry._count._all]));
+  const countedOnly = new Map<DeliveryOutcome, number>();
+  for (const entry of countedMinutes) countedOnly.set(entry.outcome, (countedOnly.get(entry.outcome) ?? 0) + entry.count);
+  for (const [key, count] of countedOnly) counts.set(key, (counts.get(key) ?? 0) + count);
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
   const linkWith = (params: Record<string, string | null>) => {
     const search = new URLSearchParams();
@@ -94,13 +116,41 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
                 className={`inline-flex items-center gap-2 rounded-full px-3 py-1 text-sm ring-1 hover:underline ${entry.className}`}
                 title={entry.explain}
               >
-                <span className="font-semibold tabular-nums">{counts.get(entry.value)}</span> {entry.label}
+                <span className="font-semibold tabular-nums">{number.format(counts.get(entry.value) ?? 0)}</span> {entry.label}
               </Link>
             </li>
           ))}
           {total === 0 ? <li className="text-sm text-slate-600">No deliveries in this period.</li> : null}
         </ul>
+        {countedOnly.size > 0 ? (
+          <p className="mt-2 text-sm text-slate-600">
+            Includes {number.format([...countedOnly.values()].reduce((sum, count) => sum + count, 0))} rejected deliveries that were counted, not stored
+            one by one (see below).
+          </p>
+        ) : null}
       </Section>
+
+      {countedMinutes.length > 0 ? (
+        <Section
+          id="counted"
+          title="Rejected deliveries counted, not stored"
+          description="Beyond a bounded number of rows per minute, rejected deliveries are only counted, so a flood of bad requests cannot fill the database. Times in UTC."
+        >
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white text-sm" data-testid="counted-rejections">
+            {countedMinutes.slice(0, COUNTED_MINUTES_SHOWN).map((entry) => (
+              <li key={`${entry.minute.toISOString()}-${entry.outcome}`} className="flex gap-3 px-3 py-2" data-outcome={entry.outcome}>
+                <span className="whitespace-nowrap tabular-nums text-slate-600">{formatUtc(entry.minute)}</span>
+                <span>
+                  <span className="font-semibold tabular-nums">+{number.format(entry.count)}</span> {COUNTED_PLURAL[entry.outcome] ?? entry.outcome} in this minute
+                </span>
+              </li>
+            ))}
+          </ul>
+          {countedMinutes.length > COUNTED_MINUTES_SHOWN ? (
+            <p className="mt-2 text-sm text-slate-600">The newest {COUNTED_MINUTES_SHOWN} minutes are shown.</p>
+          ) : null}
+        </Section>
+      ) : null}
 
       <form method="get" action="/admin/deliveries" className="mt-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" role="search" aria-label="Filter deliveries">
         <div className="w-48">

@@ -9,6 +9,11 @@ import { createTokenAction, revokeTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "API tokens" };
 
+/** Read at request time (the page is dynamic), outside render so the component stays pure. */
+function isExpired(expiresAt: Date | null): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= Date.now();
+}
+
 export default async function TokensPage() {
   const admin = await requireAdmin();
   const [tokens, users] = await Promise.all([
@@ -44,7 +49,9 @@ export default async function TokensPage() {
                   <th scope="col" className={thClass}>Name</th>
                   <th scope="col" className={thClass}>Acts as</th>
                   <th scope="col" className={thClass}>Starts with</th>
+                  <th scope="col" className={thClass}>Access</th>
                   <th scope="col" className={thClass}>Created</th>
+                  <th scope="col" className={thClass}>Expires</th>
                   <th scope="col" className={thClass}>Last used</th>
                   <th scope="col" className={thClass}>Status</th>
                   <th scope="col" className={thClass}>
@@ -66,11 +73,21 @@ export default async function TokensPage() {
                       </div>
                     </td>
                     <td className={`${tdClass} font-mono text-xs`}>{token.prefix}…</td>
+                    <td className={`${tdClass} whitespace-nowrap`} data-column="scope">
+                      {token.readOnly ? "Read-only" : "Read and write"}
+                    </td>
                     <td className={`${tdClass} whitespace-nowrap`}>{formatUtc(token.createdAt)}</td>
-                    <td className={`${tdClass} whitespace-nowrap`}>{token.lastUsedAt ? formatUtc(token.lastUsedAt) : "Never"}</td>
+                    <td className={`${tdClass} whitespace-nowrap`} data-column="expires">
+                      {token.expiresAt ? formatUtc(token.expiresAt) : "Never"}
+                    </td>
+                    <td className={`${tdClass} whitespace-nowrap`} data-column="last-used">
+                      {token.lastUsedAt ? formatUtc(token.lastUsedAt) : "Never"}
+                    </td>
                     <td className={`${tdClass} whitespace-nowrap`}>
                       {token.revokedAt ? (
                         <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">Revoked {formatUtc(token.revokedAt).slice(0, 10)}</span>
+                      ) : isExpired(token.expiresAt) ? (
+                        <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">Expired</span>
                       ) : (
                         <span className="rounded-full bg-green-100 px-2 py-0.5 text-xs font-semibold text-green-900">Active</span>
                       )}

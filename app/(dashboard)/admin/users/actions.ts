@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { requireAdmin } from "@/lib/access";
 import { AdminGuardError, setUserDisabled, setUserRole } from "@/lib/services/admin";
-import { createUser, UserExistsError, userInputSchema } from "@/lib/services/users";
+import { prisma } from "@/lib/db";
+import { reissueSessionCookie } from "@/lib/session-cookie";
+import { createUser, newPasswordSchema, resetPassword, UserExistsError, userInputSchema } from "@/lib/services/users";
 import { fieldErrorsFrom, formValues, type FormState } from "../../_lib/forms";
 
 export interface CreateUserState extends FormState {
@@ -64,4 +66,28 @@ export async function setDisabledAction(userId: string, disabled: boolean, _prev
   }
   revalidatePath("/admin/users");
   return { ok: true, message: disabled ? "Disabled: they are signed out and their API tokens stop working." : "Enabled again." };
+}
+
+export interface ResetPasswordState extends FormState {
+  /** shown once when no password was typed */
+  generatedPassword?: string;
+}
+
+/** An admin sets a new password for a user; every session of that user ends at once. */
+export async function resetPasswordAction(userId: string, _previous: ResetPasswordState, formData: FormData): Promise<ResetPasswordState> {
+  const admin = await requireAdmin();
+  const typed = String(formData.get("password") ?? "");
+  const checked = typed === "" ? null : newPasswordSchema.safeParse(typed);
+  if (checked && !checked.success) return { ok: false, fieldErrors: { password: checked.error.issues[0].message } };
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
+  if (!user) return { ok: false, message: "That user does not exist." };
+  const reset = await resetPassword(user.email, typed === "" ? undefined : typed, admin.id);
+  // An admin resetting their own password here stays signed in, like on the change-password page.
+  if (reset.userId === admin.id) {
+    const version = await prisma.user.findUniqueOrThrow({ where: { id: admin.id }, select: { sessionVersion: true } });
+    await reissueSessionCookie(admin.id, version.sessionVersion);
+  }
+  return reset.generatedPassword
+    ? { ok: true, generatedPassword: reset.generatedPassword, message: `New password for ${reset.email}. Give it to them now; it is not shown again. Their sessions have ended.` }
+    : { ok: true, message: `Password of ${reset.email} changed. Their sessions have ended.` };
 }

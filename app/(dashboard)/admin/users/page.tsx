@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { requireAdmin } from "@/lib/access";
 import { prisma } from "@/lib/db";
 import { formatUtc } from "@/lib/format";
-import { CreateUserForm, DisableForm, RoleForm } from "@/components/admin-user-forms";
+import { CreateUserForm, DisableForm, ResetPasswordForm, RoleForm } from "@/components/admin-user-forms";
 import { Card, PageHeader, Section, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
-import { createUserAction, setDisabledAction, setRoleAction } from "./actions";
+import { createUserAction, resetPasswordAction, setDisabledAction, setRoleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -16,7 +16,7 @@ export default async function UsersPage() {
   });
   return (
     <div>
-      <PageHeader title="Users" description="Admins manage everything; instructors see only the courses they teach. Disabling a user signs them out and stops their API tokens." />
+      <PageHeader title="Users" description="Admins manage everything; instructors see only the courses they teach. Disabling a user, or resetting their password, signs them out everywhere; disabling also stops their API tokens." />
       <Section id="new-user" title="New user">
         <Card>
           <CreateUserForm action={createUserAction} />
@@ -63,6 +63,9 @@ export default async function UsersPage() {
                     </td>
                     <td className={`${tdClass} text-right`}>
                       <DisableForm action={setDisabledAction.bind(null, user.id, !user.disabledAt)} disabled={Boolean(user.disabledAt)} userName={user.name} self={self} />
+                      <div className="mt-2">
+                        <ResetPasswordForm action={resetPasswordAction.bind(null, user.id)} userName={user.name} />
+                      </div>
                     </td>
                   </tr>
                 );

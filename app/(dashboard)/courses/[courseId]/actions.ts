@@ -7,7 +7,15 @@ import { prisma } from "@/lib/db";
 import { parseRosterCsv, upsertStudents } from "@/lib/services/students";
 import { createSession, createSessions, DuplicateSessionError } from "@/lib/services/sessions";
 import { MAX_ROSTER_ROWS } from "@/lib/validations/student";
-import { duplicateSessionState, parseSeriesForm, parseSessionForm, parseStudentForm, type FormState } from "../../_lib/forms";
+import {
+  duplicateSessionState,
+  meetingRefusalState,
+  parseSeriesForm,
+  parseSessionForm,
+  parseStudentForm,
+  sessionWriteOptions,
+  type FormState,
+} from "../../_lib/forms";
 
 export async function addStudentAction(courseId: string, _previous: FormState, formData: FormData): Promise<FormState> {
   const user = await requireUser();
@@ -27,6 +35,8 @@ export interface RosterPreviewRow {
   email: string;
   /** undefined when the CSV has no zoom_registrant_id column: stored IDs are kept */
   zoomRegistrantId?: string | null;
+  /** undefined when the CSV has no phone column: stored numbers are kept */
+  phone?: string | null;
   /** "new" or "update": whether the email is already on the roster */
   change: "new" | "update";
 }
@@ -79,6 +89,7 @@ export async function rosterImportAction(courseId: string, _previous: RosterImpo
     name: student.name,
     email: student.email,
     zoomRegistrantId: student.zoomRegistrantId,
+    phone: student.phone,
     change: known.has(student.email.trim().toLowerCase()) ? ("update" as const) : ("new" as const),
   }));
   return {
@@ -102,9 +113,11 @@ export async function createSessionsAction(courseId: string, _previous: FormStat
     const parsed = parseSeriesForm(formData, course.timezone);
     if (!parsed.ok) return parsed.state;
     try {
-      await createSessions(course.id, parsed.data);
+      await createSessions(course.id, parsed.data, sessionWriteOptions(formData, user));
     } catch (error) {
       if (error instanceof DuplicateSessionError) return duplicateSessionState(error, course.timezone, formData);
+      const refusal = meetingRefusalState(error, formData);
+      if (refusal) return refusal;
       throw error;
     }
     revalidatePath(`/courses/${course.id}`);
@@ -114,9 +127,11 @@ export async function createSessionsAction(courseId: string, _previous: FormStat
   if (!parsed.ok) return parsed.state;
   let sessionId: string;
   try {
-    sessionId = (await createSession(course.id, parsed.data)).id;
+    sessionId = (await createSession(course.id, parsed.data, sessionWriteOptions(formData, user))).id;
   } catch (error) {
     if (error instanceof DuplicateSessionError) return duplicateSessionState(error, course.timezone, formData);
+    const refusal = meetingRefusalState(error, formData);
+    if (refusal) return refusal;
     throw error;
   }
   revalidatePath(`/courses/${course.id}`);

@@ -8,7 +8,9 @@ import type { SessionState } from "@/lib/attendance/types";
 import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
 import { BackLink, buttonClass, EmptyState, Notice, PageHeader, Section, StateBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
-import { emptyRate, sessionFigures, sessionStates, studentRates, type SessionFigures } from "../../_lib/queries";
+import { sessionFigures, sessionStates, type SessionFigures } from "../../_lib/queries";
+import { loadCourseSummary } from "@/lib/attendance/summary";
+import { TermSummary } from "@/components/term-summary";
 import { addStudentAction } from "./actions";
 import { removeStudentAction } from "../../students/[studentId]/actions";
 
@@ -36,16 +38,19 @@ export default async function CoursePage({ params, searchParams }: Props) {
   const erased = (await searchParams).erased;
   const erasedNotice = await erasureNotice(courseId, Array.isArray(erased) ? erased[0] : erased);
   const now = new Date();
-  const [sessions, students, instructors, figures] = await Promise.all([
+  const [sessions, students, instructors, figures, summary] = await Promise.all([
     prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "asc" } }),
     prisma.student.findMany({ where: { courseId }, orderBy: [{ name: "asc" }, { id: "asc" }] }),
     prisma.user.findMany({ where: { courses: { some: { courseId } } }, select: { name: true }, orderBy: { name: "asc" } }),
     sessionFigures(courseId),
+    loadCourseSummary(courseId, now),
   ]);
   const states = await sessionStates(sessions, now);
-  const endedSessions = sessions.filter((session) => states.get(session.id) === "ended");
-  const rates = await studentRates(endedSessions);
-  const ended = endedSessions.length;
+  // Rates are the term record's: cancelled sessions, excused absences and sessions before a
+  // student enrolled are left out (lib/attendance/term.ts).
+  const termRows = summary?.students ?? [];
+  const rates = new Map(termRows.map((row) => [row.studentId, row]));
+  const ended = summary?.sessionsEnded ?? 0;
   const live = sessions.filter((session) => states.get(session.id) === "live");
   const zone = zoneAbbreviation(now, course.timezone);
 
@@ -68,6 +73,9 @@ export default async function CoursePage({ params, searchParams }: Props) {
               </Link>
               <a href={`/api/v1/courses/${course.id}/attendance.csv`} className={buttonClass.secondary} download>
                 Export attendance (CSV)
+              </a>
+              <a href={`/api/v1/courses/${course.id}/summary.csv`} className={buttonClass.secondary} download>
+                Term summary (CSV)
               </a>
             </>
           }
@@ -144,6 +152,11 @@ export default async function CoursePage({ params, searchParams }: Props) {
                       </td>
                       <td className={tdClass}>
                         <StateBadge state={state} />
+                        {session.cancelledAt ? (
+                          <div className="mt-1 text-xs font-semibold text-amber-900" title={session.cancelNote ?? undefined}>
+                            Cancelled{session.cancelNote ? `: ${session.cancelNote}` : ""}
+                          </div>
+                        ) : null}
                       </td>
                       <td className={tdClass}>
                         <HeadlineFigures state={state} figures={figures.get(session.id)} rosterSize={students.length} />
@@ -163,9 +176,17 @@ export default async function CoursePage({ params, searchParams }: Props) {
       </Section>
 
       <Section
+        id="term"
+        title="Term record"
+        description={`Per student over the sessions that count (ended, not cancelled, enrolled, not excused). At risk: below ${course.termRequiredPercent}%${course.maxAbsences === null ? "" : ` or more than ${plural(course.maxAbsences, "unexcused absence")}`}.`}
+      >
+        <TermSummary rows={termRows} />
+      </Section>
+
+      <Section
         id="roster"
         title={`Roster (${students.length})`}
-        description={ended > 0 ? `Overall rate: share of class time attended over the ${plural(ended, "session")} that have ended.` : "Overall rates appear once a session has ended."}
+        description={ended > 0 ? `Overall rate: share of class time attended over the sessions that count for each student (${plural(ended, "session")} ended and not cancelled).` : "Overall rates appear once a session has ended."}
         actions={
           <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.secondary}>
             Import CSV
@@ -179,7 +200,7 @@ export default async function CoursePage({ params, searchParams }: Props) {
         <div className="mt-4">
           {students.length === 0 ? (
             <EmptyState>
-              The roster is empty. Add students above or <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>import a CSV</Link> with the header name,email[,zoom_registrant_id].
+              The roster is empty. Add students above or <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>import a CSV</Link> with the header name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone].
             </EmptyState>
           ) : (
             <TableWrap label="Roster">
@@ -198,7 +219,7 @@ export default async function CoursePage({ params, searchParams }: Props) {
                 </thead>
                 <tbody className="divide-y divide-slate-200">
                   {students.map((student) => {
-                    const rate = rates.get(student.id) ?? emptyRate(ended);
+                    const rate = rates.get(student.id);
                     return (
                       <tr key={student.id}>
                         <td className={tdClass}>
@@ -206,11 +227,12 @@ export default async function CoursePage({ params, searchParams }: Props) {
                             {student.name}
                           </Link>
                           {student.zoomRegistrantId ? <div className="text-xs text-slate-600">Registrant {student.zoomRegistrantId}</div> : null}
+                          {student.phone ? <div className="text-xs text-slate-600">Dial-in {student.phone}</div> : null}
                         </td>
                         <td className={`${tdClass} break-all`}>{student.email}</td>
-                        <td className={tdClass}>{ended > 0 ? <RateBar percent={rate.percent} /> : <span className="text-slate-600">—</span>}</td>
-                        <td className={`${tdClass} whitespace-nowrap`}>{ended > 0 ? `${rate.presentSessions} of ${ended}` : "—"}</td>
-                        <td className={`${tdClass} whitespace-nowrap`}>{ended > 0 ? rate.lateSessions : "—"}</td>
+                        <td className={tdClass}>{rate && rate.attendedPercent !== null ? <RateBar percent={rate.attendedPercent} /> : <span className="text-slate-600">—</span>}</td>
+                        <td className={`${tdClass} whitespace-nowrap`}>{rate && rate.sessionsCounted > 0 ? `${rate.present} of ${rate.sessionsCounted}` : "—"}</td>
+                        <td className={`${tdClass} whitespace-nowrap`}>{rate && rate.sessionsCounted > 0 ? rate.late : "—"}</td>
                         <td className={`${tdClass} text-right`}>
                           <div className="flex flex-wrap justify-end gap-2">
                             <Link href={`/students/${student.id}`} className={`${buttonClass.secondary} px-2 py-1 text-xs`} aria-label={`Edit ${student.name}`}>
@@ -241,7 +263,7 @@ export default async function CoursePage({ params, searchParams }: Props) {
 
 function HeadlineFigures({ state, figures, rosterSize }: { state: SessionState; figures: SessionFigures | undefined; rosterSize: number }) {
   if (state === "scheduled") return <span className="text-slate-600">Not started</span>;
-  const f = figures ?? { present: 0, partial: 0, absent: rosterSize, late: 0, joined: 0, inMeeting: 0, guests: 0 };
+  const f = figures ?? { present: 0, partial: 0, absent: rosterSize, excused: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
   const guests = f.guests > 0 ? ` · ${plural(f.guests, "guest")}` : "";
   if (state === "live") {
     return (
@@ -252,7 +274,7 @@ function HeadlineFigures({ state, figures, rosterSize }: { state: SessionState; 
   }
   return (
     <span>
-      <strong>{f.present}</strong> present · {f.partial} partial · {f.absent} absent · {f.late} late{guests}
+      <strong>{f.present}</strong> present · {f.partial} partial · {f.absent} absent{f.excused > 0 ? ` · ${f.excused} excused` : ""} · {f.late} late{guests}
     </span>
   );
 }

@@ -5,10 +5,13 @@ import { findVisibleSession, requireUser, requireVisibleSession } from "@/lib/ac
 import { formatDate } from "@/lib/format";
 import { LiveSession } from "@/components/live-session";
 import { ReconciliationPanel } from "@/components/reconciliation-panel";
+import { RegistrationPanel } from "@/components/registration-panel";
 import { SessionNotifications } from "@/components/session-notifications";
 import { BackLink, buttonClass, PageHeader } from "@/components/ui";
 import { loadLivePayload } from "@/lib/attendance/live";
-import { matchGuestAction } from "./actions";
+import { OverrideControls } from "@/components/override-controls";
+import { SessionCancelForm } from "@/components/session-cancel-form";
+import { cancelSessionAction, matchGuestAction, overrideAction } from "./actions";
 
 type Props = { params: Promise<{ sessionId: string }> };
 
@@ -47,7 +50,18 @@ export default async function SessionPage({ params }: Props) {
           }
         />
       </div>
+      <SessionCancelForm cancelled={payload.session.cancelled} note={payload.session.cancelNote} action={cancelSessionAction.bind(null, session.id)} />
       <LiveSession initial={payload} matchAction={matchGuestAction.bind(null, session.id)} />
+      <section id="corrections" className="mt-10" aria-labelledby="corrections-title">
+        <h2 id="corrections-title" className="text-lg font-semibold text-slate-900">
+          Corrections
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-700">
+          Zoom&apos;s data is evidence, not the final word: set a student&apos;s final status (excused, present by phone…) with a note. The computed figures stay beside it; every change is kept in the student&apos;s history.
+        </p>
+        <OverrideControls rows={payload.students} timeZone={session.course.timezone} cancelled={payload.session.cancelled} action={overrideAction.bind(null, session.id)} />
+      </section>
+      <RegistrationPanel sessionId={session.id} timezone={session.course.timezone} />
       <SessionNotifications sessionId={session.id} timezone={session.course.timezone} />
       <ReconciliationPanel sessionId={session.id} />
     </div>

@@ -5,6 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { findVisibleStudent, requireUser } from "@/lib/access";
 import { DuplicateStudentEmailError, removeStudent, updateStudent } from "@/lib/services/students";
 import { formValues, parseStudentForm, type FormState } from "../../_lib/forms";
+import { zonedFormatter } from "@/lib/exports/time";
 
 async function requireVisibleStudent(studentId: string) {
   const user = await requireUser();
@@ -17,8 +18,10 @@ export async function updateStudentAction(studentId: string, _previous: FormStat
   const student = await requireVisibleStudent(studentId);
   const parsed = parseStudentForm(formData);
   if (!parsed.ok) return parsed.state;
+  // The form shows the enrolment day: an unchanged day keeps the stored instant (when they were added).
+  const unchangedDay = parsed.data.enrolledAt === zonedFormatter(student.course.timezone).localDate(student.enrolledAt);
   try {
-    await updateStudent(student.id, parsed.data);
+    await updateStudent(student.id, unchangedDay ? { ...parsed.data, enrolledAt: undefined } : parsed.data);
   } catch (error) {
     if (error instanceof DuplicateStudentEmailError) {
       return { ok: false, fieldErrors: { email: "another student of this course has this email" }, values: formValues(formData) };

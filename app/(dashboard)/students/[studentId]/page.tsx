@@ -7,6 +7,10 @@ import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
 import { BackLink, buttonClass, Card, EmptyState, LateBadge, PageHeader, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
 import { studentHistory } from "../../_lib/queries";
+import { loadCourseSummary } from "@/lib/attendance/summary";
+import { studentOverrideHistory } from "@/lib/services/overrides";
+import { zonedFormatter } from "@/lib/exports/time";
+import { OverrideHistoryList } from "@/components/override-history";
 import { removeStudentAction, updateStudentAction } from "./actions";
 
 type Props = { params: Promise<{ studentId: string }> };
@@ -24,11 +28,11 @@ export default async function StudentPage({ params }: Props) {
   if (!student) notFound();
   const tz = student.course.timezone;
   const now = new Date();
-  const history = await studentHistory(student.id, student.courseId, now);
-  const ended = history.filter((row) => row.state === "ended");
-  const windowSeconds = ended.reduce((sum, row) => sum + row.durationMinutes * 60, 0);
-  const attendedSeconds = ended.reduce((sum, row) => sum + row.attendedSeconds, 0);
-  const overall = windowSeconds > 0 ? Math.round((attendedSeconds * 1000) / windowSeconds) / 10 : null;
+  const [history, summary, corrections] = await Promise.all([studentHistory(student.id, student.courseId, now), loadCourseSummary(student.courseId, now), studentOverrideHistory(student.id)]);
+  // Term figures: ended sessions of record (not cancelled, enrolled), excused ones left out.
+  const term = summary?.students.find((row) => row.studentId === student.id);
+  const overall = term?.attendedPercent ?? null;
+  const counted = term?.sessionsCounted ?? 0;
   const zone = zoneAbbreviation(now, tz);
 
   return (
@@ -50,27 +54,35 @@ export default async function StudentPage({ params }: Props) {
 
       <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Card>
-          <dt className="text-xs font-medium text-slate-700">Overall rate</dt>
-          <dd className="mt-1 text-2xl font-semibold tabular-nums">{overall === null ? "—" : formatPercent(overall)}</dd>
+          <dt className="text-xs font-medium text-slate-700">Term rate</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid="term-rate">
+            {overall === null ? "—" : formatPercent(overall)}
+            {term?.atRisk ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 align-middle text-xs font-semibold text-red-900 ring-1 ring-red-700/30">At risk</span> : null}
+          </dd>
         </Card>
         <Card>
           <dt className="text-xs font-medium text-slate-700">Present</dt>
           <dd className="mt-1 text-2xl font-semibold tabular-nums">
-            {ended.filter((row) => row.status === "present").length}
-            <span className="text-sm font-normal text-slate-600"> / {ended.length}</span>
+            {term?.present ?? 0}
+            <span className="text-sm font-normal text-slate-600"> / {counted}</span>
           </dd>
         </Card>
         <Card>
           <dt className="text-xs font-medium text-slate-700">Late</dt>
-          <dd className="mt-1 text-2xl font-semibold tabular-nums">{ended.filter((row) => row.late).length}</dd>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">{term?.late ?? 0}</dd>
         </Card>
         <Card>
-          <dt className="text-xs font-medium text-slate-700">Absent</dt>
-          <dd className="mt-1 text-2xl font-semibold tabular-nums">{ended.filter((row) => row.status === "absent").length}</dd>
+          <dt className="text-xs font-medium text-slate-700">Absent · excused</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">
+            {term?.absent ?? 0} · {term?.excused ?? 0}
+          </dd>
         </Card>
       </dl>
       <p className="mt-2 text-sm text-slate-600">
-        {ended.length > 0 ? `Over the ${plural(ended.length, "session")} that have ended.` : "No session of this course has ended yet."}
+        {counted > 0
+          ? `Over the ${plural(counted, "session")} counted: ended, not cancelled, enrolled and not excused. Required for the term: ${summary?.course.requiredPercent ?? 90}%.`
+          : "No session of this course counts yet."}
+        {student.sisId ? ` SIS ID ${student.sisId}.` : ""}
       </p>
 
       <Section id="history" title="Attendance by session" description={`Times in ${tz.replace(/_/g, " ")} (${zone}).`}>
@@ -104,7 +116,24 @@ export default async function StudentPage({ params }: Props) {
                     <td className={tdClass}>
                       <StateBadge state={row.state} />
                     </td>
-                    <td className={tdClass}>{row.status ? <StatusBadge status={row.status} provisional={row.state === "live"} /> : <span className="text-slate-600">—</span>}</td>
+                    <td className={tdClass}>
+                      {row.cancelled ? (
+                        <span className="text-slate-700">Cancelled</span>
+                      ) : !row.enrolled ? (
+                        <span className="text-slate-700">Not enrolled</span>
+                      ) : row.status ? (
+                        <>
+                          <StatusBadge status={row.status} provisional={row.state === "live" && !row.override} />
+                          {row.override ? (
+                            <div className="mt-1 text-xs text-slate-600">
+                              computed: {row.computedStatus} · by {row.override.by}
+                            </div>
+                          ) : null}
+                        </>
+                      ) : (
+                        <span className="text-slate-600">—</span>
+                      )}
+                    </td>
                     <td className={`${tdClass} whitespace-nowrap tabular-nums`}>
                       {row.state === "scheduled" ? "—" : `${formatPercent(row.attendedPercent)} (${formatDuration(row.attendedSeconds)})`}
                     </td>
@@ -119,11 +148,22 @@ export default async function StudentPage({ params }: Props) {
         )}
       </Section>
 
+      <Section id="corrections" title="Corrections history" description="Every override, change and removal of this student's final status, newest first. Nobody can edit this history.">
+        <OverrideHistoryList entries={corrections} timeZone={tz} />
+      </Section>
+
       <Section id="edit" title="Edit student">
         <Card>
           <StudentForm
             action={updateStudentAction.bind(null, student.id)}
-            initial={{ name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId }}
+            initial={{
+              name: student.name,
+              email: student.email,
+              zoomRegistrantId: student.zoomRegistrantId,
+              enrolledAt: zonedFormatter(tz).localDate(student.enrolledAt),
+              sisId: student.sisId,
+              phone: student.phone,
+            }}
             submitLabel="Save student"
           />
         </Card>

@@ -34,6 +34,9 @@ export default async function EditCoursePage({ params }: { params: Promise<{ cou
           timezone: course.timezone,
           notifyLateJoiners: course.notifyLateJoiners,
           notifyInstructorSummary: course.notifyInstructorSummary,
+          termRequiredPercent: course.termRequiredPercent,
+          maxAbsences: course.maxAbsences,
+          atRiskDigest: course.atRiskDigest,
           instructorIds: assigned.map((entry) => entry.userId),
         }}
         timeZones={supportedTimeZones()}

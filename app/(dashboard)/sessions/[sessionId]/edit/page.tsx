@@ -33,6 +33,7 @@ export default async function EditSessionPage({ params }: { params: Promise<{ se
         submitLabel="Save changes"
         cancelHref={`/sessions/${session.id}`}
         maxSeriesCount={MAX_SERIES_COUNT}
+        adminOverrides={user.role === "admin"}
       />
       <Section id="danger" title="Delete session" description="Its attendance records go with it; the Zoom events stay stored and attach to another session of the meeting if one covers them.">
         <ConfirmAction action={deleteSessionAction.bind(null, session.id)} label="Delete session…" confirmLabel="Delete this session" question="Delete for good?" pendingText="Deleting…" />

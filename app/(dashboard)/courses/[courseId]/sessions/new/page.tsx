@@ -37,6 +37,7 @@ export default async function NewSessionPage({ params }: { params: Promise<{ cou
         submitLabel="Create session"
         cancelHref={`/courses/${course.id}`}
         maxSeriesCount={MAX_SERIES_COUNT}
+        adminOverrides={user.role === "admin"}
       />
     </div>
   );

@@ -8,6 +8,8 @@ export interface TimelineRow {
   id: string;
   name: string;
   intervals: { from: string; to: string | null }[];
+  /** the part of `intervals` spent in breakout rooms: drawn in its own shade over the bar */
+  breakoutIntervals?: { from: string; to: string | null }[];
   inMeeting: boolean;
 }
 
@@ -67,6 +69,12 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
               return { fromMs, toMs, open: interval.to === null };
             })
             .filter((bar) => bar.toMs > startMs && bar.fromMs < endMs);
+          const rooms = (row.breakoutIntervals ?? [])
+            .map((interval) => {
+              const fromMs = Date.parse(interval.from);
+              return { fromMs, toMs: interval.to === null ? Math.max(fromMs, nowMs) : Date.parse(interval.to) };
+            })
+            .filter((room) => room.toMs > startMs && room.fromMs < endMs);
           return (
             <div key={row.id} className="contents">
               <div aria-hidden="true" className="truncate text-slate-800" title={row.name}>
@@ -85,8 +93,17 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
                     style={{ left: `${percentAt(bar.fromMs)}%`, width: `${percentAt(bar.toMs) - percentAt(bar.fromMs)}%` }}
                   />
                 ))}
+                {rooms.map((room) => (
+                  <span
+                    key={`room-${room.fromMs}-${room.toMs}`}
+                    aria-hidden="true"
+                    data-breakout-bar=""
+                    className="absolute inset-y-0.5 min-w-[3px] rounded-sm bg-violet-500"
+                    style={{ left: `${percentAt(room.fromMs)}%`, width: `${percentAt(room.toMs) - percentAt(room.fromMs)}%` }}
+                  />
+                ))}
                 {showNow ? <span aria-hidden="true" className="absolute -inset-y-0.5 w-0.5 bg-red-700" style={{ left: `${percentAt(nowMs)}%` }} /> : null}
-                <span className="sr-only">{describeIntervals(row, bars, timeZone)}</span>
+                <span className="sr-only">{describeIntervals(row, bars, timeZone, rooms)}</span>
               </div>
             </div>
           );
@@ -99,6 +116,11 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
         {live ? (
           <span className="flex items-center gap-1.5">
             <span className="inline-block h-3 w-5 rounded-sm bg-green-600" /> still connected
+          </span>
+        ) : null}
+        {rows.some((row) => (row.breakoutIntervals ?? []).length > 0) ? (
+          <span className="flex items-center gap-1.5">
+            <span className="inline-block h-3 w-5 rounded-sm bg-violet-500" /> in a breakout room
           </span>
         ) : null}
         <span className="flex items-center gap-1.5">
@@ -114,8 +136,14 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
   );
 }
 
-function describeIntervals(row: TimelineRow, bars: { fromMs: number; toMs: number; open: boolean }[], timeZone: string): string {
+function describeIntervals(
+  row: TimelineRow,
+  bars: { fromMs: number; toMs: number; open: boolean }[],
+  timeZone: string,
+  rooms: { fromMs: number; toMs: number }[] = [],
+): string {
   if (bars.length === 0) return `${row.name}: not in the class`;
   const parts = bars.map((bar) => `${formatTime(bar.fromMs, timeZone)} to ${bar.open && row.inMeeting ? "now" : formatTime(bar.toMs, timeZone)}`);
-  return `${row.name}: ${parts.join(", ")}`;
+  const roomParts = rooms.map((room) => `${formatTime(room.fromMs, timeZone)} to ${formatTime(room.toMs, timeZone)}`);
+  return `${row.name}: ${parts.join(", ")}${roomParts.length > 0 ? `; in a breakout room ${roomParts.join(", ")}` : ""}`;
 }

@@ -13,6 +13,10 @@ import { formatDateTime, formatDuration, formatPercent, formatTime, plural, zone
 import { AttendanceTimeline } from "./attendance-timeline";
 import type { FormStateLike } from "./form-controls";
 import { GuestMatchForm } from "./guest-match-form";
+import { GuestSuggestions } from "./guest-suggestions";
+import { InBreakoutRoom } from "./live/breakout-location";
+import { HostsTable } from "./live/hosts-table";
+import { WaitingRoom } from "./live/waiting-room";
 import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "./ui";
 
 const LIVE_REFRESH_MS = 2_000;
@@ -151,6 +155,8 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
         {session.state === "scheduled" ? "" : `${counts.inMeeting} of ${students.length} students in the meeting`}
       </p>
 
+      <WaitingRoom waiting={data.waiting} timeZone={tz} />
+
       <Section
         id="roster"
         title="Students"
@@ -243,7 +249,13 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
           <EmptyState>Nobody to draw yet.</EmptyState>
         ) : (
           <AttendanceTimeline
-            rows={shown.map((student) => ({ id: student.studentId, name: student.name, intervals: student.intervals, inMeeting: student.inMeeting }))}
+            rows={shown.map((student) => ({
+              id: student.studentId,
+              name: student.name,
+              intervals: student.intervals,
+              breakoutIntervals: student.breakoutIntervals,
+              inMeeting: student.inMeeting,
+            }))}
             startsAt={session.startsAt}
             durationMinutes={session.durationMinutes}
             lateAfterMinutes={session.lateAfterMinutes}
@@ -254,6 +266,8 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
           />
         )}
       </Section>
+
+      <HostsTable hosts={data.hosts} timeZone={tz} scheduled={session.state === "scheduled"} />
 
       <Section id="guests" title={`Guests (${data.guests.length})`} description="People in the meeting who did not match a roster student. Match one to a student and it sticks for later sessions.">
         {data.guests.length === 0 ? (
@@ -286,7 +300,10 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
                     </td>
                     <td className={`${tdClass} min-w-[16rem]`}>
                       {students.length > 0 ? (
-                        <GuestMatchForm action={matchAction} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                        <>
+                          <GuestSuggestions action={matchAction} guestKey={guest.guestKey} guestName={guest.name} suggestions={guest.suggestions ?? []} onMatched={onMatched} />
+                          <GuestMatchForm action={matchAction} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                        </>
                       ) : (
                         <span className="text-slate-600">Add students to the roster first.</span>
                       )}
@@ -349,6 +366,7 @@ function InMeeting({ devices }: { devices: number }) {
 function Presence({ student, state }: { student: StudentRow; state: LivePayload["session"]["state"] }) {
   // Before the class, an early join is not "in the meeting" yet (the meeting may not even run).
   if (state === "scheduled") return <span className="text-slate-600">{student.joinCount > 0 ? "Joined early" : "—"}</span>;
+  if (student.inMeeting && student.breakoutRoom !== null) return <InBreakoutRoom room={student.breakoutRoom} devices={student.openConnections} />;
   if (student.inMeeting) return <InMeeting devices={student.openConnections} />;
   if (student.joinCount > 0) return <span className="text-slate-700">Left</span>;
   return <span className="text-slate-600">Not joined</span>;

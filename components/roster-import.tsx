@@ -13,6 +13,8 @@ interface PreviewRow {
   email: string;
   /** undefined when the CSV has no zoom_registrant_id column: stored IDs are kept */
   zoomRegistrantId?: string | null;
+  /** undefined when the CSV has no phone column: stored numbers are kept */
+  phone?: string | null;
   change: "new" | "update";
 }
 
@@ -90,7 +92,7 @@ export function RosterImport({ action, courseHref }: { action: (state: RosterImp
             className={`${inputClass} font-mono`}
           />
           <p id="roster-csv-hint" className="mt-1 text-xs text-slate-600">
-            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code>, <code>enrolled_at</code> (YYYY-MM-DD, the courseHeader <code>name,email</code> and optionally <code>zoom_registrant_id</code>. Studentsapos;s time zone; new students default to today) and <code>sis_id</code>. Students are matched by email: an email already on the roster updates that student.
+            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code>, <code>enrolled_at</code> (YYYY-MM-DD, the course&apos;s time zone; new students default to today), <code>sis_id</code> and <code>phone</code> (dial-in number with its country code). Students are matched by email: an email already on the roster updates that student.
           </p>
         </div>
         <FormMessage state={state} />
@@ -145,6 +147,7 @@ function PreviewTables({ preview }: { preview: NonNullable<RosterImportStateLike
                     <th scope="col" className={thClass}>Name</th>
                     <th scope="col" className={thClass}>Email</th>
                     <th scope="col" className={thClass}>Zoom registrant ID</th>
+                    <th scope="col" className={thClass}>Phone</th>
                     <th scope="col" className={thClass}>Change</th>
                   </tr>
                 </thead>
@@ -154,6 +157,7 @@ function PreviewTables({ preview }: { preview: NonNullable<RosterImportStateLike
                       <td className={tdClass}>{row.name}</td>
                       <td className={`${tdClass} break-all`}>{row.email}</td>
                       <td className={tdClass}>{row.zoomRegistrantId ?? <span className="text-slate-600">—</span>}</td>
+                      <td className={tdClass}>{row.phone ?? <span className="text-slate-600">—</span>}</td>
                       <td className={tdClass}>
                         {row.change === "new" ? (
                           <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs font-semibold text-blue-900">New</span>

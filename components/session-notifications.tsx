@@ -33,7 +33,7 @@ export async function SessionNotifications({ sessionId, timezone }: { sessionId:
           Email is not configured (SMTP_URL unset): notifications are recorded here but not sent.
         </p>
       ) : null}
-      {view.notifications.length === 0 ? (
+      {students.length + summaries.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600">
           {view.notifyLateJoiners ? (view.checkDue ? "No one was notified." : "No one notified yet.") : "No one was notified."}
         </p>

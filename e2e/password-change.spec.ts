@@ -1,21 +1,7 @@
 // A password change ends the user's other sessions at once; the browser that made the change stays
 // signed in. An admin's reset from the users page does the same, and admins create limited tokens.
-import { spawnSync } from "node:child_process";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { signedInContext, uniqueSuffix } from "./support";
-
-/** A user of this test's own (the demo users' saved sign-ins are shared by the other specs). */
-function createInstructor(name: string): { email: string; password: string } {
-  const email = `e2e.pw.${uniqueSuffix()}@school.example.edu`;
-  const password = `first-${uniqueSuffix()}`;
-  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", "user", "create", "--email", email, "--name", name, "--role", "instructor", "--password", password], {
-    env: { ...process.env, DATABASE_URL: process.env.TEST_SERVER_DATABASE_URL },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  expect(result.status, result.stderr).toBe(0);
-  return { email, password };
-}
+import { createInstructor, signedInContext, uniqueSuffix } from "./support";
 
 async function signInFresh(browser: Browser, email: string, password: string): Promise<Page> {
   const context = await browser.newContext();

@@ -1,5 +1,6 @@
 // Shared pieces of the browser tests: signing in once per user (sign-in is rate limited per
 // email), unique names, and posting signed webhooks to the real endpoint of the test server.
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -55,3 +56,16 @@ export async function deliver(body: unknown): Promise<void> {
 }
 
 export const minutesAfter = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);
+
+/** An instructor of the test's own, made with the real CLI (the demo users' saved sign-ins are shared). */
+export function createInstructor(name: string): { email: string; password: string } {
+  const email = `e2e.pw.${uniqueSuffix()}@school.example.edu`;
+  const password = `first-${uniqueSuffix()}`;
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", "user", "create", "--email", email, "--name", name, "--role", "instructor", "--password", password], {
+    env: { ...process.env, DATABASE_URL: process.env.TEST_SERVER_DATABASE_URL },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(result.status, result.stderr).toBe(0);
+  return { email, password };
+}

@@ -8,7 +8,7 @@ async function main() {
   const [command, name] = process.argv.slice(2);
   if (command === "deploy") {
     const database = await resolveDatabase();
-    const applied = await applyMigrations(database.url);
+    const applied = await applyMigrations(database.url, { reportConflicts: "always" });
     console.log(applied.length ? `Applied: ${applied.join(", ")}` : "No pending migrations.");
     await database.stop();
     return;

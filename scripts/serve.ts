@@ -24,7 +24,7 @@ async function main() {
   process.env.NEXTAUTH_SECRET ??= config.AUTH_SECRET;
 
   const database = await resolveDatabase();
-  const applied = await applyMigrations(database.url);
+  const applied = await applyMigrations(database.url, { reportConflicts: "always" });
   if (applied.length) log.info("migrations applied", { applied });
   if (config.NODE_ENV === "production") {
     const refusal = await demoPasswordRefusal();

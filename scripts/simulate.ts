@@ -7,7 +7,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { classScenario, type SimulatedParticipant } from "../lib/simulator/scenario";
 import { signBody } from "../lib/zoom/signature";
-import { DEMO_MEETING_ID, DEMO_STUDENTS } from "../lib/demo/seed";
+import { DEMO_MEETING_ID, DEMO_STUDENTS, DEMO_USERS } from "../lib/demo/seed";
 
 function defaultSecret(): string | undefined {
   if (process.env.ZOOM_WEBHOOK_SECRET_TOKEN) return process.env.ZOOM_WEBHOOK_SECRET_TOKEN.split(",")[0].trim();
@@ -25,9 +25,15 @@ function readRoster(file: string): SimulatedParticipant[] {
   const nameColumn = header.indexOf("name");
   const emailColumn = header.indexOf("email");
   const registrantColumn = header.indexOf("zoom_registrant_id");
+  const phoneColumn = header.indexOf("phone");
   return lines.slice(1).map((line) => {
     const cells = line.split(",").map((cell) => cell.trim());
-    return { name: cells[nameColumn], email: cells[emailColumn] || null, registrantId: registrantColumn >= 0 ? cells[registrantColumn] || null : null };
+    return {
+      name: cells[nameColumn],
+      email: cells[emailColumn] || null,
+      registrantId: registrantColumn >= 0 ? cells[registrantColumn] || null : null,
+      phone: phoneColumn >= 0 ? cells[phoneColumn] || null : null,
+    };
   });
 }
 
@@ -56,17 +62,28 @@ export interface SimulateOptions {
   startsAt: Date;
   durationMinutes: number;
   participants?: SimulatedParticipant[];
+  /** the host (default: the demo instructor) */
+  host?: SimulatedParticipant;
   replay?: boolean;
   log?: (line: string) => void;
 }
 
 export async function simulateClass(options: SimulateOptions): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const participants: SimulatedParticipant[] =
+    options.participants ??
+    DEMO_STUDENTS.map((student) => ({ name: student.name, email: student.email, registrantId: student.zoomRegistrantId, phone: "phone" in student ? student.phone : null }));
+  // The first participant after the scenario's eight with a phone number calls in.
+  const dialIn = participants.slice(8).find((participant) => participant.phone);
   const deliveries = classScenario({
     meetingId: options.meetingId,
     startsAt: options.startsAt,
     durationMinutes: options.durationMinutes,
-    participants: options.participants ?? DEMO_STUDENTS.map((student) => ({ name: student.name, email: student.email, registrantId: student.zoomRegistrantId })),
+    participants,
+    // A breakout round, the instructor as host, and a student on the roster with a phone dialling in.
+    breakoutRound: true,
+    host: options.host ?? { name: DEMO_USERS.instructor.name, email: DEMO_USERS.instructor.email },
+    dialIn: dialIn ? { name: dialIn.name, email: null, phone: dialIn.phone } : undefined,
   });
   for (const delivery of deliveries) {
     const wait = delivery.sendAt.getTime() - Date.now();

@@ -4,6 +4,7 @@
 //   401 no valid token (missing, unknown, revoked, or its user disabled)
 //   403 the caller is known but the route is not for their role (admins-only exports)
 //   404 no such resource, or one the caller may not see (an instructor asking for another's course)
+//   405 a method the route does not offer for that resource (DELETE of a session)
 //   409 the request is valid but clashes with what exists (the same session created twice, a
 //       meeting another course uses: meeting_in_use)
 //   413 body over MAX_BODY_BYTES
@@ -24,6 +25,7 @@ export type ApiErrorCode =
   | "forbidden"
   | "read_only_token"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "meeting_in_use"
   | "meeting_not_shared"

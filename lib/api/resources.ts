@@ -39,8 +39,8 @@ export function publicSession(session: {
   };
 }
 
-export function publicStudent(student: { id: string; name: string; email: string; zoomRegistrantId: string | null; enrolledAt: Date; sisId: string | null }) {
-  return { id: student.id, name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId, enrolledAt: student.enrolledAt.toISOString(), sisId: student.sisId };
+export function publicStudent(student: { id: string; name: string; email: string; zoomRegistrantId: string | null; enrolledAt: Date; sisId: string | null; phone: string | null }) {
+  return { id: student.id, name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId, enrolledAt: student.enrolledAt.toISOString(), sisId: student.sisId, phone: student.phone };
 }
 
 /** The JSON roster, with the same "one email once" rule the CSV import applies. */

@@ -444,6 +444,8 @@ describe("status and lateness", () => {
       joinCount: 0,
       inMeeting: false,
       openConnections: 0,
+      breakoutIntervals: [],
+      breakoutRoom: null,
     });
   });
 });

@@ -11,10 +11,13 @@ import type {
   ComputeSessionInput,
   EngineEvent,
   GuestAttendance,
+  HostAttendance,
   IdentityLinkInput,
+  InstructorInput,
   ManualMatchInput,
   MatchKind,
   MeetingInstanceTimes,
+  ParticipantFigures,
   PresenceInterval,
   RosterStudent,
   SessionAttendance,
@@ -358,18 +361,42 @@ function toPresenceIntervals(intervals: MsInterval[]): PresenceInterval[] {
 
 type EventKind = "join" | "leave";
 
-function participantEventKind(eventType: string): EventKind | null {
+interface ParticipantEventKind {
+  kind: EventKind;
+  /** a breakout-room connection (a connection of the parent meeting instance) */
+  breakout: boolean;
+}
+
+const JOIN: ParticipantEventKind = { kind: "join", breakout: false };
+const LEAVE: ParticipantEventKind = { kind: "leave", breakout: false };
+const BREAKOUT_JOIN: ParticipantEventKind = { kind: "join", breakout: true };
+const BREAKOUT_LEAVE: ParticipantEventKind = { kind: "leave", breakout: true };
+
+function participantEventKind(eventType: string): ParticipantEventKind | null {
   switch (eventType) {
     case "meeting.participant_joined":
     case "webinar.participant_joined":
-      return "join";
+      return JOIN;
     case "meeting.participant_left":
     case "webinar.participant_left":
-      return "leave";
+      return LEAVE;
+    case "meeting.participant_joined_breakout_room":
+      return BREAKOUT_JOIN;
+    case "meeting.participant_left_breakout_room":
+      return BREAKOUT_LEAVE;
     default:
-      // meeting.started/ended matter only through `instances`; waiting-room time is not attendance.
+      // meeting.started/ended matter only through `instances`; waiting-room time is not attendance;
+      // role changes are read separately (hosts).
       return null;
   }
+}
+
+export const ROLE_CHANGED_EVENT = "meeting.participant_role_changed";
+
+/** Roles that make a participant who is not a student a host. */
+function isHostRole(role: string | null | undefined): role is "host" | "co-host" {
+  const normalized = role?.trim().toLowerCase().replace(/[\s_]/g, "-");
+  return normalized === "host" || normalized === "co-host" || normalized === "cohost";
 }
 
 export interface ConnectionRecord {
@@ -378,23 +405,35 @@ export interface ConnectionRecord {
   event: EngineEvent;
 }
 
-/** One participant's presence from one device: (meeting UUID, Zoom user_id). */
+/** One participant's presence from one device in one room: (meeting UUID, room, Zoom user_id). */
 interface Connection {
   key: string;
   meetingUuid: string;
   intervals: MsInterval[];
-  /** distinct join events */
+  /** distinct joins */
   joinCount: number;
+  /** their times */
+  joinTimesMs: number[];
   /** connections with an interval still open (its meeting instance has not ended) */
   isOpen: boolean;
   /** earliest time on the connection: orders connections deterministically */
   firstTimeMs: number;
+  /** in a breakout room: the room's UUID, and its name when Zoom sent one */
+  breakoutRoomUuid: string | null;
+  breakoutRoomName: string | null;
+  /** breakout connection: key of the main-room connection it came from */
+  parentKey: string | null;
+  /** Zoom made this connection host or co-host (the latest such role) */
+  hostRole: "host" | "co-host" | null;
   // Identity fields merged over the connection's events: the first non-blank value in time order.
   registrantId: string | null;
   accountId: string | null;
   email: string | null;
   emailNormalized: string | null;
   displayName: string | null;
+  participantUuid: string | null;
+  /** digits of the dial-in number (phone_number, else a user_name that is a number) */
+  phoneDigits: string | null;
 }
 
 /** The order events are processed in on a connection: time, join first, webhook first, id. */
@@ -407,11 +446,15 @@ export function compareRecords(a: ConnectionRecord, b: ConnectionRecord): number
   return a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0;
 }
 
-/** A connection: (meeting UUID, Zoom's per-join user_id), with a fallback to the person. */
+/**
+ * A connection: (meeting UUID, Zoom's per-join user_id), with a fallback to the person. In a
+ * breakout room Zoom numbers connections afresh, so the room's UUID is part of the key.
+ */
 export function connectionKeyOf(event: EngineEvent): string {
   const meeting = event.meetingUuid ?? `meeting:${event.zoomMeetingId ?? ""}`;
+  const room = event.breakoutRoomUuid ? `${meeting}\u0000room:${event.breakoutRoomUuid}` : meeting;
   const userId = nonBlank(event.participantUserId);
-  if (userId !== null) return `${meeting}\u0000${userId}`;
+  if (userId !== null) return `${room}\u0000${userId}`;
   // No user_id (should not happen): fall back to the person's identity; pairing by time and the
   // union of intervals still give sensible presence.
   const fallback =
@@ -419,7 +462,33 @@ export function connectionKeyOf(event: EngineEvent): string {
     nonBlank(event.emailNormalized)?.toLowerCase() ??
     nonBlank(event.email)?.toLowerCase() ??
     normalizeName(event.displayName ?? "");
-  return `${meeting}\u0000?${fallback}`;
+  return `${room}\u0000?${fallback}`;
+}
+
+/** E.164 allows at most 15 digits; fewer than 8 is no phone number anywhere. */
+const MIN_PHONE_DIGITS = 8;
+const MAX_PHONE_DIGITS = 15;
+const PHONE_LIKE = /^\+?[\d\s().\-/]+$/;
+
+/**
+ * A phone number as typed ("+1 (555) 123-4567", "0044 20 7946 0958") in E.164 form
+ * ("+15551234567"), or null when it is not one. The country code must be part of it: "00" is
+ * read as the international prefix, and bare digits are taken to start with the country code.
+ */
+export function normalizePhone(value: string): string | null {
+  const trimmed = value.trim();
+  if (!PHONE_LIKE.test(trimmed)) return null;
+  let digits = trimmed.replace(/\D/g, "");
+  if (!trimmed.startsWith("+") && digits.startsWith("00")) digits = digits.slice(2);
+  if (digits.length < MIN_PHONE_DIGITS || digits.length > MAX_PHONE_DIGITS || digits.startsWith("0")) return null;
+  return `+${digits}`;
+}
+
+/** The digits Rollcall compares phone numbers by, or null when `value` is not a phone number. */
+export function phoneDigits(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const normalized = normalizePhone(value);
+  return normalized === null ? null : normalized.slice(1);
 }
 
 function buildConnections(
@@ -428,9 +497,23 @@ function buildConnections(
   sessionStartMs: number,
 ): Connection[] {
   const recordsByConnection = new Map<string, ConnectionRecord[]>();
+  // Latest host/co-host/attendee role per main-room connection (role changes are rare).
+  let roleChanges: Map<string, { timeMs: number; id: string; role: string }> | null = null;
   for (const event of events) {
-    const kind = participantEventKind(event.eventType);
-    if (kind === null) continue;
+    const eventKind = participantEventKind(event.eventType);
+    if (eventKind === null) {
+      if (event.eventType === ROLE_CHANGED_EVENT && nonBlank(event.newRole) !== null) {
+        roleChanges ??= new Map();
+        const key = connectionKeyOf(event);
+        const timeMs = event.occurredAt.getTime();
+        const known = roleChanges.get(key);
+        if (!known || known.timeMs < timeMs || (known.timeMs === timeMs && known.id < event.id)) {
+          roleChanges.set(key, { timeMs, id: event.id, role: event.newRole! });
+        }
+      }
+      continue;
+    }
+    const kind = eventKind.kind;
     const time = (kind === "join" ? event.joinTime : event.leaveTime) ?? event.occurredAt;
     const timeMs = time.getTime();
     if (!Number.isFinite(timeMs)) continue;
@@ -443,7 +526,8 @@ function buildConnections(
   const connections: Connection[] = [];
   for (const [key, records] of recordsByConnection) {
     records.sort(compareRecords);
-    const meetingUuid = records[0].event.meetingUuid ?? "";
+    const first = records[0].event;
+    const meetingUuid = first.meetingUuid ?? "";
     const instance = instancesByUuid.get(meetingUuid);
     const instanceStartMs = instance?.startedAt ? instance.startedAt.getTime() : null;
     const instanceEndMs = instance?.endedAt ? instance.endedAt.getTime() : null;
@@ -453,6 +537,10 @@ function buildConnections(
     let email: string | null = null;
     let emailNormalized: string | null = null;
     let displayName: string | null = null;
+    let participantUuid: string | null = null;
+    let phoneNumber: string | null = null;
+    let breakoutRoomName: string | null = null;
+    let parentUserId: string | null = null;
     for (const { event } of records) {
       registrantId ??= nonBlank(event.registrantId);
       accountId ??= nonBlank(event.participantAccountId);
@@ -461,14 +549,19 @@ function buildConnections(
       const storedNormalized = nonBlank(event.emailNormalized) ?? eventEmail;
       emailNormalized ??= storedNormalized === null ? null : normalizeEmail(storedNormalized);
       displayName ??= nonBlank(event.displayName);
+      participantUuid ??= nonBlank(event.participantUuid);
+      phoneNumber ??= nonBlank(event.phoneNumber);
+      breakoutRoomName ??= nonBlank(event.breakoutRoomName);
+      parentUserId ??= nonBlank(event.parentUserId);
     }
+    const breakoutRoomUuid = nonBlank(first.breakoutRoomUuid);
 
     // Pair by timestamps: each leave closes the latest unpaired join at or before it. Identical
     // (kind, connection, second) records are one event (redeliveries, webhook + report).
     const seen = new Set<string>();
     const unpairedJoins: number[] = [];
     const intervals: MsInterval[] = [];
-    let joinCount = 0;
+    const joinTimesMs: number[] = [];
     let lastLeaveMs: number | null = null;
     for (const record of records) {
       const dedupeKey = `${record.kind}:${Math.floor(record.timeMs / 1000)}`;
@@ -476,7 +569,7 @@ function buildConnections(
       seen.add(dedupeKey);
       if (record.kind === "join") {
         unpairedJoins.push(record.timeMs);
-        joinCount++;
+        joinTimesMs.push(record.timeMs);
         continue;
       }
       const joinMs = unpairedJoins.pop();
@@ -492,6 +585,7 @@ function buildConnections(
       lastLeaveMs = lastLeaveMs === null ? record.timeMs : Math.max(lastLeaveMs, record.timeMs);
     }
     // Joins never left: closed by meeting.ended if the instance ended, else open until now.
+    // A breakout room belongs to its parent meeting instance, so meeting.ended closes it too.
     let isOpen = false;
     for (const joinMs of unpairedJoins) {
       if (instanceEndMs !== null) {
@@ -504,23 +598,84 @@ function buildConnections(
 
     let firstTimeMs = records[0].timeMs;
     for (const interval of intervals) firstTimeMs = Math.min(firstTimeMs, interval.fromMs);
+    const meetingKey = first.meetingUuid ?? `meeting:${first.zoomMeetingId ?? ""}`;
+    const role = roleChanges?.get(key)?.role;
     connections.push({
       key,
       meetingUuid,
       intervals,
-      joinCount,
+      joinTimesMs,
+      joinCount: joinTimesMs.length,
       isOpen,
       firstTimeMs,
+      breakoutRoomUuid,
+      breakoutRoomName: breakoutRoomUuid === null ? null : breakoutRoomName,
+      parentKey: breakoutRoomUuid !== null && parentUserId !== null ? `${meetingKey}\u0000${parentUserId}` : null,
+      hostRole: isHostRole(role) ? (role.toLowerCase().startsWith("co") ? "co-host" : "host") : null,
       registrantId,
       accountId,
       email,
       emailNormalized,
       displayName,
+      participantUuid: participantUuid === null ? null : `${meetingKey}\u0000${participantUuid}`,
+      // Zoom names a caller by their number: a user_name that is a phone number is one.
+      phoneDigits: phoneDigits(phoneNumber) ?? (displayName !== null && PHONE_LIKE.test(displayName) ? phoneDigits(displayName) : null),
     });
   }
   // Deterministic order whatever the input order: by first time, then by key.
   connections.sort((a, b) => a.firstTimeMs - b.firstTimeMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return connections;
+}
+
+/**
+ * Connections of one person, by index: a breakout connection belongs with the main-room
+ * connection it came from (`parent_user_id`), and connections sharing a `participant_uuid` in a
+ * meeting instance are one participant. Union-find; the representative is the earliest member.
+ */
+function groupConnections(connections: Connection[]): Int32Array | null {
+  // Most classes have neither: then every connection is its own group, and nothing is allocated.
+  if (!connections.some((connection) => connection.participantUuid !== null || connection.parentKey !== null)) return null;
+  const parent = new Int32Array(connections.length);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const union = (a: number, b: number) => {
+    const rootA = find(a);
+    const rootB = find(b);
+    // Connections are sorted by time, so the smaller index is the earlier one.
+    if (rootA < rootB) parent[rootB] = rootA;
+    else if (rootB < rootA) parent[rootA] = rootB;
+  };
+  const byKey = new Map<string, number>();
+  const byParticipant = new Map<string, number>();
+  let linked = false;
+  connections.forEach((connection, index) => {
+    if (connection.breakoutRoomUuid === null) byKey.set(connection.key, index);
+    if (connection.participantUuid !== null) {
+      const known = byParticipant.get(connection.participantUuid);
+      if (known === undefined) byParticipant.set(connection.participantUuid, index);
+      else {
+        union(known, index);
+        linked = true;
+      }
+    }
+  });
+  connections.forEach((connection, index) => {
+    if (connection.parentKey === null) return;
+    const main = byKey.get(connection.parentKey);
+    if (main !== undefined) {
+      union(main, index);
+      linked = true;
+    }
+  });
+  if (!linked) return null;
+  for (let i = 0; i < parent.length; i++) parent[i] = find(i);
+  return parent;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,6 +691,8 @@ export interface IdentityIndex {
   byRegistrant: Map<string, string>;
   byEmail: Map<string, string>;
   byStoredLink: Map<string, string>;
+  /** roster phone numbers as digits */
+  byPhone: Map<string, string>;
   manualByKind: Record<MatchKind, Map<string, string>>;
 }
 
@@ -549,15 +706,20 @@ export function buildIdentityIndex(
   const rosterIds = new Set(roster.map((student) => student.id));
   const byRegistrant = new Map<string, string>();
   const byEmail = new Map<string, string>();
+  const byPhone = new Map<string, string>();
   for (const student of roster) {
-    const registrant = nonBlank(student.zoomRegistrantId);
-    if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
+    for (const candidate of [student.zoomRegistrantId, ...(student.zoomRegistrantIds ?? [])]) {
+      const registrant = nonBlank(candidate);
+      if (registrant !== null && !byRegistrant.has(registrant)) byRegistrant.set(registrant, student.id);
+    }
     const email = normalizeEmail(student.emailNormalized || student.email);
     if (email !== "" && !byEmail.has(email)) {
       byEmail.set(email, student.id);
       // Events past RETENTION_DAYS carry the email's pseudonym instead (lib/attendance/pseudonym.ts).
       byEmail.set(pseudonymOf(email), student.id);
     }
+    const phone = phoneDigits(student.phone);
+    if (phone !== null && !byPhone.has(phone)) byPhone.set(phone, student.id);
   }
   const byStoredLink = new Map<string, string>();
   for (const link of links) {
@@ -594,7 +756,7 @@ export function buildIdentityIndex(
       if (match.kind !== "account_id" && !byValue.has(pseudonymOf(value))) byValue.set(pseudonymOf(value), match.studentId);
     }
   }
-  return { byRegistrant, byEmail, byStoredLink, manualByKind };
+  return { byRegistrant, byEmail, byStoredLink, byPhone, manualByKind };
 }
 
 interface IdentityResult {
@@ -603,7 +765,7 @@ interface IdentityResult {
   learnedLinks: IdentityLinkInput[];
 }
 
-/** SPEC "Who is who": registrant ID, email, learned account link, manual match; first match wins. */
+/** SPEC "Who is who": registrant ID, email, phone, learned account link, manual match; first match wins. */
 function identifyConnections(connections: Connection[], index: IdentityIndex): IdentityResult {
   const studentOf: (string | undefined)[] = new Array(connections.length);
   // Account IDs seen on connections matched by registrant or email, in this session. An account
@@ -613,6 +775,7 @@ function identifyConnections(connections: Connection[], index: IdentityIndex): I
     let studentId: string | undefined;
     if (connection.registrantId !== null) studentId = index.byRegistrant.get(connection.registrantId);
     if (studentId === undefined && connection.emailNormalized !== null) studentId = index.byEmail.get(connection.emailNormalized);
+    if (studentId === undefined && connection.phoneDigits !== null) studentId = index.byPhone.get(connection.phoneDigits);
     if (studentId === undefined) return;
     studentOf[position] = studentId;
     if (connection.accountId !== null) {
@@ -671,22 +834,150 @@ function guestIdentity(connection: Connection): GuestIdentity {
 // ---------------------------------------------------------------------------------------------
 // Session attendance
 
+/** A main-room join this soon after a breakout connection of the same person is a return from the room. */
+export const BREAKOUT_RETURN_GRACE_MS = 60_000;
+
 interface ParticipantAccumulator {
   intervals: MsInterval[];
-  joinCount: number;
+  /** distinct joins of main-room connections, summed over connections */
+  mainJoins: number;
+  /** main-room connections (their join times decide what is a return from a room) */
+  mainConnections: Connection[];
+  /** intervals of breakout-room connections */
+  breakoutIntervals: MsInterval[];
+  breakoutJoins: number;
   openConnections: number;
+  /** the open breakout connection that joined last: where the person is now */
+  currentRoom: { joinedMs: number; name: string } | null;
 }
 
-function accumulate(target: ParticipantAccumulator, connection: Connection): void {
+const newAccumulator = (): ParticipantAccumulator => ({
+  intervals: [],
+  mainJoins: 0,
+  mainConnections: [],
+  breakoutIntervals: [],
+  breakoutJoins: 0,
+  openConnections: 0,
+  currentRoom: null,
+});
+
+function accumulate(target: ParticipantAccumulator, connection: Connection, openMainKeys: Set<string> | null): void {
   for (const interval of connection.intervals) target.intervals.push(interval);
-  target.joinCount += connection.joinCount;
-  if (connection.isOpen) target.openConnections++;
+  if (connection.breakoutRoomUuid === null) {
+    target.mainJoins += connection.joinCount;
+    target.mainConnections.push(connection);
+    if (connection.isOpen) target.openConnections++;
+    return;
+  }
+  for (const interval of connection.intervals) target.breakoutIntervals.push(interval);
+  target.breakoutJoins += connection.joinTimesMs.length;
+  if (!connection.isOpen) return;
+  // A device in a room whose main-room connection Zoom keeps open is still one device.
+  if (connection.parentKey === null || !openMainKeys?.has(connection.parentKey)) target.openConnections++;
+  const joinedMs = connection.joinTimesMs.length > 0 ? connection.joinTimesMs[connection.joinTimesMs.length - 1] : connection.firstTimeMs;
+  const name = connection.breakoutRoomName ?? "";
+  const current = target.currentRoom;
+  if (current === null || joinedMs > current.joinedMs || (joinedMs === current.joinedMs && name < current.name)) {
+    target.currentRoom = { joinedMs, name };
+  }
 }
 
 /**
- * Attendance of every roster student (in roster order) and every guest (by first join) in one
- * session, from the events attached to it. Pure: same input, same output, whatever the order of
- * `events` and however many times an event appears.
+ * Arrivals in the meeting: main-room joins, less those that are a return from a breakout room (a
+ * join within a minute of the end of a breakout connection of the same person) — so a move
+ * reported as main left + room joined + room left + main joined counts like room events alone.
+ * Someone seen only in breakout rooms (their main-room join lost) has arrived once.
+ */
+function arrivals(accumulator: ParticipantAccumulator): number {
+  if (accumulator.breakoutIntervals.length === 0) return accumulator.mainJoins;
+  let count = 0;
+  for (const connection of accumulator.mainConnections) {
+    for (const joinMs of connection.joinTimesMs) {
+      // Within a minute of the end of a room visit that began before it (Zoom's room leave and
+      // main-room join can come in either order); a join while a room connection is open is a device.
+      const isReturn = accumulator.breakoutIntervals.some(
+        (room) => room.fromMs < joinMs && room.toMs !== Infinity && Math.abs(joinMs - room.toMs) <= BREAKOUT_RETURN_GRACE_MS,
+      );
+      if (!isReturn) count++;
+    }
+  }
+  return count === 0 && accumulator.mainJoins === 0 && accumulator.breakoutJoins > 0 ? 1 : count;
+}
+
+/**
+ * The presence intervals with the short gaps of a move between rooms closed: a gap of up to a
+ * minute that ends where a breakout connection starts, or starts where one ends, is the move
+ * itself (Zoom's main-room leave and room join are a second or two apart), not time away.
+ */
+function bridgeRoomMoves(intervals: MsInterval[], breakoutIntervals: MsInterval[]): MsInterval[] {
+  const union = unionIntervals(intervals);
+  if (breakoutIntervals.length === 0 || union.length < 2) return union;
+  const roomStarts = new Set(breakoutIntervals.map((room) => room.fromMs));
+  const roomEnds = new Set(breakoutIntervals.map((room) => room.toMs));
+  const bridged: MsInterval[] = [union[0]];
+  for (let i = 1; i < union.length; i++) {
+    const last = bridged[bridged.length - 1];
+    const next = union[i];
+    const gap = next.fromMs - last.toMs;
+    if (gap <= BREAKOUT_RETURN_GRACE_MS && (roomStarts.has(next.fromMs) || roomEnds.has(last.toMs))) {
+      last.toMs = Math.max(last.toMs, next.toMs);
+    } else {
+      bridged.push(next);
+    }
+  }
+  return bridged;
+}
+
+interface PersonFigures {
+  figures: InternalFigures;
+  joinCount: number;
+  breakoutIntervals: PresenceInterval[];
+  breakoutRoom: string | null;
+}
+
+function personFigures(accumulator: ParticipantAccumulator | undefined, session: SessionInput, nowMs: number): PersonFigures {
+  if (accumulator === undefined) {
+    return { figures: figuresFromIntervals([], 0, session, null, nowMs), joinCount: 0, breakoutIntervals: [], breakoutRoom: null };
+  }
+  // Without breakout time there is nothing to bridge (figuresFromIntervals takes the union).
+  const intervals = accumulator.breakoutIntervals.length === 0 ? accumulator.intervals : bridgeRoomMoves(accumulator.intervals, accumulator.breakoutIntervals);
+  const figures = figuresFromIntervals(intervals, accumulator.openConnections, session, null, nowMs);
+  return {
+    figures,
+    joinCount: arrivals(accumulator),
+    breakoutIntervals: accumulator.breakoutIntervals.length === 0 ? [] : toPresenceIntervals(unionIntervals(accumulator.breakoutIntervals)),
+    breakoutRoom: figures.inMeeting && accumulator.currentRoom !== null ? accumulator.currentRoom.name : null,
+  };
+}
+
+function participantFields(person: PersonFigures) {
+  const { figures } = person;
+  return {
+    intervals: toPresenceIntervals(figures.union),
+    attendedSeconds: figures.attendedSeconds,
+    attendedPercent: figures.attendedPercent,
+    firstJoinAt: figures.firstJoinAt,
+    lastLeaveAt: figures.lastLeaveAt,
+    joinCount: person.joinCount,
+    inMeeting: figures.inMeeting,
+    openConnections: figures.openConnections,
+    breakoutIntervals: person.breakoutIntervals,
+    breakoutRoom: person.breakoutRoom,
+  };
+}
+
+interface NonStudentBucket extends ParticipantAccumulator {
+  key: string;
+  identity: GuestIdentity;
+  connections: Connection[];
+  instructor: InstructorInput | null;
+  role: "host" | "co-host" | null;
+}
+
+/**
+ * Attendance of every roster student (in roster order), every host and every guest (by first
+ * join) in one session, from the events attached to it. Pure: same input, same output, whatever
+ * the order of `events` and however many times an event appears.
  */
 export function computeSessionAttendance(input: ComputeSessionInput): SessionAttendance {
   const { session, roster, now } = input;
@@ -699,24 +990,80 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
   const connections = buildConnections(input.events, instancesByUuid, sessionStartMs);
   const index = buildIdentityIndex(roster, input.links, input.manualMatches, sessionStartMs);
   const { studentOf, learnedLinks } = identifyConnections(connections, index);
+  const groups = groupConnections(connections);
+  const groupOf = (position: number) => (groups === null ? position : groups[position]);
 
+  // A person is a student when any of their connections is: a breakout connection is matched
+  // through its main-room connection (parent_user_id) or participant_uuid. The earliest matched
+  // connection of a group decides for the unmatched rest.
+  const groupStudent: (string | undefined)[] = groups === null ? studentOf : new Array(connections.length);
+  if (groups !== null) {
+    connections.forEach((_, position) => {
+      const studentId = studentOf[position];
+      const group = groups[position];
+      if (studentId !== undefined && groupStudent[group] === undefined) groupStudent[group] = studentId;
+    });
+  }
+
+  // Instructors by email, and Zoom accounts seen on an instructor's connections in this session.
+  const instructorsByEmail = new Map<string, InstructorInput>();
+  for (const instructor of input.instructors ?? []) {
+    const email = normalizeEmail(instructor.email);
+    if (email !== "" && !instructorsByEmail.has(email)) instructorsByEmail.set(email, instructor);
+  }
+  const instructorAccounts = new Map<string, InstructorInput>();
+  if (instructorsByEmail.size > 0) {
+    connections.forEach((connection, position) => {
+      if (studentOf[position] !== undefined || connection.emailNormalized === null || connection.accountId === null) return;
+      const instructor = instructorsByEmail.get(connection.emailNormalized);
+      if (instructor && !instructorAccounts.has(connection.accountId)) instructorAccounts.set(connection.accountId, instructor);
+    });
+  }
+  const instructorOf = (connection: Connection): InstructorInput | undefined =>
+    (connection.emailNormalized !== null ? instructorsByEmail.get(connection.emailNormalized) : undefined) ??
+    (connection.accountId !== null ? instructorAccounts.get(connection.accountId) : undefined);
+
+  // Main-room connections still open, for devices in a room whose main connection Zoom keeps open.
+  let openMainKeys: Set<string> | null = null;
+  if (connections.some((connection) => connection.parentKey !== null && connection.isOpen)) {
+    openMainKeys = new Set();
+    for (const connection of connections) if (connection.isOpen && connection.breakoutRoomUuid === null) openMainKeys.add(connection.key);
+  }
+
+  // Non-students per group first (a group is named by its earliest main-room connection), then
+  // buckets by guest identity: two devices with the same email are one guest, or one host.
+  const groupInfo = new Map<number, { root: Connection; instructor: InstructorInput | null; role: "host" | "co-host" | null }>();
   const byStudent = new Map<string, ParticipantAccumulator>();
-  const byGuest = new Map<string, ParticipantAccumulator & { identity: GuestIdentity; connections: Connection[] }>();
   connections.forEach((connection, position) => {
-    const studentId = studentOf[position];
+    const group = groupOf(position);
+    const studentId = studentOf[position] ?? groupStudent[group];
     if (studentId !== undefined) {
       let accumulator = byStudent.get(studentId);
-      if (!accumulator) byStudent.set(studentId, (accumulator = { intervals: [], joinCount: 0, openConnections: 0 }));
-      accumulate(accumulator, connection);
+      if (!accumulator) byStudent.set(studentId, (accumulator = newAccumulator()));
+      accumulate(accumulator, connection, openMainKeys);
       return;
     }
-    const identity = guestIdentity(connection);
-    let guest = byGuest.get(identity.guestKey);
-    if (!guest) {
-      byGuest.set(identity.guestKey, (guest = { intervals: [], joinCount: 0, openConnections: 0, identity, connections: [] }));
+    let info = groupInfo.get(group);
+    if (!info) groupInfo.set(group, (info = { root: connection, instructor: null, role: null }));
+    else if (info.root.breakoutRoomUuid !== null && connection.breakoutRoomUuid === null) info.root = connection;
+    info.instructor ??= instructorOf(connection) ?? null;
+    if (connection.hostRole === "host" || (connection.hostRole === "co-host" && info.role === null)) info.role = connection.hostRole;
+  });
+
+  const buckets = new Map<string, NonStudentBucket>();
+  connections.forEach((connection, position) => {
+    const group = groupOf(position);
+    if (studentOf[position] !== undefined || groupStudent[group] !== undefined) return;
+    const info = groupInfo.get(group)!;
+    const identity = guestIdentity(info.root);
+    const key = info.instructor !== null ? `user:${info.instructor.id}` : identity.guestKey;
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      buckets.set(key, (bucket = { ...newAccumulator(), key, identity, connections: [], instructor: info.instructor, role: null }));
     }
-    guest.connections.push(connection);
-    accumulate(guest, connection);
+    if (info.role === "host" || (info.role === "co-host" && bucket.role === null)) bucket.role = info.role;
+    bucket.connections.push(connection);
+    accumulate(bucket, connection, openMainKeys);
   });
 
   const lateAfterMs = session.lateAfterMinutes * MINUTE_MS;
@@ -725,14 +1072,8 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
   for (const student of roster) {
     if (listed.has(student.id)) continue;
     listed.add(student.id);
-    const accumulator = byStudent.get(student.id);
-    const figures = figuresFromIntervals(
-      accumulator?.intervals ?? [],
-      accumulator?.openConnections ?? 0,
-      session,
-      null,
-      nowMs,
-    );
+    const person = personFigures(byStudent.get(student.id), session, nowMs);
+    const { figures } = person;
     const firstJoinMs = figures.firstJoinAt === null ? null : figures.firstJoinAt.getTime();
     // Exactly at startsAt + lateAfterMinutes is still on time.
     const late = firstJoinMs !== null && firstJoinMs > sessionStartMs + lateAfterMs;
@@ -741,56 +1082,62 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
       status: figures.status,
       late,
       lateBySeconds: late && firstJoinMs !== null ? Math.floor((firstJoinMs - sessionStartMs) / 1000) : 0,
-      intervals: toPresenceIntervals(figures.union),
-      attendedSeconds: figures.attendedSeconds,
-      attendedPercent: figures.attendedPercent,
-      firstJoinAt: figures.firstJoinAt,
-      lastLeaveAt: figures.lastLeaveAt,
-      joinCount: accumulator?.joinCount ?? 0,
-      inMeeting: figures.inMeeting,
-      openConnections: figures.openConnections,
+      ...participantFields(person),
     });
   }
 
   const guests: GuestAttendance[] = [];
-  for (const guest of byGuest.values()) {
-    const figures = figuresFromIntervals(guest.intervals, guest.openConnections, session, null, nowMs);
-    // Connections are already in time order: the first one with a name/email names the guest.
+  const hosts: HostAttendance[] = [];
+  for (const bucket of buckets.values()) {
+    const person = personFigures(bucket, session, nowMs);
+    // Connections are already in time order: the first one with a name/email names the person.
     let name: string | null = null;
     let email: string | null = null;
     let pseudonymised = false;
-    for (const connection of guest.connections) {
+    for (const connection of bucket.connections) {
+      if (connection.breakoutRoomUuid !== null && bucket.connections.length > 1) continue;
       if (isPseudonym(connection.displayName)) pseudonymised = true;
       else name ??= connection.displayName;
       email ??= connection.email;
     }
+    // Someone seen only in breakout rooms is named by their room connections.
+    for (const connection of bucket.connections) {
+      if (!isPseudonym(connection.displayName)) name ??= connection.displayName;
+      email ??= connection.email;
+    }
+    if (bucket.instructor !== null || bucket.role !== null) {
+      hosts.push({
+        hostKey: bucket.key,
+        name: bucket.instructor?.name ?? name ?? email ?? "",
+        email: bucket.instructor?.email ?? email,
+        reason: bucket.instructor !== null ? "instructor" : bucket.role!,
+        ...participantFields(person),
+      });
+      continue;
+    }
     guests.push({
-      guestKey: guest.identity.guestKey,
+      guestKey: bucket.key,
       name: name ?? email ?? (pseudonymised ? PSEUDONYMISED_GUEST_NAME : ""),
       email,
-      matchKind: guest.identity.matchKind,
-      matchValue: guest.identity.matchValue,
-      intervals: toPresenceIntervals(figures.union),
-      attendedSeconds: figures.attendedSeconds,
-      attendedPercent: figures.attendedPercent,
-      firstJoinAt: figures.firstJoinAt,
-      lastLeaveAt: figures.lastLeaveAt,
-      joinCount: guest.joinCount,
-      inMeeting: figures.inMeeting,
-      openConnections: figures.openConnections,
+      matchKind: bucket.identity.matchKind,
+      matchValue: bucket.identity.matchValue,
+      ...participantFields(person),
     });
   }
-  guests.sort((a, b) => {
+  const byFirstJoin = (a: ParticipantFigures & { key: string }, b: ParticipantFigures & { key: string }) => {
     const aMs = a.firstJoinAt === null ? Infinity : a.firstJoinAt.getTime();
     const bMs = b.firstJoinAt === null ? Infinity : b.firstJoinAt.getTime();
     if (aMs !== bMs) return aMs < bMs ? -1 : 1;
-    return a.guestKey < b.guestKey ? -1 : a.guestKey > b.guestKey ? 1 : 0;
-  });
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  };
+  guests.sort((a, b) => byFirstJoin({ ...a, key: a.guestKey }, { ...b, key: b.guestKey }));
+  hosts.sort((a, b) => byFirstJoin({ ...a, key: a.hostKey }, { ...b, key: b.hostKey }));
 
   return {
     state: sessionState(session, input.instances, now),
     students,
     guests,
+    hosts,
     learnedLinks,
   };
 }

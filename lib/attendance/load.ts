@@ -4,7 +4,7 @@
 // must attribute events exactly as the projection does.
 import { getPool } from "../db";
 import type { PrismaClient } from "../generated/prisma/client";
-import type { EngineEvent, IdentityLinkInput, ManualMatchInput, RosterStudent } from "./types";
+import type { EngineEvent, IdentityLinkInput, InstructorInput, ManualMatchInput, RosterStudent } from "./types";
 
 /** The session fields the engine reads (SessionInput). */
 export const SESSION_INPUT_SELECT = {
@@ -38,7 +38,8 @@ export async function courseMaySeeMeeting(db: Pick<PrismaClient, "meetingCourse"
 
 const EVENT_COLUMNS = `id::text, "eventType", source::text, (extract(epoch FROM "eventTs") * 1000)::float8, "zoomMeetingId", "meetingUuid",
   (extract(epoch FROM "occurredAt") * 1000)::float8, "participantUserId", "participantAccountId", "registrantId", email,
-  "emailNormalized", "displayName", (extract(epoch FROM "joinTime") * 1000)::float8, (extract(epoch FROM "leaveTime") * 1000)::float8`;
+  "emailNormalized", "displayName", (extract(epoch FROM "joinTime") * 1000)::float8, (extract(epoch FROM "leaveTime") * 1000)::float8,
+  "participantUuid", "breakoutRoomUuid", "breakoutRoomName", "parentUserId", "phoneNumber", "newRole"`;
 
 // The columns are UTC timestamps without a zone (Prisma's DateTime).
 const utcTimestamp = (date: Date) => date.toISOString().replace("Z", "");
@@ -62,6 +63,12 @@ function toEngineEvent(row: unknown[], offset: number): EngineEvent {
     displayName: row[offset + 12] as string | null,
     joinTime: time(row[offset + 13]),
     leaveTime: time(row[offset + 14]),
+    participantUuid: row[offset + 15] as string | null,
+    breakoutRoomUuid: row[offset + 16] as string | null,
+    breakoutRoomName: row[offset + 17] as string | null,
+    parentUserId: row[offset + 18] as string | null,
+    phoneNumber: row[offset + 19] as string | null,
+    newRole: row[offset + 20] as string | null,
   };
 }
 
@@ -116,20 +123,22 @@ export async function readMeetingEventChanges(zoomMeetingId: string, from: Date,
   };
 }
 
-type IdentityDb = Pick<PrismaClient, "student" | "identityLink" | "manualMatch">;
+type IdentityDb = Pick<PrismaClient, "student" | "identityLink" | "manualMatch" | "courseInstructor">;
 
 export interface CourseIdentity {
   roster: RosterStudent[];
   links: IdentityLinkInput[];
   manualMatches: ManualMatchInput[];
+  /** the course's instructors: in the meeting they are hosts, not guests */
+  instructors: InstructorInput[];
 }
 
 /** Who is who in a course (SPEC "Who is who"): its roster, learned account links and manual matches. */
 export async function loadCourseIdentity(db: IdentityDb, courseId: string): Promise<CourseIdentity> {
-  const [roster, links, manualMatches] = await Promise.all([
+  const [roster, links, manualMatches, instructors] = await Promise.all([
     db.student.findMany({
       where: { courseId },
-      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true },
+      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true, phone: true, registrations: { select: { registrantId: true } } },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     db.identityLink.findMany({ where: { courseId }, select: { zoomAccountId: true, studentId: true } }),
@@ -137,9 +146,10 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
       where: { courseId },
       select: { kind: true, value: true, studentId: true, session: { select: { startsAt: true } } },
     }),
+    db.courseInstructor.findMany({ where: { courseId }, select: { user: { select: { id: true, name: true, email: true } } } }),
   ]);
   return {
-    roster,
+    roster: roster.map(({ registrations, ...student }) => ({ ...student, zoomRegistrantIds: registrations.map((registration) => registration.registrantId) })),
     links,
     manualMatches: manualMatches.map((match) => ({
       kind: match.kind,
@@ -147,5 +157,6 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
       studentId: match.studentId,
       madeInSessionStartsAt: match.session.startsAt,
     })),
+    instructors: instructors.map(({ user }) => user),
   };
 }

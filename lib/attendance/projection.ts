@@ -10,7 +10,7 @@ import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance, widenedSessionWindow } from "./engine";
 import { competingSessions, loadCourseIdentity, readMeetingEventChanges } from "./load";
-import type { EngineEvent, GuestAttendance, MeetingInstanceTimes, ParticipantFigures, SessionInput, StudentAttendance } from "./types";
+import type { EngineEvent, GuestAttendance, HostAttendance, MeetingInstanceTimes, ParticipantFigures, SessionInput, StudentAttendance } from "./types";
 
 /** Sessions are at most a day long, so siblings that can compete for an event start within this. */
 const MAX_SESSION_MS = 24 * 60 * 60 * 1000;
@@ -33,6 +33,7 @@ interface WrittenRows {
   sessionXmin: string;
   students: Map<string, string>;
   guests: Map<string, string>;
+  hosts: Map<string, string>;
 }
 
 /** Per-session caches, least recently used first. */
@@ -89,13 +90,19 @@ function figures(participant: ParticipantFigures) {
   };
 }
 
+/** Where breakout-room time is, and the room an open connection is in now. */
+const breakout = (participant: ParticipantFigures) => ({ breakoutIntervals: participant.breakoutIntervals, breakoutRoom: participant.breakoutRoom });
+
 const studentRow = (student: StudentAttendance) => ({
   studentId: student.studentId,
   status: student.status,
   late: student.late,
   lateBySeconds: student.lateBySeconds,
   ...figures(student),
+  ...breakout(student),
 });
+
+const hostRow = (host: HostAttendance) => ({ hostKey: host.hostKey, name: host.name, email: host.email, reason: host.reason, ...figures(host), ...breakout(host) });
 
 const guestRow = (guest: GuestAttendance) => ({ guestKey: guest.guestKey, name: guest.name, email: guest.email, ...figures(guest) });
 
@@ -163,13 +170,19 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
       const written = cache.written;
       cache.written = null;
       const trusted =
-        written !== null && written.sessionXmin === stored.sessionXmin && written.students.size === stored.students && written.guests.size === stored.guests
+        written !== null &&
+        written.sessionXmin === stored.sessionXmin &&
+        written.students.size === stored.students &&
+        written.guests.size === stored.guests &&
+        written.hosts.size === stored.hosts
           ? written
           : null;
       const studentContents = rowContents(computed.students.map(studentRow), (row) => row.studentId);
       const guestContents = rowContents(computed.guests.map(guestRow), (row) => row.guestKey);
+      const hostContents = rowContents(computed.hosts.map(hostRow), (row) => row.hostKey);
       await writeRows(tx, "attendance_records", "studentId", sessionId, now, rowChanges(studentContents, trusted?.students ?? null));
       await writeRows(tx, "guest_attendance", "guestKey", sessionId, now, rowChanges(guestContents, trusted?.guests ?? null));
+      await writeRows(tx, "host_attendance", "hostKey", sessionId, now, rowChanges(hostContents, trusted?.hosts ?? null));
       const newLinks = await tx.identityLink.createMany({
         data: computed.learnedLinks.map((link) => ({ courseId: session.courseId, zoomAccountId: link.zoomAccountId, studentId: link.studentId })),
         skipDuplicates: true,
@@ -188,7 +201,7 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
         });
       }
       // Trusted from the next recompute on, once this transaction has committed.
-      pendingWrite = { sessionXmin, students: studentContents, guests: guestContents };
+      pendingWrite = { sessionXmin, students: studentContents, guests: guestContents, hosts: hostContents };
       if (newLinks.count > 0) {
         // A newly learned account ID can identify a "guest" in the course's other sessions.
         const others = await tx.session.findMany({ where: { courseId: session.courseId, id: { not: sessionId } }, select: { id: true } });
@@ -212,11 +225,12 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
 type Transaction = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 /** The session row's xmin and how many projection rows the session has. */
-async function storedProjection(tx: Transaction, sessionId: string): Promise<{ sessionXmin: string; students: number; guests: number }> {
-  const [row] = await tx.$queryRawUnsafe<{ sessionXmin: string; students: number; guests: number }[]>(
+async function storedProjection(tx: Transaction, sessionId: string): Promise<{ sessionXmin: string; students: number; guests: number; hosts: number }> {
+  const [row] = await tx.$queryRawUnsafe<{ sessionXmin: string; students: number; guests: number; hosts: number }[]>(
     `SELECT xmin::text AS "sessionXmin",
        (SELECT count(*)::int FROM attendance_records WHERE "sessionId" = $1) AS students,
-       (SELECT count(*)::int FROM guest_attendance WHERE "sessionId" = $1) AS guests
+       (SELECT count(*)::int FROM guest_attendance WHERE "sessionId" = $1) AS guests,
+       (SELECT count(*)::int FROM host_attendance WHERE "sessionId" = $1) AS hosts
      FROM sessions WHERE id = $1`,
     sessionId,
   );
@@ -230,8 +244,8 @@ async function storedProjection(tx: Transaction, sessionId: string): Promise<{ s
  */
 async function writeRows(
   tx: Transaction,
-  table: "attendance_records" | "guest_attendance",
-  keyColumn: "studentId" | "guestKey",
+  table: "attendance_records" | "guest_attendance" | "host_attendance",
+  keyColumn: "studentId" | "guestKey" | "hostKey",
   sessionId: string,
   now: Date,
   changes: { all: boolean; changed: string[]; removed: string[] },
@@ -244,7 +258,7 @@ async function writeRows(
   // Each content is a JSON object: the session and the time of this computation go in front.
   const prefix = `{"sessionId":${JSON.stringify(sessionId)},"computedAt":"${now.toISOString()}",`;
   const rows = `[${changes.changed.map((content) => prefix + content.slice(1)).join(",")}]`;
-  const columns = table === "attendance_records" ? STUDENT_COLUMNS : GUEST_COLUMNS;
+  const columns = table === "attendance_records" ? STUDENT_COLUMNS : table === "guest_attendance" ? GUEST_COLUMNS : HOST_COLUMNS;
   // Existing rows are updated in place (their keys do not change, so no foreign-key checks).
   await tx.$executeRawUnsafe(
     `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
@@ -254,8 +268,10 @@ async function writeRows(
 }
 
 const FIGURE_COLUMNS = ["attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "inMeeting", "openConnections", "intervals", "computedAt"];
-const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...FIGURE_COLUMNS];
+const BREAKOUT_COLUMNS = ["breakoutIntervals", "breakoutRoom"];
+const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 const GUEST_COLUMNS = ["name", "email", ...FIGURE_COLUMNS];
+const HOST_COLUMNS = ["name", "email", "reason", ...FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 
 /** Start/end of every meeting instance the session's events belong to, from their start/end events. */
 async function loadInstances(tx: Transaction, events: EngineEvent[]): Promise<MeetingInstanceTimes[]> {

@@ -2,6 +2,7 @@
 // live, clock-dependent figures are brought up to `now` with the engine's refreshFigures, so a
 // read never shows a stale "attended so far".
 import { prisma } from "../db";
+import { suggestStudents, type Suggestion } from "../identity/suggestions";
 import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
 import { finalRecord, type FinalStatus } from "./final-record";
 import { courseMaySeeMeeting } from "./load";
@@ -47,6 +48,10 @@ export interface StudentRow {
   /** devices connected now */
   openConnections: number;
   intervals: IntervalView[];
+  /** the part of `intervals` spent in breakout rooms */
+  breakoutIntervals: IntervalView[];
+  /** in a breakout room now: its name ("" when Zoom sent none); null: not in a room */
+  breakoutRoom: string | null;
 }
 
 export interface GuestRow {
@@ -61,6 +66,25 @@ export interface GuestRow {
   joinCount: number;
   openConnections: number;
   intervals: IntervalView[];
+  /** up to three roster students who have not joined, most similar name first (never applied by itself) */
+  suggestions: Suggestion[];
+}
+
+/** A course instructor, or a participant Zoom made host or co-host: listed apart from guests. */
+export interface HostRow {
+  hostKey: string;
+  name: string;
+  email: string | null;
+  reason: string;
+  inMeeting: boolean;
+  attendedSeconds: number;
+  attendedPercent: number;
+  firstJoinAt: string | null;
+  lastLeaveAt: string | null;
+  joinCount: number;
+  openConnections: number;
+  intervals: IntervalView[];
+  breakoutRoom: string | null;
 }
 
 export interface SessionView {
@@ -81,6 +105,7 @@ export interface SessionView {
   now: string;
   students: StudentRow[];
   guests: GuestRow[];
+  hosts: HostRow[];
 }
 
 type StoredIntervals = { from: string; to: string | null }[];
@@ -118,7 +143,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     include: { course: { select: { id: true, name: true, timezone: true } } },
   });
   if (!session) return null;
-  const [students, records, guests, state, overrides] = await Promise.all([
+  const [students, records, guests, hosts, state, overrides] = await Promise.all([
     prisma.student.findMany({
       where: { courseId: session.courseId },
       select: { id: true, name: true, email: true, enrolledAt: true },
@@ -126,6 +151,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     }),
     prisma.attendanceRecord.findMany({ where: { sessionId } }),
     prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { guestKey: "asc" }] }),
+    prisma.hostAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { hostKey: "asc" }] }),
     loadSessionState(session, now),
     prisma.attendanceOverride.findMany({ where: { sessionId } }),
   ]);
@@ -152,6 +178,8 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
         joinCount: 0,
         openConnections: 0,
         intervals: [],
+        breakoutIntervals: [],
+        breakoutRoom: null,
       };
     }
     const presence = toPresence(record.intervals);
@@ -171,6 +199,30 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       joinCount: record.joinCount,
       openConnections: fresh?.openConnections ?? record.openConnections,
       intervals: record.intervals as StoredIntervals,
+      breakoutIntervals: record.breakoutIntervals as StoredIntervals,
+      // The room stored with an open connection, as long as that connection still counts as in.
+      breakoutRoom: (fresh?.inMeeting ?? record.inMeeting) ? record.breakoutRoom : null,
+    };
+  });
+
+  const hostRows: HostRow[] = hosts.map((host) => {
+    const presence = toPresence(host.intervals);
+    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: host.openConnections }, session, null, now) : null;
+    const inMeeting = fresh?.inMeeting ?? host.inMeeting;
+    return {
+      hostKey: host.hostKey,
+      name: host.name,
+      email: host.email,
+      reason: host.reason,
+      inMeeting,
+      attendedSeconds: fresh?.attendedSeconds ?? host.attendedSeconds,
+      attendedPercent: fresh?.attendedPercent ?? host.attendedPercent,
+      firstJoinAt: iso(host.firstJoinAt),
+      lastLeaveAt: fresh ? iso(fresh.lastLeaveAt) : iso(host.lastLeaveAt),
+      joinCount: host.joinCount,
+      openConnections: fresh?.openConnections ?? host.openConnections,
+      intervals: host.intervals as StoredIntervals,
+      breakoutRoom: inMeeting ? host.breakoutRoom : null,
     };
   });
   const enrolledAt = new Map(students.map((student) => [student.id, student.enrolledAt]));
@@ -190,6 +242,8 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     };
   });
 
+  // Suggestions come only from students who have not joined this session.
+  const notJoined = studentRows.filter((row) => row.joinCount === 0).map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
   const guestRows: GuestRow[] = guests.map((guest) => {
     const presence = toPresence(guest.intervals);
     const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
@@ -205,6 +259,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
       joinCount: guest.joinCount,
       openConnections: fresh?.openConnections ?? guest.openConnections,
       intervals: guest.intervals as StoredIntervals,
+      suggestions: suggestStudents({ name: guest.name, email: guest.email }, notJoined),
     };
   });
 
@@ -226,6 +281,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
     now: now.toISOString(),
     students: studentRows,
     guests: guestRows,
+    hosts: hostRows,
   };
 }
 
@@ -233,7 +289,11 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
 export function toPublicAttendance(view: SessionView) {
   return {
     session: view.session,
-    students: view.students.map(({ openConnections: _devices, intervals: _intervals, computedLate: _computedLate, ...student }) => student),
+    students: view.students.map(
+      ({ openConnections: _devices, intervals: _intervals, computedLate: _computedLate, breakoutIntervals: _rooms, breakoutRoom: _room, ...student }) => student,
+    ),
     guests: view.guests.map(({ guestKey: _key, openConnections: _devices, intervals: _intervals, ...guest }) => guest),
+    // Instructors and participants made host or co-host: never among students or guests.
+    hosts: view.hosts.map(({ hostKey: _key, openConnections: _devices, intervals: _intervals, breakoutRoom: _room, ...host }) => host),
   };
 }

@@ -28,6 +28,18 @@ export interface EngineEvent {
   displayName: string | null;
   joinTime: Date | null;
   leaveTime: Date | null;
+  // Optional so callers that predate breakout rooms keep compiling; null/absent = not sent.
+  /** participant_uuid: the same participant across the meeting and its breakout rooms */
+  participantUuid?: string | null;
+  /** breakout-room events: the room's UUID (its connections are the parent meeting's) */
+  breakoutRoomUuid?: string | null;
+  breakoutRoomName?: string | null;
+  /** breakout-room events: the participant's main-room user_id */
+  parentUserId?: string | null;
+  /** dial-in participants */
+  phoneNumber?: string | null;
+  /** meeting.participant_role_changed: host, co-host, attendee */
+  newRole?: string | null;
 }
 
 export interface SessionInput {
@@ -46,6 +58,18 @@ export interface RosterStudent {
   /** trimmed, lower-cased */
   emailNormalized: string;
   zoomRegistrantId: string | null;
+  /** registrant IDs Rollcall got by registering the student on Zoom meetings (one per meeting) */
+  zoomRegistrantIds?: string[];
+  /** dial-in number, E.164 ("+15551234567"); compared as digits */
+  phone?: string | null;
+}
+
+/** An instructor of the course: a participant with this email is a host, not a guest. */
+export interface InstructorInput {
+  id: string;
+  name: string;
+  /** trimmed, lower-cased */
+  email: string;
 }
 
 /** A Zoom account ID known to belong to a student of the course. */
@@ -94,6 +118,10 @@ export interface ParticipantFigures {
   inMeeting: boolean;
   /** connections open right now (devices) */
   openConnections: number;
+  /** the part of `intervals` spent in breakout rooms (union, not clipped) */
+  breakoutIntervals: PresenceInterval[];
+  /** the breakout room an open connection is in: its name, "" when Zoom sent none; null: not in one */
+  breakoutRoom: string | null;
 }
 
 export interface StudentAttendance extends ParticipantFigures {
@@ -113,9 +141,22 @@ export interface GuestAttendance extends ParticipantFigures {
   matchValue: string;
 }
 
+export type HostReason = "instructor" | "host" | "co-host";
+
+/** A course instructor, or a non-student Zoom made host or co-host: listed apart, never a guest. */
+export interface HostAttendance extends ParticipantFigures {
+  /** user:<instructor id> | account:<id> | email:<address> | name:<display name lower-cased> */
+  hostKey: string;
+  name: string;
+  email: string | null;
+  reason: HostReason;
+}
+
 export interface ComputeSessionInput {
   session: SessionInput;
   roster: RosterStudent[];
+  /** the course's instructors (hosts, not guests); absent = none known */
+  instructors?: InstructorInput[];
   links: IdentityLinkInput[];
   manualMatches: ManualMatchInput[];
   /** events already attached to this session (see attachEventsToSessions) */
@@ -129,6 +170,7 @@ export interface SessionAttendance {
   state: SessionState;
   students: StudentAttendance[];
   guests: GuestAttendance[];
+  hosts: HostAttendance[];
   /** account IDs seen on participants matched by registrant ID or email: links to persist */
   learnedLinks: IdentityLinkInput[];
 }

@@ -11,7 +11,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { Logger, runMigrations as runQueueMigrations } from "graphile-worker";
 import { describeMeetingConflicts, queryMeetingConflicts } from "./meeting-conflicts";
-import { log } from "../log";
+import { redactEmails } from "../log";
 
 const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 export const schemaPath = path.join(projectRoot, "prisma/schema.prisma");
@@ -102,7 +102,14 @@ const migrationsTableSql = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
  * Each Prisma migration runs in one transaction and is recorded in `_prisma_migrations` with the
  * sha256 checksum Prisma uses; several processes starting at once wait on one advisory lock.
  */
-export async function applyMigrations(databaseUrl: string, options: { through?: string } = {}): Promise<string[]> {
+export async function applyMigrations(
+  databaseUrl: string,
+  options: {
+    through?: string;
+    /** report meetings scheduled by courses that may not see them: "always" (start-up, db:migrate) or only when this run applied a migration (default: the CLI's stdout/stderr stay quiet) */
+    reportConflicts?: "always" | "when-applied";
+  } = {},
+): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const applied: string[] = [];
@@ -145,7 +152,7 @@ export async function applyMigrations(databaseUrl: string, options: { through?: 
       }
       applied.push(directory.path);
     }
-    await warnOfMeetingConflicts(client);
+    if (options.reportConflicts === "always" || applied.length > 0) await warnOfMeetingConflicts(client);
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => {});
     await client.end();
@@ -156,19 +163,25 @@ export async function applyMigrations(databaseUrl: string, options: { through?: 
 }
 
 /**
- * Existing data that breaks "a meeting belongs to its courses" is never changed silently: every
- * migration run (start-up, `npm run db:migrate`, the CLI) names it until an admin resolves it.
+ * Existing data that breaks "a meeting belongs to its courses" is never changed silently: the run
+ * that applies a migration, and every start-up and `npm run db:migrate`, names it until an admin
+ * resolves it.
  */
 async function warnOfMeetingConflicts(client: pg.Client): Promise<void> {
   const exists = await client.query("SELECT to_regclass('public.meeting_courses') IS NOT NULL AS present");
   if (!exists.rows[0]?.present) return;
   const conflicts = await queryMeetingConflicts(async (sql) => (await client.query(sql)).rows);
   if (conflicts.length === 0) return;
-  log.warn(
-    `${conflicts.length} Zoom meeting${conflicts.length === 1 ? " is" : "s are"} scheduled by courses that may not see ${conflicts.length === 1 ? "it" : "them"}; ` +
+  // On stderr, in the log's JSON shape: the CLI's stdout carries data (a CSV export).
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level: "warn",
+    message:
+      `${conflicts.length} Zoom meeting${conflicts.length === 1 ? " is" : "s are"} scheduled by courses that may not see ${conflicts.length === 1 ? "it" : "them"}; ` +
       "an admin should share or move them (Admin → Meetings)",
-    { meetingConflicts: describeMeetingConflicts(conflicts) },
-  );
+    meetingConflicts: describeMeetingConflicts(conflicts),
+  });
+  process.stderr.write(redactEmails(line) + "\n");
 }
 
 /** The schema the committed migrations produce: what the next migration is diffed from. */

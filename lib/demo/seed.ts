@@ -26,6 +26,8 @@ export const DEMO_STUDENTS = [
   { name: "Fatima Zahra", email: "fatima.zahra@students.rollcall.test", zoomRegistrantId: null },
   { name: "Gabriel Souza", email: "gabriel.souza@students.rollcall.test", zoomRegistrantId: null },
   { name: "Hana Sato", email: "hana.sato@students.rollcall.test", zoomRegistrantId: null },
+  // Dials in by phone: the simulator's caller is matched by this number.
+  { name: "Iris Park", email: "iris.park@students.rollcall.test", zoomRegistrantId: null, phone: "+15550104477" },
 ];
 
 async function upsertUser(user: DemoUserSet[keyof DemoUserSet]) {

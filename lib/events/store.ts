@@ -42,15 +42,18 @@ const STORE_EVENTS_SQL = `WITH input AS (
          "eventTs" timestamptz, "zoomMeetingId" text, "meetingUuid" text, "occurredAt" timestamptz, "participantUserId" text,
          "participantAccountId" text, "participantUuid" text, "registrantId" text, email text, "emailNormalized" text,
          "displayName" text, "joinTime" timestamptz, "leaveTime" timestamptz, "leaveReason" text,
-         "meetingStartedAt" timestamptz, "meetingEndedAt" timestamptz, payload jsonb, "trackingId" text,
+         "meetingStartedAt" timestamptz, "meetingEndedAt" timestamptz, "breakoutRoomUuid" text, "breakoutRoomName" text,
+         "parentUserId" text, "phoneNumber" text, "newRole" text, payload jsonb, "trackingId" text,
          "requestId" text, headers jsonb, "bodyBytes" int, ordinal bigint)
      ), inserted AS (
        INSERT INTO events ("dedupeKey", source, "eventType", "eventTs", "zoomMeetingId", "meetingUuid", "occurredAt",
          "participantUserId", "participantAccountId", "participantUuid", "registrantId", email, "emailNormalized",
-         "displayName", "joinTime", "leaveTime", "leaveReason", "meetingStartedAt", "meetingEndedAt", payload)
+         "displayName", "joinTime", "leaveTime", "leaveReason", "meetingStartedAt", "meetingEndedAt",
+         "breakoutRoomUuid", "breakoutRoomName", "parentUserId", "phoneNumber", "newRole", payload)
        SELECT "dedupeKey", 'webhook', "eventType", "eventTs", "zoomMeetingId", "meetingUuid", "occurredAt",
          "participantUserId", "participantAccountId", "participantUuid", "registrantId", email, "emailNormalized",
-         "displayName", "joinTime", "leaveTime", "leaveReason", "meetingStartedAt", "meetingEndedAt", payload
+         "displayName", "joinTime", "leaveTime", "leaveReason", "meetingStartedAt", "meetingEndedAt",
+         "breakoutRoomUuid", "breakoutRoomName", "parentUserId", "phoneNumber", "newRole", payload
        FROM input ORDER BY ordinal
        ON CONFLICT ("dedupeKey") DO NOTHING
        RETURNING "dedupeKey"

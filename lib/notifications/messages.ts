@@ -192,3 +192,58 @@ export function atRiskDigestMail(input: AtRiskDigestMailInput): RenderedMail {
   );
   return { subject, text, html };
 }
+
+export interface InvitationMailInput {
+  studentName: string;
+  courseName: string;
+  sessionTitle: string | null;
+  /** this session and the course's later sessions on the same meeting, in order */
+  sessionStarts: Date[];
+  durationMinutes: number;
+  timezone: string;
+  /** the student's personal Zoom link (registrant join_url) */
+  personalJoinUrl: string;
+  instructorNames: string[];
+}
+
+export function invitationMail(input: InvitationMailInput): RenderedMail {
+  const course = oneLine(input.courseName);
+  const title = input.sessionTitle ? oneLine(input.sessionTitle) : null;
+  const className = title ? `${course} (${title})` : course;
+  const joinUrl = safeHttpUrl(input.personalJoinUrl);
+  const instructors = input.instructorNames.map(oneLine);
+  const when = (start: Date) => `${formatLongDate(start, input.timezone)} at ${formatClockTime(start, input.timezone)}`;
+  const first = input.sessionStarts[0];
+  const later = input.sessionStarts.slice(1);
+  const subject = `Your personal Zoom link for ${course}`;
+  const linkNote = "This link is yours: it tells the class attendance who you are, so please do not share it.";
+  const text = [
+    `Hi ${oneLine(input.studentName)},`,
+    "",
+    `${className} meets on Zoom on ${when(first)} (${input.durationMinutes} minutes).`,
+    ...(later.length > 0 ? ["The same link opens the later classes:", ...later.map((start) => `- ${when(start)}`)] : []),
+    "",
+    joinUrl ? `Join with your personal link: ${joinUrl}` : "Join with the Zoom link your instructor shared for this class.",
+    "",
+    linkNote,
+    "",
+    "-- ",
+    `Sent by Rollcall, the attendance system of ${course}${instructors.length > 0 ? `, on behalf of ${listNames(instructors)}` : ""}.`,
+    "",
+  ].join("\n");
+  const html = htmlDocument(
+    [
+      `<p>Hi ${escapeHtml(oneLine(input.studentName))},</p>`,
+      `<p><strong>${escapeHtml(className)}</strong> meets on Zoom on <strong>${escapeHtml(when(first))}</strong> (${input.durationMinutes} minutes).</p>`,
+      later.length > 0 ? `<p>The same link opens the later classes:</p><ul>${later.map((start) => `<li>${escapeHtml(when(start))}</li>`).join("")}</ul>` : "",
+      joinUrl
+        ? `<p><a href="${escapeHtml(joinUrl)}" style="display: inline-block; background: #1d4ed8; color: #ffffff; padding: 8px 16px; border-radius: 6px; text-decoration: none;">Join with your personal link</a><br><span style="font-size: 13px; color: #475569;">${escapeHtml(joinUrl)}</span></p>`
+        : `<p>Join with the Zoom link your instructor shared for this class.</p>`,
+      `<p>${escapeHtml(linkNote)}</p>`,
+      `<p style="font-size: 13px; color: #475569; border-top: 1px solid #e2e8f0; padding-top: 8px;">${escapeHtml(`Sent by Rollcall, the attendance system of ${course}${instructors.length > 0 ? `, on behalf of ${listNames(instructors)}` : ""}.`)}</p>`,
+    ]
+      .filter((part) => part !== "")
+      .join("\n"),
+  );
+  return { subject, text, html };
+}

@@ -14,7 +14,7 @@ import { errorMessage, log } from "../log";
 import { appBaseUrl, mailSettings } from "../mail/settings";
 import { sendMail, SMTP_TIMEOUTS, type OutgoingMail } from "../mail/transport";
 import { loadCourseSummary } from "../attendance/summary";
-import { atRiskDigestMail, instructorSummaryMail, lateStudentMail } from "./messages";
+import { atRiskDigestMail, instructorSummaryMail, invitationMail, lateStudentMail } from "./messages";
 
 export type SendOutcome = "sent" | "not_configured" | "already_done" | "in_progress" | "expired" | "gone";
 
@@ -49,6 +49,8 @@ async function loadNotification(id: string) {
           durationMinutes: true,
           lateAfterMinutes: true,
           joinUrl: true,
+          zoomMeetingId: true,
+          courseId: true,
           cancelledAt: true,
           course: {
             select: {
@@ -96,6 +98,37 @@ async function buildMail(notification: LoadedNotification, now: Date): Promise<O
   const session = notification.session!;
   const { course } = session;
   const instructors = course.instructors.map((entry) => entry.user);
+  // The student's personal Zoom link on this meeting (roster registration), when there is one.
+  const personal = notification.studentId
+    ? await prisma.zoomRegistrant.findUnique({
+        where: { studentId_zoomMeetingId: { studentId: notification.studentId, zoomMeetingId: session.zoomMeetingId } },
+        select: { joinUrl: true },
+      })
+    : null;
+  if (notification.kind === "invitation") {
+    const studentName = notification.student?.name ?? notification.recipient;
+    const later = await prisma.session.findMany({
+      where: { courseId: session.courseId, zoomMeetingId: session.zoomMeetingId, startsAt: { gt: session.startsAt } },
+      select: { startsAt: true },
+      orderBy: { startsAt: "asc" },
+      take: 20,
+    });
+    return {
+      ...base,
+      to: { name: studentName, address: notification.recipient },
+      replyTo: instructors.map((instructor) => instructor.email),
+      ...invitationMail({
+        studentName,
+        courseName: course.name,
+        sessionTitle: session.title,
+        sessionStarts: [session.startsAt, ...later.map((row) => row.startsAt)],
+        durationMinutes: session.durationMinutes,
+        timezone: course.timezone,
+        personalJoinUrl: personal?.joinUrl ?? session.joinUrl ?? "",
+        instructorNames: instructors.map((instructor) => instructor.name),
+      }),
+    };
+  }
   if (notification.kind === "late_student") {
     const studentName = notification.student?.name ?? notification.recipient;
     return {
@@ -109,7 +142,7 @@ async function buildMail(notification: LoadedNotification, now: Date): Promise<O
         startsAt: session.startsAt,
         lateAfterMinutes: session.lateAfterMinutes,
         timezone: course.timezone,
-        joinUrl: session.joinUrl,
+        joinUrl: personal?.joinUrl ?? session.joinUrl,
         instructorNames: instructors.map((instructor) => instructor.name),
       }),
     };
@@ -182,7 +215,7 @@ export async function sendNotification(id: string, now: () => Date = () => new D
 
   const { session } = notification;
   if (!session && notification.kind !== "at_risk_digest") return "gone";
-  if (notification.kind === "late_student" && session?.cancelledAt) {
+  if ((notification.kind === "late_student" || notification.kind === "invitation") && session?.cancelledAt) {
     await prisma.notification.updateMany({
       where: { id, status: { in: [...OPEN] } },
       data: { status: "failed", lastError: "Not sent: the session was cancelled" },
@@ -190,8 +223,8 @@ export async function sendNotification(id: string, now: () => Date = () => new D
     return "expired";
   }
   const classEnds = session ? session.startsAt.getTime() + session.durationMinutes * 60_000 : Infinity;
-  if (notification.kind === "late_student" && now().getTime() >= classEnds) {
-    // A "you're not in class yet" email after the class is over helps no one.
+  if ((notification.kind === "late_student" || notification.kind === "invitation") && now().getTime() >= classEnds) {
+    // A "you're not in class yet" email, or an invitation, after the class is over helps no one.
     const previous = notification.lastError ? ` (last error: ${notification.lastError})` : "";
     await prisma.notification.updateMany({
       where: { id, status: { in: [...OPEN] } },

@@ -104,6 +104,22 @@ describe("attributeSessionEvents", () => {
     expect(owners.get("st2")).toEqual(["1", "2"]);
     expect([...owners.keys()]).toEqual(["st2"]);
   });
+
+  it("gives a dial-in caller and a breakout-room connection to the student, as the engine counts them", () => {
+    const withPhone = roster.map((student) => (student.id === "st3" ? { ...student, phone: "+15551234567" } : student));
+    const base = { source: "webhook" as const, eventTs: START, zoomMeetingId: session.zoomMeetingId, meetingUuid: "u", occurredAt: START, participantAccountId: null, registrantId: null, email: null, emailNormalized: null, leaveTime: null, joinTime: START };
+    const call = { ...base, id: "1", eventType: "meeting.participant_joined", participantUserId: "9", displayName: "+1 555 123 4567" };
+    const main = { ...base, id: "2", eventType: "meeting.participant_joined", participantUserId: "10", email: "student2@school.test", emailNormalized: "student2@school.test", displayName: "Chen" };
+    const room = { ...base, id: "3", eventType: "meeting.participant_joined_breakout_room", participantUserId: "50", displayName: "Chen", breakoutRoomUuid: "room-1", parentUserId: "10" };
+    const stranger = { ...base, id: "4", eventType: "meeting.participant_joined", participantUserId: "11", displayName: "+1 555 999 0000" };
+    const events = [call, main, room, stranger];
+    const owners = attributeSessionEvents(events, { session, roster: withPhone, links: [], manualMatches: [] });
+    expect(owners.get("st3")).toEqual(["1"]);
+    expect(owners.get("st2")).toEqual(["2", "3"]);
+    expect([...owners.keys()].sort()).toEqual(["st2", "st3"]);
+    const computed = computeSessionAttendance({ session, roster: withPhone, links: [], manualMatches: [], events, instances: [], now: new Date(START.getTime() + 600_000) });
+    expect(computed.students.filter((student) => student.joinCount > 0).map((student) => student.studentId).sort()).toEqual(["st2", "st3"]);
+  });
 });
 
 describe("isDirectlyTheStudents", () => {

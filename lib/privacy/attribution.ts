@@ -15,17 +15,20 @@ import {
   normalizeAccountForManualMatch,
   normalizeEmail,
   normalizeName,
+  phoneDigits,
 } from "../attendance/engine";
 import type { EngineEvent, IdentityLinkInput, ManualMatchInput, RosterStudent, SessionInput } from "../attendance/types";
 
-const JOIN_TYPES = new Set(["meeting.participant_joined", "webinar.participant_joined"]);
-const LEAVE_TYPES = new Set(["meeting.participant_left", "webinar.participant_left"]);
+// Breakout-room connections are connections of the meeting (ADR 010).
+const JOIN_TYPES = new Set(["meeting.participant_joined", "webinar.participant_joined", "meeting.participant_joined_breakout_room"]);
+const LEAVE_TYPES = new Set(["meeting.participant_left", "webinar.participant_left", "meeting.participant_left_breakout_room"]);
 /** Participant events the engine does not count (waiting room) but that still carry a person. */
 const OTHER_PERSON_TYPES = new Set([
   "meeting.participant_joined_waiting_room",
   "meeting.participant_admitted",
   "meeting.participant_put_in_waiting_room",
   "meeting.participant_left_waiting_room",
+  "meeting.participant_role_changed",
 ]);
 
 function nonBlank(value: string | null | undefined): string | null {
@@ -39,9 +42,17 @@ interface Identity {
   accountId: string | null;
   emailNormalized: string | null;
   displayName: string | null;
+  /** dial-in number as digits (phone_number, else a user_name that is a number) */
+  phone: string | null;
+  /** breakout connection: the main-room connection's key (meeting + parent_user_id) */
+  parentKey: string | null;
+  /** meeting + participant_uuid */
+  participantUuid: string | null;
 }
 
 interface Group {
+  /** connection key (engine connections), else null */
+  key: string | null;
   eventIds: string[];
   identity: Identity;
   /** takes part in learning account links (engine connections do; waiting-room events do not) */
@@ -55,14 +66,22 @@ function eventTimeMs(event: EngineEvent, kind: "join" | "leave"): number {
 /** Identity merged over a group's events in the engine's order (time, join first, webhook first, id). */
 function mergeIdentity(records: { event: EngineEvent; kind: "join" | "leave"; timeMs: number }[]): Identity {
   records.sort(compareRecords);
-  const identity: Identity = { registrantId: null, accountId: null, emailNormalized: null, displayName: null };
+  const identity: Identity = { registrantId: null, accountId: null, emailNormalized: null, displayName: null, phone: null, parentKey: null, participantUuid: null };
+  let phoneNumber: string | null = null;
   for (const { event } of records) {
     identity.registrantId ??= nonBlank(event.registrantId);
     identity.accountId ??= nonBlank(event.participantAccountId);
     const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
     identity.emailNormalized ??= stored === null ? null : normalizeEmail(stored);
     identity.displayName ??= nonBlank(event.displayName);
+    phoneNumber ??= nonBlank(event.phoneNumber);
+    const meeting = event.meetingUuid ?? `meeting:${event.zoomMeetingId ?? ""}`;
+    const parent = nonBlank(event.parentUserId);
+    if (identity.parentKey === null && parent !== null && nonBlank(event.breakoutRoomUuid) !== null) identity.parentKey = `${meeting}\u0000${parent}`;
+    const participantUuid = nonBlank(event.participantUuid);
+    if (identity.participantUuid === null && participantUuid !== null) identity.participantUuid = `${meeting}\u0000${participantUuid}`;
   }
+  identity.phone = phoneDigits(phoneNumber) ?? phoneDigits(identity.displayName);
   return identity;
 }
 
@@ -73,7 +92,7 @@ function groupsOf(events: EngineEvent[]): Group[] {
     const kind = JOIN_TYPES.has(event.eventType) ? "join" : LEAVE_TYPES.has(event.eventType) ? "leave" : null;
     if (kind === null) {
       if (OTHER_PERSON_TYPES.has(event.eventType)) {
-        groups.push({ eventIds: [event.id], identity: mergeIdentity([{ event, kind: "join", timeMs: event.occurredAt.getTime() }]), counted: false });
+        groups.push({ key: null, eventIds: [event.id], identity: mergeIdentity([{ event, kind: "join", timeMs: event.occurredAt.getTime() }]), counted: false });
       }
       continue;
     }
@@ -84,8 +103,8 @@ function groupsOf(events: EngineEvent[]): Group[] {
     if (!records) connections.set(key, (records = []));
     records.push({ event, kind, timeMs });
   }
-  for (const records of connections.values()) {
-    groups.push({ eventIds: records.map((record) => record.event.id), identity: mergeIdentity(records), counted: true });
+  for (const [key, records] of connections) {
+    groups.push({ key, eventIds: records.map((record) => record.event.id), identity: mergeIdentity(records), counted: true });
   }
   return groups;
 }
@@ -104,17 +123,18 @@ export interface AttributionContext {
 export function attributeSessionEvents(events: EngineEvent[], context: AttributionContext): Map<string, string[]> {
   const { roster, links, manualMatches } = context;
   const sessionStartMs = context.session.startsAt.getTime();
-  const { byRegistrant, byEmail, byStoredLink, manualByKind: manual } = buildIdentityIndex(roster, links, manualMatches, sessionStartMs);
+  const { byRegistrant, byEmail, byStoredLink, byPhone, manualByKind: manual } = buildIdentityIndex(roster, links, manualMatches, sessionStartMs);
 
   const groups = groupsOf(events);
   const owner: (string | undefined)[] = new Array(groups.length);
   const AMBIGUOUS = "\u0000ambiguous";
   const sessionLinks = new Map<string, string>();
   groups.forEach((group, position) => {
-    const { registrantId, emailNormalized, accountId } = group.identity;
+    const { registrantId, emailNormalized, accountId, phone } = group.identity;
     let studentId: string | undefined;
     if (registrantId !== null) studentId = byRegistrant.get(registrantId);
     if (studentId === undefined && emailNormalized !== null) studentId = byEmail.get(emailNormalized);
+    if (studentId === undefined && phone !== null) studentId = byPhone.get(phone);
     if (studentId === undefined) return;
     owner[position] = studentId;
     if (group.counted && accountId !== null) {
@@ -138,6 +158,23 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
     owner[position] = studentId;
   });
 
+  // A breakout connection is its main-room connection's person, and so is anything sharing a
+  // participant_uuid with a matched connection (the engine groups them the same way).
+  const ownerByKey = new Map<string, string>();
+  const ownerByParticipant = new Map<string, string>();
+  groups.forEach((group, position) => {
+    const studentId = owner[position];
+    if (studentId === undefined) return;
+    if (group.key !== null && !ownerByKey.has(group.key)) ownerByKey.set(group.key, studentId);
+    const participantUuid = group.identity.participantUuid;
+    if (participantUuid !== null && !ownerByParticipant.has(participantUuid)) ownerByParticipant.set(participantUuid, studentId);
+  });
+  groups.forEach((group, position) => {
+    if (owner[position] !== undefined) return;
+    const { parentKey, participantUuid } = group.identity;
+    owner[position] = (parentKey !== null ? ownerByKey.get(parentKey) : undefined) ?? (participantUuid !== null ? ownerByParticipant.get(participantUuid) : undefined);
+  });
+
   const result = new Map<string, string[]>();
   groups.forEach((group, position) => {
     const studentId = owner[position];
@@ -155,11 +192,11 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
  */
 export function isDirectlyTheStudents(
   event: Pick<EngineEvent, "registrantId" | "email" | "emailNormalized" | "participantAccountId">,
-  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null },
+  student: { email: string; emailNormalized: string; zoomRegistrantId: string | null; zoomRegistrantIds?: string[] },
   linkedAccountIds: Set<string>,
 ): boolean {
   const registrant = nonBlank(event.registrantId);
-  if (registrant !== null && registrant === nonBlank(student.zoomRegistrantId)) return true;
+  if (registrant !== null && (registrant === nonBlank(student.zoomRegistrantId) || (student.zoomRegistrantIds ?? []).includes(registrant))) return true;
   const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
   const own = normalizeEmail(student.emailNormalized || student.email);
   // After RETENTION_DAYS an event carries the email's pseudonym (lib/attendance/pseudonym.ts).

@@ -2,6 +2,7 @@
 // of the events that were theirs are cleared, and their identity links, manual matches,
 // notifications, roster entry and attendance are deleted. An audit entry records that it
 // happened, by whom, and how much was removed — never who the student was.
+import { cancelRegistrationsOf } from "../registration/service";
 import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { findStudentEvents } from "./student-events";
@@ -42,7 +43,7 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       const events = eventIds.length
         ? await tx.$executeRawUnsafe(
             `UPDATE events SET email = NULL, "emailNormalized" = NULL, "displayName" = NULL, "registrantId" = NULL,
-               "participantAccountId" = NULL, "participantUuid" = NULL, payload = NULL,
+               "participantAccountId" = NULL, "participantUuid" = NULL, "phoneNumber" = NULL, "parentUserId" = NULL, payload = NULL,
                "payloadPurgedAt" = coalesce("payloadPurgedAt", now())
              WHERE id = ANY($1::bigint[])`,
             eventIds,
@@ -75,6 +76,8 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       // The override history is append-only (a trigger refuses deletes); it goes with the student
       // row, by the foreign key's cascade.
       const overrideHistory = await tx.overrideHistory.count({ where: { studentId } });
+      // Their Zoom registrants (personal links) are cancelled on Zoom, then go with the student.
+      await cancelRegistrationsOf([studentId], tx);
       await tx.student.delete({ where: { id: studentId } });
 
       const counts: ErasureCounts = { events, identityLinks, manualMatches, notifications, attendanceRecords, overrides, overrideHistory, guestRows, deliveryBodies, auditRedactions };

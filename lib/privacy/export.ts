@@ -1,7 +1,7 @@
 // "Everything stored about this student", as one JSON document (a subject access request): the
 // roster entry, attendance per session, the Zoom events attributed to them (with the raw payload
-// while it is kept), identity links, manual matches, notifications, and rejected or ignored
-// webhook deliveries whose body names them.
+// while it is kept), identity links, manual matches, notifications, rejected or ignored webhook
+// deliveries whose body names them, and their Zoom registrations (registrant IDs, personal links).
 import { prisma } from "../db";
 import { findStudentEvents } from "./student-events";
 
@@ -16,13 +16,14 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
     prisma.attendanceOverride.findMany({ where: { studentId }, orderBy: { at: "asc" } }),
     prisma.overrideHistory.findMany({ where: { studentId }, orderBy: [{ at: "asc" }, { id: "asc" }] }),
   ]);
-  const [found, attendance, sessions, identityLinks, manualMatches, notifications] = await Promise.all([
+  const [found, attendance, sessions, identityLinks, manualMatches, notifications, zoomRegistrations] = await Promise.all([
     findStudentEvents(prisma, studentId),
     prisma.attendanceRecord.findMany({ where: { studentId } }),
     prisma.session.findMany({ where: { courseId: student.courseId }, orderBy: [{ startsAt: "asc" }, { id: "asc" }] }),
     prisma.identityLink.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
     prisma.manualMatch.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
     prisma.notification.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
+    prisma.zoomRegistrant.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
   ]);
   const eventSessions = found?.eventSessions ?? new Map<string, string | null>();
   const events = eventSessions.size
@@ -142,6 +143,12 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
       at: iso(entry.at),
     })),
     webhookDeliveries: deliveries.map((delivery) => ({ ...delivery, receivedAt: iso(delivery.receivedAt) })),
+    zoomRegistrations: zoomRegistrations.map((registration) => ({
+      zoomMeetingId: registration.zoomMeetingId,
+      registrantId: registration.registrantId,
+      joinUrl: registration.joinUrl,
+      createdAt: iso(registration.createdAt),
+    })),
   };
 }
 

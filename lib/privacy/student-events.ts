@@ -11,7 +11,7 @@ import type { EngineEvent, SessionInput } from "../attendance/types";
 import { attributeSessionEvents, isDirectlyTheStudents } from "./attribution";
 import type { PrismaClient } from "../generated/prisma/client";
 
-type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "meetingCourse" | "identityLink" | "manualMatch">;
+type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "meetingCourse" | "identityLink" | "manualMatch" | "courseInstructor">;
 
 export interface StudentEvents {
   /** event id → the session it counts for (null: attached to no session) */
@@ -42,6 +42,9 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     loadCourseIdentity(db, student.courseId),
   ]);
   const linkedAccounts = new Set(links.filter((link) => link.studentId === student.id).map((link) => link.zoomAccountId.trim()));
+  // Registrant IDs from registering the roster on Zoom meetings (one per meeting) are direct evidence too.
+  const registrantIds = roster.find((entry) => entry.id === student.id)?.zoomRegistrantIds ?? [];
+  const withRegistrations = { ...student, zoomRegistrantIds: registrantIds };
   const ownMatches = manualMatches.filter((match) => match.studentId === student.id);
   for (const match of ownMatches) if (match.kind === "account_id") linkedAccounts.add(match.value.trim());
   // Names that stand for the student: their roster name and display names matched to them.
@@ -75,7 +78,7 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
       for (const id of owners.get(student.id) ?? []) eventSessions.set(id, sessionId);
     }
     for (const event of events) {
-      if (!attachedIds.has(event.id) && (isDirectlyTheStudents(event, student, linkedAccounts) || byName(event))) eventSessions.set(event.id, null);
+      if (!attachedIds.has(event.id) && (isDirectlyTheStudents(event, withRegistrations, linkedAccounts) || byName(event))) eventSessions.set(event.id, null);
     }
   }
 
@@ -87,9 +90,10 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
       `(e."zoomMeetingId" = ANY($1::text[]) AND lower(regexp_replace(btrim(e."displayName"), '\\s+', ' ', 'g')) = ANY($2::text[]))`,
       `e."emailNormalized" = ANY($3::text[])`,
     ];
-    if (student.zoomRegistrantId) {
-      values.push(student.zoomRegistrantId);
-      conditions.push(`e."registrantId" = $${values.length}`);
+    const registrants = [student.zoomRegistrantId, ...registrantIds].filter((id): id is string => Boolean(id));
+    if (registrants.length > 0) {
+      values.push(registrants);
+      conditions.push(`e."registrantId" = ANY($${values.length}::text[])`);
     }
     if (linkedAccounts.size > 0) {
       values.push([...linkedAccounts]);
@@ -107,12 +111,12 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     const courseMeetings = new Set(meetingIds);
     for (const event of loose) {
       if (eventSessions.has(event.id)) continue;
-      if (isDirectlyTheStudents(event, student, linkedAccounts) || (courseMeetings.has(event.zoomMeetingId ?? "") && byName(event))) eventSessions.set(event.id, null);
+      if (isDirectlyTheStudents(event, withRegistrations, linkedAccounts) || (courseMeetings.has(event.zoomMeetingId ?? "") && byName(event))) eventSessions.set(event.id, null);
     }
   }
   // What names the student in a raw delivery body: 6 characters at least, so that a short name
   // does not match every body.
-  const needles = [...new Set([student.emailNormalized, student.zoomRegistrantId?.trim() ?? "", ...linkedAccounts, ...[...names].filter((name) => !isPseudonym(name))].map((needle) => needle.toLowerCase()))].filter(
+  const needles = [...new Set([student.emailNormalized, student.zoomRegistrantId?.trim() ?? "", ...registrantIds, ...linkedAccounts, ...[...names].filter((name) => !isPseudonym(name))].map((needle) => needle.toLowerCase()))].filter(
     (needle) => needle.length >= 6,
   );
   return { eventSessions, needles };

@@ -8,6 +8,7 @@ import { errorMessage, log } from "../log";
 import { notificationTasks } from "../notifications/tasks";
 import { privacyTasks } from "../privacy/tasks";
 import { reconcileTasks } from "../reconcile/tasks";
+import { registrationTasks } from "../registration/service";
 import { crontab } from "./crontab";
 import { startDispatcher } from "./dispatcher";
 import { sweepStaleProjections } from "./sweeper";
@@ -23,6 +24,7 @@ export const tasks: TaskList = {
   ...notificationTasks,
   ...reconcileTasks,
   ...privacyTasks,
+  ...registrationTasks,
 };
 
 /** Extra task modules (notifications, reconciliation, retention) register here. */

@@ -11,6 +11,10 @@
 //     registrant ID, account ID, normalised email and display name must agree. Each stored event
 //     is claimed by one report half at most, so two devices of one person that joined in the same
 //     second stay two joins.
+// Breakout rooms: a row with `bo_mtg_id` is a segment in a breakout room; its halves become
+// breakout-room joins and leaves and match only stored breakout-room events (by user_id and second,
+// not by room ID: whether the report's bo_mtg_id equals the webhook's breakout_room_uuid is
+// undocumented).
 // A half that is added takes the connection (`user_id`) of its row's other half when that half
 // matched a stored event: a leave whose webhook was lost then closes the very connection its
 // webhook join opened. When unsure, a half is added rather than dropped: the engine's union of a
@@ -29,6 +33,8 @@ export interface StoredParticipantEvent {
   registrantId: string | null;
   emailNormalized: string | null;
   displayName: string | null;
+  /** breakout-room events: the room */
+  breakoutRoomUuid?: string | null;
 }
 
 /** The fields of an `events` row to insert with source "report". */
@@ -46,6 +52,7 @@ export interface ReportEventInsert {
   displayName: string | null;
   joinTime: Date | null;
   leaveTime: Date | null;
+  breakoutRoomUuid: string | null;
   payload: ZoomReportParticipant;
 }
 
@@ -123,6 +130,8 @@ interface RowHalf {
 interface PreparedRow {
   row: ZoomReportParticipant;
   userId: string | null;
+  /** bo_mtg_id: a segment in a breakout room */
+  room: string | null;
   identity: Identity;
   halves: RowHalf[];
 }
@@ -154,6 +163,7 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
     prepared.push({
       row,
       userId: blank(row.user_id),
+      room: blank(row.bo_mtg_id),
       identity: {
         registrantId: blank(row.registrant_id),
         accountId: blank(row.participant_user_id) ?? blank(row.id),
@@ -173,11 +183,13 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
     return aKey < bKey ? -1 : aKey > bKey ? 1 : 0;
   });
 
-  // Pass 1 index: (kind, user_id, second) of stored events with a user_id.
-  const exact = new Set<string>();
+  // Halves are keyed by kind and place: main room ("m") or a breakout room ("b").
+  const place = (room: string | null | undefined) => (blank(room) === null ? "m" : "b");
+  // Pass 1 index: (kind, place, user_id, second) of stored events with a user_id; the room each is in.
+  const exact = new Map<string, string | null>();
   for (const event of stored) {
     const userId = blank(event.participantUserId);
-    if (userId !== null) exact.add(`${event.kind}\u0000${userId}\u0000${second(event.time)}`);
+    if (userId !== null) exact.set(`${event.kind}${place(event.breakoutRoomUuid)}\u0000${userId}\u0000${second(event.time)}`, blank(event.breakoutRoomUuid));
   }
   // Pass 2 candidates: stored events whose connection the report does not know.
   const reportUserIds = new Set(prepared.map((entry) => entry.userId).filter((id): id is string => id !== null));
@@ -185,7 +197,7 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
   for (const event of stored) {
     const userId = blank(event.participantUserId);
     if (userId !== null && reportUserIds.has(userId)) continue;
-    const key = `${event.kind}\u0000${second(event.time)}`;
+    const key = `${event.kind}${place(event.breakoutRoomUuid)}\u0000${second(event.time)}`;
     let list = fallback.get(key);
     if (!list) fallback.set(key, (list = []));
     list.push({ event, identity: storedIdentity(event), claimed: false });
@@ -198,17 +210,23 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
   for (const entry of prepared) {
     // Which stored connection each half matched (null: none, so the half is added).
     const matchedConnection = new Map<HalfKind, string | null>();
+    // The stored room a breakout half matched: the added half joins that very room connection.
+    let matchedRoom: string | null = null;
+    const where = place(entry.room);
     for (const half of entry.halves) {
       let matched: string | null | undefined;
-      if (entry.userId !== null && exact.has(`${half.kind}\u0000${entry.userId}\u0000${second(half.time)}`)) {
+      const exactKey = `${half.kind}${where}\u0000${entry.userId}\u0000${second(half.time)}`;
+      if (entry.userId !== null && exact.has(exactKey)) {
         matched = entry.userId;
+        matchedRoom ??= exact.get(exactKey) ?? null;
       } else {
         const candidate = fallback
-          .get(`${half.kind}\u0000${second(half.time)}`)
+          .get(`${half.kind}${where}\u0000${second(half.time)}`)
           ?.find((option) => !option.claimed && samePerson(option.identity, entry.identity));
         if (candidate) {
           candidate.claimed = true;
           matched = blank(candidate.event.participantUserId);
+          matchedRoom ??= blank(candidate.event.breakoutRoomUuid);
         }
       }
       if (matched !== undefined) {
@@ -220,10 +238,13 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
     const aligned = [...matchedConnection.values()].find((value): value is string => value !== null) ?? entry.userId;
     for (const half of entry.halves) {
       if (matchedConnection.has(half.kind)) continue;
-      const eventType = `${prefix}.participant_${half.kind === "join" ? "joined" : "left"}`;
+      const room = entry.room === null ? null : (matchedRoom ?? entry.room);
+      const eventType =
+        room === null ? `${prefix}.participant_${half.kind === "join" ? "joined" : "left"}` : `meeting.participant_${half.kind === "join" ? "joined" : "left"}_breakout_room`;
       const connection =
         aligned ?? entry.identity.accountId ?? entry.identity.registrantId ?? entry.identity.email ?? entry.identity.name ?? "";
-      const dedupeKey = reportDedupeKey(eventType, context.meetingUuid, connection, half.time);
+      // A room's user_ids are numbered within the room: the room is part of the identity.
+      const dedupeKey = reportDedupeKey(eventType, context.meetingUuid, room === null ? connection : `${room}\u0000${connection}`, half.time);
       if (planned.has(dedupeKey)) continue;
       planned.add(dedupeKey);
       const email = blank(entry.row.user_email);
@@ -241,6 +262,7 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
         displayName: blank(entry.row.name),
         joinTime: half.kind === "join" ? half.time : null,
         leaveTime: half.kind === "leave" ? half.time : null,
+        breakoutRoomUuid: room,
         payload: entry.row,
       });
     }

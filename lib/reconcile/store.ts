@@ -6,8 +6,9 @@ import { prisma } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { ReportEventInsert, StoredParticipantEvent } from "./merge";
 
-export const PARTICIPANT_JOIN_TYPES = ["meeting.participant_joined", "webinar.participant_joined"];
-export const PARTICIPANT_LEAVE_TYPES = ["meeting.participant_left", "webinar.participant_left"];
+// Breakout-room joins and leaves are joins and leaves of the meeting (breakout time is class time).
+export const PARTICIPANT_JOIN_TYPES = ["meeting.participant_joined", "webinar.participant_joined", "meeting.participant_joined_breakout_room"];
+export const PARTICIPANT_LEAVE_TYPES = ["meeting.participant_left", "webinar.participant_left", "meeting.participant_left_breakout_room"];
 
 export interface InsertedEvent {
   eventType: string;
@@ -35,6 +36,7 @@ export async function insertReportEvents(inserts: ReportEventInsert[]): Promise<
       displayName: insert.displayName,
       joinTime: insert.joinTime,
       leaveTime: insert.leaveTime,
+      breakoutRoomUuid: insert.breakoutRoomUuid,
       payload: insert.payload as Prisma.InputJsonValue,
     })),
     skipDuplicates: true,
@@ -57,6 +59,7 @@ export async function storedParticipantEvents(meetingUuid: string): Promise<Stor
       emailNormalized: true,
       email: true,
       displayName: true,
+      breakoutRoomUuid: true,
     },
   });
   return events.map((event) => {
@@ -69,6 +72,7 @@ export async function storedParticipantEvents(meetingUuid: string): Promise<Stor
       registrantId: event.registrantId,
       emailNormalized: event.emailNormalized ?? event.email?.trim().toLowerCase() ?? null,
       displayName: event.displayName,
+      breakoutRoomUuid: event.breakoutRoomUuid,
     };
   });
 }

@@ -5,6 +5,7 @@ import { parse } from "csv-parse/sync";
 import { isUniqueViolation, prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { startOfLocalDay } from "../exports/time";
+import { cancelRegistrationsOf, registerAddedStudents } from "../registration/service";
 import { MAX_ROSTER_ROWS, studentInputSchema, type StudentInput } from "../validations/student";
 
 export interface RosterRowError {
@@ -18,7 +19,7 @@ export interface ParsedRoster {
   errors: RosterRowError[];
 }
 
-/** Parses `name,email[,zoom_registrant_id][,enrolled_at][,sis_id]` CSV text; rows with problems are reported, not dropped silently. */
+/** Parses `name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone]` CSV text; rows with problems are reported, not dropped silently. */
 export function parseRosterCsv(text: string): ParsedRoster {
   let records: string[][];
   try {
@@ -33,8 +34,9 @@ export function parseRosterCsv(text: string): ParsedRoster {
   const registrantColumn = header.indexOf("zoom_registrant_id");
   const enrolledColumn = header.indexOf("enrolled_at");
   const sisColumn = header.indexOf("sis_id");
+  const phoneColumn = header.indexOf("phone");
   if (nameColumn < 0 || emailColumn < 0) {
-    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id][,enrolled_at][,sis_id]." }] };
+    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone]." }] };
   }
   if (records.length - 1 > MAX_ROSTER_ROWS) {
     return { students: [], errors: [{ row: 0, message: `At most ${MAX_ROSTER_ROWS} students can be imported at once.` }] };
@@ -49,6 +51,8 @@ export function parseRosterCsv(text: string): ParsedRoster {
       email: record[emailColumn] ?? "",
       // No zoom_registrant_id column: leave existing registrant IDs as they are.
       zoomRegistrantId: registrantColumn >= 0 ? record[registrantColumn] : undefined,
+      // No phone column: leave existing phone numbers as they are.
+      phone: phoneColumn >= 0 ? record[phoneColumn] : undefined,
       // Likewise: no column (or an empty cell) keeps a stored enrolment date / SIS ID.
       enrolledAt: enrolledColumn >= 0 && record[enrolledColumn] ? record[enrolledColumn] : undefined,
       sisId: sisColumn >= 0 ? record[sisColumn] : undefined,
@@ -98,8 +102,8 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
       const enrolledAt = enrolmentInstant(student.enrolledAt, timezone);
       await tx.student.upsert({
         where: { courseId_emailNormalized: { courseId, emailNormalized } },
-        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId ?? null, enrolledAt },
-        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId, enrolledAt },
+        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId ?? null, enrolledAt, phone: student.phone },
+        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId, enrolledAt, phone: student.phone },
       });
       if (known.has(emailNormalized)) updated += 1;
       else {
@@ -109,6 +113,8 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
     }
     const sessions = await tx.session.findMany({ where: { courseId }, select: { id: true } });
     await enqueueRecompute(sessions.map((session) => session.id), tx);
+    // New students get registered on the course's registered Zoom meetings (personal links).
+    if (created > 0) await registerAddedStudents(courseId, tx);
     return { created, updated };
   });
   return result;
@@ -124,9 +130,9 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
       const { course } = await tx.student.findUniqueOrThrow({ where: { id: studentId }, select: { course: { select: { timezone: true } } } });
       const student = await tx.student.update({
         where: { id: studentId },
-        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: enrolmentInstant(input.enrolledAt, course.timezone) },
+        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: enrolmentInstant(input.enrolledAt, course.timezone), phone: input.phone },
       });
-      // Email and registrant ID decide who is who: recompute the course's sessions.
+      // Email, registrant ID and phone decide who is who: recompute the course's sessions.
       const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
       await enqueueRecompute(sessions.map((session) => session.id), tx);
     });
@@ -139,7 +145,11 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
 }
 
 export async function removeStudent(studentId: string): Promise<void> {
-  const student = await prisma.student.delete({ where: { id: studentId } });
+  const student = await prisma.$transaction(async (tx) => {
+    // Their personal Zoom links must not stay usable: cancel the registrants (in the background).
+    await cancelRegistrationsOf([studentId], tx);
+    return tx.student.delete({ where: { id: studentId } });
+  });
   const sessions = await prisma.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
   await enqueueRecompute(sessions.map((session) => session.id));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizePhone } from "../attendance/engine";
 import { isLocalDate } from "../exports/time";
 import { emailSchema } from "./common";
 
@@ -32,11 +33,29 @@ export const studentInputSchema = z.object({
     .max(200)
     .nullish()
     .transform((value) => (value === undefined ? undefined : value ? value : null)),
+  // Dial-in number, stored in E.164 form. undefined keeps a stored number; null or "" clears it.
+  phone: z
+    .string()
+    .trim()
+    .max(40, { message: "phone must be a phone number with its country code, e.g. +1 555 123 4567" })
+    .nullish()
+    .transform((value, context) => {
+      if (value === undefined) return undefined;
+      if (!value) return null;
+      const normalized = normalizePhone(value);
+      if (normalized === null) {
+        context.addIssue({ code: "custom", message: "phone must be a phone number with its country code, e.g. +1 555 123 4567" });
+        return z.NEVER;
+      }
+      return normalized;
+    }),
 });
-export type StudentInput = Omit<z.infer<typeof studentInputSchema>, "sisId" | "enrolledAt"> & {
+/** `phone` may be left out (kept as stored on update), like a CSV without a phone column. */
+export type StudentInput = Omit<z.infer<typeof studentInputSchema>, "sisId" | "enrolledAt" | "phone"> & {
   sisId?: string | null;
   /** an instant, or a local date "YYYY-MM-DD" of the course's time zone */
   enrolledAt?: Date | string;
+  phone?: string | null;
 };
 
 export const MAX_ROSTER_ROWS = 5000;

@@ -1,7 +1,8 @@
-// Zoom REST API client for reconciliation and meeting checks (shared/zoom/README.md "Report API",
-// "Meetings and registrants API"): Server-to-Server
-// OAuth with a token cached until shortly before it expires, the participant report of a meeting
-// instance, the past instances of a meeting ID, and the app's webhook logs. Every call follows
+// Zoom REST API client for reconciliation, meeting checks and roster registration
+// (shared/zoom/README.md "Report API", "Meetings and registrants API"): Server-to-Server OAuth with
+// a token cached until shortly before it expires, the participant report of a meeting instance,
+// the past instances of a meeting ID, the app's webhook logs, a meeting's settings and its
+// registrants. Every call follows
 // next_page_token, backs off on 429 (honouring Retry-After) and on 5xx / network errors, and
 // refreshes the token once when Zoom says it is invalid or expired (401, code 124).
 import type { Config } from "../config";
@@ -52,9 +53,13 @@ export interface ZoomMeeting {
   duration?: number;
   timezone?: string;
   join_url?: string;
+  /** recurring meetings: the occurrences to come */
+  occurrences?: { occurrence_id: string; start_time: string; duration?: number; status?: string }[];
   settings?: {
     /** 0 automatic approval, 1 manual approval, 2 no registration */
     approval_type?: 0 | 1 | 2;
+    /** recurring meetings: 1 register once for every occurrence, 2 for each occurrence, 3 choose occurrences */
+    registration_type?: number;
     [setting: string]: unknown;
   };
 }
@@ -77,6 +82,44 @@ export interface ZoomWebhookLog {
   request_id?: string;
   retry_num?: number;
 }
+
+export interface ZoomRegistrantInput {
+  email: string;
+  first_name: string;
+  last_name?: string;
+}
+
+/** 201 answer of POST /meetings/{meetingId}/registrants. */
+export interface ZoomAddedRegistrant {
+  id?: number | string;
+  registrant_id: string;
+  join_url?: string;
+  topic?: string;
+  start_time?: string;
+  occurrences?: { occurrence_id: string; start_time: string }[];
+}
+
+/** One entry of POST /meetings/{meetingId}/batch_registrants' answer. */
+export interface ZoomBatchRegistrant {
+  email: string;
+  registrant_id: string;
+  join_url?: string;
+  participant_pin_code?: number;
+}
+
+/** One entry of GET /meetings/{meetingId}/registrants. */
+export interface ZoomListedRegistrant {
+  id: string;
+  email: string;
+  first_name?: string;
+  last_name?: string;
+  status?: string;
+  create_time?: string;
+  join_url?: string;
+}
+
+/** Zoom's limit for one POST batch_registrants call. */
+export const BATCH_REGISTRANTS_MAX = 30;
 
 export class ZoomApiError extends Error {
   constructor(
@@ -253,15 +296,28 @@ export class ZoomClient {
 
   /** GET an API path with the access token; a 401 refreshes the token once and tries again. */
   async get<T>(path: string, query: Query = {}): Promise<T> {
+    const response = await this.call("GET", path, query);
+    return (await response.json()) as T;
+  }
+
+  /** POST / PUT / PATCH a JSON body; an empty answer (204) reads as null. */
+  async write<T>(method: "POST" | "PUT" | "PATCH", path: string, body: unknown, query: Query = {}): Promise<T | null> {
+    const response = await this.call(method, path, query, body);
+    const text = await response.text();
+    return text.trim() === "" ? null : (JSON.parse(text) as T);
+  }
+
+  private async call(method: string, path: string, query: Query, body?: unknown): Promise<Response> {
     const url = new URL(this.credentials.apiUrl.replace(/\/+$/, "") + path);
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined && value !== "") url.searchParams.set(name, String(value));
     }
     for (let round = 0; ; round++) {
       const token = await this.accessToken();
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
+      if (body !== undefined) headers["content-type"] = "application/json";
       try {
-        const response = await this.send(url, { method: "GET", headers: { authorization: `Bearer ${token}`, accept: "application/json" } }, `GET ${path}`);
-        return (await response.json()) as T;
+        return await this.send(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, `${method} ${path}`);
       } catch (error) {
         if (error instanceof ZoomApiError && error.status === 401 && round === 0) {
           this.invalidateToken(token);
@@ -270,6 +326,54 @@ export class ZoomClient {
         throw error;
       }
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Meetings and registrants (shared/zoom/README.md "Meetings and registrants API").
+
+  // getMeeting (beside the report calls) reads the registration settings (approval_type 2: off).
+
+  /** Registers one person (auto-approved); `occurrenceIds` for recurring meetings registered per occurrence. */
+  async addRegistrant(meetingId: string, registrant: ZoomRegistrantInput, occurrenceIds: string[] = []): Promise<ZoomAddedRegistrant> {
+    const answer = await this.write<ZoomAddedRegistrant>(
+      "POST",
+      `/meetings/${encodeURIComponent(meetingId)}/registrants`,
+      { ...registrant, auto_approve: true },
+      { occurrence_ids: occurrenceIds.length > 0 ? occurrenceIds.join(",") : undefined },
+    );
+    if (!answer || typeof answer.registrant_id !== "string") throw new ZoomApiError(`POST /meetings/${meetingId}/registrants: no registrant_id in Zoom's answer`, 201, null, false);
+    return answer;
+  }
+
+  /** Registers up to 30 people in one call (meetings with automatic approval only). */
+  async addRegistrantsBatch(meetingId: string, registrants: ZoomRegistrantInput[]): Promise<ZoomBatchRegistrant[]> {
+    if (registrants.length > BATCH_REGISTRANTS_MAX) throw new Error(`at most ${BATCH_REGISTRANTS_MAX} registrants per batch`);
+    const answer = await this.write<{ registrants?: ZoomBatchRegistrant[] }>("POST", `/meetings/${encodeURIComponent(meetingId)}/batch_registrants`, {
+      auto_approve: true,
+      registrants,
+    });
+    return answer?.registrants ?? [];
+  }
+
+  /** Every registrant of a meeting with the given status (all pages). */
+  async listRegistrants(meetingId: string, options: { status?: "approved" | "pending" | "denied"; pageSize?: number } = {}): Promise<ZoomListedRegistrant[]> {
+    const registrants: ZoomListedRegistrant[] = [];
+    let nextPageToken: string | undefined;
+    do {
+      const page = await this.get<{ registrants?: ZoomListedRegistrant[]; next_page_token?: string }>(`/meetings/${encodeURIComponent(meetingId)}/registrants`, {
+        status: options.status ?? "approved",
+        page_size: options.pageSize ?? 300,
+        next_page_token: nextPageToken,
+      });
+      registrants.push(...(page.registrants ?? []));
+      nextPageToken = page.next_page_token || undefined;
+    } while (nextPageToken);
+    return registrants;
+  }
+
+  /** Approves, denies or cancels registrants; a cancelled registrant's personal link stops working. */
+  async updateRegistrantStatus(meetingId: string, action: "approve" | "deny" | "cancel", registrants: { id: string; email: string }[]): Promise<void> {
+    await this.write("PUT", `/meetings/${encodeURIComponent(meetingId)}/registrants/status`, { action, registrants });
   }
 
   /** Every row of the participant report of one meeting (or webinar) instance (all pages). */

@@ -64,6 +64,13 @@ const participantSchema = z.object({
   leave_time: optionalTime,
   date_time: optionalTime,
   leave_reason: optionalText,
+  // dial-in, breakout rooms and role changes
+  phone_number: optionalText,
+  parent_user_id: optionalText,
+  breakout_room_uuid: optionalText,
+  breakout_room_name: optionalText,
+  old_role: optionalText,
+  new_role: optionalText,
 });
 
 const meetingObjectSchema = z.object({
@@ -72,6 +79,9 @@ const meetingObjectSchema = z.object({
   topic: optionalText,
   start_time: optionalTime,
   end_time: optionalTime,
+  // breakout-room events: the room (Zoom puts its UUID on the object; a name when it has one)
+  breakout_room_uuid: optionalText,
+  breakout_room_name: optionalText,
   participant: participantSchema.optional(),
 });
 
@@ -88,6 +98,9 @@ export const PARTICIPANT_EVENTS = new Set([
   "webinar.participant_left",
 ]);
 const MEETING_EVENTS = new Set(["meeting.started", "meeting.ended", "webinar.started", "webinar.ended"]);
+/** Time in a breakout room is class time: a connection of the parent meeting instance. */
+export const BREAKOUT_EVENTS = new Set(["meeting.participant_joined_breakout_room", "meeting.participant_left_breakout_room"]);
+export const ROLE_CHANGED_EVENT = "meeting.participant_role_changed";
 const WAITING_ROOM_EVENTS = new Set([
   "meeting.participant_joined_waiting_room",
   "meeting.participant_admitted",
@@ -134,7 +147,13 @@ export function storableJson(value: unknown, depth = 0): StorableJson {
 
 /** Event types Rollcall stores as events (the rest is kept in the delivery log only). */
 export function isStoredEventType(eventType: string): boolean {
-  return PARTICIPANT_EVENTS.has(eventType) || MEETING_EVENTS.has(eventType) || WAITING_ROOM_EVENTS.has(eventType);
+  return (
+    PARTICIPANT_EVENTS.has(eventType) ||
+    MEETING_EVENTS.has(eventType) ||
+    WAITING_ROOM_EVENTS.has(eventType) ||
+    BREAKOUT_EVENTS.has(eventType) ||
+    eventType === ROLE_CHANGED_EVENT
+  );
 }
 
 export interface StoredEventFields {
@@ -156,6 +175,11 @@ export interface StoredEventFields {
   leaveReason: string | null;
   meetingStartedAt: Date | null;
   meetingEndedAt: Date | null;
+  breakoutRoomUuid: string | null;
+  breakoutRoomName: string | null;
+  parentUserId: string | null;
+  phoneNumber: string | null;
+  newRole: string | null;
   topic: string | null;
 }
 
@@ -181,7 +205,8 @@ function parseLeaveReason(reason: string | null): string | null {
  * redelivery with a new tracking ID, or a re-serialised body, maps to the same key.
  */
 export function eventIdentityKey(
-  fields: Pick<StoredEventFields, "eventType" | "eventTs" | "meetingUuid" | "participantUserId" | "participantUuid" | "participantAccountId" | "emailNormalized" | "displayName" | "joinTime" | "leaveTime">,
+  fields: Pick<StoredEventFields, "eventType" | "eventTs" | "meetingUuid" | "participantUserId" | "participantUuid" | "participantAccountId" | "emailNormalized" | "displayName" | "joinTime" | "leaveTime"> &
+    Partial<Pick<StoredEventFields, "breakoutRoomUuid" | "newRole">>,
 ): string {
   const connection =
     fields.participantUserId ?? fields.participantUuid ?? fields.participantAccountId ?? fields.emailNormalized ?? fields.displayName;
@@ -193,6 +218,10 @@ export function eventIdentityKey(
     fields.joinTime?.getTime() ?? null,
     fields.leaveTime?.getTime() ?? null,
   ];
+  // A room's user_id is numbered within the room, and two role changes are two events. Appended
+  // only when present, so the keys of every other event stay what they were (ADR 002).
+  if (fields.breakoutRoomUuid) identity.push(`room:${fields.breakoutRoomUuid}`);
+  if (fields.newRole) identity.push(`role:${fields.newRole}`);
   return "wh1:" + crypto.createHash("sha256").update(JSON.stringify(identity)).digest("hex");
 }
 
@@ -203,17 +232,30 @@ export function parseStoredEvent(body: unknown): ParsedEvent {
   const { event: eventType, event_ts, payload } = parsed.data;
   const object = payload.object;
   const participant = object.participant;
-  const isParticipantEvent = PARTICIPANT_EVENTS.has(eventType) || WAITING_ROOM_EVENTS.has(eventType);
+  const isBreakout = BREAKOUT_EVENTS.has(eventType);
+  const isParticipantEvent =
+    PARTICIPANT_EVENTS.has(eventType) || WAITING_ROOM_EVENTS.has(eventType) || isBreakout || eventType === ROLE_CHANGED_EVENT;
   if (isParticipantEvent && !participant) {
     return { ok: false, message: "payload.object.participant: required for participant events" };
   }
   const joinTime = participant?.join_time ?? null;
   const leaveTime = participant?.leave_time ?? null;
-  if (eventType.endsWith("participant_joined") && !joinTime) {
+  if ((eventType.endsWith("participant_joined") || eventType === "meeting.participant_joined_breakout_room") && !joinTime) {
     return { ok: false, message: "payload.object.participant.join_time: required" };
   }
-  if (eventType.endsWith("participant_left") && !leaveTime) {
+  if ((eventType.endsWith("participant_left") || eventType === "meeting.participant_left_breakout_room") && !leaveTime) {
     return { ok: false, message: "payload.object.participant.leave_time: required" };
+  }
+  const breakoutRoomUuid = isBreakout ? (object.breakout_room_uuid ?? participant?.breakout_room_uuid ?? null) : null;
+  if (isBreakout && !breakoutRoomUuid) {
+    return { ok: false, message: "payload.object.breakout_room_uuid: required for breakout-room events" };
+  }
+  if (isBreakout && !participant?.user_id) {
+    return { ok: false, message: "payload.object.participant.user_id: required for breakout-room events" };
+  }
+  const newRole = eventType === ROLE_CHANGED_EVENT ? (participant?.new_role ?? null) : null;
+  if (eventType === ROLE_CHANGED_EVENT && !newRole) {
+    return { ok: false, message: "payload.object.participant.new_role: required for role changes" };
   }
   const eventTs = new Date(event_ts);
   const email = participant?.email ?? null;
@@ -243,6 +285,11 @@ export function parseStoredEvent(body: unknown): ParsedEvent {
     leaveReason: parseLeaveReason(participant?.leave_reason ?? null),
     meetingStartedAt: MEETING_EVENTS.has(eventType) ? object.start_time : null,
     meetingEndedAt: eventType.endsWith(".ended") ? object.end_time : null,
+    breakoutRoomUuid,
+    breakoutRoomName: isBreakout ? (object.breakout_room_name ?? participant?.breakout_room_name ?? null) : null,
+    parentUserId: isBreakout ? (participant?.parent_user_id ?? null) : null,
+    phoneNumber: participant?.phone_number ?? null,
+    newRole,
   };
   return { ok: true, fields: { ...fields, dedupeKey: eventIdentityKey(fields), topic: object.topic } };
 }

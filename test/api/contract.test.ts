@@ -194,9 +194,9 @@ describe("POST /api/v1/courses/{courseId}/students", () => {
     expect(listed.json).toEqual({
       students: [
         // zoomRegistrantId left out of an update keeps the stored one.
-        { id: expect.any(String), name: "Ana Lima-Souza", email: "ANA@School.Example", zoomRegistrantId: "reg-1", enrolledAt: expect.any(String), sisId: null },
-        { id: expect.any(String), name: "Ben Okafor", email: "ben@school.example", zoomRegistrantId: null, enrolledAt: expect.any(String), sisId: null },
-        { id: expect.any(String), name: "Chen Wei", email: "chen@school.example", zoomRegistrantId: null, enrolledAt: expect.any(String), sisId: null },
+        { id: expect.any(String), name: "Ana Lima-Souza", email: "ANA@School.Example", zoomRegistrantId: "reg-1", enrolledAt: expect.any(String), sisId: null, phone: null },
+        { id: expect.any(String), name: "Ben Okafor", email: "ben@school.example", zoomRegistrantId: null, enrolledAt: expect.any(String), sisId: null, phone: null },
+        { id: expect.any(String), name: "Chen Wei", email: "chen@school.example", zoomRegistrantId: null, enrolledAt: expect.any(String), sisId: null, phone: null },
       ],
     });
     // An explicit null clears it.

@@ -133,7 +133,7 @@ describe("GET /api/v1/sessions/{sessionId}/attendance", () => {
       );
     }
     for (const guest of attendance.guests) {
-      expect(Object.keys(guest).sort()).toEqual(["name", "email", "inMeeting", "attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount"].sort());
+      expect(Object.keys(guest).sort()).toEqual(["name", "email", "inMeeting", "attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "suggestions"].sort());
     }
     const byName = new Map(attendance.students.map((student) => [student.name, student]));
     expect(byName.get("Lima, Ana")).toMatchObject({ status: "present", attendedSeconds: 3600, attendedPercent: 100, firstJoinAt: "2025-03-07T16:59:00.000Z", late: false, joinCount: 2, inMeeting: false });

@@ -230,6 +230,10 @@ describe("term figures, cancellation and exports", () => {
     expect((bad.json as { error: { message: string } }).error.message).toContain("lateAfterMinutes");
     const unknown = await call("PATCH", path, { token: teacher.token, body: { colour: "red" } });
     expect(unknown.status).toBe(422);
+    const deleted = await call("DELETE", path, { token: teacher.token });
+    expect(deleted.status).toBe(405);
+    expect(errorCode(deleted)).toBe("method_not_allowed");
+    expect(await prisma.session.count({ where: { id: ids.b } })).toBe(1);
     const changed = await call("PATCH", path, { token: teacher.token, body: { title: "Lab", requiredPercent: 75 } });
     expect(changed.status).toBe(200);
     expect(changed.json).toMatchObject({ id: ids.b, title: "Lab", requiredPercent: 75, durationMinutes: 60, startsAt: "2025-03-10T15:00:00.000Z" });

@@ -51,8 +51,10 @@ describe("migration meeting_courses", () => {
 
       const result = migrate(url);
       expect(result.status, result.stderr).toBe(0);
-      const warning = result.stdout.split("\n").find((line) => line.includes('"level":"warn"') && line.includes("scheduled by courses that may not see"));
-      expect(warning, result.stdout).toBeDefined();
+      // On stderr: a command's stdout may carry data (the CLI's CSV export).
+      const warning = result.stderr.split("\n").find((line) => line.includes('"level":"warn"') && line.includes("scheduled by courses that may not see"));
+      expect(warning, result.stderr).toBeDefined();
+      expect(result.stdout).not.toContain("scheduled by courses that may not see");
       const fields = JSON.parse(warning!) as { message: string; meetingConflicts: string[] };
       expect(fields.message).toMatch(/^1 Zoom meeting is scheduled/);
       expect(fields.meetingConflicts).toEqual([
@@ -81,13 +83,13 @@ describe("migration meeting_courses", () => {
       await db.query(`INSERT INTO meeting_courses ("zoomMeetingId", "courseId", "sharedById") VALUES ('81234567890', 'c-second', 'admin')`);
       const again = migrate(url);
       expect(again.status, again.stderr).toBe(0);
-      const resolved = again.stdout.split("\n").find((line) => line.includes("scheduled by courses that may not see"));
+      const resolved = again.stderr.split("\n").find((line) => line.includes("scheduled by courses that may not see"));
       expect((JSON.parse(resolved!) as { meetingConflicts: string[] }).meetingConflicts).toEqual([
         'meeting 81234567890: belongs to "Poetry 101" (c-second), "Statistics 200" (c-first); also scheduled by "Chemistry 300" (c-alone, 1 session), which receive none of its events until an admin shares the meeting',
       ]);
       await db.query(`DELETE FROM sessions WHERE id = 's-again'`);
       const clean = migrate(url);
-      expect(clean.stdout).not.toContain("scheduled by courses that may not see");
+      expect(clean.stderr).not.toContain("scheduled by courses that may not see");
     } finally {
       await db.end();
     }

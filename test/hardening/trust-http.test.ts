@@ -90,7 +90,8 @@ describe("join links", () => {
     }
     const ok = await api(`/api/v1/courses/${courseId}/sessions`, {
       method: "POST",
-      // An admin may skip the Zoom host check (this fake Zoom hosts no meeting): only the link is at stake here.
+      // With Zoom credentials a new session's host is checked with Zoom (ADR 010); this fake knows
+      // no meeting, so the admin skips that check: this test is about the join link.
       body: JSON.stringify({ zoomMeetingId: uniqueMeetingId(), startsAt: "2026-12-01T15:00:00Z", durationMinutes: 60, joinUrl: "https://zoom.us/j/97711976001?pwd=x", skipHostCheck: true }),
     });
     expect(ok.status).toBe(201);

@@ -8,6 +8,9 @@ export interface ParticipantSpec {
   registrantId?: string;
   accountId?: string;
   eventTs?: number;
+  /** dial-in callers */
+  phone?: string;
+  participantUuid?: string;
 }
 
 function meetingObject(uuid: string, meetingId: string, extra: Record<string, unknown> = {}) {
@@ -22,6 +25,8 @@ function participant(spec: ParticipantSpec) {
     registrant_id: spec.registrantId,
     participant_user_id: spec.accountId,
     email: spec.email ?? "",
+    ...(spec.phone ? { phone_number: spec.phone } : {}),
+    ...(spec.participantUuid ? { participant_uuid: spec.participantUuid } : {}),
   };
 }
 
@@ -43,6 +48,40 @@ export function participantLeft(spec: ParticipantSpec & { leaveTime: Date }) {
         participant: { ...participant(spec), leave_time: spec.leaveTime.toISOString().replace(/\.\d{3}Z$/, "Z"), leave_reason: "left the meeting. Reason : left the meeting" },
       }),
     },
+  };
+}
+
+const zoomTime = (time: Date) => time.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** A move into (`joined`) or out of (`left`) a breakout room: a new user_id, the main-room parent_user_id. */
+export function breakoutRoomEvent(
+  kind: "joined" | "left",
+  spec: ParticipantSpec & { at: Date; roomUuid: string; roomName?: string; parentUserId: string },
+) {
+  const time = kind === "joined" ? { join_time: zoomTime(spec.at) } : { leave_time: zoomTime(spec.at), leave_reason: "left the meeting. Reason : left the breakout room" };
+  return {
+    event: `meeting.participant_${kind}_breakout_room`,
+    event_ts: spec.eventTs ?? spec.at.getTime() + 420,
+    payload: {
+      account_id: "ACCOUNT",
+      object: meetingObject(spec.uuid, spec.meetingId, {
+        breakout_room_uuid: spec.roomUuid,
+        ...(spec.roomName ? { breakout_room_name: spec.roomName } : {}),
+        participant: { ...participant(spec), parent_user_id: spec.parentUserId, ...time },
+      }),
+    },
+  };
+}
+
+/** Waiting-room events carry `date_time`. */
+export function waitingRoomEvent(
+  event: "meeting.participant_joined_waiting_room" | "meeting.participant_admitted" | "meeting.participant_left_waiting_room" | "meeting.participant_put_in_waiting_room",
+  spec: ParticipantSpec & { at: Date },
+) {
+  return {
+    event,
+    event_ts: spec.eventTs ?? spec.at.getTime() + 420,
+    payload: { account_id: "ACCOUNT", object: meetingObject(spec.uuid, spec.meetingId, { participant: { ...participant(spec), date_time: zoomTime(spec.at) } }) },
   };
 }
 

@@ -32,8 +32,10 @@ export interface BuiltClass {
   events: ClassEvent[];
 }
 
-export function buildClass(options: { meetingId: string; uuid: string; startsAt: Date; durationMinutes: number }): BuiltClass {
-  const deliveries = classScenario({ ...options, participants: PEOPLE, topic: "Reconciliation class" });
+export function buildClass(options: { meetingId: string; uuid: string; startsAt: Date; durationMinutes: number; breakoutRound?: boolean }): BuiltClass {
+  // With a breakout round, the instructor (not on the roster) joins as host and visits a room too.
+  const extras = options.breakoutRound ? { host: { name: "Terry Teacher", email: "teacher@example.edu" } } : {};
+  const deliveries = classScenario({ ...options, ...extras, participants: PEOPLE, topic: "Reconciliation class" });
   const events = deliveries.map((delivery) => {
     const parsed = parseStoredEvent(delivery.body);
     if (!parsed.ok) throw new Error(parsed.message);
@@ -65,6 +67,8 @@ export function reportRows(built: BuiltClass): ZoomReportParticipant[] {
       };
       rows.set(userId, row);
     }
+    // A segment in a breakout room carries the room as bo_mtg_id.
+    if (fields.breakoutRoomUuid) row.bo_mtg_id = fields.breakoutRoomUuid;
     if (fields.joinTime) row.join_time = fields.joinTime.toISOString().replace(/\.\d{3}Z$/, "Z");
     if (fields.leaveTime) row.leave_time = fields.leaveTime.toISOString().replace(/\.\d{3}Z$/, "Z");
   }

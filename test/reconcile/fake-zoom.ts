@@ -6,9 +6,21 @@
 //        must be URL-encoded twice (encoded once it does not reach the meeting: 404)
 //   GET  /v2/past_meetings/{meetingId}/instances             {meetings: [{uuid, start_time}]}
 //   GET  /v2/meetings/{meetingId}                             {id, uuid, host_id, host_email, topic, type,
-//        start_time, duration, timezone, join_url, settings: {approval_type}}; unknown: 404 code 3001
+//        start_time, duration, timezone, join_url, occurrences?, settings: {approval_type, registration_type?}};
+//        unknown: 404 code 3001
 //   GET  /v2/marketplace/apps/{appId}/webhook_logs            from/to (yyyy-MM-ddTHH:mm:ssZ, last 7
 //        days), type (1 all, 2 failed: default, 3 successful), page_size, next_page_token
+//   POST /v2/meetings/{meetingId}/registrants                   {email, first_name, last_name?, auto_approve?}
+//        (?occurrence_ids=a,b) → 201 {id, registrant_id, join_url, topic, start_time, occurrences?}
+//   POST /v2/meetings/{meetingId}/batch_registrants             {auto_approve, registrants: [≤ 30]} → 201
+//        {registrants: [{email, registrant_id, join_url, participant_pin_code}]}; automatic approval only
+//   GET  /v2/meetings/{meetingId}/registrants                   status (approved default), page_size (30,
+//        max 300), next_page_token → {page_count, page_size, total_records, next_page_token, registrants}
+//   PUT  /v2/meetings/{meetingId}/registrants/status            {action: approve|deny|cancel, registrants:
+//        [{id, email}]} → 204; a cancelled registrant leaves the approved list
+//   A meeting without registration (approval_type 2) answers the registrant calls 400 code 3000
+//   "Registration has not been enabled for this meeting". The same email registered again gets
+//   its existing registrant back (Zoom's documented behaviour is unverified; Rollcall never relies on it).
 // Bearer tokens expire (expires_in); an expired or unknown token gets 401 {"code":124,"message":
 // "Invalid access token."}. Injected failures (429 with Retry-After, 5xx) answer the next matching
 // requests before the real answer.
@@ -17,15 +29,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ZoomMeeting, ZoomReportParticipant, ZoomWebhookLog } from "../../lib/zoom/api";
 
-export interface FakeMeeting {
-  meetingId: string;
-  hostEmail: string;
-  topic?: string;
-  /** 0 automatic, 1 manual, 2 no registration (default) */
-  approvalType?: 0 | 1 | 2;
-  startTime?: string;
-  duration?: number;
-}
+
+type StoredMeeting = FakeMeeting & { registrants: FakeRegistrant[] };
 
 export interface FakeInstance {
   uuid: string;
@@ -36,6 +41,35 @@ export interface FakeInstance {
   kind?: "meeting" | "webinar";
   /** report rows, registrant_id included (served only with include_fields=registrant_id) */
   participants: ZoomReportParticipant[];
+}
+
+export interface FakeRegistrant {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name?: string;
+  status: "approved" | "pending" | "denied" | "cancelled";
+  create_time: string;
+  join_url: string;
+  occurrence_ids: string[];
+}
+
+export interface FakeMeeting {
+  meetingId: string;
+  /** default DEFAULT_HOST_EMAIL */
+  hostEmail?: string;
+  topic?: string;
+  /** 0 automatic, 1 manual, 2 no registration (default) */
+  approvalType?: 0 | 1 | 2;
+  startTime?: string;
+  duration?: number;
+  /** 2 scheduled, 8 recurring with fixed time (default) */
+  type?: number;
+  /** recurring: 1 once for all occurrences, 2 each occurrence, 3 choose */
+  registrationType?: number;
+  occurrences?: { occurrence_id: string; start_time: string; duration?: number }[];
+  /** registrants, as Zoom keeps them (filled by the registrant calls or registerDirectly) */
+  registrants?: FakeRegistrant[];
 }
 
 export interface InjectedFailure {
@@ -61,6 +95,7 @@ export interface FakeZoomOptions {
 }
 
 const MAX_PAGE_SIZE = 300;
+const DEFAULT_HOST_EMAIL = "teacher@school.example";
 const DEFAULT_PAGE_SIZE = 30;
 const ZOOM_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -70,13 +105,13 @@ export class FakeZoom {
   readonly clientSecret: string;
   tokenTtlSeconds: number;
   readonly instances: FakeInstance[] = [];
-  readonly meetings = new Map<string, FakeMeeting>();
+  readonly meetings = new Map<string, StoredMeeting>();
   readonly webhookLogs = new Map<string, ZoomWebhookLog[]>();
   readonly requests: RecordedRequest[] = [];
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
   private readonly pageTokens = new Map<string, { scope: string; offset: number; expiresAt: number }>();
-  private readonly failures: { pattern: RegExp; remaining: InjectedFailure[] }[] = [];
+  private readonly failures: { pattern: RegExp; method?: string; remaining: InjectedFailure[] }[] = [];
   private server: http.Server | null = null;
   url = "";
 
@@ -129,17 +164,40 @@ export class FakeZoom {
     this.instances.push(instance);
   }
 
-  addMeeting(meeting: FakeMeeting): void {
-    this.meetings.set(meeting.meetingId, meeting);
-  }
-
   addWebhookLogs(appId: string, logs: ZoomWebhookLog[]): void {
     this.webhookLogs.set(appId, [...(this.webhookLogs.get(appId) ?? []), ...logs]);
   }
 
-  /** The next requests whose path matches get these answers, one each, before the real one. */
-  failNext(pattern: RegExp, failures: InjectedFailure[]): void {
-    this.failures.push({ pattern, remaining: [...failures] });
+  addMeeting(meeting: FakeMeeting): StoredMeeting {
+    const stored = { ...meeting, registrants: meeting.registrants ?? [] };
+    this.meetings.set(meeting.meetingId, stored);
+    return stored;
+  }
+
+  /** A registrant as Zoom creates one: a 22-character ID and a personal link carrying a tk= token. */
+  registerDirectly(meetingId: string, person: { email: string; first_name: string; last_name?: string }, occurrenceIds: string[] = []): FakeRegistrant {
+    const meeting = this.meetings.get(meetingId);
+    if (!meeting) throw new Error(`no fake meeting ${meetingId}`);
+    const existing = meeting.registrants.find((registrant) => registrant.email.toLowerCase() === person.email.toLowerCase() && registrant.status !== "cancelled");
+    if (existing) return existing;
+    const id = crypto.randomBytes(16).toString("base64url").slice(0, 22);
+    const registrant: FakeRegistrant = {
+      id,
+      email: person.email,
+      first_name: person.first_name,
+      last_name: person.last_name,
+      status: "approved",
+      create_time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      join_url: `https://us02web.zoom.us/w/${meetingId}?tk=${crypto.randomBytes(24).toString("base64url")}.DQ${id}`,
+      occurrence_ids: occurrenceIds,
+    };
+    meeting.registrants.push(registrant);
+    return registrant;
+  }
+
+  /** The next requests whose path (and method, if given) matches get these answers, one each, before the real one. */
+  failNext(pattern: RegExp, failures: InjectedFailure[], method?: string): void {
+    this.failures.push({ pattern, method, remaining: [...failures] });
   }
 
   /** Every token issued so far is now expired (Zoom answers 401, code 124). */
@@ -161,8 +219,9 @@ export class FakeZoom {
       response.writeHead(status, { "content-type": "application/json;charset=UTF-8", ...headers });
       response.end(body === undefined ? "" : JSON.stringify(body));
     };
-    // Drain any body.
-    for await (const _chunk of request) void _chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString("utf8");
 
     if (request.method === "POST" && rawPath === "/oauth/token") return this.token(request, query, send);
 
@@ -175,7 +234,7 @@ export class FakeZoom {
     }
 
     for (const failure of this.failures) {
-      if (failure.remaining.length > 0 && failure.pattern.test(rawPath)) {
+      if (failure.remaining.length > 0 && failure.pattern.test(rawPath) && (!failure.method || failure.method === request.method)) {
         const next = failure.remaining.shift()!;
         const headers: Record<string, string> = next.retryAfter !== undefined ? { "retry-after": next.retryAfter } : {};
         return send(next.status, next.body ?? { code: next.status, message: next.status === 429 ? "You have reached the maximum per-second rate limit for this API. Try again later." : "Internal error" }, headers);
@@ -195,6 +254,28 @@ export class FakeZoom {
     }
     if (request.method === "GET" && (match = /^\/v2\/meetings\/([^/]+)$/.exec(rawPath))) {
       return this.meeting(decodeURIComponent(match[1]), send);
+    }
+    if ((match = /^\/v2\/meetings\/(\d+)(\/registrants|\/batch_registrants|\/registrants\/status)$/.exec(rawPath))) {
+      const meeting = this.meetings.get(match[1]);
+      if (!meeting) return send(404, { code: 3001, message: `Meeting does not exist: ${match[1]}.` });
+      let body: Record<string, unknown> = {};
+      if (request.method !== "GET") {
+        try {
+          body = JSON.parse(rawBody || "null") as Record<string, unknown>;
+          if (body === null || typeof body !== "object") throw new Error("not an object");
+        } catch {
+          return send(400, { code: 300, message: "Request Body should be a valid JSON object." });
+        }
+      }
+      const route = `${request.method} ${match[2]}`;
+      if (!["POST /registrants", "POST /batch_registrants", "GET /registrants", "PUT /registrants/status"].includes(route)) return send(404, { code: 404, message: "Not found" });
+      if ((meeting.approvalType ?? 2) === 2) {
+        return send(400, { code: 3000, message: `Registration has not been enabled for this meeting: ${meeting.meetingId}.` });
+      }
+      if (route === "POST /registrants") return this.addRegistrant(meeting, body, query, send);
+      if (route === "POST /batch_registrants") return this.addBatch(meeting, body, send);
+      if (route === "GET /registrants") return this.listRegistrants(meeting, query, send);
+      return this.updateStatus(meeting, body, send);
     }
     if (request.method === "GET" && (match = /^\/v2\/marketplace\/apps\/([^/]+)\/webhook_logs$/.exec(rawPath))) {
       return this.logs(decodeURIComponent(match[1]), query, send);
@@ -225,7 +306,7 @@ export class FakeZoom {
       access_token: token,
       token_type: "bearer",
       expires_in: this.tokenTtlSeconds,
-      scope: "report:read:admin meeting:read:admin marketplace_app:read:admin",
+      scope: "report:read:admin meeting:read:admin meeting:write:admin marketplace_app:read:admin",
       api_url: this.url,
     });
   }
@@ -280,21 +361,102 @@ export class FakeZoom {
     });
   }
 
+  private static person(value: unknown): { email: string; first_name: string; last_name?: string } | string {
+    const person = (value ?? {}) as Record<string, unknown>;
+    if (typeof person.email !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(person.email)) return "Invalid field: email";
+    if (typeof person.first_name !== "string" || person.first_name.trim() === "") return "Invalid field: first_name";
+    return { email: person.email, first_name: person.first_name, last_name: typeof person.last_name === "string" ? person.last_name : undefined };
+  }
+
+  private addRegistrant(meeting: StoredMeeting, body: Record<string, unknown>, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+    const person = FakeZoom.person(body);
+    if (typeof person === "string") return send(400, { code: 300, message: person });
+    const occurrenceIds = (query.occurrence_ids ?? "").split(",").map((id) => id.trim()).filter((id) => id !== "");
+    const known = new Set((meeting.occurrences ?? []).map((occurrence) => occurrence.occurrence_id));
+    const unknown = occurrenceIds.find((id) => !known.has(id));
+    if (unknown) return send(400, { code: 3000, message: `Invalid occurrence_ids: ${unknown}.` });
+    if ((meeting.registrationType ?? 1) !== 1 && meeting.occurrences && occurrenceIds.length === 0) {
+      return send(400, { code: 3000, message: "Please select at least one occurrence to register for." });
+    }
+    const registrant = this.registerDirectly(meeting.meetingId, person, occurrenceIds);
+    send(201, {
+      id: Number(meeting.meetingId),
+      registrant_id: registrant.id,
+      join_url: registrant.join_url,
+      topic: meeting.topic ?? "Class",
+      start_time: meeting.startTime ?? new Date().toISOString(),
+      ...(occurrenceIds.length > 0 ? { occurrences: (meeting.occurrences ?? []).filter((occurrence) => occurrenceIds.includes(occurrence.occurrence_id)) } : {}),
+    });
+  }
+
+  private addBatch(meeting: StoredMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
+    if ((meeting.approvalType ?? 2) !== 0) return send(400, { code: 3000, message: "Batch registration is only available for meetings with automatic approval." });
+    const registrants = body.registrants;
+    if (!Array.isArray(registrants) || registrants.length === 0) return send(400, { code: 300, message: "Invalid field: registrants" });
+    if (registrants.length > 30) return send(400, { code: 300, message: "The number of registrants can not exceed 30." });
+    const people = registrants.map((entry) => FakeZoom.person(entry));
+    const invalid = people.find((person) => typeof person === "string");
+    if (invalid) return send(400, { code: 300, message: invalid as string });
+    send(201, {
+      registrants: (people as { email: string; first_name: string; last_name?: string }[]).map((person) => {
+        const registrant = this.registerDirectly(meeting.meetingId, person);
+        return { email: registrant.email, registrant_id: registrant.id, join_url: registrant.join_url, participant_pin_code: 100000 + meeting.registrants.indexOf(registrant) };
+      }),
+    });
+  }
+
+  private listRegistrants(meeting: StoredMeeting, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+    const status = query.status ?? "approved";
+    if (!["approved", "pending", "denied"].includes(status)) return send(400, { code: 300, message: "Invalid field: status" });
+    const selected = meeting.registrants
+      .filter((registrant) => registrant.status === status)
+      .map(({ id, email, first_name, last_name, status: state, create_time, join_url }) => ({ id, email, first_name, last_name, status: state, create_time, join_url }));
+    const page = this.page(`registrants:${meeting.meetingId}:${status}`, selected, query);
+    if (!page.ok) return send(page.status, page.body);
+    send(200, {
+      page_count: Math.max(1, Math.ceil(selected.length / page.pageSize)),
+      page_size: page.pageSize,
+      total_records: selected.length,
+      next_page_token: page.next,
+      registrants: page.items,
+    });
+  }
+
+  private updateStatus(meeting: StoredMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
+    const action = body.action;
+    const next = action === "approve" ? "approved" : action === "deny" ? "denied" : action === "cancel" ? "cancelled" : null;
+    if (!next) return send(400, { code: 300, message: "Invalid field: action" });
+    const list = Array.isArray(body.registrants) ? (body.registrants as { id?: unknown; email?: unknown }[]) : [];
+    if (list.length === 0 || list.length > 30) return send(400, { code: 300, message: "Invalid field: registrants" });
+    for (const entry of list) {
+      const registrant = meeting.registrants.find((candidate) => candidate.id === entry.id && (typeof entry.email !== "string" || candidate.email.toLowerCase() === entry.email.toLowerCase()));
+      if (!registrant) return send(404, { code: 3003, message: `Registrant does not exist: ${String(entry.id)}.` });
+    }
+    for (const entry of list) meeting.registrants.find((candidate) => candidate.id === entry.id)!.status = next;
+    send(204, undefined);
+  }
+
   private meeting(meetingId: string, send: (status: number, body: unknown) => void) {
     const meeting = this.meetings.get(meetingId.replace(/\s+/g, ""));
     if (!meeting) return send(404, { code: 3001, message: "Meeting does not exist: " + meetingId + "." });
     const body: ZoomMeeting = {
       id: Number(meeting.meetingId),
       uuid: crypto.createHash("sha256").update(meeting.meetingId).digest("base64").slice(0, 22) + "==",
-      host_id: crypto.createHash("sha256").update(meeting.hostEmail).digest("base64url").slice(0, 22),
-      host_email: meeting.hostEmail,
+      host_id: crypto.createHash("sha256").update(meeting.hostEmail ?? DEFAULT_HOST_EMAIL).digest("base64url").slice(0, 22),
+      host_email: meeting.hostEmail ?? DEFAULT_HOST_EMAIL,
       topic: meeting.topic ?? "Class",
-      type: 8,
+      type: meeting.type ?? 8,
       start_time: meeting.startTime ?? "2026-12-07T17:00:00Z",
       duration: meeting.duration ?? 60,
       timezone: "UTC",
       join_url: `https://zoom.us/j/${meeting.meetingId}`,
-      settings: { approval_type: meeting.approvalType ?? 2, host_video: false, waiting_room: false },
+      ...(meeting.occurrences ? { occurrences: meeting.occurrences.map((occurrence) => ({ duration: meeting.duration ?? 60, status: "available", ...occurrence })) } : {}),
+      settings: {
+        approval_type: meeting.approvalType ?? 2,
+        ...(meeting.registrationType !== undefined ? { registration_type: meeting.registrationType } : {}),
+        host_video: false,
+        waiting_room: false,
+      },
     };
     send(200, body);
   }

@@ -93,6 +93,7 @@ export function parseStudentForm(formData: FormData): FormResult<StudentInput> {
     name: text(formData, "name"),
     email: text(formData, "email"),
     zoomRegistrantId: optionalText(formData, "zoomRegistrantId"),
+    phone: optionalText(formData, "phone"),
     sisId: optionalText(formData, "sisId"),
     // The form has a date (YYYY-MM-DD): enrolled from the start of that day (UTC); empty keeps it.
     enrolledAt: text(formData, "enrolledAt") || undefined,

@@ -35,6 +35,8 @@ export interface RosterPreviewRow {
   email: string;
   /** undefined when the CSV has no zoom_registrant_id column: stored IDs are kept */
   zoomRegistrantId?: string | null;
+  /** undefined when the CSV has no phone column: stored numbers are kept */
+  phone?: string | null;
   /** "new" or "update": whether the email is already on the roster */
   change: "new" | "update";
 }
@@ -87,6 +89,7 @@ export async function rosterImportAction(courseId: string, _previous: RosterImpo
     name: student.name,
     email: student.email,
     zoomRegistrantId: student.zoomRegistrantId,
+    phone: student.phone,
     change: known.has(student.email.trim().toLowerCase()) ? ("update" as const) : ("new" as const),
   }));
   return {

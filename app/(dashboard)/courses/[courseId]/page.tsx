@@ -200,7 +200,7 @@ export default async function CoursePage({ params, searchParams }: Props) {
         <div className="mt-4">
           {students.length === 0 ? (
             <EmptyState>
-              The roster is empty. Add students above or <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>import a CSV</Link> with the header name,email[,zoom_registrant_id][,enrolled_at][,sis_id].
+              The roster is empty. Add students above or <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>import a CSV</Link> with the header name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone].
             </EmptyState>
           ) : (
             <TableWrap label="Roster">
@@ -227,6 +227,7 @@ export default async function CoursePage({ params, searchParams }: Props) {
                             {student.name}
                           </Link>
                           {student.zoomRegistrantId ? <div className="text-xs text-slate-600">Registrant {student.zoomRegistrantId}</div> : null}
+                          {student.phone ? <div className="text-xs text-slate-600">Dial-in {student.phone}</div> : null}
                         </td>
                         <td className={`${tdClass} break-all`}>{student.email}</td>
                         <td className={tdClass}>{rate && rate.attendedPercent !== null ? <RateBar percent={rate.attendedPercent} /> : <span className="text-slate-600">—</span>}</td>

@@ -5,6 +5,7 @@ import { findVisibleSession, requireUser, requireVisibleSession } from "@/lib/ac
 import { formatDate } from "@/lib/format";
 import { LiveSession } from "@/components/live-session";
 import { ReconciliationPanel } from "@/components/reconciliation-panel";
+import { RegistrationPanel } from "@/components/registration-panel";
 import { SessionNotifications } from "@/components/session-notifications";
 import { BackLink, buttonClass, PageHeader } from "@/components/ui";
 import { loadLivePayload } from "@/app/api/sessions/[sessionId]/live/payload";
@@ -60,6 +61,7 @@ export default async function SessionPage({ params }: Props) {
         </p>
         <OverrideControls rows={payload.students} timeZone={session.course.timezone} cancelled={payload.session.cancelled} action={overrideAction.bind(null, session.id)} />
       </section>
+      <RegistrationPanel sessionId={session.id} timezone={session.course.timezone} />
       <SessionNotifications sessionId={session.id} timezone={session.course.timezone} />
       <ReconciliationPanel sessionId={session.id} />
     </div>

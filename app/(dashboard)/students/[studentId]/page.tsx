@@ -162,6 +162,7 @@ export default async function StudentPage({ params }: Props) {
               zoomRegistrantId: student.zoomRegistrantId,
               enrolledAt: zonedFormatter(tz).localDate(student.enrolledAt),
               sisId: student.sisId,
+              phone: student.phone,
             }}
             submitLabel="Save student"
           />

@@ -52,3 +52,13 @@ export const PATCH = apiRoute(async (request: Request, context: Context) => {
   const updated = await requireSession(caller, session.id);
   return jsonResponse(publicSession(updated));
 });
+
+/**
+ * Sessions are deleted in the dashboard, not through the API: 405 — after the token is judged
+ * (a read-only token hears 403, as for every write) and the session found (others' answer 404).
+ */
+export const DELETE = apiRoute(async (request: Request, context: Context) => {
+  const caller = await requireApiCaller(request);
+  await requireSession(caller, (await context.params).sessionId);
+  throw new ApiError(405, "method_not_allowed", "Sessions cannot be deleted through the API; cancel one with PATCH {\"cancelled\": true}, or delete it in the dashboard.", {}, { allow: "GET, PATCH" });
+});

@@ -1,0 +1,58 @@
+// Hosts of the session: the course's instructors and participants Zoom made host or co-host. They
+// are listed apart with their own time, never as guests and never in the students' counts.
+import type { HostRow } from "@/lib/attendance/read";
+import { formatDuration, formatPercent, formatTime } from "@/lib/format";
+import { EmptyState, Section, TableWrap, tableClass, tdClass, thClass } from "../ui";
+import { InBreakoutRoom } from "./breakout-location";
+
+const REASONS: Record<string, string> = { instructor: "Instructor", host: "Made host", "co-host": "Made co-host" };
+
+export function HostsTable({ hosts, timeZone, scheduled }: { hosts: HostRow[]; timeZone: string; scheduled: boolean }) {
+  return (
+    <Section id="hosts" title={`Hosts (${hosts.length})`} description="The course's instructors and anyone Zoom made host or co-host (students stay students). Not counted as students or guests.">
+      {hosts.length === 0 ? (
+        <EmptyState>No host{scheduled ? " yet" : ""}: no instructor of this course and nobody made host or co-host joined.</EmptyState>
+      ) : (
+        <TableWrap label="Hosts">
+          <table className={tableClass} data-testid="hosts">
+            <thead>
+              <tr>
+                <th scope="col" className={thClass}>Host</th>
+                <th scope="col" className={thClass}>Role</th>
+                <th scope="col" className={thClass}>Now</th>
+                <th scope="col" className={thClass}>First join</th>
+                <th scope="col" className={thClass}>Time in class</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-200">
+              {hosts.map((host) => (
+                <tr key={host.hostKey} data-host={host.name}>
+                  <th scope="row" className={`${tdClass} min-w-[10rem] text-left font-normal`}>
+                    <span className="font-medium">{host.name || "(no name)"}</span>
+                    <div className="text-xs break-all text-slate-600">{host.email ?? "no email"}</div>
+                  </th>
+                  <td className={`${tdClass} whitespace-nowrap`}>{REASONS[host.reason] ?? host.reason}</td>
+                  <td className={`${tdClass} whitespace-nowrap`}>
+                    {host.breakoutRoom !== null ? (
+                      <InBreakoutRoom room={host.breakoutRoom} devices={host.openConnections} />
+                    ) : host.inMeeting ? (
+                      <span className="font-medium text-green-900">In meeting</span>
+                    ) : host.joinCount > 0 ? (
+                      <span className="text-slate-700">Left</span>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{host.firstJoinAt ? formatTime(host.firstJoinAt, timeZone, true) : "—"}</td>
+                  <td className={`${tdClass} whitespace-nowrap tabular-nums`}>
+                    {formatPercent(host.attendedPercent)} <span className="text-xs text-slate-600">{formatDuration(host.attendedSeconds)}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,88 @@
+// Session page: the roster's registration on the session's Zoom meeting (personal join links).
+// Who is registered and who is not, who was invited, what Zoom refused for the meeting, and the
+// "Register roster on Zoom" / "Email personal links" actions; without Zoom API credentials, a note.
+import { inviteStudentsAction, registerRosterAction } from "@/app/(dashboard)/sessions/[sessionId]/registration-actions";
+import { formatDateTime } from "@/lib/format";
+import type { NotificationStatus } from "@/lib/generated/prisma/enums";
+import { readSessionRegistration } from "@/lib/registration/read";
+import { ZOOM_API_NOT_CONFIGURED_MESSAGE } from "@/lib/registration/service";
+import { RegistrationActions } from "./registration-actions";
+import { Notice, TableWrap, tableClass, tdClass, thClass } from "./ui";
+
+const INVITATION: Record<NotificationStatus, string> = {
+  sent: "Invited",
+  pending: "Invitation queued",
+  failed: "Invitation failed",
+  not_configured: "Not sent: email not configured",
+};
+
+export async function RegistrationPanel({ sessionId, timezone }: { sessionId: string; timezone: string }) {
+  const view = await readSessionRegistration(sessionId);
+  if (!view) return null;
+  const headingId = `registration-${sessionId}-heading`;
+  const registered = view.students.filter((student) => student.registered).length;
+  const others = view.sessionsOnMeeting - 1;
+
+  return (
+    <section aria-labelledby={headingId} className="mt-8" data-testid="registration-panel">
+      <h2 id={headingId} className="text-lg font-semibold text-slate-900">
+        Personal Zoom links
+      </h2>
+      <p className="mt-1 text-sm text-slate-600">
+        Registering the roster on Zoom meeting {view.zoomMeetingId} gives each student a personal join link; Zoom then names them in every
+        webhook, so they are recognised whatever device or name they join with.
+        {others > 0 ? ` The registration covers this course's ${others} other ${others === 1 ? "session" : "sessions"} on the same meeting.` : ""}
+      </p>
+      {!view.configured ? (
+        <div className="mt-3">
+          <Notice tone="info">{ZOOM_API_NOT_CONFIGURED_MESSAGE}</Notice>
+        </div>
+      ) : (
+        <div className="mt-3 space-y-3">
+          {view.problem ? (
+            <Notice tone="warning" role="alert">
+              {view.problem}
+            </Notice>
+          ) : null}
+          <p className="text-sm text-slate-800" data-testid="registration-summary">
+            {registered} of {view.students.length} students registered
+            {view.lastRunAt ? ` · last registration ${formatDateTime(view.lastRunAt.toISOString(), timezone)}` : ""}
+          </p>
+          <RegistrationActions
+            register={registerRosterAction.bind(null, sessionId)}
+            invite={inviteStudentsAction.bind(null, sessionId)}
+            canInvite={registered > 0}
+            problem={view.problem}
+          />
+        </div>
+      )}
+      {view.students.length > 0 && (view.configured || registered > 0) ? (
+        <div className="mt-3">
+          <TableWrap label="Registration on Zoom">
+            <table className={tableClass} data-testid="registrants">
+              <thead>
+                <tr>
+                  <th scope="col" className={thClass}>Student</th>
+                  <th scope="col" className={thClass}>On Zoom</th>
+                  <th scope="col" className={thClass}>Invitation</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {view.students.map((student) => (
+                  <tr key={student.studentId} data-registrant={student.name} data-registered={student.registered ? "yes" : "no"}>
+                    <th scope="row" className={`${tdClass} text-left font-normal`}>
+                      <span className="font-medium">{student.name}</span>
+                      <div className="text-xs break-all text-slate-600">{student.email}</div>
+                    </th>
+                    <td className={tdClass}>{student.registered ? <span className="text-green-900">Registered (personal link)</span> : <span className="text-slate-600">Not registered</span>}</td>
+                    <td className={tdClass}>{student.invitation ? INVITATION[student.invitation] : <span className="text-slate-600">Not invited</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -127,6 +127,7 @@ function rememberedPassword(dataDir: string): string {
     // none yet
   }
   const password = crypto.randomBytes(24).toString("base64url");
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   fs.writeFileSync(file, password + "\n", { mode: 0o600 });
   return password;
 }

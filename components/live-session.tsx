@@ -2,7 +2,7 @@
 
 // The live roster of one session. The server renders the first picture; the data hook
 // (components/live/use-live-session.ts) then keeps it current: changes are pushed over
-// server-sent events and merged by row, with polling only as a fallback (ADR 010).
+// server-sent events and merged by row, with polling only as a fallback (ADR 016).
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";

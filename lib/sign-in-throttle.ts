@@ -1,4 +1,4 @@
-// Sign-in throttling that cannot be turned against the users it protects (ADR 010-trust-auth).
+// Sign-in throttling that cannot be turned against the users it protects (ADR 012).
 // Only failed attempts count, in PostgreSQL so every web process sees the same numbers:
 // - per email AND client address ("pair"): after a few failures that client must wait before it
 //   may try that account again, the wait doubling with each failure up to a cap;

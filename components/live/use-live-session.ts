@@ -1,6 +1,6 @@
 "use client";
 
-// The live page's data transport (ADR 010). The server renders the first picture; then:
+// The live page's data transport (ADR 016). The server renders the first picture; then:
 // - push: an EventSource on /api/sessions/:id/live/stream; "full" replaces the data, "delta" is
 //   merged by row key; a delta that does not follow the version shown (a gap) triggers a full
 //   refresh. The browser reconnects by itself and resumes from Last-Event-ID.

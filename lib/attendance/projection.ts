@@ -187,7 +187,7 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
       await writeRows(tx, "attendance_records", "studentId", sessionId, now, studentChanges);
       await writeRows(tx, "guest_attendance", "guestKey", sessionId, now, guestChanges);
       await writeRows(tx, "host_attendance", "hostKey", sessionId, now, hostChanges);
-      // Open live pages hear about a recompute only if it changed something they show (ADR 010).
+      // Open live pages hear about a recompute only if it changed something they show (ADR 016).
       const changedLive =
         [studentChanges, guestChanges, hostChanges].some((changes) => changes.changed.length + changes.removed.length > 0) ||
         attached.length !== session.computedEvents;

@@ -1,4 +1,4 @@
-// The PostgreSQL channel that announces committed changes of a session's live data (ADR 010).
+// The PostgreSQL channel that announces committed changes of a session's live data (ADR 016).
 // The payload is small ("<sessionId> <version>"): listeners read the data themselves.
 export const LIVE_CHANNEL = "rollcall_session_changed";
 

@@ -1,4 +1,4 @@
-// The web process's side of live updates (ADR 010): ONE dedicated PostgreSQL connection per
+// The web process's side of live updates (ADR 016): ONE dedicated PostgreSQL connection per
 // process LISTENs for committed changes of any session; for each session with open streams in
 // this process the hub keeps the last payload it sent, reads the session again once per change
 // (not once per page), and sends every open stream of it the rows that changed.

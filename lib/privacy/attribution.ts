@@ -19,7 +19,7 @@ import {
 } from "../attendance/engine";
 import type { EngineEvent, IdentityLinkInput, ManualMatchInput, RosterStudent, SessionInput } from "../attendance/types";
 
-// Breakout-room connections are connections of the meeting (ADR 010).
+// Breakout-room connections are connections of the meeting (ADR 013).
 const JOIN_TYPES = new Set(["meeting.participant_joined", "webinar.participant_joined", "meeting.participant_joined_breakout_room"]);
 const LEAVE_TYPES = new Set(["meeting.participant_left", "webinar.participant_left", "meeting.participant_left_breakout_room"]);
 /** Participant events the engine does not count (waiting room) but that still carry a person. */

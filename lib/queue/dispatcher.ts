@@ -18,7 +18,7 @@ const IDLE_POLL_MS = 100;
  * after the first event that calls for it, so that a burst (a class of 500 joining at once) is
  * taken in a few recomputes rather than one per dispatch pass. A session that has been quiet is
  * recomputed at once (graphile-worker picks up a job that is due now through LISTEN, not by
- * polling): a lone join reaches open pages in a fraction of a second (ADR 011).
+ * polling): a lone join reaches open pages in a fraction of a second (ADR 017).
  */
 export const RECOMPUTE_GATHER_MS = 150;
 export const HOT_SESSION_MS = 1_000;

@@ -68,7 +68,7 @@ export async function startWorker(options: { connectionString: string; concurren
     noHandleSignals: true,
     // Jobs due now are picked up at once (graphile-worker LISTENs for new jobs); jobs due in the
     // future (a busy session's recompute gathers events for 150 ms first; late-joiner checks) are
-    // found by polling, so this bounds how late a gathered recompute starts (ADR 011).
+    // found by polling, so this bounds how late a gathered recompute starts (ADR 017).
     pollInterval: 200,
     logger: queueLogger,
     taskList: tasks,

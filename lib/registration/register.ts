@@ -1,5 +1,5 @@
 // Registering a course's roster on a Zoom meeting (SPEC "Identity through Zoom registration",
-// docs/decisions/010-registration-roster-on-zoom.md). Each student becomes a Zoom registrant once
+// docs/decisions/015-registration-roster-on-zoom.md). Each student becomes a Zoom registrant once
 // per meeting: Rollcall stores the registrant ID (which every webhook of theirs then carries) and
 // the personal join link. What is stored is looked up first, then Zoom's own list of approved
 // registrants (a registration made before, by Rollcall or by hand), and only the rest is sent to

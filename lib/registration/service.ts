@@ -1,4 +1,4 @@
-// When roster registration runs (docs/decisions/010-registration-roster-on-zoom.md):
+// When roster registration runs (docs/decisions/015-registration-roster-on-zoom.md):
 // - on request (API, session page): up to SYNC_LIMIT new students in the request itself, waiting
 //   in place only for a short Retry-After; the rest goes to the `register_roster` job;
 // - `register_roster` {courseId, zoomMeetingId}: the whole roster, honouring Retry-After up to a

@@ -1,6 +1,6 @@
 // Instructors' overrides of a student's final status in a session, each change appended to the
 // override history in the same transaction (the history table refuses edits: see the migration
-// 20261206140000_overrides_term_record and docs/decisions/010-overrides-final-record.md).
+// 20261206140000_overrides_term_record and docs/decisions/014-overrides-final-record.md).
 import { prisma } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { OverrideInputData } from "../validations/override";

@@ -1,4 +1,4 @@
-// Live updates across processes (ADR 010): two web processes and a worker on one Postgres. A
+// Live updates across processes (ADR 016): two web processes and a worker on one Postgres. A
 // webhook into web process 1 reaches a stream held on web process 2 as a delta carrying only the
 // changed row; a reconnect resumes from Last-Event-ID; a dropped LISTEN connection reconnects and
 // resends in full; the live JSON revalidates with its ETag.

@@ -51,7 +51,7 @@ async function course(name: string, students: { name: string; email: string }[])
   return created.body.id;
 }
 
-/** Sessions made by the admin, who skips Zoom's host check (ADR 010, trust-meetings): registration is what is tested here. */
+/** Sessions made by the admin, who skips Zoom's host check (ADR 010): registration is what is tested here. */
 async function session(courseId: string, zoomMeetingId: string, startsAt: Date, extra: Record<string, unknown> = {}): Promise<string> {
   const created = await api<{ id: string }>("POST", `/courses/${courseId}/sessions`, { zoomMeetingId, startsAt: startsAt.toISOString(), durationMinutes: 60, skipHostCheck: true, ...extra });
   expect(created.status).toBe(201);

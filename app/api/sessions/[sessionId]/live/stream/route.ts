@@ -1,4 +1,4 @@
-// Server-sent events for the live session page (ADR 010): the first event is the full payload
+// Server-sent events for the live session page (ADR 016): the first event is the full payload
 // (or "ready" when the client already has the current version), then one "delta" per change,
 // each with its version as the event id so a reconnect resumes from Last-Event-ID.
 import { NextResponse } from "next/server";

@@ -19,14 +19,17 @@ export const SESSION_INPUT_SELECT = {
 type SessionDb = Pick<PrismaClient, "session">;
 
 /**
- * The sessions that compete for a meeting's events in [from, to) by start: only sessions of the
- * courses allowed to see the meeting (meeting_courses; SPEC "Who may see a meeting"). A session of
- * any other course is not among them and so receives none of the meeting's events, whatever its
- * start and length. The projection, reconciliation and student export/erasure all ask here.
+ * The sessions that compete for a meeting's events in [from, to) by start: the sessions of one
+ * course, and only if that course is allowed to see the meeting (meeting_courses; SPEC "Who may
+ * see a meeting"). A session of any other course receives none of the meeting's events, whatever
+ * its start and length. Competition is per course: when an admin shares a meeting between courses
+ * (cross-listed sections), each course's nearest session gets the class, not only the course whose
+ * session happens to start nearest. The projection, reconciliation and student export/erasure all
+ * ask here.
  */
-export async function competingSessions(db: SessionDb, zoomMeetingId: string, from: Date, to: Date) {
+export async function competingSessions(db: SessionDb, courseId: string, zoomMeetingId: string, from: Date, to: Date) {
   return db.session.findMany({
-    where: { zoomMeetingId, startsAt: { gte: from, lt: to }, course: { meetings: { some: { zoomMeetingId } } } },
+    where: { courseId, zoomMeetingId, startsAt: { gte: from, lt: to }, course: { meetings: { some: { zoomMeetingId } } } },
     select: SESSION_INPUT_SELECT,
   });
 }

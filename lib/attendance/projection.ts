@@ -145,11 +145,11 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
       const widened = widenedSessionWindow(session);
       const cache = cacheFor(sessionId, `${session.zoomMeetingId} ${widened.start.toISOString()} ${widened.end.toISOString()}`);
 
-      // Events of this meeting near the session, and the sibling sessions that may claim them: only
-      // sessions of courses allowed to see the meeting; a session not among them gets no event.
+      // Events of this meeting near the session, and the sibling sessions that may claim them: the
+      // course's own sessions, if the course may see the meeting; otherwise none, and no event.
       const [events, siblings, identity, stored] = await Promise.all([
         refreshEvents(cache, session.zoomMeetingId, widened.start, widened.end),
-        competingSessions(tx, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
+        competingSessions(tx, session.courseId, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
         loadCourseIdentity(tx, session.courseId),
         storedProjection(tx, sessionId),
       ]);

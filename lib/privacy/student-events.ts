@@ -57,8 +57,8 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
   const courseSessionIds = new Set(courseSessions.map((session) => session.id));
 
   // One pass per meeting ID of the course: its events over the span of its sessions, attached
-  // exactly as the projection attaches them (sessions of other courses allowed to see the meeting
-  // can claim events too; a course not allowed to see it gets none of them).
+  // exactly as the projection attaches them (among the course's own sessions; a course not allowed
+  // to see the meeting gets none of them).
   const meetingIds = [...new Set(courseSessions.map((session) => session.zoomMeetingId))];
   for (const meetingId of meetingIds) {
     const ofMeeting = courseSessions.filter((session) => session.zoomMeetingId === meetingId);
@@ -66,7 +66,7 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     const to = new Date(Math.max(...ofMeeting.map((session) => widenedSessionWindow(session).end.getTime())));
     const [events, siblings] = await Promise.all([
       readMeetingEvents(meetingId, from, to),
-      competingSessions(db, meetingId, new Date(from.getTime() - 24 * 3600_000), to),
+      competingSessions(db, student.courseId, meetingId, new Date(from.getTime() - 24 * 3600_000), to),
     ]);
     const attached = attachEventsToSessions(events, siblings as SessionInput[]);
     const attachedIds = new Set<string>();

@@ -104,7 +104,7 @@ async function knownInstanceUuids(session: SessionRow): Promise<string[]> {
       where: { zoomMeetingId: session.zoomMeetingId, occurredAt: { gte: widened.start, lt: widened.end }, meetingUuid: { not: null } },
       select: eventColumns,
     }),
-    competingSessions(prisma, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
+    competingSessions(prisma, session.courseId, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
   ]);
   const engineEvents: EngineEvent[] = events.map((event) => ({ ...event, id: event.id.toString() }));
   const attached = attachEventsToSessions(engineEvents, siblings).get(session.id) ?? [];

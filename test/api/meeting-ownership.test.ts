@@ -228,16 +228,21 @@ describe("a session of B's on A's meeting that got in anyway (data from before t
     const conflicts = (await call("GET", "/api/v1/meetings/conflicts", { token: admin.token })).json as { conflicts: { zoomMeetingId: string }[] };
     expect(conflicts.conflicts.map((conflict) => conflict.zoomMeetingId)).not.toContain(meetingId);
 
-    // B's session starts one second after A's: now it competes, and wins the events nearer its start.
+    // Cross-listed sections: B's session (one second after A's) now sees the whole class, and A's
+    // keeps it — sessions compete for a shared meeting's events only within their own course.
     const seen = await waitFor(
       async () => {
         const attendance = await attendanceOf(sessionB, teacherB.token);
-        return mentionsSecret(JSON.stringify(attendance)).length > 0 ? attendance : null;
+        return attendance.guests.map((guest) => guest.name).includes(VISITOR.name) ? attendance : null;
       },
       60_000,
       "B to see the shared meeting's participants",
     );
     expect(seen.students[0].attendedSeconds).toBeGreaterThan(0);
+    expect(seen.guests.map((guest) => guest.name)).toEqual(expect.arrayContaining([A_ROSTER[1].name, A_ROSTER[2].name, VISITOR.name]));
+    const whileShared = await attendanceOf(sessionA, teacherA.token);
+    expect(whileShared.students.filter((student) => student.attendedSeconds > 0).length).toBe(3);
+    expect(whileShared.guests.map((guest) => guest.name)).toContain(VISITOR.name);
 
     const removed = await call("DELETE", `/api/v1/meetings/${meetingId}/courses/${courseB.id}`, { token: admin.token });
     expect(removed.status).toBe(200);

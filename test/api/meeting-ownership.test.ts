@@ -115,6 +115,12 @@ describe("scheduling another course's meeting", () => {
     const moved = await updateSession(ownSession.id, { ...input, zoomMeetingId: meetingId, startsAt }, { actor }).catch((error: unknown) => error);
     expect(moved).toBeInstanceOf(MeetingInUseError);
     expect((moved as Error).message).not.toContain(courseA.name);
+    // The same move through the API's PATCH: 409, no word of A's course, nothing changed.
+    const patched = await call("PATCH", `/api/v1/sessions/${ownSession.id}`, { token: teacherB.token, body: { zoomMeetingId: meetingId } });
+    expect(patched.status).toBe(409);
+    expect(errorCode(patched)).toBe("meeting_in_use");
+    expect(patched.text).toMatch(/an admin can share the meeting/i);
+    expect(patched.text).not.toContain(courseA.name);
     expect((await prisma.session.findUniqueOrThrow({ where: { id: ownSession.id } })).zoomMeetingId).toBe(ownSession.zoomMeetingId);
 
     const series = [0, 1, 2].map((week) => ({ ...input, zoomMeetingId: meetingId, startsAt: new Date(startsAt.getTime() + week * 7 * 86400_000) }));

@@ -1,4 +1,4 @@
-// Live updates in the browser (ADR 010), on a server of this test's own so that it can be
+// Live updates in the browser (ADR 016), on a server of this test's own so that it can be
 // restarted: a join delivered through the webhook appears without a reload, the page says it is
 // live, the stream recovers after the server restarts, and a proxy that holds the stream back
 // sends the page to polling with ETags.

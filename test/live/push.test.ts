@@ -133,8 +133,11 @@ describe("the live stream", () => {
     const [web1, web2] = processes;
     const stream = await open(web2);
     await stream.next(data);
+    // A page open on each process: a process with no open page does not reconnect its listener.
+    const other = await open(web1);
+    await other.next(data);
     const killed = await db.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener'`);
-    // One listener per web process with open streams (web 1 still holds one from the test above).
+    // One listener per web process with open streams.
     expect(killed.rows.length).toBe(2);
     const seen = stream.events.length;
     const resent = await stream.next((event) => event.event === "full", 15_000, seen);

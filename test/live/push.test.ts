@@ -136,13 +136,13 @@ describe("the live stream", () => {
     // A page open on each process: a process with no open page does not reconnect its listener.
     const other = await open(web1);
     await other.next(data);
-    const killed = await db.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener'`);
+    const killed = await db.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener' AND datname = current_database()`);
     // One listener per web process with open streams.
     expect(killed.rows.length).toBe(2);
     const seen = stream.events.length;
     const resent = await stream.next((event) => event.event === "full", 15_000, seen);
     expect(JSON.parse(resent.data).students).toHaveLength(30);
-    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener'`)).rows[0].n === 2, 15_000, "both listeners to reconnect");
+    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener' AND datname = current_database()`)).rows[0].n === 2, 15_000, "both listeners to reconnect");
     expect((await postWebhook(web1.url, participantJoined({ ...student(9), joinTime: minute(6) }))).status).toBe(200);
     const after = stream.events.length;
     const change = await stream.next((event) => event.event === "delta", 10_000, after);

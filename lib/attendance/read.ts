@@ -24,7 +24,20 @@ export interface IntervalView {
   to: string | null;
 }
 
-export interface StudentRow {
+/** The figures every row of the live page and the API carries, whoever the participant is. */
+interface ConnectionFigures {
+  inMeeting: boolean;
+  attendedSeconds: number;
+  attendedPercent: number;
+  firstJoinAt: string | null;
+  lastLeaveAt: string | null;
+  joinCount: number;
+  /** devices connected now */
+  openConnections: number;
+  intervals: IntervalView[];
+}
+
+export interface StudentRow extends ConnectionFigures {
   studentId: string;
   name: string;
   email: string;
@@ -35,55 +48,30 @@ export interface StudentRow {
   override: OverrideView | null;
   /** false when the session ended before the student was enrolled */
   enrolled: boolean;
-  inMeeting: boolean;
-  attendedSeconds: number;
-  attendedPercent: number;
-  firstJoinAt: string | null;
-  lastLeaveAt: string | null;
   /** final late flag (the override's when it sets one) */
   late: boolean;
   computedLate: boolean;
   lateBySeconds: number;
-  joinCount: number;
-  /** devices connected now */
-  openConnections: number;
-  intervals: IntervalView[];
   /** the part of `intervals` spent in breakout rooms */
   breakoutIntervals: IntervalView[];
   /** in a breakout room now: its name ("" when Zoom sent none); null: not in a room */
   breakoutRoom: string | null;
 }
 
-export interface GuestRow {
+export interface GuestRow extends ConnectionFigures {
   guestKey: string;
   name: string;
   email: string | null;
-  inMeeting: boolean;
-  attendedSeconds: number;
-  attendedPercent: number;
-  firstJoinAt: string | null;
-  lastLeaveAt: string | null;
-  joinCount: number;
-  openConnections: number;
-  intervals: IntervalView[];
   /** up to three roster students who have not joined, most similar name first (never applied by itself) */
   suggestions: Suggestion[];
 }
 
 /** A course instructor, or a participant Zoom made host or co-host: listed apart from guests. */
-export interface HostRow {
+export interface HostRow extends ConnectionFigures {
   hostKey: string;
   name: string;
   email: string | null;
   reason: string;
-  inMeeting: boolean;
-  attendedSeconds: number;
-  attendedPercent: number;
-  firstJoinAt: string | null;
-  lastLeaveAt: string | null;
-  joinCount: number;
-  openConnections: number;
-  intervals: IntervalView[];
   breakoutRoom: string | null;
 }
 

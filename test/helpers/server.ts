@@ -2,7 +2,10 @@
 // signing webhooks the way Zoom does.
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { signBody } from "../../lib/zoom/signature";
 import { TEST_WEBHOOK_SECRET, testServerEnv } from "./env";
 
@@ -25,52 +28,98 @@ export async function freePort(): Promise<number> {
 }
 
 export interface RunningServer {
+  /** names the process in errors, drill notes and its log file */
+  label: string;
   url: string;
   port: number;
   process: ChildProcess;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** how it ended if it exited without being stopped ("code 1", "SIGSEGV"), else null */
+  unexpectedExit: () => string | null;
 }
 
-/** Starts `scripts/serve.ts` (production mode) on a free port and waits until it answers. */
-export async function startServer(options: { databaseUrl: string; env?: Record<string, string>; script?: string; port?: number }): Promise<RunningServer> {
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * Starts `scripts/serve.ts` (or `scripts/worker.ts`) in production mode and waits until it is up:
+ * the server answers /api/health, the worker says it runs. The one starter of the tests, benches
+ * and fault drills (test/drills).
+ */
+export async function startServer(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  script?: "scripts/serve.ts" | "scripts/worker.ts";
+  port?: number;
+  label?: string;
+  /** a file that gets the process's output as well */
+  logFile?: string;
+  /** POST the webhook route a few times before returning (a production server loads each route on its first request) */
+  warmUp?: boolean;
+}): Promise<RunningServer> {
   // A given port lets a test restart "the same" server (browsers reconnect to the same address).
   const port = options.port ?? (await freePort());
   const script = options.script ?? "scripts/serve.ts";
-  const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(" ") : []), "--import", "tsx", script], {
+  const isWorker = script === "scripts/worker.ts";
+  const label = options.label ?? (isWorker ? "worker" : "server");
+  const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(" ") : []), "--import", "tsx", path.join(root, script)], {
+    cwd: root,
     env: { ...process.env, ...testServerEnv({ DATABASE_URL: options.databaseUrl, PORT: String(port), ...options.env }) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
+  const append = (chunk: Buffer) => {
+    output += chunk;
+    if (options.logFile) fs.appendFileSync(options.logFile, chunk);
+  };
+  child.stdout?.on("data", append);
+  child.stderr?.on("data", append);
   const url = `http://127.0.0.1:${port}`;
+  let stopping = false;
+  let exit: string | null = null;
+  child.once("exit", (code, signal) => {
+    if (!stopping) exit = signal ? signal : `code ${code}`;
+  });
   const server: RunningServer = {
+    label,
     url,
     port,
     process: child,
     output: () => output,
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
+        stopping = true;
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill(signal);
       }),
+    unexpectedExit: () => exit,
   };
-  if (script.endsWith("worker.ts")) return server;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) return server;
-    } catch {
-      // not listening yet
+    if (child.exitCode !== null) throw new Error(`${label} exited early:\n${output}`);
+    if (isWorker) {
+      if (/Rollcall worker running/.test(output)) return server;
+    } else {
+      try {
+        if ((await fetch(`${url}/api/health`)).ok) {
+          if (options.warmUp) await warmUp(url);
+          return server;
+        }
+      } catch {
+        // not listening yet
+      }
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await server.stop("SIGKILL");
-  throw new Error(`server did not start within 90 s:\n${output}`);
+  throw new Error(`${label} did not start within 120 s:\n${output}`);
+}
+
+async function warmUp(url: string): Promise<void> {
+  for (let index = 0; index < 3; index += 1) {
+    await fetch(`${url}/api/zoom/webhook`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } }).then((response) => response.text());
+  }
 }
 
 export interface SignedRequestOptions {

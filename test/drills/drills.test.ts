@@ -1,13 +1,15 @@
-// The fault drills of scripts/drill.ts at CI size (issue #9, part 1): real production servers, a
+// The fault drills (./drills.ts) at CI size: real production servers, a
 // thousand signed events each, and the faults themselves — a SIGKILL in the middle of the load, and
 // Postgres stopped for 5 seconds. Lost must be 0, every 200 must be stored, attendance must equal
 // what the pure engine computes from the events sent. The long versions (5,000 events, a 30-second
-// outage, scale-out) run with `npx tsx scripts/drill.ts` (docs/RELIABILITY.md).
+// outage, scale-out) run with `npm run drill` (docs/RELIABILITY.md).
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyMigrations } from "../../lib/db/migrate";
-import { Cluster, markdownSummary, runKillDrill, runLoadDrill, runOutageDrill, type DrillResult } from "../../scripts/drill";
+import { runKillDrill, runLoadDrill, runOutageDrill } from "./drills";
+import { Cluster } from "./processes";
+import { markdownSummary, type DrillResult } from "./report";
 import { useFreshDatabase } from "../helpers/db";
 import { testDataDir } from "../helpers/postgres";
 import { freePort } from "../helpers/server";

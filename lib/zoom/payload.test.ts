@@ -1,5 +1,5 @@
 // What the webhook accepts before anything reaches Postgres: bounds on times and text, and a
-// jsonb-safe copy of the body (test/hardening/fuzz.test.ts drives the same cases over HTTP).
+// jsonb-safe copy of the body (test/webhook/fuzz.test.ts drives the same cases over HTTP).
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_DEPTH, parseStoredEvent, storableJson, storableText } from "./payload";
 

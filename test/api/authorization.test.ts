@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken, revokeApiToken } from "../../lib/services/tokens";
 import { baseUrl } from "../helpers/server";
-import { call, createUserWithToken, errorCode, randomMeetingId, signIn, unique, connectToServerDatabase, type TestUser } from "./fixtures";
+import { call, createUserWithToken, errorCode, randomMeetingId, signIn, unique, connectToServerDatabase, type TestUser } from "../helpers/fixtures";
 
 connectToServerDatabase();
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { API_RATE_LIMIT } from "../../lib/api/auth";
 import { baseUrl } from "../helpers/server";
-import { call, createUserWithToken, errorCode, unique, connectToServerDatabase, type TestUser } from "./fixtures";
+import { call, createUserWithToken, errorCode, unique, connectToServerDatabase, type TestUser } from "../helpers/fixtures";
 
 connectToServerDatabase();
 

@@ -11,7 +11,7 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COURSE_COLUMNS, SESSION_COLUMNS } from "../../lib/exports/attendance";
 import { baseUrl } from "../helpers/server";
-import { call, createUserWithToken, playClass, randomMeetingId, signIn, unique, connectToServerDatabase, type TestUser } from "./fixtures";
+import { call, createUserWithToken, playClass, randomMeetingId, signIn, unique, connectToServerDatabase, type TestUser } from "../helpers/fixtures";
 
 connectToServerDatabase();
 const run = promisify(execFile);

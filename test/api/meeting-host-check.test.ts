@@ -1,13 +1,13 @@
 // The Zoom host check of a new session (SPEC "Who may see a meeting"): with Zoom API credentials a
-// real server asks the faithful fake Zoom (test/reconcile/fake-zoom.ts) for GET /meetings/{id} and
+// real server asks the faithful fake Zoom (test/helpers/fake-zoom.ts) for GET /meetings/{id} and
 // accepts an instructor's session only when the meeting's host_email is one of the course's
 // instructors'. A mismatch or an unknown meeting is 422; Zoom down or rate-limiting is a clear 503,
 // never a silent yes; admins may override with skipHostCheck.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
-import { FakeZoom } from "../reconcile/fake-zoom";
-import { createUserWithToken, randomMeetingId, unique, type TestUser } from "./fixtures";
+import { FakeZoom } from "../helpers/fake-zoom";
+import { createUserWithToken, randomMeetingId, unique, type TestUser } from "../helpers/fixtures";
 
 const fake = new FakeZoom();
 let server: RunningServer;

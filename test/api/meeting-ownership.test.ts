@@ -10,7 +10,7 @@ import { enqueueRecompute } from "../../lib/queue/enqueue";
 import { MeetingInUseError } from "../../lib/services/meetings";
 import { createSessions, updateSession } from "../../lib/services/sessions";
 import { baseUrl, waitFor } from "../helpers/server";
-import { call, connectToServerDatabase, createUserWithToken, errorCode, playClass, randomMeetingId, signIn, unique, type TestUser } from "./fixtures";
+import { call, connectToServerDatabase, createUserWithToken, errorCode, playClass, randomMeetingId, signIn, unique, type TestUser } from "../helpers/fixtures";
 
 connectToServerDatabase();
 

@@ -6,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import { prisma } from "../../lib/db";
 import { eraseStudent } from "../../lib/privacy/erase";
 import { baseUrl } from "../helpers/server";
-import { call, connectToServerDatabase, createUserWithToken, errorCode, playClass, randomMeetingId, unique, type TestUser } from "./fixtures";
+import { call, connectToServerDatabase, createUserWithToken, errorCode, playClass, randomMeetingId, unique, type TestUser } from "../helpers/fixtures";
 
 connectToServerDatabase();
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
 import { baseUrl } from "../helpers/server";
-import { call, connectToServerDatabase, createUserWithToken, errorCode, randomMeetingId, signIn, unique } from "./fixtures";
+import { call, connectToServerDatabase, createUserWithToken, errorCode, randomMeetingId, signIn, unique } from "../helpers/fixtures";
 
 connectToServerDatabase();
 

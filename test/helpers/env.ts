@@ -24,7 +24,7 @@ export function testServerEnv(extra: Record<string, string> = {}): Record<string
     // Test servers listen on plain http://127.0.0.1 (production requires an https APP_URL otherwise).
     ALLOW_INSECURE_HTTP: "1",
     // Tests on the shared server check that each rejected delivery leaves a row; the bound on
-    // rejected rows (default 60 a minute) is tested on a server of its own (test/hardening/flood.test.ts).
+    // rejected rows (default 60 a minute) is tested on a server of its own (test/webhook/flood.test.ts).
     WEBHOOK_REJECTED_ROWS_PER_MINUTE: "100000",
     ...extra,
   };

@@ -11,7 +11,7 @@ import { notificationTasks } from "../../lib/notifications/tasks";
 import { listSessionNotifications } from "../../lib/notifications/read";
 import { notificationMessageId, sendNotification } from "../../lib/notifications/send";
 import { resetTransports } from "../../lib/mail/transport";
-import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "./helpers";
+import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "../helpers/notifications";
 
 let databaseUrl: string;
 let smtp: TestSmtp;

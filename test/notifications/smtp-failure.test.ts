@@ -10,7 +10,7 @@ import { readSessionNotifications } from "../../lib/notifications/read";
 import { resetTransports } from "../../lib/mail/transport";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SessionNotifications } from "../../components/session-notifications";
-import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "./helpers";
+import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "../helpers/notifications";
 
 let databaseUrl: string;
 const runners: Runner[] = [];

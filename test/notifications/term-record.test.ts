@@ -12,7 +12,7 @@ import { digestPeriodKey, isoWeek, runAtRiskDigests } from "../../lib/notificati
 import { sendNotification } from "../../lib/notifications/send";
 import { setSessionCancelled } from "../../lib/services/sessions";
 import { resetTransports } from "../../lib/mail/transport";
-import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "./helpers";
+import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "../helpers/notifications";
 
 let databaseUrl: string;
 let smtp: TestSmtp;

@@ -10,7 +10,7 @@ import { recomputeSession } from "../../lib/attendance/projection";
 import { randomMeetingUuid } from "../../lib/simulator/scenario";
 import { reconcileSession } from "../../lib/reconcile/run";
 import { clearZoomTokenCache, zoomClientFromConfig } from "../../lib/zoom/api";
-import { FakeZoom } from "./fake-zoom";
+import { FakeZoom } from "../helpers/fake-zoom";
 import { attendanceOf, buildClass, createClassSession, reportRows, storeEvents, type BuiltClass } from "./class-fixture";
 
 const MINUTE = 60_000;

@@ -19,7 +19,7 @@ import { ReconciliationPanel } from "../../components/reconciliation-panel";
 import { renderToStaticMarkup } from "react-dom/server";
 import { startWorker } from "../../lib/queue/worker";
 import { waitFor } from "../helpers/server";
-import { FakeZoom } from "./fake-zoom";
+import { FakeZoom } from "../helpers/fake-zoom";
 import { attendanceOf, buildClass, createClassSession, failedDeliveryLogs, reportRows, storeEvents, type BuiltClass } from "./class-fixture";
 
 const MINUTE = 60_000;

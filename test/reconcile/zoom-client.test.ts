@@ -2,7 +2,7 @@
 // double-encoded UUIDs, 429 with Retry-After, 5xx backoff, webhook logs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clearZoomTokenCache, encodeMeetingUuid, parseRetryAfter, ZoomApiError, ZoomClient, type ZoomCredentials, type ZoomReportParticipant } from "../../lib/zoom/api";
-import { FakeZoom } from "./fake-zoom";
+import { FakeZoom } from "../helpers/fake-zoom";
 
 const fake = new FakeZoom({ accountId: "acct-1", clientId: "client-1", clientSecret: "secret-1" });
 let credentials: ZoomCredentials;

@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
-import { connectToServerDatabase } from "../api/fixtures";
+import { connectToServerDatabase } from "../helpers/fixtures";
 import { baseUrl } from "../helpers/server";
 import { uniqueMeetingId } from "../helpers/zoom";
 

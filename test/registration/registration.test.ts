@@ -17,8 +17,8 @@ import { TEST_AUTH_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/env";
 import { useFreshDatabase } from "../helpers/db";
 import { postWebhook, startServer, waitFor, type RunningServer } from "../helpers/server";
 import { meetingStarted, participantJoined, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
-import { startSmtp, type TestSmtp } from "../notifications/helpers";
-import { FakeZoom } from "../reconcile/fake-zoom";
+import { startSmtp, type TestSmtp } from "../helpers/notifications";
+import { FakeZoom } from "../helpers/fake-zoom";
 
 const MINUTE = 60_000;
 const fake = new FakeZoom();

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { classScenario, type ScheduledDelivery } from "../../lib/simulator/scenario";
-import { call, connectToServerDatabase, createUserWithToken, randomMeetingId, unique, type TestUser } from "../api/fixtures";
+import { call, connectToServerDatabase, createUserWithToken, randomMeetingId, unique, type TestUser } from "../helpers/fixtures";
 import { baseUrl, postWebhook, waitFor } from "../helpers/server";
 import { uniqueUuid } from "../helpers/zoom";
 

@@ -4,15 +4,15 @@
 //   from the app's own origin works, so the refusal is not an artefact of the test.
 // - The session cookie is HttpOnly and SameSite=Lax, so a cross-site form post carries no session.
 // - next-auth's own endpoints demand their CSRF token.
-// Sign-in throttling, password changes and disabled accounts: test/hardening/sign-in.test.ts.
+// Sign-in throttling, password changes and disabled accounts: test/auth/sign-in.test.ts.
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
 import { createUser } from "../../lib/services/users";
 import { baseUrl, credentialsSignIn, randomClientAddress } from "../helpers/server";
-import { connectToServerDatabase } from "../api/fixtures";
-import { callAction, createFixture, pagePathFor, serverAction, serverActions, type Fixture } from "./support";
+import { connectToServerDatabase } from "../helpers/fixtures";
+import { callAction, createFixture, pagePathFor, serverAction, serverActions, type Fixture } from "../helpers/server-actions";
 
 connectToServerDatabase();
 

@@ -27,7 +27,7 @@ let anaId: string;
 const meetingId = uniqueMeetingId();
 
 beforeAll(async () => {
-  const databaseUrl = await useFreshDatabase("hardening_logs");
+  const databaseUrl = await useFreshDatabase("server_logs");
   ({ prisma } = await import("../../lib/db"));
   const { createSession } = await import("../../lib/services/sessions");
   const { createUser } = await import("../../lib/services/users");

@@ -1,4 +1,4 @@
-// Smaller trust holes (issue 13, point 6) through a real production server of its own, configured
+// Smaller trust holes (docs/SECURITY.md) through a real production server of its own, configured
 // as a school would run it: an https APP_URL (so cookies are Secure and answers carry
 // Strict-Transport-Security) and Zoom API credentials pointing at the faithful fake Zoom. Join
 // links must be http(s); a manual reconcile has a 5-minute cooldown per session.
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../helpers/db";
 import { baseUrl, postWebhook, startServer, type RunningServer } from "../helpers/server";
 import { participantJoined, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
-import { FakeZoom } from "../reconcile/fake-zoom";
+import { FakeZoom } from "../helpers/fake-zoom";
 import { TEST_AUTH_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/env";
 import { parseConfig } from "../../lib/config";
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   await fake.start();
   // In this process too (the panel is rendered here): Report API on, through the fake.
   Object.assign(process.env, fake.env(), { ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET, AUTH_SECRET: TEST_AUTH_SECRET });
-  const databaseUrl = await useFreshDatabase("hardening_trust_http");
+  const databaseUrl = await useFreshDatabase("trust_http");
   ({ prisma } = await import("../../lib/db"));
   const { createApiToken } = await import("../../lib/services/tokens");
   const admin = await prisma.user.create({ data: { email: `trust-admin-${crypto.randomBytes(3).toString("hex")}@school.example`, name: "Admin", role: "admin" } });

@@ -1,12 +1,12 @@
-// Shared set-up for the hardening tests that run against the shared test server (TEST_BASE_URL):
+// Shared set-up for the access tests (test/auth) that run against the shared test server (TEST_BASE_URL):
 // three users of their own (an admin, an instructor who owns a course, another instructor), each
 // with an API token and a dashboard cookie, and the owner's course, session and student. Server
 // actions are called over HTTP the way the browser calls them (the Next-Action header).
 import fs from "node:fs";
 import path from "node:path";
 import { prisma } from "../../lib/db";
-import { baseUrl } from "../helpers/server";
-import { createUserWithToken, signIn, unique, type TestUser } from "../api/fixtures";
+import { baseUrl } from "./server";
+import { createUserWithToken, signIn, unique, type TestUser } from "./fixtures";
 
 export interface Actor extends TestUser {
   cookie: string;
@@ -30,14 +30,14 @@ async function actor(role: "admin" | "instructor", label: string): Promise<Actor
 export async function createFixture(label: string): Promise<Fixture> {
   const [admin, owner, stranger] = await Promise.all([actor("admin", `${label}-admin`), actor("instructor", `${label}-owner`), actor("instructor", `${label}-stranger`)]);
   const course = await prisma.course.create({
-    data: { name: unique(`Hardening ${label}`), timezone: "UTC", notifyLateJoiners: false, instructors: { create: [{ userId: owner.id }] } },
+    data: { name: unique(`Access ${label}`), timezone: "UTC", notifyLateJoiners: false, instructors: { create: [{ userId: owner.id }] } },
   });
   const session = await prisma.session.create({
     data: { courseId: course.id, zoomMeetingId: String(80_000_000_000 + Math.floor(Math.random() * 9_999_999_999)), startsAt: new Date(Date.now() - 30 * 60_000), durationMinutes: 60 },
   });
-  const email = `${unique("student")}@hardening.example`;
-  const student = await prisma.student.create({ data: { courseId: course.id, name: "Hardening Student", email, emailNormalized: email } });
-  const spare = `${unique("spare")}@hardening.example`;
+  const email = `${unique("student")}@access-tests.example`;
+  const student = await prisma.student.create({ data: { courseId: course.id, name: "Access Student", email, emailNormalized: email } });
+  const spare = `${unique("spare")}@access-tests.example`;
   await prisma.student.create({ data: { courseId: course.id, name: "Spare Student", email: spare, emailNormalized: spare } });
   return { admin, owner, stranger, courseId: course.id, sessionId: session.id, studentId: student.id };
 }

@@ -1,4 +1,4 @@
-// Unauthenticated requests cannot grow the database without bound (issue 13, point 2), against a
+// Unauthenticated requests cannot grow the database without bound (docs/SECURITY.md, ADR 011), against a
 // production server of its own with the default budget of 60 rejected rows a minute: a flood of
 // 3,000 unsigned deliveries (and probes of unknown paths) leaves a bounded number of rows plus
 // per-minute counts, the admin webhook log shows those counts, and genuine signed deliveries sent
@@ -21,7 +21,7 @@ let server: RunningServer;
 let db: pg.Pool;
 
 beforeAll(async () => {
-  const databaseUrl = await useFreshDatabase("hardening_flood");
+  const databaseUrl = await useFreshDatabase("webhook_flood");
   db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   await db.query(`INSERT INTO users (id, email, name, role, "passwordHash", "updatedAt") VALUES ($1, $2, 'Flood Admin', 'admin', $3, now())`, [
     crypto.randomUUID(),

@@ -8,7 +8,7 @@ import { storeWebhookEvent } from "../../lib/events/store";
 import { parseStoredEvent } from "../../lib/zoom/payload";
 import { createSession } from "../../lib/services/sessions";
 import { parseMail, type ParsedMail } from "../../lib/mail/mime";
-import { meetingStarted, participantJoined, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
+import { meetingStarted, participantJoined, uniqueMeetingId, uniqueUuid } from "./zoom";
 
 export interface ReceivedMail extends ParsedMail {
   envelopeTo: string[];

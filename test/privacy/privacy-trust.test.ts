@@ -1,4 +1,4 @@
-// Privacy, issue 13 point 6, in-process against a fresh database: after RETENTION_DAYS event rows
+// Privacy (docs/privacy.md), in-process against a fresh database: after RETENTION_DAYS event rows
 // lose names and emails (pseudonyms) while every attendance figure stays the same; the student
 // export and erasure also find events and delivery bodies that name the student only by display
 // name or by a linked Zoom account ID, and events of sessions since deleted — and leave a
@@ -51,7 +51,7 @@ async function snapshot(sessionId: string) {
 }
 
 beforeAll(async () => {
-  await useFreshDatabase("hardening_privacy_trust");
+  await useFreshDatabase("privacy_trust");
   ({ prisma } = await import("../../lib/db"));
   ({ storeWebhookEvent, recordDelivery } = await import("../../lib/events/store"));
   ({ parseStoredEvent } = await import("../../lib/zoom/payload"));

@@ -6,7 +6,7 @@ import { prisma } from "../../lib/db";
 import { createUser } from "../../lib/services/users";
 import { createApiToken } from "../../lib/services/tokens";
 import { classScenario, type SimulatedParticipant } from "../../lib/simulator/scenario";
-import { baseUrl, credentialsSignIn, postWebhook, randomClientAddress, waitFor } from "../helpers/server";
+import { baseUrl, credentialsSignIn, postWebhook, randomClientAddress, waitFor } from "./server";
 
 /** Points lib/db at the server's database; call before the first query. */
 export function connectToServerDatabase(): void {

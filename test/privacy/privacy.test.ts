@@ -1,4 +1,4 @@
-// Privacy (issue #9, part 4), in-process against a fresh database: the retention purge clears raw
+// Privacy (docs/privacy.md), in-process against a fresh database: the retention purge clears raw
 // payloads and delivery bodies/addresses past RETENTION_DAYS while attendance stays; erasing a
 // student leaves nothing that names them anywhere in the database, with an audit record; the
 // export holds everything stored about them.
@@ -37,7 +37,7 @@ async function attendanceSnapshot(sessionId: string) {
 }
 
 beforeAll(async () => {
-  await useFreshDatabase("hardening_privacy");
+  await useFreshDatabase("privacy");
   ({ prisma } = await import("../../lib/db"));
   ({ storeWebhookEvent, recordDelivery } = await import("../../lib/events/store"));
   ({ parseStoredEvent } = await import("../../lib/zoom/payload"));

@@ -11,8 +11,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { DEMO_COURSE_NAME } from "../../lib/demo/seed";
 import { baseUrl } from "../helpers/server";
-import { connectToServerDatabase } from "../api/fixtures";
-import { callAction, createFixture, pagePathFor, serverActions, type Fixture } from "./support";
+import { connectToServerDatabase } from "../helpers/fixtures";
+import { callAction, createFixture, pagePathFor, serverActions, type Fixture } from "../helpers/server-actions";
 
 connectToServerDatabase();
 
@@ -82,7 +82,7 @@ const RULES: Record<string, Rule> = {
   "app/api/v1/meetings/[meetingId]/courses/[courseId]/route.ts": { kind: "api", methods: ["DELETE"], scope: null, adminOnly: true },
 };
 
-const ADD_A_RULE = "Add an access rule for it to RULES in test/hardening/routes.test.ts (who may call it, and what others get)";
+const ADD_A_RULE = "Add an access rule for it to RULES in test/auth/routes.test.ts (who may call it, and what others get)";
 
 function routeFiles(directory = "app"): string[] {
   const found: string[] = [];
@@ -142,7 +142,7 @@ describe("the route list", () => {
     const missing = files.filter((file) => !(file in RULES));
     expect(missing, `${missing.join(", ")}: a route without an authorisation rule. ${ADD_A_RULE}.`).toEqual([]);
     const stale = Object.keys(RULES).filter((file) => !files.includes(file));
-    expect(stale, `rules for routes that no longer exist: remove them from RULES in test/hardening/routes.test.ts`).toEqual([]);
+    expect(stale, `rules for routes that no longer exist: remove them from RULES in test/auth/routes.test.ts`).toEqual([]);
   });
 
   it("declares every HTTP method each route handler exports", () => {

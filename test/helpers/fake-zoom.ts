@@ -1,5 +1,5 @@
 // A faithful fake of the parts of Zoom that reconciliation talks to, served over real HTTP inside
-// the tests (shapes from shared/zoom/README.md and Zoom's API reference):
+// the tests (shapes from docs/zoom.md and Zoom's API reference):
 //   POST /oauth/token?grant_type=account_credentials&account_id=…   HTTP Basic client_id:client_secret
 //   GET  /v2/report/{meetings|webinars}/{id|uuid}/participants   page_size (default 30, max 300),
 //        next_page_token, include_fields=registrant_id; a UUID that begins with "/" or contains "//"

@@ -1,4 +1,4 @@
-// Fuzzing the webhook (issue #9, part 2) against a production server of its own: thousands of
+// Fuzzing the webhook (docs/RELIABILITY.md) against a production server of its own: thousands of
 // generated bodies — wrong types, missing fields, huge strings, deep nesting, invalid UTF-8, NUL
 // and lone surrogates, wrong content types — most of them correctly signed, so they get past the
 // signature check and exercise the parser and the store. Every answer must be a clear 4xx (JSON
@@ -22,7 +22,7 @@ let server: RunningServer;
 let db: pg.Pool;
 
 beforeAll(async () => {
-  const databaseUrl = await useFreshDatabase("hardening_fuzz");
+  const databaseUrl = await useFreshDatabase("webhook_fuzz");
   db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   server = await startServer({ databaseUrl, env: { WORKER: "off" } });
 }, 180_000);

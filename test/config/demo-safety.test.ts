@@ -1,4 +1,4 @@
-// Demo accounts never reach production (issue 13, point 3): the demo refuses a production
+// Demo accounts never reach production (docs/SECURITY.md): the demo refuses a production
 // environment or DATABASE_URL, the seed refuses to write published passwords into such a
 // database, a production server refuses to start while an enabled account has a published demo
 // password, and the embedded PostgreSQL uses a generated password kept in dev-secrets.json (0600),

@@ -18,8 +18,8 @@ import { createUser } from "../../lib/services/users";
 import { CLIENT_ADDRESS_HEADER } from "../../lib/client-address";
 import { delayAfter, SIGN_IN_POLICY } from "../../lib/sign-in-throttle";
 import { baseUrl, startServer, type RunningServer } from "../helpers/server";
-import { connectToServerDatabase } from "../api/fixtures";
-import { callAction, serverAction } from "./support";
+import { connectToServerDatabase } from "../helpers/fixtures";
+import { callAction, serverAction } from "../helpers/server-actions";
 
 connectToServerDatabase();
 

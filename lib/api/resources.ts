@@ -1,5 +1,6 @@
 // The JSON shapes of API resources (timestamps ISO 8601 UTC), and the roster body reader.
 import { parse } from "csv-parse/sync";
+import { normalizeEmail } from "../attendance/rules";
 import { prisma } from "../db";
 import { parseRosterCsv } from "../services/students";
 import { rosterJsonSchema, type StudentInput } from "../validations/student";
@@ -47,7 +48,7 @@ export function publicStudent(student: { id: string; name: string; email: string
 const rosterJsonBodySchema = rosterJsonSchema.superRefine((roster, context) => {
   const firstIndex = new Map<string, number>();
   roster.students.forEach((student, index) => {
-    const key = student.email.trim().toLowerCase();
+    const key = normalizeEmail(student.email);
     const earlier = firstIndex.get(key);
     if (earlier === undefined) firstIndex.set(key, index);
     else context.addIssue({ code: "custom", path: ["students", index, "email"], message: `${student.email} already appears at students.${earlier}` });

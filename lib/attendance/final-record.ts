@@ -2,6 +2,7 @@
 // computed figures from three inputs the engine never sees — an instructor's override, the
 // session's cancellation and the student's enrolment date. Pure: no I/O, no Prisma, no clock.
 // The computed figures pass through untouched, so removing an override restores them exactly.
+import { sessionWindow } from "./rules";
 import type { AttendanceStatus } from "./types";
 
 export type FinalStatus = AttendanceStatus | "excused";
@@ -43,7 +44,7 @@ export interface FinalRecord<C extends ComputedFigures = ComputedFigures> {
   creditedSeconds: number;
 }
 
-export const sessionEnd = (session: { startsAt: Date; durationMinutes: number }) => new Date(session.startsAt.getTime() + session.durationMinutes * 60_000);
+export const sessionEnd = (session: { startsAt: Date; durationMinutes: number }) => sessionWindow(session).end;
 
 /** Enrolled unless the whole session was over before the student was added. */
 export function isEnrolled(session: { startsAt: Date; durationMinutes: number }, enrolledAt: Date): boolean {

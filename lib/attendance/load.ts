@@ -4,6 +4,7 @@
 // must attribute events exactly as the projection does.
 import { getPool } from "../db";
 import type { PrismaClient } from "../generated/prisma/client";
+import { competitorStartRange, type TimeWindow } from "./rules";
 import type { EngineEvent, IdentityLinkInput, InstructorInput, ManualMatchInput, RosterStudent } from "./types";
 
 /** The session fields the engine reads (SessionInput). */
@@ -19,17 +20,18 @@ export const SESSION_INPUT_SELECT = {
 type SessionDb = Pick<PrismaClient, "session">;
 
 /**
- * The sessions that compete for a meeting's events in [from, to) by start: the sessions of one
- * course, and only if that course is allowed to see the meeting (meeting_courses; SPEC "Who may
- * see a meeting"). A session of any other course receives none of the meeting's events, whatever
- * its start and length. Competition is per course: when an admin shares a meeting between courses
- * (cross-listed sections), each course's nearest session gets the class, not only the course whose
- * session happens to start nearest. The projection, reconciliation and student export/erasure all
- * ask here.
+ * The sessions that compete for a meeting's events in `events` (a session's widened window, or the
+ * span of several): those starting in competitorStartRange(events), of one course, and only if that
+ * course is allowed to see the meeting (meeting_courses; README "Who may see a meeting", ADR 010).
+ * A session of any other course receives none of the meeting's events, whatever its start and
+ * length. Competition is per course: when an admin shares a meeting between courses (cross-listed
+ * sections), each course's nearest session gets the class, not only the course whose session
+ * happens to start nearest. The projection, reconciliation and student export/erasure all ask here.
  */
-export async function competingSessions(db: SessionDb, courseId: string, zoomMeetingId: string, from: Date, to: Date) {
+export async function competingSessions(db: SessionDb, courseId: string, zoomMeetingId: string, events: TimeWindow) {
+  const starts = competitorStartRange(events);
   return db.session.findMany({
-    where: { courseId, zoomMeetingId, startsAt: { gte: from, lt: to }, course: { meetings: { some: { zoomMeetingId } } } },
+    where: { courseId, zoomMeetingId, startsAt: { gte: starts.start, lt: starts.end }, course: { meetings: { some: { zoomMeetingId } } } },
     select: SESSION_INPUT_SELECT,
   });
 }
@@ -136,7 +138,7 @@ export interface CourseIdentity {
   instructors: InstructorInput[];
 }
 
-/** Who is who in a course (SPEC "Who is who"): its roster, learned account links and manual matches. */
+/** Who is who in a course (README "How attendance is computed"): its roster, learned account links and manual matches. */
 export async function loadCourseIdentity(db: IdentityDb, courseId: string): Promise<CourseIdentity> {
   const [roster, links, manualMatches, instructors] = await Promise.all([
     db.student.findMany({

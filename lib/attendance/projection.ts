@@ -9,12 +9,11 @@
 import { prisma } from "../db";
 import { announceSessionChange } from "../live/channel";
 import { enqueueRecompute } from "../queue/enqueue";
-import { attachEventsToSessions, computeSessionAttendance, widenedSessionWindow } from "./engine";
+import { attachEventsToSessions, computeSessionAttendance } from "./engine";
 import { competingSessions, loadCourseIdentity, readMeetingEventChanges } from "./load";
+import { MEETING_BOUNDARY_EVENT_TYPES, widenedSessionWindow } from "./rules";
 import type { EngineEvent, GuestAttendance, HostAttendance, MeetingInstanceTimes, ParticipantFigures, SessionInput, StudentAttendance } from "./types";
 
-/** Sessions are at most a day long, so siblings that can compete for an event start within this. */
-const MAX_SESSION_MS = 24 * 60 * 60 * 1000;
 const RECOMPUTE_TIMEOUT_MS = 60_000;
 /** The cache holds at most this many events over all sessions (about 1 KiB each). */
 const MAX_CACHED_EVENTS = 200_000;
@@ -149,7 +148,7 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
       // course's own sessions, if the course may see the meeting; otherwise none, and no event.
       const [events, siblings, identity, stored] = await Promise.all([
         refreshEvents(cache, session.zoomMeetingId, widened.start, widened.end),
-        competingSessions(tx, session.courseId, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
+        competingSessions(tx, session.courseId, session.zoomMeetingId, widened),
         loadCourseIdentity(tx, session.courseId),
         storedProjection(tx, sessionId),
       ]);
@@ -289,7 +288,7 @@ async function loadInstances(tx: Transaction, events: EngineEvent[]): Promise<Me
   const uuids = [...new Set(events.map((event) => event.meetingUuid).filter((uuid): uuid is string => uuid !== null))];
   if (uuids.length === 0) return [];
   const boundaries = await tx.event.findMany({
-    where: { meetingUuid: { in: uuids }, eventType: { in: ["meeting.started", "meeting.ended", "webinar.started", "webinar.ended"] } },
+    where: { meetingUuid: { in: uuids }, eventType: { in: [...MEETING_BOUNDARY_EVENT_TYPES] } },
     select: { meetingUuid: true, meetingStartedAt: true, meetingEndedAt: true },
   });
   return uuids.map((uuid) => {

@@ -2,7 +2,7 @@
 // window is over, each student's computed records and the instructors' overrides, in four queries
 // whatever the course's size.
 import { prisma } from "../db";
-import type { OverrideInput } from "./final-record";
+import { sessionEnd, type OverrideInput } from "./final-record";
 import { recordKey, termSummary, type TermComputed, type TermFigures, type TermPolicy, type TermSession } from "./term";
 import type { AttendanceStatus } from "./types";
 
@@ -23,7 +23,7 @@ export interface CourseSummary {
 
 /** A session counts once its scheduled window is over (the figures are final by then). */
 export const sessionHasEnded = (session: { startsAt: Date; durationMinutes: number }, now: Date) =>
-  session.startsAt.getTime() + session.durationMinutes * 60_000 <= now.getTime();
+  sessionEnd(session).getTime() <= now.getTime();
 
 export async function loadCourseSummary(courseId: string, now: Date = new Date()): Promise<CourseSummary | null> {
   const course = await prisma.course.findUnique({ where: { id: courseId }, select: { id: true, name: true, timezone: true, termRequiredPercent: true, maxAbsences: true } });

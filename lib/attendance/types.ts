@@ -1,11 +1,8 @@
 // Inputs and outputs of the attendance engine. The engine is pure: no I/O, no Prisma, no clock
 // reads ("now" is a parameter), so attendance is a function of stored events, roster and matches.
+import type { MAIN_JOIN_EVENT_TYPES, MAIN_LEAVE_EVENT_TYPES } from "./rules";
 
-export type ParticipantEventType =
-  | "meeting.participant_joined"
-  | "meeting.participant_left"
-  | "webinar.participant_joined"
-  | "webinar.participant_left";
+export type ParticipantEventType = (typeof MAIN_JOIN_EVENT_TYPES)[number] | (typeof MAIN_LEAVE_EVENT_TYPES)[number];
 
 /** One stored, deduplicated Zoom event (a row of the `events` table). */
 export interface EngineEvent {

@@ -1,7 +1,7 @@
 // Reads the waiting-room events of a session's meeting and says who is waiting now (waiting-room.ts).
 import { prisma } from "../db";
-import { normalizeEmail, widenedSessionWindow } from "./engine";
-import { WAIT_ENDING_EVENT_TYPES, WAITING_ROOM_EVENT_TYPES, waitingNow } from "./waiting-room";
+import { normalizeEmail, WAITING_ROOM_EVENT_TYPES, widenedSessionWindow } from "./rules";
+import { WAIT_ENDING_EVENT_TYPES, waitingNow } from "./waiting-room";
 
 export interface WaitingRoomView {
   name: string;

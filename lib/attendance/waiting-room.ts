@@ -1,13 +1,7 @@
 // Who is in the waiting room right now, from the stored waiting-room events. Pure (the caller reads
 // the events): time in the waiting room is never attendance, but an instructor admitting students
 // wants to see who is waiting.
-
-export const WAITING_ROOM_EVENT_TYPES = [
-  "meeting.participant_joined_waiting_room",
-  "meeting.participant_put_in_waiting_room",
-  "meeting.participant_admitted",
-  "meeting.participant_left_waiting_room",
-] as const;
+import { nonBlank, normalizeEmail } from "./rules";
 
 /** Events that end a wait besides the waiting-room ones: joining the meeting, the meeting ending. */
 export const WAIT_ENDING_EVENT_TYPES = ["meeting.participant_joined", "meeting.ended"] as const;
@@ -30,19 +24,17 @@ export interface WaitingParticipant {
   since: Date;
 }
 
-const blank = (value: string | null) => (value === null || value.trim() === "" ? null : value.trim());
-
 /** One participant across their waiting-room events: participant UUID, else user_id, else email, else name. */
 function personKeys(event: WaitingRoomEvent): string[] {
   const meeting = event.meetingUuid ?? "";
   const keys: string[] = [];
-  const uuid = blank(event.participantUuid);
-  const userId = blank(event.participantUserId);
-  const email = blank(event.email)?.toLowerCase() ?? null;
+  const uuid = nonBlank(event.participantUuid);
+  const userId = nonBlank(event.participantUserId);
+  const email = nonBlank(event.email);
   if (uuid !== null) keys.push(`${meeting}\u0000uuid:${uuid}`);
   if (userId !== null) keys.push(`${meeting}\u0000user:${userId}`);
-  if (email !== null) keys.push(`${meeting}\u0000email:${email}`);
-  if (keys.length === 0) keys.push(`${meeting}\u0000name:${(blank(event.displayName) ?? "").toLowerCase()}`);
+  if (email !== null) keys.push(`${meeting}\u0000email:${normalizeEmail(email)}`);
+  if (keys.length === 0) keys.push(`${meeting}\u0000name:${(nonBlank(event.displayName) ?? "").toLowerCase()}`);
   return keys;
 }
 
@@ -69,7 +61,7 @@ export function waitingNow(events: WaitingRoomEvent[]): WaitingParticipant[] {
     const keys = personKeys(event);
     endWait(keys);
     if (event.eventType === "meeting.participant_joined_waiting_room" || event.eventType === "meeting.participant_put_in_waiting_room") {
-      const entry = { name: blank(event.displayName) ?? blank(event.email) ?? "", email: blank(event.email), since: event.occurredAt, keys };
+      const entry = { name: nonBlank(event.displayName) ?? nonBlank(event.email) ?? "", email: nonBlank(event.email), since: event.occurredAt, keys };
       for (const key of keys) waiting.set(key, entry);
     }
   }

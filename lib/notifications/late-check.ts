@@ -6,7 +6,7 @@ import { courseMaySeeMeeting } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
 import type { Prisma } from "../generated/prisma/client";
 import { log } from "../log";
-import { lateCheckAt } from "../services/sessions";
+import { lateDeadline } from "../attendance/rules";
 
 /** A check that runs this long after its deadline (a session created for a past class) mails no one. */
 export const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -59,7 +59,7 @@ export async function runLateCheck(sessionId: string, now: () => Date = () => ne
     log.info("late check skipped: the course may not see the session's meeting", { sessionId });
     return { outcome: "meeting_not_visible" };
   }
-  const deadline = lateCheckAt(session);
+  const deadline = lateDeadline(session);
   const early = deadline.getTime() - now().getTime();
   if (early > EARLY_TOLERANCE_MS) {
     // The session was moved later after this job started; its rescheduled job does the check.

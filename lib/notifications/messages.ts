@@ -1,4 +1,5 @@
 // What the emails say. Pure functions: the sender (send.ts) loads the data and sends the result.
+import { lateDeadline } from "../attendance/rules";
 import { escapeHtml, formatClockTime, formatLongDate, oneLine, safeHttpUrl } from "../mail/format";
 
 export interface RenderedMail {
@@ -39,7 +40,7 @@ function signature(courseName: string, instructorNames: string[]): string {
 export function lateStudentMail(input: LateStudentMailInput): RenderedMail {
   const course = oneLine(input.courseName);
   const title = input.sessionTitle ? oneLine(input.sessionTitle) : null;
-  const deadline = new Date(input.startsAt.getTime() + input.lateAfterMinutes * 60_000);
+  const deadline = lateDeadline(input);
   const startTime = formatClockTime(input.startsAt, input.timezone);
   const deadlineTime = formatClockTime(deadline, input.timezone);
   const day = formatLongDate(input.startsAt, input.timezone);
@@ -97,7 +98,7 @@ export function instructorSummaryMail(input: InstructorSummaryMailInput): Render
   const course = oneLine(input.courseName);
   const title = input.sessionTitle ? oneLine(input.sessionTitle) : null;
   const className = title ? `${course} (${title})` : course;
-  const deadline = new Date(input.startsAt.getTime() + input.lateAfterMinutes * 60_000);
+  const deadline = lateDeadline(input);
   const startTime = formatClockTime(input.startsAt, input.timezone);
   const deadlineTime = formatClockTime(deadline, input.timezone);
   const day = formatLongDate(input.startsAt, input.timezone);

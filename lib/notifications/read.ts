@@ -2,7 +2,7 @@
 import { prisma } from "../db";
 import type { NotificationKind, NotificationStatus } from "../generated/prisma/enums";
 import { emailConfigured } from "../mail/settings";
-import { lateCheckAt } from "../services/sessions";
+import { lateDeadline } from "../attendance/rules";
 
 export interface NotificationRow {
   id: string;
@@ -63,7 +63,7 @@ export async function readSessionNotifications(sessionId: string, now: Date = ne
     emailConfigured: emailConfigured(),
     notifyLateJoiners: session.course.notifyLateJoiners,
     notifyInstructorSummary: session.course.notifyInstructorSummary,
-    checkAt: lateCheckAt(session),
-    checkDue: lateCheckAt(session).getTime() <= now.getTime(),
+    checkAt: lateDeadline(session),
+    checkDue: lateDeadline(session).getTime() <= now.getTime(),
   };
 }

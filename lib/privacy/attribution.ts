@@ -1,5 +1,5 @@
 // Which stored events belong to one roster student: the events the attendance engine counts for
-// them (SPEC "Who is who"), for erasure and for "everything stored about this student".
+// them (README "How attendance is computed"), for erasure and for "everything stored about this student".
 //
 // Built from the engine's own pieces (its connection keys, event order and identity index:
 // registrant ID, email, an account ID learned in this session or linked before, then the
@@ -8,34 +8,25 @@
 // lib/privacy/attribution.test.ts checks the two agree on generated classes.
 // Pure: no I/O.
 import { pseudonymOf } from "../attendance/pseudonym";
+import { buildIdentityIndex, compareRecords, connectionKeyOf } from "../attendance/engine";
 import {
-  buildIdentityIndex,
-  compareRecords,
-  connectionKeyOf,
+  JOIN_EVENT_TYPES,
+  LEAVE_EVENT_TYPES,
+  nonBlank,
   normalizeAccountForManualMatch,
   normalizeEmail,
   normalizeName,
   phoneDigits,
-} from "../attendance/engine";
+  ROLE_CHANGED_EVENT,
+  WAITING_ROOM_EVENT_TYPES,
+} from "../attendance/rules";
 import type { EngineEvent, IdentityLinkInput, ManualMatchInput, RosterStudent, SessionInput } from "../attendance/types";
 
 // Breakout-room connections are connections of the meeting (ADR 013).
-const JOIN_TYPES = new Set(["meeting.participant_joined", "webinar.participant_joined", "meeting.participant_joined_breakout_room"]);
-const LEAVE_TYPES = new Set(["meeting.participant_left", "webinar.participant_left", "meeting.participant_left_breakout_room"]);
+const JOIN_TYPES: ReadonlySet<string> = new Set(JOIN_EVENT_TYPES);
+const LEAVE_TYPES: ReadonlySet<string> = new Set(LEAVE_EVENT_TYPES);
 /** Participant events the engine does not count (waiting room) but that still carry a person. */
-const OTHER_PERSON_TYPES = new Set([
-  "meeting.participant_joined_waiting_room",
-  "meeting.participant_admitted",
-  "meeting.participant_put_in_waiting_room",
-  "meeting.participant_left_waiting_room",
-  "meeting.participant_role_changed",
-]);
-
-function nonBlank(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const trimmed = value.trim();
-  return trimmed === "" ? null : trimmed;
-}
+const OTHER_PERSON_TYPES: ReadonlySet<string> = new Set([...WAITING_ROOM_EVENT_TYPES, ROLE_CHANGED_EVENT]);
 
 interface Identity {
   registrantId: string | null;

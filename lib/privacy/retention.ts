@@ -5,7 +5,7 @@
 // attendance is computed from) and the computed attendance stay.
 import { prisma } from "../db";
 import { FORGET_AFTER_MS } from "../sign-in-throttle";
-import { normalizeEmail, normalizeName } from "../attendance/engine";
+import { normalizeEmail, normalizeName } from "../attendance/rules";
 import { isPseudonym, pseudonymOf } from "../attendance/pseudonym";
 import { enqueueRecompute } from "../queue/enqueue";
 

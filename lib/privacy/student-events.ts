@@ -4,9 +4,10 @@
 // registrant ID, email or linked Zoom account ID in any meeting (so events of sessions since
 // deleted are found too; no session counts them, so no other attendance depends on them), and the
 // student's name or a display name matched to them, within the course's own meetings.
-import { attachEventsToSessions, normalizeName, widenedSessionWindow } from "../attendance/engine";
+import { attachEventsToSessions } from "../attendance/engine";
 import { isPseudonym, pseudonymOf } from "../attendance/pseudonym";
 import { competingSessions, loadCourseIdentity, readMeetingEvents, SESSION_INPUT_SELECT } from "../attendance/load";
+import { normalizeName, widenedSessionWindow } from "../attendance/rules";
 import type { EngineEvent, SessionInput } from "../attendance/types";
 import { attributeSessionEvents, isDirectlyTheStudents } from "./attribution";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -66,7 +67,7 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     const to = new Date(Math.max(...ofMeeting.map((session) => widenedSessionWindow(session).end.getTime())));
     const [events, siblings] = await Promise.all([
       readMeetingEvents(meetingId, from, to),
-      competingSessions(db, student.courseId, meetingId, new Date(from.getTime() - 24 * 3600_000), to),
+      competingSessions(db, student.courseId, meetingId, { start: from, end: to }),
     ]);
     const attached = attachEventsToSessions(events, siblings as SessionInput[]);
     const attachedIds = new Set<string>();

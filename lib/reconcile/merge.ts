@@ -1,5 +1,5 @@
-// Merging Zoom's participant report into the event store (SPEC "Reconciliation with Zoom's
-// report"). Pure: no I/O. A report row is one join segment; it becomes a join at join_time and a
+// Merging Zoom's participant report into the event store (docs/reconciliation.md, ADR 006).
+// Pure: no I/O. A report row is one join segment; it becomes a join at join_time and a
 // leave at leave_time. Each half is added only if no stored event already describes the same
 // join or leave: same kind, same second, and the same participant.
 //
@@ -20,6 +20,7 @@
 // webhook join opened. When unsure, a half is added rather than dropped: the engine's union of a
 // student's connections keeps an extra connection from counting time twice.
 import crypto from "node:crypto";
+import { BREAKOUT_JOIN_EVENT, BREAKOUT_LEAVE_EVENT, normalizeEmail, normalizeName } from "../attendance/rules";
 import type { ZoomReportParticipant } from "../zoom/api";
 
 export type HalfKind = "join" | "leave";
@@ -81,9 +82,15 @@ const blank = (value: string | null | undefined): string | null => {
   return trimmed === "" ? null : trimmed;
 };
 
-export const normalizeEmailValue = (value: string | null | undefined): string | null => blank(value)?.toLowerCase() ?? null;
-export const normalizeNameValue = (value: string | null | undefined): string | null =>
-  blank(value)?.normalize("NFC").replace(/\s+/g, " ").toLowerCase() ?? null;
+/** The attendance rules' normalisers (lib/attendance/rules.ts), with blank values missing. */
+export const normalizeEmailValue = (value: string | null | undefined): string | null => {
+  const email = blank(value);
+  return email === null ? null : normalizeEmail(email);
+};
+export const normalizeNameValue = (value: string | null | undefined): string | null => {
+  const name = blank(value);
+  return name === null ? null : normalizeName(name);
+};
 
 const second = (time: Date) => Math.floor(time.getTime() / 1000);
 
@@ -240,7 +247,7 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
       if (matchedConnection.has(half.kind)) continue;
       const room = entry.room === null ? null : (matchedRoom ?? entry.room);
       const eventType =
-        room === null ? `${prefix}.participant_${half.kind === "join" ? "joined" : "left"}` : `meeting.participant_${half.kind === "join" ? "joined" : "left"}_breakout_room`;
+        room === null ? `${prefix}.participant_${half.kind === "join" ? "joined" : "left"}` : half.kind === "join" ? BREAKOUT_JOIN_EVENT : BREAKOUT_LEAVE_EVENT;
       const connection =
         aligned ?? entry.identity.accountId ?? entry.identity.registrantId ?? entry.identity.email ?? entry.identity.name ?? "";
       // A room's user_ids are numbered within the room: the room is part of the identity.
@@ -258,7 +265,7 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
         participantAccountId: entry.identity.accountId,
         registrantId: entry.identity.registrantId,
         email,
-        emailNormalized: email?.toLowerCase() ?? null,
+        emailNormalized: email === null ? null : normalizeEmail(email),
         displayName: blank(entry.row.name),
         joinTime: half.kind === "join" ? half.time : null,
         leaveTime: half.kind === "leave" ? half.time : null,

@@ -1,4 +1,4 @@
-// One reconciliation of one session (SPEC "Reconciliation with Zoom's report"):
+// One reconciliation of one session (docs/reconciliation.md, ADR 006):
 //  1. recover the session's failed webhook deliveries from Zoom's webhook logs (if an app ID is set),
 //  2. find the session's meeting instances (UUIDs of its stored events, else Zoom's list of past
 //     instances whose start falls in the session's widened window),
@@ -6,20 +6,20 @@
 //  4. recompute the session, and record what changed in a `reconciliations` row (and the audit log).
 // Without Report API credentials nothing happens and nothing fails: the summary says "off".
 import { prisma } from "../db";
-import { attachEventsToSessions, normalizeMeetingId, widenedSessionWindow } from "../attendance/engine";
-import { competingSessions, courseMaySeeMeeting } from "../attendance/load";
+import { attachEventsToSessions } from "../attendance/engine";
+import { competingSessions, courseMaySeeMeeting, readMeetingEvents } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
-import type { EngineEvent, SessionInput } from "../attendance/types";
+import { isJoinEvent, isLeaveEvent, normalizeMeetingId, sessionWindow, widenedSessionWindow } from "../attendance/rules";
+import type { SessionInput } from "../attendance/types";
 import { errorMessage, log } from "../log";
 import { ZoomApiError, zoomClientFromConfig, type ZoomClient } from "../zoom/api";
 import { MEETING_NOT_VISIBLE_MESSAGE, NOT_CONFIGURED_MESSAGE } from "./constants";
 import { planReportMerge } from "./merge";
 import type { ReconcileTrigger } from "./queue";
-import { insertReportEvents, PARTICIPANT_JOIN_TYPES, PARTICIPANT_LEAVE_TYPES, storedParticipantEvents } from "./store";
+import { insertReportEvents, storedParticipantEvents } from "./store";
 import { recoverWebhookLogs, webhookLogsAppId, type WebhookLogsResult } from "./webhook-logs";
 
 const MINUTE_MS = 60_000;
-const MAX_SESSION_MS = 24 * 60 * MINUTE_MS;
 /** Zoom retries a failed delivery for about 85 minutes after the first attempt. */
 const DELIVERY_RETRY_SPAN_MS = 90 * MINUTE_MS;
 /** A report Zoom does not have this soon after the class is "not ready yet": retried. */
@@ -76,38 +76,16 @@ function emptyWebhookLogs(status: WebhookLogsSummary["status"], message: string 
   return { status, message, logsSeen: 0, joinsRecovered: 0, leavesRecovered: 0, otherRecovered: 0, elsewhereRecovered: 0 };
 }
 
-const eventColumns = {
-  id: true,
-  eventType: true,
-  source: true,
-  eventTs: true,
-  zoomMeetingId: true,
-  meetingUuid: true,
-  occurredAt: true,
-  participantUserId: true,
-  participantAccountId: true,
-  registrantId: true,
-  email: true,
-  emailNormalized: true,
-  displayName: true,
-  joinTime: true,
-  leaveTime: true,
-} as const;
-
 type SessionRow = SessionInput & { courseId: string };
 
-/** UUIDs of the meeting instances whose events attach to this session (SPEC "Attaching events"). */
+/** UUIDs of the meeting instances whose events attach to this session, read and attached as the projection does. */
 async function knownInstanceUuids(session: SessionRow): Promise<string[]> {
   const widened = widenedSessionWindow(session);
   const [events, siblings] = await Promise.all([
-    prisma.event.findMany({
-      where: { zoomMeetingId: session.zoomMeetingId, occurredAt: { gte: widened.start, lt: widened.end }, meetingUuid: { not: null } },
-      select: eventColumns,
-    }),
-    competingSessions(prisma, session.courseId, session.zoomMeetingId, new Date(widened.start.getTime() - MAX_SESSION_MS), widened.end),
+    readMeetingEvents(session.zoomMeetingId, widened.start, widened.end),
+    competingSessions(prisma, session.courseId, session.zoomMeetingId, widened),
   ]);
-  const engineEvents: EngineEvent[] = events.map((event) => ({ ...event, id: event.id.toString() }));
-  const attached = attachEventsToSessions(engineEvents, siblings).get(session.id) ?? [];
+  const attached = attachEventsToSessions(events, siblings).get(session.id) ?? [];
   return [...new Set(attached.map((event) => event.meetingUuid).filter((uuid): uuid is string => uuid !== null))].sort();
 }
 
@@ -140,8 +118,8 @@ function summarizeWebhookLogs(result: WebhookLogsResult, session: SessionRow): W
     const inSession =
       normalizeMeetingId(event.zoomMeetingId) === meetingId && event.occurredAt >= widened.start && event.occurredAt < widened.end;
     if (!inSession) summary.elsewhereRecovered++;
-    else if (PARTICIPANT_JOIN_TYPES.includes(event.eventType)) summary.joinsRecovered++;
-    else if (PARTICIPANT_LEAVE_TYPES.includes(event.eventType)) summary.leavesRecovered++;
+    else if (isJoinEvent(event.eventType)) summary.joinsRecovered++;
+    else if (isLeaveEvent(event.eventType)) summary.leavesRecovered++;
     else summary.otherRecovered++;
   }
   return summary;
@@ -193,7 +171,7 @@ export async function reconcileSession(
 
   try {
     const widened = widenedSessionWindow(session);
-    const sessionEndMs = session.startsAt.getTime() + session.durationMinutes * MINUTE_MS;
+    const sessionEndMs = sessionWindow(session).end.getTime();
 
     // 1. Deliveries that failed while the server was down: stored like live webhooks, first, so
     //    that the report merge below sees them and adds nothing twice.
@@ -250,7 +228,7 @@ export async function reconcileSession(
       summary.report.joinsMatched += plan.joinsMatched;
       summary.report.leavesMatched += plan.leavesMatched;
       for (const event of inserted) {
-        if (PARTICIPANT_JOIN_TYPES.includes(event.eventType)) summary.report.joinsAdded++;
+        if (isJoinEvent(event.eventType)) summary.report.joinsAdded++;
         else summary.report.leavesAdded++;
       }
     }

@@ -2,13 +2,10 @@
 // and an "rp1:" identity key (ON CONFLICT DO NOTHING through skipDuplicates). Like a stored
 // webhook, they are inserted undispatched: the worker's dispatcher (lib/queue/dispatcher.ts)
 // queues the recompute of every session they attach to.
+import { isJoinEvent, JOIN_EVENT_TYPES, LEAVE_EVENT_TYPES, normalizeEmail } from "../attendance/rules";
 import { prisma } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { ReportEventInsert, StoredParticipantEvent } from "./merge";
-
-// Breakout-room joins and leaves are joins and leaves of the meeting (breakout time is class time).
-export const PARTICIPANT_JOIN_TYPES = ["meeting.participant_joined", "webinar.participant_joined", "meeting.participant_joined_breakout_room"];
-export const PARTICIPANT_LEAVE_TYPES = ["meeting.participant_left", "webinar.participant_left", "meeting.participant_left_breakout_room"];
 
 export interface InsertedEvent {
   eventType: string;
@@ -47,7 +44,8 @@ export async function insertReportEvents(inserts: ReportEventInsert[]): Promise<
 /** Stored participant joins and leaves of one meeting instance, from any source. */
 export async function storedParticipantEvents(meetingUuid: string): Promise<StoredParticipantEvent[]> {
   const events = await prisma.event.findMany({
-    where: { meetingUuid, eventType: { in: [...PARTICIPANT_JOIN_TYPES, ...PARTICIPANT_LEAVE_TYPES] } },
+    // Breakout-room joins and leaves are joins and leaves of the meeting (breakout time is class time).
+    where: { meetingUuid, eventType: { in: [...JOIN_EVENT_TYPES, ...LEAVE_EVENT_TYPES] } },
     select: {
       eventType: true,
       occurredAt: true,
@@ -63,14 +61,14 @@ export async function storedParticipantEvents(meetingUuid: string): Promise<Stor
     },
   });
   return events.map((event) => {
-    const kind = PARTICIPANT_JOIN_TYPES.includes(event.eventType) ? ("join" as const) : ("leave" as const);
+    const kind = isJoinEvent(event.eventType) ? ("join" as const) : ("leave" as const);
     return {
       kind,
       time: (kind === "join" ? event.joinTime : event.leaveTime) ?? event.occurredAt,
       participantUserId: event.participantUserId,
       participantAccountId: event.participantAccountId,
       registrantId: event.registrantId,
-      emailNormalized: event.emailNormalized ?? event.email?.trim().toLowerCase() ?? null,
+      emailNormalized: event.emailNormalized ?? (event.email === null ? null : normalizeEmail(event.email)),
       displayName: event.displayName,
       breakoutRoomUuid: event.breakoutRoomUuid,
     };

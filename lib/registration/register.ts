@@ -1,10 +1,11 @@
-// Registering a course's roster on a Zoom meeting (SPEC "Identity through Zoom registration",
+// Registering a course's roster on a Zoom meeting (ADR 015,
 // docs/decisions/015-registration-roster-on-zoom.md). Each student becomes a Zoom registrant once
 // per meeting: Rollcall stores the registrant ID (which every webhook of theirs then carries) and
 // the personal join link. What is stored is looked up first, then Zoom's own list of approved
 // registrants (a registration made before, by Rollcall or by hand), and only the rest is sent to
 // Zoom: batches of 30 when the meeting approves automatically, one call per student otherwise.
 // Problems of the whole meeting (registration off, no such meeting) are reported once, per meeting.
+import { normalizeEmail } from "../attendance/rules";
 import { prisma } from "../db";
 import { errorMessage, log } from "../log";
 import { BATCH_REGISTRANTS_MAX, ZoomApiError, type ZoomClient, type ZoomMeeting, type ZoomRegistrantInput } from "../zoom/api";
@@ -161,7 +162,7 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
       if (error instanceof ZoomApiError && !error.retryable && meetingWide(error)) throw await meetingRefused(courseId, zoomMeetingId, error, approvalType, now);
       throw error;
     }
-    const byEmail = new Map(listed.map((registrant) => [registrant.email.trim().toLowerCase(), registrant]));
+    const byEmail = new Map(listed.map((registrant) => [normalizeEmail(registrant.email), registrant]));
     const remaining: Student[] = [];
     for (const student of todo) {
       const existing = byEmail.get(student.emailNormalized);
@@ -186,7 +187,7 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
     try {
       if (useBatch) {
         const answer = await client.addRegistrantsBatch(zoomMeetingId, group.map(input));
-        const byEmail = new Map(answer.map((registrant) => [registrant.email.trim().toLowerCase(), registrant]));
+        const byEmail = new Map(answer.map((registrant) => [normalizeEmail(registrant.email), registrant]));
         for (const student of group) {
           const registrant = byEmail.get(student.emailNormalized);
           if (registrant?.registrant_id) {

@@ -10,6 +10,7 @@
 // One run per course and meeting at a time (a transaction-scoped advisory lock): Zoom is never
 // asked twice for the same student by two runs at once.
 import type { TaskList } from "graphile-worker";
+import { MAX_SESSION_MINUTES, sessionWindow } from "../attendance/rules";
 import { prisma } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { errorMessage, log } from "../log";
@@ -103,11 +104,12 @@ export async function registerAddedStudents(courseId: string, db: Tx | typeof pr
   let queued = 0;
   for (const { zoomMeetingId } of registrations) {
     const upcoming = await db.session.findFirst({
-      where: { courseId, zoomMeetingId, startsAt: { gte: new Date(now.getTime() - 24 * 3600_000) } },
+      // A session still running started at most MAX_SESSION_MINUTES ago.
+      where: { courseId, zoomMeetingId, startsAt: { gte: new Date(now.getTime() - MAX_SESSION_MINUTES * 60_000) } },
       select: { startsAt: true, durationMinutes: true },
       orderBy: { startsAt: "desc" },
     });
-    if (!upcoming || upcoming.startsAt.getTime() + upcoming.durationMinutes * 60_000 < now.getTime()) continue;
+    if (!upcoming || sessionWindow(upcoming).end.getTime() < now.getTime()) continue;
     await enqueueRegistration(courseId, zoomMeetingId, { db });
     queued += 1;
   }

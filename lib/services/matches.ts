@@ -1,7 +1,7 @@
 // "This guest is Ana Lima": an instructor's manual match of a guest to a roster student. It is
 // stored per course and identity (account ID, email or display name), so it applies to the
 // session where it was made and to the same identity in every later session of the course.
-import { normalizeEmail, normalizeName } from "../attendance/engine";
+import { normalizeAccountForManualMatch, normalizeEmail, normalizeName } from "../attendance/rules";
 import { prisma } from "../db";
 import type { MatchKind } from "../generated/prisma/enums";
 import { enqueueRecompute } from "../queue/enqueue";
@@ -20,7 +20,7 @@ export function guestKeyToIdentity(guestKey: string): GuestIdentity | null {
   // The same normalisation the engine applies when it looks a match up.
   const identity: GuestIdentity | null =
     prefix === "account"
-      ? { kind: "account_id", value: rest.trim().toLowerCase() }
+      ? { kind: "account_id", value: normalizeAccountForManualMatch(rest) }
       : prefix === "email"
         ? { kind: "email", value: normalizeEmail(rest) }
         : prefix === "name"

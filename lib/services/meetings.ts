@@ -2,6 +2,7 @@
 // ID belongs to the course that first scheduled a session on it; only admins add other courses
 // (cross-listed sections). Sessions of other courses on the meeting are refused for instructors,
 // and only sessions of the meeting's courses compete for its events (lib/attendance/load.ts).
+import { normalizeEmail } from "../attendance/rules";
 import { prisma } from "../db";
 import type { Role } from "../generated/prisma/client";
 import { queryMeetingConflicts, type MeetingConflict } from "../db/meeting-conflicts";
@@ -230,8 +231,8 @@ export async function verifyMeetingHost(courseId: string, zoomMeetingId: string,
     );
   }
   const instructors = await prisma.courseInstructor.findMany({ where: { courseId }, select: { user: { select: { email: true } } } });
-  const emails = new Set(instructors.map((instructor) => instructor.user.email.trim().toLowerCase()));
-  if (!hostEmail || !emails.has(hostEmail.trim().toLowerCase())) {
+  const emails = new Set(instructors.map((instructor) => normalizeEmail(instructor.user.email)));
+  if (!hostEmail || !emails.has(normalizeEmail(hostEmail))) {
     throw new MeetingHostError(
       "host_mismatch",
       `Zoom says meeting ${zoomMeetingId} is hosted by an account that is not an instructor of this course` +

@@ -1,6 +1,7 @@
 // Creating, moving and deleting sessions. Every change recomputes attendance from the stored
 // events (events that arrived before the session existed attach now) and reschedules the
 // late-joiner check. A session's meeting must be one its course may see (lib/services/meetings.ts).
+import { finalRecomputeAt, lateDeadline, neighbourStartRange } from "../attendance/rules";
 import { isUniqueViolation, prisma } from "../db";
 import { enqueueAt, enqueueRecompute } from "../queue/enqueue";
 import type { SessionInputData } from "../validations/session";
@@ -76,10 +77,6 @@ function firstRepeatedStart(inputs: SessionInputData[]): Date | null {
   return null;
 }
 
-export function lateCheckAt(session: { startsAt: Date; lateAfterMinutes: number }): Date {
-  return new Date(session.startsAt.getTime() + session.lateAfterMinutes * 60_000);
-}
-
 export async function createSession(courseId: string, input: SessionInputData, options: SessionWriteOptions = {}) {
   await checkNewMeeting(courseId, [input.zoomMeetingId], options);
   return refusingDuplicates([input], () => prisma.$transaction(async (tx) => {
@@ -149,11 +146,7 @@ export async function updateSession(sessionId: string, input: SessionInputData, 
       },
     });
     // Sessions of the old meeting near the old time may now win events this one gave up.
-    const neighbours = await tx.session.findMany({
-      where: { zoomMeetingId: before.zoomMeetingId, id: { not: sessionId }, startsAt: { gte: new Date(before.startsAt.getTime() - 26 * 3600_000), lt: new Date(before.startsAt.getTime() + 26 * 3600_000) } },
-      select: { id: true },
-    });
-    await enqueueRecompute(neighbours.map((neighbour) => neighbour.id), tx);
+    await enqueueRecompute(await neighbourIds(tx, before, sessionId), tx);
     await afterSessionChange(tx, [session]);
     return session;
   }));
@@ -161,23 +154,28 @@ export async function updateSession(sessionId: string, input: SessionInputData, 
 
 export async function deleteSession(sessionId: string) {
   const session = await prisma.session.delete({ where: { id: sessionId } });
-  const neighbours = await prisma.session.findMany({
-    where: { zoomMeetingId: session.zoomMeetingId, startsAt: { gte: new Date(session.startsAt.getTime() - 26 * 3600_000), lt: new Date(session.startsAt.getTime() + 26 * 3600_000) } },
-    select: { id: true },
-  });
-  await enqueueRecompute(neighbours.map((neighbour) => neighbour.id));
+  await enqueueRecompute(await neighbourIds(prisma, session));
   return session;
 }
 
 type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
+/** Sessions of the meeting (any course) whose events may change hands when `session` moves or goes. */
+async function neighbourIds(db: Pick<Tx, "session">, session: { zoomMeetingId: string; startsAt: Date }, exceptId?: string): Promise<string[]> {
+  const starts = neighbourStartRange(session);
+  const neighbours = await db.session.findMany({
+    where: { zoomMeetingId: session.zoomMeetingId, ...(exceptId === undefined ? {} : { id: { not: exceptId } }), startsAt: { gte: starts.start, lt: starts.end } },
+    select: { id: true },
+  });
+  return neighbours.map((neighbour) => neighbour.id);
+}
+
 async function afterSessionChange(tx: Tx, sessions: { id: string; startsAt: Date; durationMinutes: number; lateAfterMinutes: number }[]) {
   await enqueueRecompute(sessions.map((session) => session.id), tx);
   for (const session of sessions) {
-    await enqueueAt("late_check", { sessionId: session.id }, lateCheckAt(session), `late:${session.id}`, tx);
+    await enqueueAt("late_check", { sessionId: session.id }, lateDeadline(session), `late:${session.id}`, tx);
     // Close the books when the window (and its 60-minute grace) is over, even if meeting.ended is lost.
-    const endMs = session.startsAt.getTime() + session.durationMinutes * 60_000;
-    await enqueueAt("recompute_session", { sessionId: session.id }, new Date(endMs + 61 * 60_000), `final:${session.id}`, tx);
+    await enqueueAt("recompute_session", { sessionId: session.id }, finalRecomputeAt(session), `final:${session.id}`, tx);
   }
 }
 

@@ -2,6 +2,7 @@
 // Any change recomputes the course's sessions, so a newly added student is matched to events
 // that already arrived.
 import { parse } from "csv-parse/sync";
+import { normalizeEmail } from "../attendance/rules";
 import { isUniqueViolation, prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { startOfLocalDay } from "../exports/time";
@@ -69,7 +70,7 @@ export function parseRosterCsv(text: string): ParsedRoster {
       });
       return;
     }
-    const key = parsed.data.email.trim().toLowerCase();
+    const key = normalizeEmail(parsed.data.email);
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       errors.push({ row, message: `email ${parsed.data.email} already appears on row ${earlier}` });
@@ -93,12 +94,12 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
     let updated = 0;
     const { timezone } = await tx.course.findUniqueOrThrow({ where: { id: courseId }, select: { timezone: true } });
     const existing = await tx.student.findMany({
-      where: { courseId, emailNormalized: { in: students.map((student) => student.email.trim().toLowerCase()) } },
+      where: { courseId, emailNormalized: { in: students.map((student) => normalizeEmail(student.email)) } },
       select: { emailNormalized: true },
     });
     const known = new Set(existing.map((student) => student.emailNormalized));
     for (const student of students) {
-      const emailNormalized = student.email.trim().toLowerCase();
+      const emailNormalized = normalizeEmail(student.email);
       const enrolledAt = enrolmentInstant(student.enrolledAt, timezone);
       await tx.student.upsert({
         where: { courseId_emailNormalized: { courseId, emailNormalized } },
@@ -130,7 +131,7 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
       const { course } = await tx.student.findUniqueOrThrow({ where: { id: studentId }, select: { course: { select: { timezone: true } } } });
       const student = await tx.student.update({
         where: { id: studentId },
-        data: { name: input.name, email, emailNormalized: email.toLowerCase(), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: enrolmentInstant(input.enrolledAt, course.timezone), phone: input.phone },
+        data: { name: input.name, email, emailNormalized: normalizeEmail(email), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: enrolmentInstant(input.enrolledAt, course.timezone), phone: input.phone },
       });
       // Email, registrant ID and phone decide who is who: recompute the course's sessions.
       const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });

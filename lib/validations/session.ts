@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_SESSION_MINUTES } from "../attendance/rules";
 import { instantSchema, zoomMeetingIdSchema } from "./common";
 
 export const sessionInputSchema = z
@@ -13,7 +14,7 @@ export const sessionInputSchema = z
       .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), { message: "must be an http:// or https:// URL" })
       .nullish(),
     startsAt: instantSchema,
-    durationMinutes: z.number().int().min(1).max(24 * 60, { message: "must be at most 1440 (one day)" }),
+    durationMinutes: z.number().int().min(1).max(MAX_SESSION_MINUTES, { message: `must be at most ${MAX_SESSION_MINUTES} (one day)` }),
     lateAfterMinutes: z.number().int().min(0).max(24 * 60).default(5),
     requiredPercent: z.number().int().min(1).max(100).default(90),
   })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { normalizePhone } from "../attendance/engine";
+import { normalizePhone } from "../attendance/rules";
 import { isLocalDate } from "../exports/time";
 import { emailSchema } from "./common";
 

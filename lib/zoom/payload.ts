@@ -1,6 +1,17 @@
 // The shapes of Zoom webhook bodies Rollcall reads, and how one becomes a stored event row.
 import crypto from "node:crypto";
 import { z } from "zod";
+import {
+  BREAKOUT_EVENT_TYPES,
+  BREAKOUT_JOIN_EVENT,
+  BREAKOUT_LEAVE_EVENT,
+  MAIN_JOIN_EVENT_TYPES,
+  MAIN_LEAVE_EVENT_TYPES,
+  MEETING_BOUNDARY_EVENT_TYPES,
+  normalizeEmail,
+  ROLE_CHANGED_EVENT,
+  WAITING_ROOM_EVENT_TYPES,
+} from "../attendance/rules";
 
 // Bounds on what a real Zoom event can hold. Anything outside is not Zoom's and gets a clear 400
 // instead of reaching Postgres (which would refuse it, and a 503 would make Zoom retry forever).
@@ -91,22 +102,12 @@ const meetingEventSchema = z.object({
   payload: z.object({ account_id: optionalText, object: meetingObjectSchema }),
 });
 
-export const PARTICIPANT_EVENTS = new Set([
-  "meeting.participant_joined",
-  "meeting.participant_left",
-  "webinar.participant_joined",
-  "webinar.participant_left",
-]);
-const MEETING_EVENTS = new Set(["meeting.started", "meeting.ended", "webinar.started", "webinar.ended"]);
+// The event types are the attendance rules' (lib/attendance/rules.ts).
+const PARTICIPANT_EVENTS: ReadonlySet<string> = new Set([...MAIN_JOIN_EVENT_TYPES, ...MAIN_LEAVE_EVENT_TYPES]);
+const MEETING_EVENTS: ReadonlySet<string> = new Set(MEETING_BOUNDARY_EVENT_TYPES);
 /** Time in a breakout room is class time: a connection of the parent meeting instance. */
-export const BREAKOUT_EVENTS = new Set(["meeting.participant_joined_breakout_room", "meeting.participant_left_breakout_room"]);
-export const ROLE_CHANGED_EVENT = "meeting.participant_role_changed";
-const WAITING_ROOM_EVENTS = new Set([
-  "meeting.participant_joined_waiting_room",
-  "meeting.participant_admitted",
-  "meeting.participant_put_in_waiting_room",
-  "meeting.participant_left_waiting_room",
-]);
+const BREAKOUT_EVENTS: ReadonlySet<string> = new Set(BREAKOUT_EVENT_TYPES);
+const WAITING_ROOM_EVENTS: ReadonlySet<string> = new Set(WAITING_ROOM_EVENT_TYPES);
 
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -240,10 +241,10 @@ export function parseStoredEvent(body: unknown): ParsedEvent {
   }
   const joinTime = participant?.join_time ?? null;
   const leaveTime = participant?.leave_time ?? null;
-  if ((eventType.endsWith("participant_joined") || eventType === "meeting.participant_joined_breakout_room") && !joinTime) {
+  if ((eventType.endsWith("participant_joined") || eventType === BREAKOUT_JOIN_EVENT) && !joinTime) {
     return { ok: false, message: "payload.object.participant.join_time: required" };
   }
-  if ((eventType.endsWith("participant_left") || eventType === "meeting.participant_left_breakout_room") && !leaveTime) {
+  if ((eventType.endsWith("participant_left") || eventType === BREAKOUT_LEAVE_EVENT) && !leaveTime) {
     return { ok: false, message: "payload.object.participant.leave_time: required" };
   }
   const breakoutRoomUuid = isBreakout ? (object.breakout_room_uuid ?? participant?.breakout_room_uuid ?? null) : null;
@@ -278,7 +279,7 @@ export function parseStoredEvent(body: unknown): ParsedEvent {
     participantUuid: participant?.participant_uuid ?? null,
     registrantId: participant?.registrant_id ?? null,
     email,
-    emailNormalized: email ? email.trim().toLowerCase() : null,
+    emailNormalized: email ? normalizeEmail(email) : null,
     displayName: participant?.user_name ?? null,
     joinTime,
     leaveTime,

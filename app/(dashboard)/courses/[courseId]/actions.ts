@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireUser, requireVisibleCourse } from "@/lib/access";
+import { normalizeEmail } from "@/lib/attendance/rules";
 import { prisma } from "@/lib/db";
 import { parseRosterCsv, upsertStudents } from "@/lib/services/students";
 import { createSession, createSessions, DuplicateSessionError } from "@/lib/services/sessions";
@@ -80,7 +81,7 @@ export async function rosterImportAction(courseId: string, _previous: RosterImpo
   const known = new Set(
     (
       await prisma.student.findMany({
-        where: { courseId, emailNormalized: { in: students.map((student) => student.email.trim().toLowerCase()) } },
+        where: { courseId, emailNormalized: { in: students.map((student) => normalizeEmail(student.email)) } },
         select: { emailNormalized: true },
       })
     ).map((student) => student.emailNormalized),
@@ -90,7 +91,7 @@ export async function rosterImportAction(courseId: string, _previous: RosterImpo
     email: student.email,
     zoomRegistrantId: student.zoomRegistrantId,
     phone: student.phone,
-    change: known.has(student.email.trim().toLowerCase()) ? ("update" as const) : ("new" as const),
+    change: known.has(normalizeEmail(student.email)) ? ("update" as const) : ("new" as const),
   }));
   return {
     ok: errors.length === 0,

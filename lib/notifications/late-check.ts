@@ -1,7 +1,7 @@
 // The `late_check` job (scheduled by lib/services/sessions.ts at startsAt + lateAfterMinutes, job
 // key `late:<sessionId>`): records one notification per student who had not joined by then, and
 // queues one `send_notification` job per new notification, in one transaction.
-import { prisma } from "../db";
+import { prisma, type Tx } from "../db";
 import { courseMaySeeMeeting } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
 import type { Prisma } from "../generated/prisma/client";
@@ -22,8 +22,6 @@ export type LateCheckOutcome =
   | { outcome: "early"; deadline: Date }
   | { outcome: "stale"; deadline: Date }
   | { outcome: "checked"; deadline: Date; lateStudents: number; created: number };
-
-type Tx = Prisma.TransactionClient;
 
 /** One send job per notification, in the caller's transaction; the job key makes a repeat a no-op. */
 export async function enqueueSends(notificationIds: string[], db: Pick<Tx, "$executeRawUnsafe"> = prisma): Promise<void> {

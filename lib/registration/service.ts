@@ -10,8 +10,7 @@
 // One run per course and meeting at a time (a transaction-scoped advisory lock): Zoom is never
 // asked twice for the same student by two runs at once.
 import type { TaskList } from "graphile-worker";
-import { prisma } from "../db";
-import type { Prisma } from "../generated/prisma/client";
+import { prisma, type Tx } from "../db";
 import { errorMessage, log } from "../log";
 import { zoomClientFromConfig, ZoomApiError, type ZoomClient } from "../zoom/api";
 import { MeetingRegistrationProblem, registerRosterOnMeeting, type RegistrationResult } from "./register";
@@ -27,7 +26,6 @@ export const ZOOM_API_NOT_CONFIGURED_MESSAGE =
 export class RegistrationBusyError extends Error {}
 
 type Executor = { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> };
-type Tx = Prisma.TransactionClient;
 
 const lockKey = (courseId: string, zoomMeetingId: string) => `registration:${courseId}:${zoomMeetingId}`;
 

@@ -2,7 +2,7 @@
 // ID belongs to the course that first scheduled a session on it; only admins add other courses
 // (cross-listed sections). Sessions of other courses on the meeting are refused for instructors,
 // and only sessions of the meeting's courses compete for its events (lib/attendance/load.ts).
-import { prisma } from "../db";
+import { prisma, type Tx } from "../db";
 import type { Role } from "../generated/prisma/client";
 import { queryMeetingConflicts, type MeetingConflict } from "../db/meeting-conflicts";
 import { enqueueRecompute } from "../queue/enqueue";
@@ -14,7 +14,6 @@ export interface Actor {
   role: Role;
 }
 
-type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 type Db = Pick<Tx, "meetingCourse" | "session" | "course">;
 
 /**

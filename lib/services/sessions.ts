@@ -1,7 +1,7 @@
 // Creating, moving and deleting sessions. Every change recomputes attendance from the stored
 // events (events that arrived before the session existed attach now) and reschedules the
 // late-joiner check. A session's meeting must be one its course may see (lib/services/meetings.ts).
-import { isUniqueViolation, prisma } from "../db";
+import { isUniqueViolation, prisma, type Tx } from "../db";
 import { enqueueAt, enqueueRecompute } from "../queue/enqueue";
 import type { SessionInputData } from "../validations/session";
 import { AdminOnlyOptionError, assertMeetingAvailable, claimMeeting, verifyMeetingHost, type Actor } from "./meetings";
@@ -168,8 +168,6 @@ export async function deleteSession(sessionId: string) {
   await enqueueRecompute(neighbours.map((neighbour) => neighbour.id));
   return session;
 }
-
-type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 async function afterSessionChange(tx: Tx, sessions: { id: string; startsAt: Date; durationMinutes: number; lateAfterMinutes: number }[]) {
   await enqueueRecompute(sessions.map((session) => session.id), tx);

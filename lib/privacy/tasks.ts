@@ -1,5 +1,5 @@
 // graphile-worker task for the retention purge (registered in lib/queue/worker.ts, scheduled
-// daily in lib/queue/crontab.ts).
+// daily in lib/worker/crontab.ts).
 import type { TaskList } from "graphile-worker";
 import { getConfig } from "../config";
 import { log } from "../log";

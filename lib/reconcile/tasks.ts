@@ -1,5 +1,5 @@
 // Background tasks of reconciliation (registered in lib/queue/worker.ts, scheduled by
-// lib/queue/crontab.ts):
+// lib/worker/crontab.ts):
 // - reconcile_session {sessionId, trigger}: one run; throws when Zoom was not ready or not
 //   reachable so graphile-worker retries it with exponential backoff (up to 10 attempts).
 // - reconcile_recent (every 10 minutes): sessions whose meeting instance ended at least

@@ -1,11 +1,12 @@
 // The `late_check` job (scheduled by lib/services/sessions.ts at startsAt + lateAfterMinutes, job
 // key `late:<sessionId>`): records one notification per student who had not joined by then, and
 // queues one `send_notification` job per new notification, in one transaction.
-import { prisma, type Tx } from "../db";
+import { prisma } from "../db";
 import { courseMaySeeMeeting } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
 import type { Prisma } from "../generated/prisma/client";
 import { log } from "../log";
+import { addJobs, type Executor } from "../queue/enqueue";
 import { lateCheckAt } from "../services/sessions";
 
 /** A check that runs this long after its deadline (a session created for a past class) mails no one. */
@@ -24,14 +25,12 @@ export type LateCheckOutcome =
   | { outcome: "checked"; deadline: Date; lateStudents: number; created: number };
 
 /** One send job per notification, in the caller's transaction; the job key makes a repeat a no-op. */
-export async function enqueueSends(notificationIds: string[], db: Pick<Tx, "$executeRawUnsafe"> = prisma): Promise<void> {
-  if (notificationIds.length === 0) return;
-  await db.$executeRawUnsafe(
-    `SELECT graphile_worker.add_job('send_notification', json_build_object('notificationId', id),
-       job_key => 'notify:' || id, job_key_mode => 'unsafe_dedupe', max_attempts => $2::int)
-     FROM unnest($1::text[]) AS id`,
-    notificationIds,
-    SEND_MAX_ATTEMPTS,
+export async function enqueueSends(notificationIds: string[], db: Executor = prisma): Promise<void> {
+  await addJobs(
+    "send_notification",
+    notificationIds.map((notificationId) => ({ payload: { notificationId }, jobKey: `notify:${notificationId}` })),
+    { jobKeyMode: "unsafe_dedupe", maxAttempts: SEND_MAX_ATTEMPTS },
+    db,
   );
 }
 

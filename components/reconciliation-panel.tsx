@@ -4,7 +4,7 @@
 import { SubmitButton } from "@/components/form-controls";
 import { Notice } from "@/components/ui";
 import { formatDateTime } from "@/lib/format";
-import { reconcileNowAction } from "@/lib/reconcile/actions";
+import { reconcileNowAction } from "@/app/(dashboard)/sessions/[sessionId]/reconcile-actions";
 import { getReconciliationStatus, type ReconciliationRunView } from "@/lib/reconcile/read";
 import { manualReconcileAvailableAt } from "@/lib/reconcile/cooldown";
 

@@ -65,7 +65,7 @@ const configSchema = z
       .min(0)
       .default(10),
     // Rejected webhook deliveries (401/400/413/404) written as rows per minute and process; the
-    // rest are only counted (lib/zoom/rejections.ts), so a flood cannot grow the database.
+    // rest are only counted (lib/webhook/rejections.ts), so a flood cannot grow the database.
     WEBHOOK_REJECTED_ROWS_PER_MINUTE: z.coerce
       .number({ error: "WEBHOOK_REJECTED_ROWS_PER_MINUTE must be a number" })
       .int({ message: "WEBHOOK_REJECTED_ROWS_PER_MINUTE must be a whole number" })

@@ -65,3 +65,6 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
 });
 
 export type { PrismaClient } from "./generated/prisma/client";
+
+/** The client inside `prisma.$transaction(async (tx) => …)`: what a function joining its caller's transaction takes. */
+export type Tx = Prisma.TransactionClient;

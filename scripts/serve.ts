@@ -8,7 +8,7 @@ import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
 import { ConfigError, getConfig, HSTS_HEADER_VALUE } from "../lib/config";
 import { Worker } from "node:worker_threads";
-import { handleOtherZoomRequest, handleWebhookRequest, isOtherZoomRequest, isWebhookRequest } from "../lib/zoom/node-handler";
+import { handleOtherZoomRequest, handleWebhookRequest, isOtherZoomRequest, isWebhookRequest } from "../lib/webhook/node-handler";
 import { CLIENT_ADDRESS_HEADER, clientAddress, parseTrustedProxies } from "../lib/client-address";
 import { log, errorMessage } from "../lib/log";
 import { demoPasswordRefusal } from "../lib/demo/production-check";

@@ -1,7 +1,7 @@
 // The background worker run inside `npm start`, on its own thread: recomputing a class's
 // attendance is CPU work, and on the server's event loop it would delay webhook answers.
 import { parentPort, workerData } from "node:worker_threads";
-import { startWorker } from "../lib/queue/worker";
+import { startWorker } from "../lib/worker";
 import { errorMessage, log } from "../lib/log";
 
 const { databaseUrl } = workerData as { databaseUrl: string };

@@ -4,7 +4,7 @@ import { resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
 import { ConfigError, getConfig } from "../lib/config";
-import { startWorker } from "../lib/queue/worker";
+import { startWorker } from "../lib/worker";
 import { errorMessage, log } from "../lib/log";
 
 async function main() {

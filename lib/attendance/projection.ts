@@ -6,7 +6,7 @@
 // events written since its previous read, and rewrites only the rows whose figures changed. The
 // result is the same as reading and writing everything — the engine still sees every event — and
 // whenever the cache cannot prove it is current, everything is read or written again.
-import { prisma } from "../db";
+import { prisma, type Tx } from "../db";
 import { announceSessionChange } from "../live/channel";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance } from "./engine";
@@ -232,10 +232,8 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
   return result;
 }
 
-type Transaction = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
-
 /** The session row's xmin and how many projection rows the session has. */
-async function storedProjection(tx: Transaction, sessionId: string): Promise<{ sessionXmin: string; students: number; guests: number; hosts: number }> {
+async function storedProjection(tx: Tx, sessionId: string): Promise<{ sessionXmin: string; students: number; guests: number; hosts: number }> {
   const [row] = await tx.$queryRawUnsafe<{ sessionXmin: string; students: number; guests: number; hosts: number }[]>(
     `SELECT xmin::text AS "sessionXmin",
        (SELECT count(*)::int FROM attendance_records WHERE "sessionId" = $1) AS students,
@@ -253,7 +251,7 @@ async function storedProjection(tx: Transaction, sessionId: string): Promise<{ s
  * step: rows travel as one JSON document (createMany was ~10x slower).
  */
 async function writeRows(
-  tx: Transaction,
+  tx: Tx,
   table: "attendance_records" | "guest_attendance" | "host_attendance",
   keyColumn: "studentId" | "guestKey" | "hostKey",
   sessionId: string,
@@ -284,7 +282,7 @@ const GUEST_COLUMNS = ["name", "email", ...FIGURE_COLUMNS];
 const HOST_COLUMNS = ["name", "email", "reason", ...FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 
 /** Start/end of every meeting instance the session's events belong to, from their start/end events. */
-async function loadInstances(tx: Transaction, events: EngineEvent[]): Promise<MeetingInstanceTimes[]> {
+async function loadInstances(tx: Tx, events: EngineEvent[]): Promise<MeetingInstanceTimes[]> {
   const uuids = [...new Set(events.map((event) => event.meetingUuid).filter((uuid): uuid is string => uuid !== null))];
   if (uuids.length === 0) return [];
   const boundaries = await tx.event.findMany({

@@ -1,7 +1,7 @@
 // The event store: every distinct Zoom event once, committed before Zoom gets its 200.
 // One SQL statement stores the event (deduplicated by its identity key) and writes the delivery's
 // audit row, so both commit together; deliveries that arrive together share that statement.
-// Recomputation is queued afterwards by the worker's dispatcher (lib/queue/dispatcher.ts).
+// Recomputation is queued afterwards by the worker's dispatcher (lib/worker/dispatcher.ts).
 import pg from "pg";
 import { getPool, prisma } from "../db";
 import type { StoredEventFields } from "../zoom/payload";

@@ -1,5 +1,5 @@
 // The weekly at-risk digest (course setting `atRiskDigest`): a graphile-worker cron task
-// (lib/queue/crontab.ts) records one notification per instructor per course per ISO week and
+// (lib/worker/crontab.ts) records one notification per instructor per course per ISO week and
 // queues its send, through the same exactly-once path as late-joiner emails (ADR 005): the row is
 // claimed by its unique periodKey before anything is sent, so a rerun of the task, a second
 // worker or a restart within the same week sends nothing more.

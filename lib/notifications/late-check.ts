@@ -7,6 +7,7 @@ import { recomputeSession } from "../attendance/projection";
 import type { Prisma } from "../generated/prisma/client";
 import { log } from "../log";
 import { lateDeadline } from "../attendance/rules";
+import { addJobs, type Executor } from "../queue/enqueue";
 
 /** A check that runs this long after its deadline (a session created for a past class) mails no one. */
 export const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -23,17 +24,13 @@ export type LateCheckOutcome =
   | { outcome: "stale"; deadline: Date }
   | { outcome: "checked"; deadline: Date; lateStudents: number; created: number };
 
-type Tx = Prisma.TransactionClient;
-
 /** One send job per notification, in the caller's transaction; the job key makes a repeat a no-op. */
-export async function enqueueSends(notificationIds: string[], db: Pick<Tx, "$executeRawUnsafe"> = prisma): Promise<void> {
-  if (notificationIds.length === 0) return;
-  await db.$executeRawUnsafe(
-    `SELECT graphile_worker.add_job('send_notification', json_build_object('notificationId', id),
-       job_key => 'notify:' || id, job_key_mode => 'unsafe_dedupe', max_attempts => $2::int)
-     FROM unnest($1::text[]) AS id`,
-    notificationIds,
-    SEND_MAX_ATTEMPTS,
+export async function enqueueSends(notificationIds: string[], db: Executor = prisma): Promise<void> {
+  await addJobs(
+    "send_notification",
+    notificationIds.map((notificationId) => ({ payload: { notificationId }, jobKey: `notify:${notificationId}` })),
+    { jobKeyMode: "unsafe_dedupe", maxAttempts: SEND_MAX_ATTEMPTS },
+    db,
   );
 }
 

@@ -1,11 +1,11 @@
-// graphile-worker task for the retention purge (registered in lib/queue/worker.ts, scheduled
-// daily in lib/queue/crontab.ts).
-import type { TaskList } from "graphile-worker";
+// graphile-worker task for the retention purge (registered in lib/worker/tasks.ts, scheduled
+// daily in lib/worker/crontab.ts).
 import { getConfig } from "../config";
 import { log } from "../log";
+import type { TaskHandlers } from "../queue/enqueue";
 import { purgeExpiredPayloads } from "./retention";
 
-export const privacyTasks: TaskList = {
+export const privacyTasks = {
   async purge_expired_payloads(payload) {
     const retentionDays = Number((payload as { retentionDays?: number } | null)?.retentionDays ?? getConfig().RETENTION_DAYS);
     const result = await purgeExpiredPayloads(new Date(), retentionDays);
@@ -19,4 +19,4 @@ export const privacyTasks: TaskList = {
       rateLimitRows: result.rateLimitRows,
     });
   },
-};
+} satisfies Partial<TaskHandlers>;

@@ -1,22 +1,13 @@
 // Queuing reconciliations: one pending `reconcile_session` job per session (job key
 // `reconcile:<sessionId>`), retried with graphile-worker's exponential backoff when Zoom is not
 // ready or not reachable.
-import { enqueueAt } from "../queue/enqueue";
+import { enqueueAt, type Executor, type ReconcileJobPayload, type ReconcileTrigger } from "../queue/enqueue";
 import { prisma } from "../db";
 
-export type ReconcileTrigger = "after_meeting" | "nightly" | "manual";
+export type { ReconcileJobPayload, ReconcileTrigger } from "../queue/enqueue";
 export const RECONCILE_TRIGGERS: readonly ReconcileTrigger[] = ["after_meeting", "nightly", "manual"];
 
-export interface ReconcileJobPayload {
-  sessionId: string;
-  trigger: ReconcileTrigger;
-  /** the user who asked (manual runs) */
-  actorId?: string | null;
-}
-
 export const reconcileJobKey = (sessionId: string) => `reconcile:${sessionId}`;
-
-type Executor = { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> };
 
 export async function enqueueReconcile(
   sessionId: string,
@@ -24,5 +15,5 @@ export async function enqueueReconcile(
   options: { actorId?: string | null; runAt?: Date; db?: Executor } = {},
 ): Promise<void> {
   const payload: ReconcileJobPayload = { sessionId, trigger, ...(options.actorId ? { actorId: options.actorId } : {}) };
-  await enqueueAt("reconcile_session", { ...payload }, options.runAt ?? new Date(), reconcileJobKey(sessionId), options.db ?? prisma);
+  await enqueueAt("reconcile_session", payload, options.runAt ?? new Date(), reconcileJobKey(sessionId), options.db ?? prisma);
 }

@@ -1,6 +1,6 @@
 // Writing reconciliation results into the event store. Report events go in with source "report"
 // and an "rp1:" identity key (ON CONFLICT DO NOTHING through skipDuplicates). Like a stored
-// webhook, they are inserted undispatched: the worker's dispatcher (lib/queue/dispatcher.ts)
+// webhook, they are inserted undispatched: the worker's dispatcher (lib/worker/dispatcher.ts)
 // queues the recompute of every session they attach to.
 import { isJoinEvent, JOIN_EVENT_TYPES, LEAVE_EVENT_TYPES, normalizeEmail } from "../attendance/rules";
 import { prisma } from "../db";

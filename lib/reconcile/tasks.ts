@@ -1,5 +1,5 @@
-// Background tasks of reconciliation (registered in lib/queue/worker.ts, scheduled by
-// lib/queue/crontab.ts):
+// Background tasks of reconciliation (registered in lib/worker/tasks.ts, scheduled by
+// lib/worker/crontab.ts):
 // - reconcile_session {sessionId, trigger}: one run; throws when Zoom was not ready or not
 //   reachable so graphile-worker retries it with exponential backoff (up to 10 attempts).
 // - reconcile_recent (every 10 minutes): sessions whose meeting instance ended at least
@@ -8,10 +8,10 @@
 // - reconcile_nightly (03:15 UTC): every ended session of the last 7 days ("nightly"), after an
 //   account-wide pass over the last 7 days of Zoom's webhook logs.
 // Without Report API credentials every task returns at once: nothing is called, nothing fails.
-import type { TaskList } from "graphile-worker";
 import { getConfig } from "../config";
 import { prisma } from "../db";
 import { log } from "../log";
+import type { TaskHandlers } from "../queue/enqueue";
 import { zoomClientFromConfig } from "../zoom/api";
 import { enqueueReconcile, RECONCILE_TRIGGERS, type ReconcileJobPayload, type ReconcileTrigger } from "./queue";
 import { reconcileSession } from "./run";
@@ -110,4 +110,4 @@ export const reconcileTasks = {
     }
     log.info("nightly reconciliations queued", { sessions: sessions.length });
   },
-} satisfies TaskList;
+} satisfies Partial<TaskHandlers>;

@@ -9,11 +9,10 @@
 //   of someone no longer on the roster stops working.
 // One run per course and meeting at a time (a transaction-scoped advisory lock): Zoom is never
 // asked twice for the same student by two runs at once.
-import type { TaskList } from "graphile-worker";
 import { MAX_SESSION_MINUTES, sessionWindow } from "../attendance/rules";
-import { prisma } from "../db";
-import type { Prisma } from "../generated/prisma/client";
+import { prisma, type Tx } from "../db";
 import { errorMessage, log } from "../log";
+import { addJob, type CancelRegistrantsPayload, type Executor, type TaskHandlers } from "../queue/enqueue";
 import { zoomClientFromConfig, ZoomApiError, type ZoomClient } from "../zoom/api";
 import { MeetingRegistrationProblem, registerRosterOnMeeting, type RegistrationResult } from "./register";
 
@@ -27,20 +26,23 @@ export const ZOOM_API_NOT_CONFIGURED_MESSAGE =
 
 export class RegistrationBusyError extends Error {}
 
-type Executor = { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> };
-type Tx = Prisma.TransactionClient;
-
 const lockKey = (courseId: string, zoomMeetingId: string) => `registration:${courseId}:${zoomMeetingId}`;
+/** Registration jobs of one meeting run one at a time (graphile-worker named queue). */
+const registrationQueue = (zoomMeetingId: string) => `registration:${zoomMeetingId}`;
 
 /** Queue a registration run of a course's roster on a meeting (one pending job per pair). */
 export async function enqueueRegistration(courseId: string, zoomMeetingId: string, options: { db?: Executor; runAt?: Date } = {}): Promise<void> {
-  await (options.db ?? prisma).$executeRawUnsafe(
-    `SELECT graphile_worker.add_job('register_roster', json_build_object('courseId', $1::text, 'zoomMeetingId', $2::text),
-       run_at => $3::timestamptz, job_key => 'register:' || $1 || ':' || $2, job_key_mode => 'preserve_run_at',
-       queue_name => 'registration:' || $2, max_attempts => 12)`,
-    courseId,
-    zoomMeetingId,
-    (options.runAt ?? new Date()).toISOString(),
+  await addJob(
+    "register_roster",
+    { courseId, zoomMeetingId },
+    {
+      runAt: options.runAt ?? new Date(),
+      jobKey: `register:${courseId}:${zoomMeetingId}`,
+      jobKeyMode: "preserve_run_at",
+      queueName: registrationQueue(zoomMeetingId),
+      maxAttempts: 12,
+    },
+    options.db ?? prisma,
   );
 }
 
@@ -116,11 +118,6 @@ export async function registerAddedStudents(courseId: string, db: Tx | typeof pr
   return queued;
 }
 
-export interface CancelJobPayload {
-  zoomMeetingId: string;
-  registrants: { id: string; email: string }[];
-}
-
 /**
  * Before students are deleted (in the caller's transaction): queue the cancellation of their
  * registrants on Zoom. The job carries the registrant IDs and emails Zoom needs, since the rows
@@ -133,19 +130,15 @@ export async function cancelRegistrationsOf(studentIds: string[], db: Tx | typeo
   for (const row of rows) byMeeting.set(row.zoomMeetingId, [...(byMeeting.get(row.zoomMeetingId) ?? []), { id: row.registrantId, email: row.student.email.trim() }]);
   for (const [zoomMeetingId, registrants] of byMeeting) {
     for (let index = 0; index < registrants.length; index += 30) {
-      const payload: CancelJobPayload = { zoomMeetingId, registrants: registrants.slice(index, index + 30) };
-      await db.$executeRawUnsafe(
-        `SELECT graphile_worker.add_job('cancel_registrants', $1::json, queue_name => 'registration:' || $2, max_attempts => 12)`,
-        JSON.stringify(payload),
-        zoomMeetingId,
-      );
+      const payload: CancelRegistrantsPayload = { zoomMeetingId, registrants: registrants.slice(index, index + 30) };
+      await addJob("cancel_registrants", payload, { queueName: registrationQueue(zoomMeetingId), maxAttempts: 12 }, db);
     }
   }
   return rows.length;
 }
 
 /** The registrant calls of the job: a registrant or meeting Zoom no longer has is already cancelled. */
-export async function cancelRegistrants(client: ZoomClient, payload: CancelJobPayload): Promise<"cancelled" | "gone"> {
+export async function cancelRegistrants(client: ZoomClient, payload: CancelRegistrantsPayload): Promise<"cancelled" | "gone"> {
   try {
     await client.updateRegistrantStatus(payload.zoomMeetingId, "cancel", payload.registrants);
     return "cancelled";
@@ -156,8 +149,7 @@ export async function cancelRegistrants(client: ZoomClient, payload: CancelJobPa
 }
 
 export const registrationTasks = {
-  async register_roster(payload) {
-    const { courseId, zoomMeetingId } = payload as { courseId: string; zoomMeetingId: string };
+  async register_roster({ courseId, zoomMeetingId }) {
     const client = zoomClientFromConfig();
     if (!client) return;
     const course = await prisma.course.findUnique({ where: { id: courseId }, select: { id: true } });
@@ -179,7 +171,7 @@ export const registrationTasks = {
   async cancel_registrants(payload) {
     const client = zoomClientFromConfig();
     if (!client) return;
-    const outcome = await cancelRegistrants(client, payload as CancelJobPayload);
-    log.info("registrants cancelled on Zoom", { zoomMeetingId: (payload as CancelJobPayload).zoomMeetingId, count: (payload as CancelJobPayload).registrants.length, outcome });
+    const outcome = await cancelRegistrants(client, payload);
+    log.info("registrants cancelled on Zoom", { zoomMeetingId: payload.zoomMeetingId, count: payload.registrants.length, outcome });
   },
-} satisfies TaskList;
+} satisfies Partial<TaskHandlers>;

@@ -1,11 +1,9 @@
 // Admin changes to users: role and disabling. Guards keep a deployment administrable: an admin
 // cannot lock themselves out, and the last enabled admin cannot be demoted or disabled.
-import { prisma } from "../db";
+import { prisma, type Tx } from "../db";
 import type { Role } from "../generated/prisma/enums";
 
 export class AdminGuardError extends Error {}
-
-type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 async function assertAnotherEnabledAdmin(tx: Tx, userId: string) {
   const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: userId } } });

@@ -3,7 +3,7 @@
 // (cross-listed sections). Sessions of other courses on the meeting are refused for instructors,
 // and only sessions of the meeting's courses compete for its events (lib/attendance/load.ts).
 import { normalizeEmail } from "../attendance/rules";
-import { prisma } from "../db";
+import { prisma, type Tx } from "../db";
 import type { Role } from "../generated/prisma/client";
 import { queryMeetingConflicts, type MeetingConflict } from "../db/meeting-conflicts";
 import { enqueueRecompute } from "../queue/enqueue";
@@ -15,7 +15,6 @@ export interface Actor {
   role: Role;
 }
 
-type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 type Db = Pick<Tx, "meetingCourse" | "session" | "course">;
 
 /**

@@ -1,7 +1,7 @@
 // Instructors' overrides of a student's final status in a session, each change appended to the
 // override history in the same transaction (the history table refuses edits: see the migration
 // 20261206140000_overrides_term_record and docs/decisions/014-overrides-final-record.md).
-import { prisma } from "../db";
+import { prisma, type Tx } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { OverrideInputData } from "../validations/override";
 
@@ -12,8 +12,6 @@ export interface Actor {
 
 /** A student who is not on this session's course roster. */
 export class OverrideTargetError extends Error {}
-
-type Tx = Prisma.TransactionClient;
 
 interface StoredOverride {
   status: string;

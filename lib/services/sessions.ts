@@ -2,7 +2,7 @@
 // events (events that arrived before the session existed attach now) and reschedules the
 // late-joiner check. A session's meeting must be one its course may see (lib/services/meetings.ts).
 import { finalRecomputeAt, lateDeadline, neighbourStartRange } from "../attendance/rules";
-import { isUniqueViolation, prisma } from "../db";
+import { isUniqueViolation, prisma, type Tx } from "../db";
 import { enqueueAt, enqueueRecompute } from "../queue/enqueue";
 import type { SessionInputData } from "../validations/session";
 import { AdminOnlyOptionError, assertMeetingAvailable, claimMeeting, verifyMeetingHost, type Actor } from "./meetings";
@@ -157,8 +157,6 @@ export async function deleteSession(sessionId: string) {
   await enqueueRecompute(await neighbourIds(prisma, session));
   return session;
 }
-
-type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 /** Sessions of the meeting (any course) whose events may change hands when `session` moves or goes. */
 async function neighbourIds(db: Pick<Tx, "session">, session: { zoomMeetingId: string; startsAt: Date }, exceptId?: string): Promise<string[]> {

@@ -6,7 +6,7 @@ import { useFreshDatabase } from "../helpers/db";
 import { waitFor } from "../helpers/server";
 import { prisma } from "../../lib/db";
 import { enqueueAt } from "../../lib/queue/enqueue";
-import { tasks } from "../../lib/queue/worker";
+import { tasks } from "../../lib/worker";
 import { notificationTasks } from "../../lib/notifications/tasks";
 import { listSessionNotifications } from "../../lib/notifications/read";
 import { notificationMessageId, sendNotification } from "../../lib/notifications/send";

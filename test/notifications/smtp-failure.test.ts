@@ -5,7 +5,7 @@ import type { Runner } from "graphile-worker";
 import { useFreshDatabase } from "../helpers/db";
 import { freePort, waitFor } from "../helpers/server";
 import { prisma } from "../../lib/db";
-import { tasks } from "../../lib/queue/worker";
+import { tasks } from "../../lib/worker";
 import { readSessionNotifications } from "../../lib/notifications/read";
 import { resetTransports } from "../../lib/mail/transport";
 import { renderToStaticMarkup } from "react-dom/server";

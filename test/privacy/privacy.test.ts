@@ -158,8 +158,8 @@ describe("retention purge", () => {
   });
 
   it("is a worker task scheduled daily", async () => {
-    const { tasks } = await import("../../lib/queue/worker");
-    const { crontab } = await import("../../lib/queue/crontab");
+    const { tasks } = await import("../../lib/worker");
+    const { crontab } = await import("../../lib/worker");
     expect(typeof tasks.purge_expired_payloads).toBe("function");
     expect(crontab()).toMatch(/^\S+ \S+ \* \* \* purge_expired_payloads\b/m);
     // Runs with the configured RETENTION_DAYS (here from the payload) without failing.

@@ -17,7 +17,7 @@ import { createApiToken } from "../../lib/services/tokens";
 import { POST } from "../../app/api/v1/sessions/[sessionId]/reconcile/route";
 import { ReconciliationPanel } from "../../components/reconciliation-panel";
 import { renderToStaticMarkup } from "react-dom/server";
-import { startWorker } from "../../lib/queue/worker";
+import { startWorker } from "../../lib/worker";
 import { waitFor } from "../helpers/server";
 import { FakeZoom } from "../helpers/fake-zoom";
 import { attendanceOf, buildClass, createClassSession, failedDeliveryLogs, reportRows, storeEvents, type BuiltClass } from "./class-fixture";

@@ -10,7 +10,7 @@ import { useFreshDatabase } from "../helpers/db";
 import { credentialsSignIn, postWebhook, startServer, waitFor, type RunningServer } from "../helpers/server";
 import { participantJoined, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
 import { hashPassword } from "../../lib/passwords";
-import { DIAGNOSTIC_HEADERS } from "../../lib/zoom/rejections";
+import { DIAGNOSTIC_HEADERS } from "../../lib/webhook/rejections";
 
 const FLOOD = 3000;
 const CONCURRENCY = 40;

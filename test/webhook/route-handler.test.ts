@@ -1,5 +1,5 @@
 // The App Router route handler (used under plain `next start`) answers exactly like the
-// production server's fast path: both are thin over lib/zoom/receive.ts.
+// production server's fast path: both are thin over lib/webhook/receive.ts.
 import { beforeAll, describe, expect, it } from "vitest";
 import { TEST_WEBHOOK_SECRET, testServerEnv } from "../helpers/env";
 import { participantJoined, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { receiveWebhook } from "@/lib/zoom/receive";
+import { receiveWebhook } from "@/lib/webhook/receive";
 import { errorMessage, log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";

@@ -2,35 +2,12 @@
 // processes share one queue and a crash loses nothing (a job is retried until it succeeds).
 import { EventEmitter } from "node:events";
 import pg from "pg";
-import { Logger, run, type TaskList, type WorkerEvents } from "graphile-worker";
-import { recomputeSession } from "../attendance/projection";
+import { Logger, run, type WorkerEvents } from "graphile-worker";
 import { errorMessage, log } from "../log";
-import { notificationTasks } from "../notifications/tasks";
-import { privacyTasks } from "../privacy/tasks";
-import { reconcileTasks } from "../reconcile/tasks";
-import { registrationTasks } from "../registration/service";
 import { crontab } from "./crontab";
 import { startDispatcher } from "./dispatcher";
 import { sweepStaleProjections } from "./sweeper";
-
-export const tasks: TaskList = {
-  async recompute_session(payload) {
-    const { sessionId } = payload as { sessionId: string };
-    await recomputeSession(sessionId);
-  },
-  async sweep_stale_projections() {
-    await sweepStaleProjections();
-  },
-  ...notificationTasks,
-  ...reconcileTasks,
-  ...privacyTasks,
-  ...registrationTasks,
-};
-
-/** Extra task modules (notifications, reconciliation, retention) register here. */
-export function registerTasks(extra: TaskList): void {
-  Object.assign(tasks, extra);
-}
+import { tasks } from "./tasks";
 
 const queueLogger = new Logger((scope) => (level, message, meta) => {
   if (level === "debug") return;

@@ -1,7 +1,7 @@
 // The webhook endpoint served straight from Node's HTTP server (scripts/serve.ts), in front of
 // Next's router. Zoom's deliveries are the hot path (a class of 500 sends thousands at its start
 // and end), and Next's request pipeline cost ~3 ms of CPU per delivery — several times the work of
-// verifying and storing the event. Same function as the route handler: lib/zoom/receive.ts.
+// verifying and storing the event. Same function as the route handler: lib/webhook/receive.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_BODY_BYTES, receiveWebhookBody, rejectUnknownZoomPath, type HeaderSource } from "./receive";
 import { getConfig, HSTS_HEADER_VALUE } from "../config";

@@ -2,10 +2,10 @@
 
 // "Reconcile now" on the session page: queues a manual reconciliation of a session the user may see.
 import { revalidatePath } from "next/cache";
-import { requireUser, requireVisibleSession } from "../access";
-import { getConfig } from "../config";
-import { enqueueReconcile } from "./queue";
-import { claimManualReconcile } from "./cooldown";
+import { requireUser, requireVisibleSession } from "@/lib/access";
+import { getConfig } from "@/lib/config";
+import { enqueueReconcile } from "@/lib/reconcile/queue";
+import { claimManualReconcile } from "@/lib/reconcile/cooldown";
 
 export async function reconcileNowAction(sessionId: string): Promise<void> {
   const user = await requireUser();

@@ -1,5 +1,5 @@
 // Rejected webhook deliveries (401, 400, 413, unknown paths) come from anyone on the internet, so
-// they may not grow the database without bound (SPEC "Who may see a meeting (trust boundaries)").
+// they may not grow the database without bound (ADR 011, docs/SECURITY.md).
 // Each web process writes at most WEBHOOK_REJECTED_ROWS_PER_MINUTE of them as rows per clock
 // minute — enough to diagnose a misconfigured Zoom app — and only counts the rest in memory,
 // flushed once a second as one upsert per batch into `webhook_rejection_counts`. Deciding costs a

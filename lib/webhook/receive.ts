@@ -1,11 +1,13 @@
-// Webhook receipt (SPEC "Webhook receipt"): verify, store, answer. Nothing here waits for
-// attendance: the stored event's recomputation is queued in the same statement that stores it.
+// Webhook receipt (Zoom's delivery rules: docs/zoom.md): verify, store, answer. Nothing here waits
+// for attendance: the statement that stores an event also adds it to the outbox that the worker's
+// dispatcher turns into recompute jobs (lib/worker/dispatcher.ts, ADR 008). lib/zoom holds
+// Zoom's formats (payload, signature); this folder is the part that writes.
 import { getConfig } from "../config";
 import { recordDelivery, storeWebhookEvent, type DeliveryMeta } from "../events/store";
 import { errorMessage, log } from "../log";
-import { verifySignature, urlValidationAnswer } from "./signature";
+import { verifySignature, urlValidationAnswer } from "../zoom/signature";
 import { admitRejectedRow, diagnosticHeaders, type RejectedOutcome } from "./rejections";
-import { envelopeSchema, isStoredEventType, parseStoredEvent, storableJson, storableText, urlValidationSchema } from "./payload";
+import { envelopeSchema, isStoredEventType, parseStoredEvent, storableJson, storableText, urlValidationSchema } from "../zoom/payload";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const KEPT_BODY_CHARS = 64 * 1024;
@@ -38,7 +40,7 @@ function metaFrom(headers: HeaderSource, bodyBytes: number): DeliveryMeta {
 
 /**
  * Records a rejected delivery: a row with only its diagnostic headers while this minute's budget
- * lasts, else just a count (lib/zoom/rejections.ts). Anyone can send these, so they stay bounded.
+ * lasts, else just a count (lib/webhook/rejections.ts). Anyone can send these, so they stay bounded.
  */
 async function auditRejected(
   outcome: RejectedOutcome,

@@ -1,5 +1,11 @@
-// Configuration from environment variables, validated once with zod (SPEC "Configuration").
-// A missing or malformed variable stops the process with one clear line naming it.
+// Configuration from environment variables, validated with zod; every variable Rollcall reads is
+// here and in the README's configuration table. A missing or malformed variable stops the process
+// with one clear line naming it. Servers and workers validate the whole environment at start-up
+// (getConfig); the few variables also needed where the rest may be absent (the command line needs
+// no webhook secret, but a connection pool and a data directory) are read one at a time with
+// `setting`, through the same rules.
+import fs from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "./client-address";
 
@@ -9,13 +15,38 @@ const optionalString = z
   .optional()
   .transform((value) => (value ? value : undefined));
 
+/** A whole number in [min, max]; unset or blank: the default. */
+const wholeNumber = (name: string, min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z.coerce
+      .number({ error: `${name} must be a number` })
+      .int({ message: `${name} must be a whole number` })
+      .min(min, { message: `${name} must be between ${min} and ${max}` })
+      .max(max, { message: `${name} must be between ${min} and ${max}` })
+      .default(fallback),
+  );
+
+/** A directory need not exist yet (it is created when needed), but must not be a file. */
+const isNotAFile = (directory: string | undefined) => directory === undefined || !fs.existsSync(directory) || fs.statSync(directory).isDirectory();
+
+/** A directory, as an absolute path (a relative one is taken from the working directory). */
+const optionalDirectory = (name: string) =>
+  optionalString
+    .transform((value) => (value === undefined ? undefined : path.resolve(value)))
+    .refine(isNotAFile, { message: `${name} must name a directory, not a file` });
+
+/** The same; unset or blank: `fallback`. */
+const directoryOr = (name: string, fallback: string) =>
+  optionalString.transform((value) => path.resolve(value ?? fallback)).refine(isNotAFile, { message: `${name} must name a directory, not a file` });
+
 const urlString = (name: string) =>
   optionalString.refine((value) => value === undefined || URL.canParse(value), {
     message: `${name} must be a URL`,
   });
 
-const configSchema = z
-  .object({
+/** Each variable and its rule, by name. */
+const variables = {
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: optionalString.refine(
       (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
@@ -76,7 +107,23 @@ const configSchema = z
     ALLOW_INSECURE_HTTP: z
       .enum(["0", "1"], { error: "ALLOW_INSECURE_HTTP must be 1 (allow http in production) or 0" })
       .optional(),
-  })
+    // Connections of each process's pool (lib/db.ts); size PostgreSQL's max_connections for all of them.
+    DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE", 1, 1000, 20),
+    // Jobs one worker runs at once (lib/queue/worker.ts).
+    WORKER_CONCURRENCY: wholeNumber("WORKER_CONCURRENCY", 1, 1000, 4),
+    // The embedded database, development secrets and caught mail live here (lib/db/data-directory.ts).
+    ROLLCALL_DATA_DIR: directoryOr("ROLLCALL_DATA_DIR", ".data"),
+    // Where the demo's mail catcher writes messages; unset: <ROLLCALL_DATA_DIR>/mail (lib/mail/caught.ts).
+    MAIL_CATCHER_DIR: optionalDirectory("MAIL_CATCHER_DIR"),
+    // next-auth's own names: the servers set them from APP_URL and AUTH_SECRET (scripts/serve.ts).
+    NEXTAUTH_URL: urlString("NEXTAUTH_URL"),
+    NEXTAUTH_SECRET: optionalString.refine((value) => value === undefined || value.length >= 32, {
+      message: "NEXTAUTH_SECRET must be at least 32 characters long (or leave it unset: AUTH_SECRET is used)",
+    }),
+};
+
+const configSchema = z
+  .object(variables)
   .superRefine((config, context) => {
     if (config.NODE_ENV === "production" && config.ALLOW_INSECURE_HTTP !== "1") {
       const appUrl = config.APP_URL;
@@ -120,16 +167,19 @@ export class ConfigError extends Error {
   }
 }
 
+/** One line per problem, each naming its variable. */
+function configError(issues: z.core.$ZodIssue[], variable?: string): ConfigError {
+  const problems = issues.map((issue) => {
+    const name = String(issue.path[0] ?? variable ?? "configuration");
+    return issue.message.includes(name) ? `Configuration error: ${issue.message}` : `Configuration error: ${name}: ${issue.message}`;
+  });
+  return new ConfigError([...new Set(problems)]);
+}
+
 /** Validates an environment; throws ConfigError with one line per bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "configuration");
-      return issue.message.includes(name) ? `Configuration error: ${issue.message}` : `Configuration error: ${name}: ${issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
-  }
+  if (!result.success) throw configError(result.error.issues);
   const config = result.data;
   const appUrl = (config.APP_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, "");
   return {
@@ -138,6 +188,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     servedOverHttps: appUrl.startsWith("https://"),
     reportApiConfigured: Boolean(config.ZOOM_ACCOUNT_ID && config.ZOOM_CLIENT_ID && config.ZOOM_CLIENT_SECRET),
   };
+}
+
+type Variables = typeof variables;
+
+/**
+ * One variable, by the same rule as getConfig, for code that runs where the rest of the
+ * configuration may be absent (the command line, scripts, tests). Throws ConfigError when it is bad.
+ */
+export function setting<Name extends keyof Variables>(name: Name, env: Record<string, string | undefined> = process.env): z.output<Variables[Name]> {
+  const result = variables[name].safeParse(env[name]);
+  if (!result.success) throw configError(result.error.issues, name);
+  return result.data as z.output<Variables[Name]>;
 }
 
 let cached: Config | undefined;

@@ -3,6 +3,7 @@
 // (lib/events/store.ts), the hot path, which runs as a prepared statement (ADR 008).
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { setting } from "./config";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { errorMessage, log } from "./log";
 
@@ -17,7 +18,7 @@ export function getPool(): pg.Pool {
     }
     const pool = new pg.Pool({
       connectionString,
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
+      max: setting("DATABASE_POOL_SIZE"),
       // Fail fast when Postgres is unreachable, so a webhook gets its 503 well inside Zoom's 3 s.
       connectionTimeoutMillis: 1500,
       idleTimeoutMillis: 30_000,

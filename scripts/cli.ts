@@ -1,5 +1,7 @@
-// npm run rollcall -- <command>: administration from the command line (SPEC "Administration").
+// npm run rollcall -- <command>: administration from the command line (README "Command line").
+// Every command goes through the same services as the dashboard, so its changes are in the audit log.
 import { Command, CommanderError } from "commander";
+import { ConfigError } from "../lib/config";
 import { resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
 import { prisma } from "../lib/db";
@@ -184,7 +186,9 @@ export { program };
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof ZodError) {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) console.error(problem);
+  } else if (error instanceof ZodError) {
     for (const issue of error.issues) console.error(`Error: ${String(issue.path[0] ?? "input")}: ${issue.message}`);
   } else if (error instanceof UserExistsError || error instanceof Error) {
     console.error(`Error: ${error.message}`);

@@ -4,6 +4,7 @@
 // 3 minutes ago, serves the app in development mode and plays the class scenario.
 import "./demo-guard"; // first: exits before anything touches a database, and sets .data/demo
 import { spawn } from "node:child_process";
+import { setting } from "../lib/config";
 import { applyDevelopmentSecrets } from "../lib/dev-secrets";
 import { resolveDatabase } from "../lib/db/resolve";
 import { applyMigrations } from "../lib/db/migrate";
@@ -16,7 +17,7 @@ async function main() {
   applyDevelopmentSecrets();
   // Late-joiner emails go to a local catcher (shown under Admin → Caught mail) unless SMTP_URL is set.
   const mailCatcher = await startDemoMailCatcher();
-  const port = Number(process.env.PORT ?? 3000);
+  const port = setting("PORT");
   const database = await resolveDatabase();
   await applyMigrations(database.url);
   const startsAt = new Date(Math.floor((Date.now() - 3 * 60_000) / 60_000) * 60_000);

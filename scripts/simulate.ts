@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
+import { setting } from "../lib/config";
 import { classScenario, type SimulatedParticipant } from "../lib/simulator/scenario";
 import { signBody } from "../lib/zoom/signature";
 import { DEMO_MEETING_ID, DEMO_STUDENTS, DEMO_USERS } from "../lib/demo/seed";
@@ -12,7 +13,7 @@ import { DEMO_MEETING_ID, DEMO_STUDENTS, DEMO_USERS } from "../lib/demo/seed";
 function defaultSecret(): string | undefined {
   if (process.env.ZOOM_WEBHOOK_SECRET_TOKEN) return process.env.ZOOM_WEBHOOK_SECRET_TOKEN.split(",")[0].trim();
   try {
-    const file = path.resolve(process.env.ROLLCALL_DATA_DIR ?? ".data", "dev-secrets.json");
+    const file = path.join(setting("ROLLCALL_DATA_DIR"), "dev-secrets.json");
     return JSON.parse(fs.readFileSync(file, "utf8")).ZOOM_WEBHOOK_SECRET_TOKEN;
   } catch {
     return undefined;
@@ -106,7 +107,7 @@ async function main() {
   const program = new Command()
     .name("simulate")
     .description("Send signed, realistic Zoom webhook traffic for one class to a Rollcall endpoint.")
-    .option("--url <url>", "webhook URL", `http://localhost:${process.env.PORT ?? 3000}/api/zoom/webhook`)
+    .option("--url <url>", "webhook URL", `http://localhost:${setting("PORT")}/api/zoom/webhook`)
     .option("--secret <token>", "the Zoom app's Secret Token (default: ZOOM_WEBHOOK_SECRET_TOKEN, or the demo secret)")
     .option("--scenario <name>", "scenario to play (class)", "class")
     .option("--meeting-id <id>", "Zoom meeting ID of the session", DEMO_MEETING_ID)

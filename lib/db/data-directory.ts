@@ -1,4 +1,4 @@
-import path from "node:path";
+import { setting } from "../config";
 
-/** Where development data lives: ROLLCALL_DATA_DIR, else `.data/` (the demo uses `.data/demo`). */
-export const dataDirectory = path.resolve(process.env.ROLLCALL_DATA_DIR ?? ".data");
+/** Where development data lives: ROLLCALL_DATA_DIR, else `.data/` (the demo uses `.data/demo`), as an absolute path. */
+export const dataDirectory = setting("ROLLCALL_DATA_DIR");

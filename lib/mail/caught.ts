@@ -2,6 +2,7 @@
 // .data/mail/. Reading them needs no SMTP library, so pages can import this module.
 import fs from "node:fs/promises";
 import path from "node:path";
+import { setting } from "../config";
 
 export interface CaughtMail {
   id: string;
@@ -17,9 +18,8 @@ export interface CaughtMail {
 }
 
 /** Where the catcher writes messages: MAIL_CATCHER_DIR, else <ROLLCALL_DATA_DIR or .data>/mail. */
-export function mailCatcherDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MAIL_CATCHER_DIR?.trim()) return path.resolve(env.MAIL_CATCHER_DIR.trim());
-  return path.join(path.resolve(env.ROLLCALL_DATA_DIR?.trim() || ".data"), "mail");
+export function mailCatcherDirectory(env: Record<string, string | undefined> = process.env): string {
+  return setting("MAIL_CATCHER_DIR", env) ?? path.join(setting("ROLLCALL_DATA_DIR", env), "mail");
 }
 
 /** Newest first; null when there is no catcher directory (the catcher never ran here). */

@@ -2,12 +2,13 @@
 // of the events that were theirs are cleared, and their identity links, manual matches,
 // notifications, roster entry and attendance are deleted. An audit entry records that it
 // happened, by whom, and how much was removed — never who the student was.
+import { recordAudit, type AuditAction } from "../audit";
 import { cancelRegistrationsOf } from "../registration/service";
 import { prisma } from "../db";
 import { enqueueRecompute } from "../queue/enqueue";
 import { findStudentEvents } from "./student-events";
 
-export const ERASED_ACTION = "student.erased";
+export const ERASED_ACTION = "student.erased" satisfies AuditAction;
 
 export interface ErasureCounts {
   events: number;
@@ -81,8 +82,11 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       await tx.student.delete({ where: { id: studentId } });
 
       const counts: ErasureCounts = { events, identityLinks, manualMatches, notifications, attendanceRecords, overrides, overrideHistory, guestRows, deliveryBodies, auditRedactions };
-      const entry = await tx.auditEntry.create({
-        data: { actorId, action: ERASED_ACTION, subject: studentId, details: { courseId: student.courseId, ...counts } },
+      const entry = await recordAudit(tx, {
+        action: ERASED_ACTION,
+        actorId,
+        subject: { type: "student", id: studentId },
+        detail: { courseId: student.courseId, ...counts },
       });
       // The erased student's events are now an anonymous participant: recompute the course.
       await enqueueRecompute(sessionIds, tx);

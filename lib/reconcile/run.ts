@@ -5,6 +5,7 @@
 //  3. fetch each instance's participant report and merge it into the event store (merge.ts),
 //  4. recompute the session, and record what changed in a `reconciliations` row (and the audit log).
 // Without Report API credentials nothing happens and nothing fails: the summary says "off".
+import { recordAudit } from "../audit";
 import { prisma } from "../db";
 import { attachEventsToSessions } from "../attendance/engine";
 import { competingSessions, courseMaySeeMeeting, readMeetingEvents } from "../attendance/load";
@@ -252,9 +253,7 @@ export async function reconcileSession(
         },
       }),
       prisma.session.update({ where: { id: sessionId }, data: { lastReconciledAt: finishedAt } }),
-      prisma.auditEntry.create({
-        data: { actorId: options.actorId ?? null, action: "session_reconcile", subject: `session:${sessionId}`, details: auditDetails(summary) },
-      }),
+      recordAudit(prisma, { action: "session.reconciled", actorId: options.actorId ?? null, subject: { type: "session", id: sessionId }, detail: auditDetails(summary) }),
     ]);
     log.info("session reconciled", {
       sessionId,

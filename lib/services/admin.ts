@@ -1,5 +1,6 @@
 // Admin changes to users: role and disabling. Guards keep a deployment administrable: an admin
 // cannot lock themselves out, and the last enabled admin cannot be demoted or disabled.
+import { recordAudit } from "../audit";
 import { prisma, type Tx } from "../db";
 import type { Role } from "../generated/prisma/enums";
 
@@ -20,7 +21,7 @@ export async function setUserRole(actorId: string, userId: string, role: Role): 
       await assertAnotherEnabledAdmin(tx, userId);
     }
     await tx.user.update({ where: { id: userId }, data: { role } });
-    await tx.auditEntry.create({ data: { actorId, action: "user_role", subject: `user:${userId}`, details: { from: user.role, to: role } } });
+    await recordAudit(tx, { action: "user.role_changed", actorId, subject: { type: "user", id: userId }, detail: { from: user.role, to: role } });
   });
 }
 
@@ -36,6 +37,6 @@ export async function setUserDisabled(actorId: string, userId: string, disabled:
     }
     // Bumping the session version on disabling means re-enabling does not revive old sessions.
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null, ...(disabled ? { sessionVersion: { increment: 1 } } : {}) } });
-    await tx.auditEntry.create({ data: { actorId, action: disabled ? "user_disable" : "user_enable", subject: `user:${userId}` } });
+    await recordAudit(tx, { action: disabled ? "user.disabled" : "user.enabled", actorId, subject: { type: "user", id: userId } });
   });
 }

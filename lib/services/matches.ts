@@ -2,6 +2,7 @@
 // stored per course and identity (account ID, email or display name), so it applies to the
 // session where it was made and to the same identity in every later session of the course.
 import { normalizeAccountForManualMatch, normalizeEmail, normalizeName } from "../attendance/rules";
+import { recordAudit } from "../audit";
 import { prisma } from "../db";
 import type { MatchKind } from "../generated/prisma/enums";
 import { enqueueRecompute } from "../queue/enqueue";
@@ -63,8 +64,11 @@ export async function matchGuest(sessionId: string, guestKey: string, studentId:
       create: { courseId: session.courseId, sessionId: session.id, studentId: student.id, kind: identity.kind, value: identity.value, createdById: userId },
       update: { sessionId: madeIn.id, studentId: student.id, createdById: userId },
     });
-    await tx.auditEntry.create({
-      data: { actorId: userId, action: "manual_match", subject: `session:${session.id}`, details: { guestKey, kind: identity.kind, studentId: student.id } },
+    await recordAudit(tx, {
+      action: "guest.matched",
+      actorId: userId,
+      subject: { type: "session", id: session.id },
+      detail: { guestKey, kind: identity.kind, studentId: student.id },
     });
     const affected = await tx.session.findMany({
       where: { courseId: session.courseId, startsAt: { gte: madeIn.startsAt } },

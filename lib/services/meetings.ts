@@ -3,6 +3,7 @@
 // (cross-listed sections). Sessions of other courses on the meeting are refused for instructors,
 // and only sessions of the meeting's courses compete for its events (lib/attendance/load.ts).
 import { normalizeEmail } from "../attendance/rules";
+import { recordAudit } from "../audit";
 import { prisma, type Tx } from "../db";
 import type { Role } from "../generated/prisma/client";
 import { queryMeetingConflicts, type MeetingConflict } from "../db/meeting-conflicts";
@@ -100,7 +101,7 @@ export async function claimMeeting(tx: Tx, courseId: string, zoomMeetingId: stri
   if (holders.length > 0) {
     if (!(actor.role === "admin" && share)) throw new MeetingInUseError(zoomMeetingId, actor.role === "admin" ? holders : null);
     await tx.meetingCourse.create({ data: { zoomMeetingId, courseId, sharedById: actor.id } });
-    await tx.auditEntry.create({ data: { actorId: actor.id, action: "meeting_share", subject: `meeting:${zoomMeetingId}`, details: { courseId } } });
+    await recordAudit(tx, { action: "meeting.shared", actorId: actor.id, subject: { type: "meeting", id: zoomMeetingId }, detail: { courseId } });
     return true;
   }
   await tx.meetingCourse.create({ data: { zoomMeetingId, courseId } });
@@ -135,7 +136,7 @@ export async function shareMeeting(zoomMeetingId: string, courseId: string, admi
     if (existing) return { added: false };
     const first = (await tx.meetingCourse.count({ where: { zoomMeetingId } })) === 0;
     await tx.meetingCourse.create({ data: { zoomMeetingId, courseId, sharedById: first ? null : adminId } });
-    await tx.auditEntry.create({ data: { actorId: adminId, action: "meeting_share", subject: `meeting:${zoomMeetingId}`, details: { courseId } } });
+    await recordAudit(tx, { action: "meeting.shared", actorId: adminId, subject: { type: "meeting", id: zoomMeetingId }, detail: { courseId } });
     await recomputeMeetingSessions(tx, zoomMeetingId);
     return { added: true };
   });
@@ -150,7 +151,7 @@ export async function unshareMeeting(zoomMeetingId: string, courseId: string, ad
     await lockMeeting(tx, zoomMeetingId);
     const removed = await tx.meetingCourse.deleteMany({ where: { zoomMeetingId, courseId } });
     if (removed.count === 0) return { removed: false };
-    await tx.auditEntry.create({ data: { actorId: adminId, action: "meeting_unshare", subject: `meeting:${zoomMeetingId}`, details: { courseId } } });
+    await recordAudit(tx, { action: "meeting.unshared", actorId: adminId, subject: { type: "meeting", id: zoomMeetingId }, detail: { courseId } });
     await recomputeMeetingSessions(tx, zoomMeetingId);
     return { removed: true };
   });

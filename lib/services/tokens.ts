@@ -2,6 +2,7 @@
 // fast hash is enough and lets every API request look it up by index). A token may be read-only
 // (refused every write) and may expire.
 import crypto from "node:crypto";
+import { recordAudit } from "../audit";
 import { prisma } from "../db";
 
 const TOKEN_PREFIX = "rc_";
@@ -35,27 +36,45 @@ export interface TokenOptions {
   readOnly?: boolean;
   /** null or undefined: never expires */
   expiresAt?: Date | null;
+  /** who creates it, for the audit log; null or undefined: the command line (or a script) */
+  actorId?: string | null;
 }
 
+/** Creates a token for `userId` and records `token.created`; the secret is returned once. */
 export async function createApiToken(userId: string, nameOrOptions: string | TokenOptions = {}): Promise<{ id: string; token: string; expiresAt: Date | null; readOnly: boolean }> {
   const options = typeof nameOrOptions === "string" ? { name: nameOrOptions } : nameOrOptions;
   const token = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
-  const created = await prisma.apiToken.create({
-    data: {
-      userId,
-      name: (options.name ?? "API token").slice(0, 100),
-      tokenHash: hashToken(token),
-      prefix: token.slice(0, 10),
-      readOnly: options.readOnly ?? false,
-      expiresAt: options.expiresAt ?? null,
-    },
+  const created = await prisma.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        userId,
+        name: (options.name ?? "API token").slice(0, 100),
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, 10),
+        readOnly: options.readOnly ?? false,
+        expiresAt: options.expiresAt ?? null,
+      },
+      include: { user: { select: { email: true } } },
+    });
+    await recordAudit(tx, {
+      action: "token.created",
+      actorId: options.actorId ?? null,
+      subject: { type: "token", id: created.id },
+      detail: { owner: created.user.email, scope: tokenScope(created), expiresAt: created.expiresAt?.toISOString() ?? null },
+    });
+    return created;
   });
   return { id: created.id, token, expiresAt: created.expiresAt, readOnly: created.readOnly };
 }
 
-export async function revokeApiToken(tokenId: string): Promise<boolean> {
-  const result = await prisma.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
-  return result.count > 0;
+/** Revokes an active token and records `token.revoked`; false when there was none to revoke. */
+export async function revokeApiToken(tokenId: string, actorId: string | null = null): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const result = await tx.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (result.count === 0) return false;
+    await recordAudit(tx, { action: "token.revoked", actorId, subject: { type: "token", id: tokenId } });
+    return true;
+  });
 }
 
 export type TokenLookup =
@@ -90,6 +109,6 @@ export async function userForToken(token: string) {
 }
 
 /** "read-only" / "read-write", as lists show it. */
-export function tokenScope(token: { readOnly: boolean }): string {
+export function tokenScope(token: { readOnly: boolean }): "read-only" | "read-write" {
   return token.readOnly ? "read-only" : "read-write";
 }

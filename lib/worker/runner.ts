@@ -3,6 +3,7 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { Logger, run, type WorkerEvents } from "graphile-worker";
+import { setting } from "../config";
 import { errorMessage, log } from "../log";
 import { crontab } from "./crontab";
 import { startDispatcher } from "./dispatcher";
@@ -41,7 +42,7 @@ const STALLED_SHUTDOWN_MS = 15_000;
 export async function startWorker(options: { connectionString: string; concurrency?: number; crontab?: string }): Promise<Worker> {
   const runnerOptions = {
     connectionString: options.connectionString,
-    concurrency: options.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4),
+    concurrency: options.concurrency ?? setting("WORKER_CONCURRENCY"),
     noHandleSignals: true,
     // Jobs due now are picked up at once (graphile-worker LISTENs for new jobs); jobs due in the
     // future (a busy session's recompute gathers events for 150 ms first; late-joiner checks) are

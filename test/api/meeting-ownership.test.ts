@@ -274,8 +274,8 @@ describe("a session of B's on A's meeting that got in anyway (data from before t
 
     const audit = await prisma.auditEntry.findMany({ where: { subject: `meeting:${meetingId}` }, orderBy: { id: "asc" }, select: { action: true, actorId: true } });
     expect(audit).toEqual([
-      { action: "meeting_share", actorId: admin.id },
-      { action: "meeting_unshare", actorId: admin.id },
+      { action: "meeting.shared", actorId: admin.id },
+      { action: "meeting.unshared", actorId: admin.id },
     ]);
   });
 });

@@ -83,7 +83,7 @@ beforeAll(async () => {
   }
   // The manual match "Lima iPad is Ana", made in the earlier session.
   await prisma.manualMatch.create({ data: { courseId, sessionId: sessionIds[1], studentId: anaId, kind: "display_name", value: "lima ipad", createdById: adminId } });
-  await prisma.auditEntry.create({ data: { actorId: adminId, action: "manual_match", subject: `session:${sessionIds[1]}`, details: { guestKey: "name:lima ipad", kind: "display_name", studentId: anaId } } });
+  await prisma.auditEntry.create({ data: { actorId: adminId, action: "guest.matched", subject: `session:${sessionIds[1]}`, details: { guestKey: "name:lima ipad", kind: "display_name", studentId: anaId } } });
   await prisma.notification.create({ data: { sessionId: sessionIds[0], studentId: anaId, kind: "late_student", recipient: ANA.email.toLowerCase(), status: "sent" } });
   // A rejected delivery whose body names Ana, and one that does not.
   await recordDelivery({ outcome: "rejected_body", httpStatus: 400, reason: "test", body: JSON.stringify({ event: "x", payload: { email: ANA.email } }), meta: { trackingId: "t1", requestId: null, headers: { "x-forwarded-for": "203.0.113.7" }, bodyBytes: 10 } });
@@ -203,7 +203,7 @@ describe("erasure", () => {
     expect(result).not.toBeNull();
     expect(result!.counts).toMatchObject({ events: 10, identityLinks: 1, manualMatches: 1, notifications: 1, attendanceRecords: 2, deliveryBodies: 1, auditRedactions: 1 });
 
-    const entry = await prisma.auditEntry.findFirstOrThrow({ where: { action: "student.erased", subject: anaId } });
+    const entry = await prisma.auditEntry.findFirstOrThrow({ where: { action: "student.erased", subject: `student:${anaId}` } });
     expect(entry.actorId).toBe(adminId);
     expect(entry.details).toMatchObject({ courseId, events: 10 });
 
@@ -226,7 +226,7 @@ describe("erasure", () => {
     const guests = await prisma.guestAttendance.findMany({ where: { sessionId: sessionIds[0] } });
     expect(guests.map((guest) => guest.name).sort()).toEqual(["", "Visitor"]);
     // The manual-match audit entry is kept, without who was matched.
-    const matchEntry = await prisma.auditEntry.findFirstOrThrow({ where: { action: "manual_match" } });
+    const matchEntry = await prisma.auditEntry.findFirstOrThrow({ where: { action: "guest.matched" } });
     expect(matchEntry.details).toMatchObject({ guestKey: "[erased]", kind: "display_name" });
 
     // A second erasure finds nothing.

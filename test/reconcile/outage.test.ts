@@ -361,7 +361,7 @@ describe("on demand", () => {
       );
       const lost = distinctLost(queued);
       expect(run).toMatchObject({ trigger: "manual", status: "succeeded", joinsAdded: lost.joins, leavesAdded: lost.leaves });
-      const audit = await prisma.auditEntry.findFirst({ where: { action: "session_reconcile", subject: `session:${session.id}` } });
+      const audit = await prisma.auditEntry.findFirst({ where: { action: "session.reconciled", subject: `session:${session.id}` } });
       expect(audit?.actorId).toBe(admin.id);
       expect(await attendanceOf(session.id)).toEqual(await attendanceOf(fullSessionId));
     } finally {

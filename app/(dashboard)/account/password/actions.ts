@@ -4,10 +4,9 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { requireUser } from "@/lib/access";
 import { authenticate, requestClientAddress } from "@/lib/auth";
-import { prisma } from "@/lib/db";
 import { reissueSessionCookie } from "@/lib/session-cookie";
 import { SignInThrottled } from "@/lib/sign-in-throttle";
-import { newPasswordSchema, setPassword } from "@/lib/services/users";
+import { changeOwnPassword, newPasswordSchema } from "@/lib/services/users";
 import { fieldErrorsFrom, type FormState } from "../../_lib/forms";
 
 const changePasswordSchema = z
@@ -42,8 +41,7 @@ export async function changePasswordAction(_previous: FormState, formData: FormD
     if (error instanceof SignInThrottled) return { ok: false, message: error.message };
     throw error;
   }
-  const version = await setPassword(user.id, parsed.data.newPassword);
-  await prisma.auditEntry.create({ data: { actorId: user.id, action: "user_password_change", subject: `user:${user.id}` } });
+  const version = await changeOwnPassword(user.id, parsed.data.newPassword);
   await reissueSessionCookie(user.id, version);
   return { ok: true, message: "Password changed. Your other sessions are signed out." };
 }

@@ -44,9 +44,11 @@ export async function createTokenAction(_previous: CreateTokenState, formData: F
   const owner = await prisma.user.findFirst({ where: { id: parsed.data.userId, disabledAt: null }, select: { id: true, email: true } });
   if (!owner) return { ok: false, fieldErrors: { userId: "that user does not exist or is disabled" }, values: formValues(formData) };
   const { name, scope, expiresIn } = parsed.data;
-  const created = await createApiToken(owner.id, { name, readOnly: scope === "read-only", expiresAt: expiresIn === null ? null : new Date(Date.now() + expiresIn) });
-  await prisma.auditEntry.create({
-    data: { actorId: admin.id, action: "token_create", subject: `token:${created.id}`, details: { owner: owner.email, scope, expiresAt: created.expiresAt?.toISOString() ?? null } },
+  const created = await createApiToken(owner.id, {
+    name,
+    readOnly: scope === "read-only",
+    expiresAt: expiresIn === null ? null : new Date(Date.now() + expiresIn),
+    actorId: admin.id,
   });
   revalidatePath("/admin/tokens");
   const limits = `${scope === "read-only" ? "read-only" : "read and write"}, ${created.expiresAt ? `expires ${formatUtc(created.expiresAt)}` : "never expires"}`;
@@ -55,8 +57,6 @@ export async function createTokenAction(_previous: CreateTokenState, formData: F
 
 export async function revokeTokenAction(tokenId: string): Promise<void> {
   const admin = await requireAdmin();
-  if (await revokeApiToken(tokenId)) {
-    await prisma.auditEntry.create({ data: { actorId: admin.id, action: "token_revoke", subject: `token:${tokenId}` } });
-  }
+  await revokeApiToken(tokenId, admin.id);
   revalidatePath("/admin/tokens");
 }

@@ -15,7 +15,7 @@ export interface CreateUserState extends FormState {
 }
 
 export async function createUserAction(_previous: CreateUserState, formData: FormData): Promise<CreateUserState> {
-  await requireAdmin();
+  const admin = await requireAdmin();
   const password = String(formData.get("password") ?? "");
   const input = {
     email: String(formData.get("email") ?? ""),
@@ -28,7 +28,7 @@ export async function createUserAction(_previous: CreateUserState, formData: For
   const values = { ...formValues(formData), password: "" };
   if (!parsed.success) return { ok: false, message: "Please correct the fields marked below.", fieldErrors: fieldErrorsFrom(parsed.error), values };
   try {
-    const created = await createUser(parsed.data);
+    const created = await createUser(parsed.data, admin.id);
     revalidatePath("/admin/users");
     return {
       ok: true,

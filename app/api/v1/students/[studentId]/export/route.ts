@@ -1,6 +1,7 @@
 import { requireAdmin, requireApiCaller } from "@/lib/api/auth";
 import { notFound } from "@/lib/api/errors";
 import { apiRoute, type ApiRouteContext } from "@/lib/api/route";
+import { recordAudit } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { exportStudentData } from "@/lib/privacy/export";
 
@@ -17,8 +18,11 @@ export const GET = apiRoute(async (request: Request, context: ApiRouteContext<{ 
   const { studentId } = await context.params;
   const data = await exportStudentData(studentId);
   if (!data) throw notFound("student", studentId);
-  await prisma.auditEntry.create({
-    data: { actorId: caller.user.id, action: "student.exported", subject: studentId, details: { courseId: data.student.course.id, events: data.events.length } },
+  await recordAudit(prisma, {
+    action: "student.exported",
+    actorId: caller.user.id,
+    subject: { type: "student", id: studentId },
+    detail: { courseId: data.student.course.id, events: data.events.length },
   });
   return new Response(JSON.stringify(data, null, 2) + "\n", {
     status: 200,

@@ -8,7 +8,7 @@ import type { SessionState } from "@/lib/attendance/types";
 import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
 import { BackLink, buttonClass, EmptyState, Notice, PageHeader, Section, StateBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
-import { sessionFigures, sessionStates, type SessionFigures } from "../../_lib/queries";
+import { sessionFigures, sessionStates, type SessionFigures } from "@/lib/attendance/course-read";
 import { loadCourseSummary } from "@/lib/attendance/summary";
 import { TermSummary } from "@/components/term-summary";
 import { addStudentAction } from "./actions";

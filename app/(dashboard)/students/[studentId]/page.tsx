@@ -6,7 +6,7 @@ import { formatDate, formatDuration, formatPercent, formatTime, plural, zoneAbbr
 import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
 import { BackLink, buttonClass, Card, EmptyState, LateBadge, PageHeader, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
-import { studentHistory } from "../../_lib/queries";
+import { studentHistory } from "@/lib/attendance/course-read";
 import { loadCourseSummary } from "@/lib/attendance/summary";
 import { studentOverrideHistory } from "@/lib/services/overrides";
 import { zonedFormatter } from "@/lib/exports/time";

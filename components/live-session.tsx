@@ -18,7 +18,8 @@ import { HostsTable } from "./live/hosts-table";
 import { LiveIndicator } from "./live/live-indicator";
 import { useLiveSession } from "./live/use-live-session";
 import { WaitingRoom } from "./live/waiting-room";
-import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "./ui";
+import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge } from "./ui";
+import { RowHeader, Table, Td } from "./table";
 
 type Filter = "all" | "in" | "not_joined" | "late" | "left";
 
@@ -146,64 +147,49 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
         ) : shown.length === 0 ? (
           <EmptyState>No student matches this filter.</EmptyState>
         ) : (
-          <TableWrap label="Students">
-            <table className={tableClass} data-testid="live-roster">
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>Student</th>
-                  <th scope="col" className={thClass}>Now</th>
-                  <th scope="col" className={thClass}>First join ({zone})</th>
-                  <th scope="col" className={thClass}>Last leave</th>
-                  <th scope="col" className={thClass}>Late</th>
-                  <th scope="col" className={thClass}>Attended</th>
-                  <th scope="col" className={thClass}>{live ? "Status so far" : "Status"}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {shown.map((student) => (
-                  <tr key={student.studentId} data-student={student.email} className={student.inMeeting ? "bg-green-50/60" : undefined}>
-                    <th scope="row" className={`${tdClass} min-w-[12rem] text-left font-normal`}>
-                      <Link href={`/students/${student.studentId}`} className="font-medium text-blue-800 hover:underline">
-                        {student.name}
-                      </Link>
-                      <div className="text-xs break-all text-slate-600">{student.email}</div>
-                    </th>
-                    <td className={`${tdClass} whitespace-nowrap`} data-col="now">
-                      <Presence student={student} state={session.state} />
-                    </td>
-                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{student.firstJoinAt ? formatTime(student.firstJoinAt, tz, true) : "—"}</td>
-                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>
-                      {student.lastLeaveAt ? formatTime(student.lastLeaveAt, tz, true) : student.inMeeting ? <span className="text-slate-600">still in</span> : "—"}
-                    </td>
-                    <td className={`${tdClass} whitespace-nowrap`} data-col="late">
-                      {student.late ? (
-                        <LateBadge lateBySeconds={student.lateBySeconds} />
-                      ) : student.joinCount > 0 ? (
-                        <span className="text-slate-700">On time</span>
-                      ) : notified.has(student.studentId) ? (
-                        <span className="text-slate-700">Emailed</span>
-                      ) : (
-                        "—"
-                      )}
-                    </td>
-                    <td className={`${tdClass} whitespace-nowrap`} data-col="attended">
-                      <Attended percent={student.attendedPercent} seconds={student.attendedSeconds} provisional={live} />
-                    </td>
-                    <td className={tdClass} data-col="status">
-                      {!student.enrolled ? (
-                        <span className="text-slate-700">Not enrolled</span>
-                      ) : session.state === "scheduled" && !student.override ? (
-                        <span className="text-slate-600">—</span>
-                      ) : (
-                        <StatusBadge status={student.status} />
-                      )}
-                      {student.override ? <div className="text-xs text-slate-600">computed: {student.computedStatus} · overridden</div> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <Table label="Students" testId="live-roster" columns={["Student", "Now", `First join (${zone})`, "Last leave", "Late", "Attended", live ? "Status so far" : "Status"]}>
+            {shown.map((student) => (
+              <tr key={student.studentId} data-student={student.email} className={student.inMeeting ? "bg-green-50/60" : undefined}>
+                <RowHeader className="min-w-[12rem] text-left font-normal">
+                  <Link href={`/students/${student.studentId}`} className="font-medium text-blue-800 hover:underline">
+                    {student.name}
+                  </Link>
+                  <div className="text-xs break-all text-slate-600">{student.email}</div>
+                </RowHeader>
+                <Td className="whitespace-nowrap" data-col="now">
+                  <Presence student={student} state={session.state} />
+                </Td>
+                <Td className="whitespace-nowrap tabular-nums">{student.firstJoinAt ? formatTime(student.firstJoinAt, tz, true) : "—"}</Td>
+                <Td className="whitespace-nowrap tabular-nums">
+                  {student.lastLeaveAt ? formatTime(student.lastLeaveAt, tz, true) : student.inMeeting ? <span className="text-slate-600">still in</span> : "—"}
+                </Td>
+                <Td className="whitespace-nowrap" data-col="late">
+                  {student.late ? (
+                    <LateBadge lateBySeconds={student.lateBySeconds} />
+                  ) : student.joinCount > 0 ? (
+                    <span className="text-slate-700">On time</span>
+                  ) : notified.has(student.studentId) ? (
+                    <span className="text-slate-700">Emailed</span>
+                  ) : (
+                    "—"
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap" data-col="attended">
+                  <Attended percent={student.attendedPercent} seconds={student.attendedSeconds} provisional={live} />
+                </Td>
+                <Td data-col="status">
+                  {!student.enrolled ? (
+                    <span className="text-slate-700">Not enrolled</span>
+                  ) : session.state === "scheduled" && !student.override ? (
+                    <span className="text-slate-600">—</span>
+                  ) : (
+                    <StatusBadge status={student.status} />
+                  )}
+                  {student.override ? <div className="text-xs text-slate-600">computed: {student.computedStatus} · overridden</div> : null}
+                </Td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
 
@@ -236,46 +222,33 @@ export function LiveSession({ initial, matchAction }: LiveSessionProps) {
         {data.guests.length === 0 ? (
           <EmptyState>No guests{session.state === "scheduled" ? " yet" : ""}: everyone who joined matched a student.</EmptyState>
         ) : (
-          <TableWrap label="Guests">
-            <table className={tableClass} data-testid="guests">
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>Guest</th>
-                  <th scope="col" className={thClass}>Now</th>
-                  <th scope="col" className={thClass}>First join</th>
-                  <th scope="col" className={thClass}>Attended</th>
-                  <th scope="col" className={thClass}>Match to student</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {data.guests.map((guest) => (
-                  <tr key={guest.guestKey} data-guest={guest.name}>
-                    <th scope="row" className={`${tdClass} min-w-[10rem] text-left font-normal`}>
-                      <span className="font-medium">{guest.name || "(no name)"}</span>
-                      <div className="text-xs break-all text-slate-600">{guest.email ?? "no email"}</div>
-                    </th>
-                    <td className={`${tdClass} whitespace-nowrap`}>
-                      {guest.inMeeting ? <InMeeting devices={guest.openConnections} /> : <span className="text-slate-700">Left</span>}
-                    </td>
-                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{guest.firstJoinAt ? formatTime(guest.firstJoinAt, tz, true) : "—"}</td>
-                    <td className={`${tdClass} whitespace-nowrap`}>
-                      <Attended percent={guest.attendedPercent} seconds={guest.attendedSeconds} provisional={live} />
-                    </td>
-                    <td className={`${tdClass} min-w-[16rem]`}>
-                      {students.length > 0 ? (
-                        <>
-                          <GuestSuggestions action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} suggestions={guest.suggestions ?? []} onMatched={onMatched} />
-                          <GuestMatchForm action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
-                        </>
-                      ) : (
-                        <span className="text-slate-600">Add students to the roster first.</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <Table label="Guests" testId="guests" columns={["Guest", "Now", "First join", "Attended", "Match to student"]}>
+            {data.guests.map((guest) => (
+              <tr key={guest.guestKey} data-guest={guest.name}>
+                <RowHeader className="min-w-[10rem] text-left font-normal">
+                  <span className="font-medium">{guest.name || "(no name)"}</span>
+                  <div className="text-xs break-all text-slate-600">{guest.email ?? "no email"}</div>
+                </RowHeader>
+                <Td className="whitespace-nowrap">
+                  {guest.inMeeting ? <InMeeting devices={guest.openConnections} /> : <span className="text-slate-700">Left</span>}
+                </Td>
+                <Td className="whitespace-nowrap tabular-nums">{guest.firstJoinAt ? formatTime(guest.firstJoinAt, tz, true) : "—"}</Td>
+                <Td className="whitespace-nowrap">
+                  <Attended percent={guest.attendedPercent} seconds={guest.attendedSeconds} provisional={live} />
+                </Td>
+                <Td className="min-w-[16rem]">
+                  {students.length > 0 ? (
+                    <>
+                      <GuestSuggestions action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} suggestions={guest.suggestions ?? []} onMatched={onMatched} />
+                      <GuestMatchForm action={matchAndAnnounce} guestKey={guest.guestKey} guestName={guest.name} students={students} onMatched={onMatched} />
+                    </>
+                  ) : (
+                    <span className="text-slate-600">Add students to the roster first.</span>
+                  )}
+                </Td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
 

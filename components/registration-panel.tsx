@@ -7,7 +7,8 @@ import type { NotificationStatus } from "@/lib/generated/prisma/enums";
 import { readSessionRegistration } from "@/lib/registration/read";
 import { ZOOM_API_NOT_CONFIGURED_MESSAGE } from "@/lib/registration/service";
 import { RegistrationActions } from "./registration-actions";
-import { Notice, TableWrap, tableClass, tdClass, thClass } from "./ui";
+import { Notice } from "./ui";
+import { RowHeader, Table, Td } from "./table";
 
 const INVITATION: Record<NotificationStatus, string> = {
   sent: "Invited",
@@ -58,29 +59,18 @@ export async function RegistrationPanel({ sessionId, timezone }: { sessionId: st
       )}
       {view.students.length > 0 && (view.configured || registered > 0) ? (
         <div className="mt-3">
-          <TableWrap label="Registration on Zoom">
-            <table className={tableClass} data-testid="registrants">
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>Student</th>
-                  <th scope="col" className={thClass}>On Zoom</th>
-                  <th scope="col" className={thClass}>Invitation</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {view.students.map((student) => (
-                  <tr key={student.studentId} data-registrant={student.name} data-registered={student.registered ? "yes" : "no"}>
-                    <th scope="row" className={`${tdClass} text-left font-normal`}>
-                      <span className="font-medium">{student.name}</span>
-                      <div className="text-xs break-all text-slate-600">{student.email}</div>
-                    </th>
-                    <td className={tdClass}>{student.registered ? <span className="text-green-900">Registered (personal link)</span> : <span className="text-slate-600">Not registered</span>}</td>
-                    <td className={tdClass}>{student.invitation ? INVITATION[student.invitation] : <span className="text-slate-600">Not invited</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <Table label="Registration on Zoom" testId="registrants" columns={["Student", "On Zoom", "Invitation"]}>
+            {view.students.map((student) => (
+              <tr key={student.studentId} data-registrant={student.name} data-registered={student.registered ? "yes" : "no"}>
+                <RowHeader className="text-left font-normal">
+                  <span className="font-medium">{student.name}</span>
+                  <div className="text-xs break-all text-slate-600">{student.email}</div>
+                </RowHeader>
+                <Td>{student.registered ? <span className="text-green-900">Registered (personal link)</span> : <span className="text-slate-600">Not registered</span>}</Td>
+                <Td>{student.invitation ? INVITATION[student.invitation] : <span className="text-slate-600">Not invited</span>}</Td>
+              </tr>
+            ))}
+          </Table>
         </div>
       ) : null}
     </section>

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { findVisibleSession, requireUser, requireVisibleSession } from "@/lib/access";
 import { formatDate } from "@/lib/format";
-import { LiveSession } from "@/components/live-session";
+import { LiveSession } from "@/components/live/live-session";
 import { ReconciliationPanel } from "@/components/reconciliation-panel";
 import { RegistrationPanel } from "@/components/registration-panel";
 import { SessionNotifications } from "@/components/session-notifications";

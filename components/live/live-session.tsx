@@ -1,7 +1,7 @@
 "use client";
 
 // The live roster of one session. The server renders the first picture; the data hook
-// (components/live/use-live-session.ts) then keeps it current: changes are pushed over
+// (./use-live-session.ts) then keeps it current: changes are pushed over
 // server-sent events and merged by row, with polling only as a fallback (ADR 016).
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -10,16 +10,16 @@ import type { LivePayload } from "@/lib/attendance/live-delta";
 import type { StudentRow } from "@/lib/attendance/read";
 import { formatDateTime, formatDuration, formatPercent, formatTime, plural, zoneAbbreviation } from "@/lib/format";
 import { AttendanceTimeline } from "./attendance-timeline";
-import type { FormStateLike } from "./form-controls";
+import type { FormStateLike } from "../form-controls";
 import { GuestMatchForm } from "./guest-match-form";
 import { GuestSuggestions } from "./guest-suggestions";
-import { InBreakoutRoom } from "./live/breakout-location";
-import { HostsTable } from "./live/hosts-table";
-import { LiveIndicator } from "./live/live-indicator";
-import { useLiveSession } from "./live/use-live-session";
-import { WaitingRoom } from "./live/waiting-room";
-import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge } from "./ui";
-import { RowHeader, Table, Td } from "./table";
+import { InBreakoutRoom } from "./breakout-location";
+import { HostsTable } from "./hosts-table";
+import { LiveIndicator } from "./live-indicator";
+import { useLiveSession } from "./use-live-session";
+import { WaitingRoom } from "./waiting-room";
+import { EmptyState, LateBadge, Notice, Section, StateBadge, StatusBadge } from "../ui";
+import { RowHeader, Table, Td } from "../table";
 
 type Filter = "all" | "in" | "not_joined" | "late" | "left";
 

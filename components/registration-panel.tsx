@@ -1,11 +1,11 @@
 // Session page: the roster's registration on the session's Zoom meeting (personal join links).
 // Who is registered and who is not, who was invited, what Zoom refused for the meeting, and the
 // "Register roster on Zoom" / "Email personal links" actions; without Zoom API credentials, a note.
-import { inviteStudentsAction, registerRosterAction } from "@/app/(dashboard)/sessions/[sessionId]/registration-actions";
 import { formatDateTime } from "@/lib/format";
 import type { NotificationStatus } from "@/lib/generated/prisma/enums";
 import { readSessionRegistration } from "@/lib/registration/read";
 import { ZOOM_API_NOT_CONFIGURED_MESSAGE } from "@/lib/registration/service";
+import type { FormStateLike } from "./form-controls";
 import { RegistrationActions } from "./registration-actions";
 import { Notice } from "./ui";
 import { RowHeader, Table, Td } from "./table";
@@ -17,7 +17,10 @@ const INVITATION: Record<NotificationStatus, string> = {
   not_configured: "Not sent: email not configured",
 };
 
-export async function RegistrationPanel({ sessionId, timezone }: { sessionId: string; timezone: string }) {
+type Action = (state: FormStateLike) => Promise<FormStateLike>;
+
+/** `register` and `invite`: the page's server actions, bound to this session. */
+export async function RegistrationPanel({ sessionId, timezone, register, invite }: { sessionId: string; timezone: string; register: Action; invite: Action }) {
   const view = await readSessionRegistration(sessionId);
   if (!view) return null;
   const headingId = `registration-${sessionId}-heading`;
@@ -50,8 +53,8 @@ export async function RegistrationPanel({ sessionId, timezone }: { sessionId: st
             {view.lastRunAt ? ` · last registration ${formatDateTime(view.lastRunAt.toISOString(), timezone)}` : ""}
           </p>
           <RegistrationActions
-            register={registerRosterAction.bind(null, sessionId)}
-            invite={inviteStudentsAction.bind(null, sessionId)}
+            register={register}
+            invite={invite}
             canInvite={registered > 0}
             problem={view.problem}
           />

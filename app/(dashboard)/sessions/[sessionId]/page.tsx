@@ -12,6 +12,7 @@ import { loadLivePayload } from "@/lib/attendance/live";
 import { OverrideControls } from "@/components/override-controls";
 import { SessionCancelForm } from "@/components/session-cancel-form";
 import { cancelSessionAction, matchGuestAction, overrideAction } from "./actions";
+import { inviteStudentsAction, registerRosterAction } from "./registration-actions";
 
 type Props = { params: Promise<{ sessionId: string }> };
 
@@ -61,7 +62,12 @@ export default async function SessionPage({ params }: Props) {
         </p>
         <OverrideControls rows={payload.students} timeZone={session.course.timezone} cancelled={payload.session.cancelled} action={overrideAction.bind(null, session.id)} />
       </section>
-      <RegistrationPanel sessionId={session.id} timezone={session.course.timezone} />
+      <RegistrationPanel
+        sessionId={session.id}
+        timezone={session.course.timezone}
+        register={registerRosterAction.bind(null, session.id)}
+        invite={inviteStudentsAction.bind(null, session.id)}
+      />
       <SessionNotifications sessionId={session.id} timezone={session.course.timezone} />
       <ReconciliationPanel sessionId={session.id} />
     </div>

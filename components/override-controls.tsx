@@ -9,7 +9,7 @@ import type { StudentRow } from "@/lib/attendance/read";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { FormMessage, SubmitButton, type FormStateLike } from "./form-controls";
 import { buttonClass, inputClass, StatusBadge } from "./ui";
-import { RowHeader, Table, Td } from "./table";
+import { NameAndEmail, RowHeader, Table, Td } from "./table";
 
 export type OverrideRow = Pick<StudentRow, "studentId" | "name" | "email" | "status" | "computedStatus" | "attendedSeconds" | "late" | "computedLate" | "enrolled" | "override">;
 
@@ -92,8 +92,7 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
               <input type="checkbox" name="studentIds" value={row.studentId} aria-label={`Select ${row.name}`} checked={selected.has(row.studentId)} onChange={() => toggle(row.studentId)} />
             </Td>
             <RowHeader className="text-left font-normal">
-              <span className="font-medium">{row.name}</span>
-              <div className="text-xs break-all text-slate-600">{row.email}</div>
+              <NameAndEmail name={row.name} email={row.email} />
             </RowHeader>
             <Td data-col="final">
               {row.enrolled ? <StatusBadge status={row.status} /> : <span className="text-slate-700">Not enrolled</span>}

@@ -8,7 +8,7 @@ import { ZOOM_API_NOT_CONFIGURED_MESSAGE } from "@/lib/registration/service";
 import type { FormStateLike } from "./form-controls";
 import { RegistrationActions } from "./registration-actions";
 import { Notice } from "./ui";
-import { RowHeader, Table, Td } from "./table";
+import { NameAndEmail, RowHeader, Table, Td } from "./table";
 
 const INVITATION: Record<NotificationStatus, string> = {
   sent: "Invited",
@@ -66,8 +66,7 @@ export async function RegistrationPanel({ sessionId, timezone, register, invite 
             {view.students.map((student) => (
               <tr key={student.studentId} data-registrant={student.name} data-registered={student.registered ? "yes" : "no"}>
                 <RowHeader className="text-left font-normal">
-                  <span className="font-medium">{student.name}</span>
-                  <div className="text-xs break-all text-slate-600">{student.email}</div>
+                  <NameAndEmail name={student.name} email={student.email} />
                 </RowHeader>
                 <Td>{student.registered ? <span className="text-green-900">Registered (personal link)</span> : <span className="text-slate-600">Not registered</span>}</Td>
                 <Td>{student.invitation ? INVITATION[student.invitation] : <span className="text-slate-600">Not invited</span>}</Td>

@@ -52,3 +52,13 @@ export function Td({ className, ...props }: ComponentPropsWithoutRef<"td">) {
 export function RowHeader({ className, ...props }: ComponentPropsWithoutRef<"th">) {
   return <th scope="row" className={cellClass(className)} {...props} />;
 }
+
+/** Who a row is about, in its RowHeader: the name, and the email under it. */
+export function NameAndEmail({ name, email }: { name: string; email: string }) {
+  return (
+    <>
+      <span className="font-medium">{name}</span>
+      <div className="text-xs break-all text-slate-600">{email}</div>
+    </>
+  );
+}

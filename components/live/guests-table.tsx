@@ -3,7 +3,7 @@
 import type { LivePayload } from "@/lib/attendance/live-delta";
 import { formatTime } from "@/lib/format";
 import type { FormStateLike } from "../form-controls";
-import { RowHeader, Table, Td } from "../table";
+import { NameAndEmail, RowHeader, Table, Td } from "../table";
 import { EmptyState, Section } from "../ui";
 import { GuestMatchForm } from "./guest-match-form";
 import { GuestSuggestions } from "./guest-suggestions";
@@ -28,8 +28,7 @@ export function GuestsTable({ data, matchAction, onMatched }: GuestsTableProps) 
           {guests.map((guest) => (
             <tr key={guest.guestKey} data-guest={guest.name}>
               <RowHeader className="min-w-[10rem] text-left font-normal">
-                <span className="font-medium">{guest.name || "(no name)"}</span>
-                <div className="text-xs break-all text-slate-600">{guest.email ?? "no email"}</div>
+                <NameAndEmail name={guest.name || "(no name)"} email={guest.email ?? "no email"} />
               </RowHeader>
               <Td className="whitespace-nowrap">
                 {guest.inMeeting ? <InMeeting devices={guest.openConnections} /> : <span className="text-slate-700">Left</span>}

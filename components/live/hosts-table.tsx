@@ -3,7 +3,7 @@
 import type { HostRow } from "@/lib/attendance/read";
 import { formatDuration, formatPercent, formatTime } from "@/lib/format";
 import { EmptyState, Section } from "../ui";
-import { RowHeader, Table, Td } from "../table";
+import { NameAndEmail, RowHeader, Table, Td } from "../table";
 import { InBreakoutRoom } from "./breakout-location";
 
 const REASONS: Record<string, string> = { instructor: "Instructor", host: "Made host", "co-host": "Made co-host" };
@@ -18,8 +18,7 @@ export function HostsTable({ hosts, timeZone, scheduled }: { hosts: HostRow[]; t
           {hosts.map((host) => (
             <tr key={host.hostKey} data-host={host.name}>
               <RowHeader className="min-w-[10rem] text-left font-normal">
-                <span className="font-medium">{host.name || "(no name)"}</span>
-                <div className="text-xs break-all text-slate-600">{host.email ?? "no email"}</div>
+                <NameAndEmail name={host.name || "(no name)"} email={host.email ?? "no email"} />
               </RowHeader>
               <Td className="whitespace-nowrap">{REASONS[host.reason] ?? host.reason}</Td>
               <Td className="whitespace-nowrap">

@@ -8,7 +8,8 @@ import { useActionState, useState } from "react";
 import type { StudentRow } from "@/lib/attendance/read";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { FormMessage, SubmitButton, type FormStateLike } from "./form-controls";
-import { buttonClass, inputClass, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "./ui";
+import { buttonClass, inputClass, StatusBadge } from "./ui";
+import { NameAndEmail, RowHeader, Table, Td } from "./table";
 
 export type OverrideRow = Pick<StudentRow, "studentId" | "name" | "email" | "status" | "computedStatus" | "attendedSeconds" | "late" | "computedLate" | "enrolled" | "override">;
 
@@ -40,6 +41,14 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
   if (cancelled) {
     return <p className="text-sm text-slate-700">The session is cancelled: it is no one&apos;s record, so there is nothing to correct. Un-cancel it to override statuses.</p>;
   }
+  const selectAll = (
+    <input
+      type="checkbox"
+      aria-label="Select every student"
+      checked={allSelected}
+      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.studentId)))}
+    />
+  );
   return (
     <form action={formAction} className="space-y-3" aria-label="Corrections">
       <FormMessage state={state} />
@@ -76,62 +85,41 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
           Remove overrides
         </SubmitButton>
       </fieldset>
-      <TableWrap label="Final record">
-        <table className={tableClass} data-testid="overrides">
-          <thead>
-            <tr>
-              <th scope="col" className={thClass}>
-                <input
-                  type="checkbox"
-                  aria-label="Select every student"
-                  checked={allSelected}
-                  onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.studentId)))}
-                />
-              </th>
-              <th scope="col" className={thClass}>Student</th>
-              <th scope="col" className={thClass}>Final</th>
-              <th scope="col" className={thClass}>Computed</th>
-              <th scope="col" className={thClass}>Override</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-200">
-            {rows.map((row) => (
-              <tr key={row.studentId} data-override-student={row.email}>
-                <td className={tdClass}>
-                  <input type="checkbox" name="studentIds" value={row.studentId} aria-label={`Select ${row.name}`} checked={selected.has(row.studentId)} onChange={() => toggle(row.studentId)} />
-                </td>
-                <th scope="row" className={`${tdClass} text-left font-normal`}>
-                  <span className="font-medium">{row.name}</span>
-                  <div className="text-xs break-all text-slate-600">{row.email}</div>
-                </th>
-                <td className={tdClass} data-col="final">
-                  {row.enrolled ? <StatusBadge status={row.status} /> : <span className="text-slate-700">Not enrolled</span>}
-                  {row.late ? <span className="ml-1 text-xs text-orange-900">late</span> : null}
-                </td>
-                <td className={`${tdClass} whitespace-nowrap text-slate-700`} data-col="computed">
-                  computed: {row.computedStatus}, {formatDuration(row.attendedSeconds)}
-                  {row.computedLate ? ", late" : ""}
-                </td>
-                <td className={tdClass} data-col="override">
-                  {row.override ? (
-                    <div className="text-sm">
-                      <div>
-                        by {row.override.by}, {formatDateTime(row.override.at, timeZone)}
-                      </div>
-                      {row.override.note ? <div className="text-slate-700">“{row.override.note}”</div> : null}
-                      <button type="submit" name="intent" value={`remove:${row.studentId}`} className={`${buttonClass.link} text-xs`} aria-label={`Remove the override of ${row.name}`}>
-                        Remove override
-                      </button>
-                    </div>
-                  ) : (
-                    <span className="text-slate-600">—</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <Table label="Final record" testId="overrides" columns={[selectAll, "Student", "Final", "Computed", "Override"]}>
+        {rows.map((row) => (
+          <tr key={row.studentId} data-override-student={row.email}>
+            <Td>
+              <input type="checkbox" name="studentIds" value={row.studentId} aria-label={`Select ${row.name}`} checked={selected.has(row.studentId)} onChange={() => toggle(row.studentId)} />
+            </Td>
+            <RowHeader className="text-left font-normal">
+              <NameAndEmail name={row.name} email={row.email} />
+            </RowHeader>
+            <Td data-col="final">
+              {row.enrolled ? <StatusBadge status={row.status} /> : <span className="text-slate-700">Not enrolled</span>}
+              {row.late ? <span className="ml-1 text-xs text-orange-900">late</span> : null}
+            </Td>
+            <Td className="whitespace-nowrap text-slate-700" data-col="computed">
+              computed: {row.computedStatus}, {formatDuration(row.attendedSeconds)}
+              {row.computedLate ? ", late" : ""}
+            </Td>
+            <Td data-col="override">
+              {row.override ? (
+                <div className="text-sm">
+                  <div>
+                    by {row.override.by}, {formatDateTime(row.override.at, timeZone)}
+                  </div>
+                  {row.override.note ? <div className="text-slate-700">“{row.override.note}”</div> : null}
+                  <button type="submit" name="intent" value={`remove:${row.studentId}`} className={`${buttonClass.link} text-xs`} aria-label={`Remove the override of ${row.name}`}>
+                    Remove override
+                  </button>
+                </div>
+              ) : (
+                <span className="text-slate-600">—</span>
+              )}
+            </Td>
+          </tr>
+        ))}
+      </Table>
     </form>
   );
 }

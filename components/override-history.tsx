@@ -1,7 +1,8 @@
 // A student's override history (append-only), newest first: who changed what, when, and why.
 import { formatDateTime, formatDate } from "@/lib/format";
 import type { HistoryEntry } from "@/lib/services/overrides";
-import { EmptyState, TableWrap, tableClass, tdClass, thClass } from "./ui";
+import { EmptyState } from "./ui";
+import { Table, Td } from "./table";
 
 function describe(value: HistoryEntry["before"]): string {
   if (!value) return "computed";
@@ -14,31 +15,18 @@ const ACTIONS: Record<string, string> = { set: "Overrode", change: "Changed", re
 export function OverrideHistoryList({ entries, timeZone }: { entries: HistoryEntry[]; timeZone: string }) {
   if (entries.length === 0) return <EmptyState>No overrides: every status is the one computed from Zoom.</EmptyState>;
   return (
-    <TableWrap label="Corrections history">
-      <table className={tableClass} data-testid="override-history">
-        <thead>
-          <tr>
-            <th scope="col" className={thClass}>When</th>
-            <th scope="col" className={thClass}>Who</th>
-            <th scope="col" className={thClass}>Session</th>
-            <th scope="col" className={thClass}>Change</th>
-            <th scope="col" className={thClass}>Note</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {entries.map((entry) => (
-            <tr key={entry.id}>
-              <td className={`${tdClass} whitespace-nowrap`}>{formatDateTime(entry.at, timeZone)}</td>
-              <td className={tdClass}>{entry.by}</td>
-              <td className={`${tdClass} whitespace-nowrap`}>{formatDate(entry.sessionStartsAt, timeZone)}</td>
-              <td className={tdClass}>
-                {ACTIONS[entry.action] ?? entry.action}: {describe(entry.before)} → {describe(entry.after)}
-              </td>
-              <td className={`${tdClass} break-words`}>{entry.note ?? "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+    <Table label="Corrections history" testId="override-history" columns={["When", "Who", "Session", "Change", "Note"]}>
+      {entries.map((entry) => (
+        <tr key={entry.id}>
+          <Td className="whitespace-nowrap">{formatDateTime(entry.at, timeZone)}</Td>
+          <Td>{entry.by}</Td>
+          <Td className="whitespace-nowrap">{formatDate(entry.sessionStartsAt, timeZone)}</Td>
+          <Td>
+            {ACTIONS[entry.action] ?? entry.action}: {describe(entry.before)} → {describe(entry.after)}
+          </Td>
+          <Td className="break-words">{entry.note ?? "—"}</Td>
+        </tr>
+      ))}
+    </Table>
   );
 }

@@ -1,13 +1,14 @@
 // Session page: the roster's registration on the session's Zoom meeting (personal join links).
 // Who is registered and who is not, who was invited, what Zoom refused for the meeting, and the
 // "Register roster on Zoom" / "Email personal links" actions; without Zoom API credentials, a note.
-import { inviteStudentsAction, registerRosterAction } from "@/app/(dashboard)/sessions/[sessionId]/registration-actions";
 import { formatDateTime } from "@/lib/format";
 import type { NotificationStatus } from "@/lib/generated/prisma/enums";
 import { readSessionRegistration } from "@/lib/registration/read";
 import { ZOOM_API_NOT_CONFIGURED_MESSAGE } from "@/lib/registration/service";
+import type { FormStateLike } from "./form-controls";
 import { RegistrationActions } from "./registration-actions";
-import { Notice, TableWrap, tableClass, tdClass, thClass } from "./ui";
+import { Notice } from "./ui";
+import { NameAndEmail, RowHeader, Table, Td } from "./table";
 
 const INVITATION: Record<NotificationStatus, string> = {
   sent: "Invited",
@@ -16,7 +17,10 @@ const INVITATION: Record<NotificationStatus, string> = {
   not_configured: "Not sent: email not configured",
 };
 
-export async function RegistrationPanel({ sessionId, timezone }: { sessionId: string; timezone: string }) {
+type Action = (state: FormStateLike) => Promise<FormStateLike>;
+
+/** `register` and `invite`: the page's server actions, bound to this session. */
+export async function RegistrationPanel({ sessionId, timezone, register, invite }: { sessionId: string; timezone: string; register: Action; invite: Action }) {
   const view = await readSessionRegistration(sessionId);
   if (!view) return null;
   const headingId = `registration-${sessionId}-heading`;
@@ -49,8 +53,8 @@ export async function RegistrationPanel({ sessionId, timezone }: { sessionId: st
             {view.lastRunAt ? ` · last registration ${formatDateTime(view.lastRunAt.toISOString(), timezone)}` : ""}
           </p>
           <RegistrationActions
-            register={registerRosterAction.bind(null, sessionId)}
-            invite={inviteStudentsAction.bind(null, sessionId)}
+            register={register}
+            invite={invite}
             canInvite={registered > 0}
             problem={view.problem}
           />
@@ -58,29 +62,17 @@ export async function RegistrationPanel({ sessionId, timezone }: { sessionId: st
       )}
       {view.students.length > 0 && (view.configured || registered > 0) ? (
         <div className="mt-3">
-          <TableWrap label="Registration on Zoom">
-            <table className={tableClass} data-testid="registrants">
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>Student</th>
-                  <th scope="col" className={thClass}>On Zoom</th>
-                  <th scope="col" className={thClass}>Invitation</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {view.students.map((student) => (
-                  <tr key={student.studentId} data-registrant={student.name} data-registered={student.registered ? "yes" : "no"}>
-                    <th scope="row" className={`${tdClass} text-left font-normal`}>
-                      <span className="font-medium">{student.name}</span>
-                      <div className="text-xs break-all text-slate-600">{student.email}</div>
-                    </th>
-                    <td className={tdClass}>{student.registered ? <span className="text-green-900">Registered (personal link)</span> : <span className="text-slate-600">Not registered</span>}</td>
-                    <td className={tdClass}>{student.invitation ? INVITATION[student.invitation] : <span className="text-slate-600">Not invited</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <Table label="Registration on Zoom" testId="registrants" columns={["Student", "On Zoom", "Invitation"]}>
+            {view.students.map((student) => (
+              <tr key={student.studentId} data-registrant={student.name} data-registered={student.registered ? "yes" : "no"}>
+                <RowHeader className="text-left font-normal">
+                  <NameAndEmail name={student.name} email={student.email} />
+                </RowHeader>
+                <Td>{student.registered ? <span className="text-green-900">Registered (personal link)</span> : <span className="text-slate-600">Not registered</span>}</Td>
+                <Td>{student.invitation ? INVITATION[student.invitation] : <span className="text-slate-600">Not invited</span>}</Td>
+              </tr>
+            ))}
+          </Table>
         </div>
       ) : null}
     </section>

@@ -6,7 +6,8 @@
 import Link from "next/link";
 import { useActionState, useState } from "react";
 import { FormMessage, SubmitButton } from "./form-controls";
-import { buttonClass, inputClass, TableWrap, tableClass, tdClass, thClass } from "./ui";
+import { buttonClass, inputClass } from "./ui";
+import { Table, Td } from "./table";
 
 interface PreviewRow {
   name: string;
@@ -140,36 +141,23 @@ function PreviewTables({ preview }: { preview: NonNullable<RosterImportStateLike
             Preview: {added} new, {preview.rows.length - added} updated
           </h2>
           <div className="mt-2">
-            <TableWrap label="Import preview">
-              <table className={tableClass}>
-                <thead>
-                  <tr>
-                    <th scope="col" className={thClass}>Name</th>
-                    <th scope="col" className={thClass}>Email</th>
-                    <th scope="col" className={thClass}>Zoom registrant ID</th>
-                    <th scope="col" className={thClass}>Phone</th>
-                    <th scope="col" className={thClass}>Change</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-200">
-                  {preview.rows.map((row) => (
-                    <tr key={row.email}>
-                      <td className={tdClass}>{row.name}</td>
-                      <td className={`${tdClass} break-all`}>{row.email}</td>
-                      <td className={tdClass}>{row.zoomRegistrantId ?? <span className="text-slate-600">—</span>}</td>
-                      <td className={tdClass}>{row.phone ?? <span className="text-slate-600">—</span>}</td>
-                      <td className={tdClass}>
-                        {row.change === "new" ? (
-                          <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs font-semibold text-blue-900">New</span>
-                        ) : (
-                          <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">Update</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <Table label="Import preview" columns={["Name", "Email", "Zoom registrant ID", "Phone", "Change"]}>
+              {preview.rows.map((row) => (
+                <tr key={row.email}>
+                  <Td>{row.name}</Td>
+                  <Td className="break-all">{row.email}</Td>
+                  <Td>{row.zoomRegistrantId ?? <span className="text-slate-600">—</span>}</Td>
+                  <Td>{row.phone ?? <span className="text-slate-600">—</span>}</Td>
+                  <Td>
+                    {row.change === "new" ? (
+                      <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs font-semibold text-blue-900">New</span>
+                    ) : (
+                      <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">Update</span>
+                    )}
+                  </Td>
+                </tr>
+              ))}
+            </Table>
           </div>
         </section>
       ) : null}

@@ -5,7 +5,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import { formatPercent } from "@/lib/format";
-import { EmptyState, TableWrap, tableClass, tdClass, thClass } from "./ui";
+import { EmptyState } from "./ui";
+import { RowHeader, Table, Td } from "./table";
 
 export interface TermRow {
   studentId: string;
@@ -39,43 +40,27 @@ export function TermSummary({ rows }: { rows: TermRow[] }) {
       {shown.length === 0 ? (
         <EmptyState>{rows.length === 0 ? "No students yet." : "Nobody is at risk."}</EmptyState>
       ) : (
-        <TableWrap label="Term record">
-          <table className={tableClass} data-testid="term-summary">
-            <thead>
-              <tr>
-                <th scope="col" className={thClass}>Student</th>
-                <th scope="col" className={thClass}>Term rate</th>
-                <th scope="col" className={thClass}>Counted</th>
-                <th scope="col" className={thClass}>Present</th>
-                <th scope="col" className={thClass}>Partial</th>
-                <th scope="col" className={thClass}>Absent</th>
-                <th scope="col" className={thClass}>Excused</th>
-                <th scope="col" className={thClass}>Late</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
-              {shown.map((row) => (
-                <tr key={row.studentId} data-term-student={row.email} className={row.atRisk ? "bg-red-50/60" : undefined}>
-                  <th scope="row" className={`${tdClass} text-left font-normal`}>
-                    <Link href={`/students/${row.studentId}`} className="font-medium text-blue-800 hover:underline" aria-label={`${row.name}'s term record`}>
-                      {row.name}
-                    </Link>
-                    {row.atRisk ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-900 ring-1 ring-red-700/30">At risk</span> : null}
-                  </th>
-                  <td className={`${tdClass} tabular-nums`} data-col="rate">
-                    {row.attendedPercent === null ? "—" : formatPercent(row.attendedPercent)}
-                  </td>
-                  <td className={`${tdClass} tabular-nums`}>{row.sessionsCounted}</td>
-                  <td className={`${tdClass} tabular-nums`}>{row.present}</td>
-                  <td className={`${tdClass} tabular-nums`}>{row.partial}</td>
-                  <td className={`${tdClass} tabular-nums`}>{row.absent}</td>
-                  <td className={`${tdClass} tabular-nums`} data-col="excused">{row.excused}</td>
-                  <td className={`${tdClass} tabular-nums`}>{row.late}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <Table label="Term record" testId="term-summary" columns={["Student", "Term rate", "Counted", "Present", "Partial", "Absent", "Excused", "Late"]}>
+          {shown.map((row) => (
+            <tr key={row.studentId} data-term-student={row.email} className={row.atRisk ? "bg-red-50/60" : undefined}>
+              <RowHeader className="text-left font-normal">
+                <Link href={`/students/${row.studentId}`} className="font-medium text-blue-800 hover:underline" aria-label={`${row.name}'s term record`}>
+                  {row.name}
+                </Link>
+                {row.atRisk ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-900 ring-1 ring-red-700/30">At risk</span> : null}
+              </RowHeader>
+              <Td className="tabular-nums" data-col="rate">
+                {row.attendedPercent === null ? "—" : formatPercent(row.attendedPercent)}
+              </Td>
+              <Td className="tabular-nums">{row.sessionsCounted}</Td>
+              <Td className="tabular-nums">{row.present}</Td>
+              <Td className="tabular-nums">{row.partial}</Td>
+              <Td className="tabular-nums">{row.absent}</Td>
+              <Td className="tabular-nums" data-col="excused">{row.excused}</Td>
+              <Td className="tabular-nums">{row.late}</Td>
+            </tr>
+          ))}
+        </Table>
       )}
     </div>
   );

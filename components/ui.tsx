@@ -67,27 +67,6 @@ export function EmptyState({ children }: { children: React.ReactNode }) {
   return <div className="rounded-lg border border-dashed border-slate-400 bg-white p-6 text-sm text-slate-700">{children}</div>;
 }
 
-/**
- * Horizontal scroll on narrow screens instead of squashing columns. With a label the scroller is a
- * focusable region ("<label> table"), so keyboard users can scroll it too.
- */
-export function TableWrap({ children, label }: { children: React.ReactNode; label?: string }) {
-  return (
-    <div
-      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
-      role={label ? "region" : undefined}
-      aria-label={label ? `${label} table` : undefined}
-      tabIndex={label ? 0 : undefined}
-    >
-      {children}
-    </div>
-  );
-}
-
-export const tableClass = "min-w-full divide-y divide-slate-200 text-left text-sm";
-export const thClass = "whitespace-nowrap bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide text-slate-700 uppercase";
-export const tdClass = "px-3 py-2 align-top text-slate-800";
-
 const stateStyles: Record<SessionState, { label: string; className: string }> = {
   live: { label: "Live", className: "bg-green-100 text-green-900 ring-green-700/30" },
   scheduled: { label: "Scheduled", className: "bg-slate-100 text-slate-800 ring-slate-600/30" },

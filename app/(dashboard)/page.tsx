@@ -5,7 +5,7 @@ import { prisma } from "@/lib/db";
 import { formatDateTime, plural } from "@/lib/format";
 import { listMeetingConflicts } from "@/lib/services/meetings";
 import { buttonClass, EmptyState, Notice, PageHeader, StateBadge } from "@/components/ui";
-import { sessionStates } from "./_lib/queries";
+import { sessionStates } from "@/lib/attendance/course-read";
 
 export const metadata: Metadata = { title: "Courses" };
 

@@ -2,7 +2,8 @@
 // are listed apart with their own time, never as guests and never in the students' counts.
 import type { HostRow } from "@/lib/attendance/read";
 import { formatDuration, formatPercent, formatTime } from "@/lib/format";
-import { EmptyState, Section, TableWrap, tableClass, tdClass, thClass } from "../ui";
+import { EmptyState, Section } from "../ui";
+import { NameAndEmail, RowHeader, Table, Td } from "../table";
 import { InBreakoutRoom } from "./breakout-location";
 
 const REASONS: Record<string, string> = { instructor: "Instructor", host: "Made host", "co-host": "Made co-host" };
@@ -13,45 +14,31 @@ export function HostsTable({ hosts, timeZone, scheduled }: { hosts: HostRow[]; t
       {hosts.length === 0 ? (
         <EmptyState>No host{scheduled ? " yet" : ""}: no instructor of this course and nobody made host or co-host joined.</EmptyState>
       ) : (
-        <TableWrap label="Hosts">
-          <table className={tableClass} data-testid="hosts">
-            <thead>
-              <tr>
-                <th scope="col" className={thClass}>Host</th>
-                <th scope="col" className={thClass}>Role</th>
-                <th scope="col" className={thClass}>Now</th>
-                <th scope="col" className={thClass}>First join</th>
-                <th scope="col" className={thClass}>Time in class</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
-              {hosts.map((host) => (
-                <tr key={host.hostKey} data-host={host.name}>
-                  <th scope="row" className={`${tdClass} min-w-[10rem] text-left font-normal`}>
-                    <span className="font-medium">{host.name || "(no name)"}</span>
-                    <div className="text-xs break-all text-slate-600">{host.email ?? "no email"}</div>
-                  </th>
-                  <td className={`${tdClass} whitespace-nowrap`}>{REASONS[host.reason] ?? host.reason}</td>
-                  <td className={`${tdClass} whitespace-nowrap`}>
-                    {host.breakoutRoom !== null ? (
-                      <InBreakoutRoom room={host.breakoutRoom} devices={host.openConnections} />
-                    ) : host.inMeeting ? (
-                      <span className="font-medium text-green-900">In meeting</span>
-                    ) : host.joinCount > 0 ? (
-                      <span className="text-slate-700">Left</span>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{host.firstJoinAt ? formatTime(host.firstJoinAt, timeZone, true) : "—"}</td>
-                  <td className={`${tdClass} whitespace-nowrap tabular-nums`}>
-                    {formatPercent(host.attendedPercent)} <span className="text-xs text-slate-600">{formatDuration(host.attendedSeconds)}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <Table label="Hosts" testId="hosts" columns={["Host", "Role", "Now", "First join", "Time in class"]}>
+          {hosts.map((host) => (
+            <tr key={host.hostKey} data-host={host.name}>
+              <RowHeader className="min-w-[10rem] text-left font-normal">
+                <NameAndEmail name={host.name || "(no name)"} email={host.email ?? "no email"} />
+              </RowHeader>
+              <Td className="whitespace-nowrap">{REASONS[host.reason] ?? host.reason}</Td>
+              <Td className="whitespace-nowrap">
+                {host.breakoutRoom !== null ? (
+                  <InBreakoutRoom room={host.breakoutRoom} devices={host.openConnections} />
+                ) : host.inMeeting ? (
+                  <span className="font-medium text-green-900">In meeting</span>
+                ) : host.joinCount > 0 ? (
+                  <span className="text-slate-700">Left</span>
+                ) : (
+                  "—"
+                )}
+              </Td>
+              <Td className="whitespace-nowrap tabular-nums">{host.firstJoinAt ? formatTime(host.firstJoinAt, timeZone, true) : "—"}</Td>
+              <Td className="whitespace-nowrap tabular-nums">
+                {formatPercent(host.attendedPercent)} <span className="text-xs text-slate-600">{formatDuration(host.attendedSeconds)}</span>
+              </Td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Section>
   );

@@ -59,6 +59,8 @@ async function session(courseId: string, zoomMeetingId: string, startsAt: Date, 
 }
 
 const register = (sessionId: string) => api<RegisterAnswer>("POST", `/sessions/${sessionId}/registrants`);
+/** The panel's buttons post to the page's server actions; rendering it needs only something to bind. */
+const noAction = async () => ({});
 const registrantCalls = (meetingId: string) => fake.requests.filter((request) => request.method === "POST" && request.rawPath.startsWith(`/v2/meetings/${meetingId}/`));
 
 function people(count: number, prefix: string) {
@@ -179,7 +181,7 @@ describe("registering a roster of 35 on a meeting with automatic approval", () =
     expect(hanaMail.text).toMatch(/The same link opens the later classes/);
     // The session page lists who is registered and who was invited.
     await waitFor(async () => (await prisma.notification.count({ where: { sessionId, kind: "invitation", status: "sent" } })) === 35, 10_000, "35 invitations recorded as sent");
-    const panel = renderToStaticMarkup(await RegistrationPanel({ sessionId, timezone: "UTC" }));
+    const panel = renderToStaticMarkup(await RegistrationPanel({ sessionId, timezone: "UTC", register: noAction, invite: noAction }));
     expect(panel).toContain("35 of 35 students registered");
     expect(panel).toContain("Register roster on Zoom");
     expect(panel.match(/data-registered="yes"/g)).toHaveLength(35);
@@ -207,7 +209,7 @@ describe("meetings Zoom refuses, or registers one by one", () => {
     const stored = await prisma.meetingRegistration.findUniqueOrThrow({ where: { courseId_zoomMeetingId: { courseId, zoomMeetingId: meetingId } } });
     expect(stored.problem).toMatch(/Automatically approve/);
     // The session page says it once, above a list of students not registered.
-    const panel = renderToStaticMarkup(await RegistrationPanel({ sessionId, timezone: "UTC" }));
+    const panel = renderToStaticMarkup(await RegistrationPanel({ sessionId, timezone: "UTC", register: noAction, invite: noAction }));
     expect(panel.split("Registration is not turned on")).toHaveLength(2);
     expect(panel.match(/data-registered="no"/g)).toHaveLength(12);
   });

@@ -4,7 +4,8 @@ import { requireAdmin } from "@/lib/access";
 import { prisma } from "@/lib/db";
 import { formatUtc } from "@/lib/format";
 import type { DeliveryOutcome, Prisma } from "@/lib/generated/prisma/client";
-import { buttonClass, EmptyState, inputClass, PageHeader, Section, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
+import { buttonClass, EmptyState, inputClass, PageHeader, Section } from "@/components/ui";
+import { Table, Td } from "@/components/table";
 
 export const metadata: Metadata = { title: "Webhook log" };
 
@@ -186,56 +187,42 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
         {page.length === 0 ? (
           <EmptyState>{meeting || outcome ? "No delivery matches this filter." : "No webhook has arrived yet. Point your Zoom app's event subscription at /api/zoom/webhook."}</EmptyState>
         ) : (
-          <TableWrap label="Deliveries">
-            <table className={tableClass} data-testid="deliveries">
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>Received</th>
-                  <th scope="col" className={thClass}>Outcome</th>
-                  <th scope="col" className={thClass}>Event</th>
-                  <th scope="col" className={thClass}>Meeting</th>
-                  <th scope="col" className={thClass}>Tracking ID</th>
-                  <th scope="col" className={thClass}>Why</th>
+          <Table label="Deliveries" testId="deliveries" columns={["Received", "Outcome", "Event", "Meeting", "Tracking ID", "Why"]}>
+            {page.map((delivery) => {
+              const style = outcomeStyle.get(delivery.outcome)!;
+              const original = delivery.dedupeKey ? firstStored.get(delivery.dedupeKey) : undefined;
+              return (
+                <tr key={delivery.id.toString()} data-outcome={delivery.outcome}>
+                  <Td className="whitespace-nowrap tabular-nums">{formatUtc(delivery.receivedAt)}</Td>
+                  <Td className="whitespace-nowrap">
+                    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
+                    <div className="text-xs text-slate-600">HTTP {delivery.httpStatus}</div>
+                  </Td>
+                  <Td>
+                    {delivery.eventType ?? <span className="text-slate-600">—</span>}
+                    {delivery.eventTs ? <div className="text-xs text-slate-600">event_ts {formatUtc(delivery.eventTs)}</div> : null}
+                  </Td>
+                  <Td className="whitespace-nowrap">
+                    {delivery.zoomMeetingId ? (
+                      <Link href={linkWith({ meeting: delivery.zoomMeetingId, before: null })} className={buttonClass.link}>
+                        {delivery.zoomMeetingId}
+                      </Link>
+                    ) : (
+                      <span className="text-slate-600">—</span>
+                    )}
+                  </Td>
+                  <Td className="font-mono text-xs break-all">{delivery.trackingId ?? <span className="font-sans text-slate-600">none</span>}</Td>
+                  <Td className="min-w-[14rem]">
+                    {delivery.outcome === "duplicate"
+                      ? original
+                        ? `Redelivery of the event first stored ${formatUtc(original.receivedAt)}${original.trackingId ? ` (${original.trackingId})` : ""}.`
+                        : "Redelivery of an event already stored."
+                      : (delivery.reason ?? style.explain)}
+                  </Td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {page.map((delivery) => {
-                  const style = outcomeStyle.get(delivery.outcome)!;
-                  const original = delivery.dedupeKey ? firstStored.get(delivery.dedupeKey) : undefined;
-                  return (
-                    <tr key={delivery.id.toString()} data-outcome={delivery.outcome}>
-                      <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{formatUtc(delivery.receivedAt)}</td>
-                      <td className={`${tdClass} whitespace-nowrap`}>
-                        <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
-                        <div className="text-xs text-slate-600">HTTP {delivery.httpStatus}</div>
-                      </td>
-                      <td className={tdClass}>
-                        {delivery.eventType ?? <span className="text-slate-600">—</span>}
-                        {delivery.eventTs ? <div className="text-xs text-slate-600">event_ts {formatUtc(delivery.eventTs)}</div> : null}
-                      </td>
-                      <td className={`${tdClass} whitespace-nowrap`}>
-                        {delivery.zoomMeetingId ? (
-                          <Link href={linkWith({ meeting: delivery.zoomMeetingId, before: null })} className={buttonClass.link}>
-                            {delivery.zoomMeetingId}
-                          </Link>
-                        ) : (
-                          <span className="text-slate-600">—</span>
-                        )}
-                      </td>
-                      <td className={`${tdClass} font-mono text-xs break-all`}>{delivery.trackingId ?? <span className="font-sans text-slate-600">none</span>}</td>
-                      <td className={`${tdClass} min-w-[14rem]`}>
-                        {delivery.outcome === "duplicate"
-                          ? original
-                            ? `Redelivery of the event first stored ${formatUtc(original.receivedAt)}${original.trackingId ? ` (${original.trackingId})` : ""}.`
-                            : "Redelivery of an event already stored."
-                          : (delivery.reason ?? style.explain)}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
+              );
+            })}
+          </Table>
         )}
         <nav aria-label="Pages" className="mt-4 flex gap-3">
           {before ? (

@@ -7,7 +7,8 @@ import { listMeetingConflicts, meetingCourses } from "@/lib/services/meetings";
 import { zoomMeetingIdSchema } from "@/lib/validations/common";
 import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/form-controls";
-import { buttonClass, Card, EmptyState, inputClass, Notice, PageHeader, Section, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
+import { buttonClass, Card, EmptyState, inputClass, Notice, PageHeader, Section } from "@/components/ui";
+import { actionsColumn, RowHeader, Table, Td } from "@/components/table";
 import { shareMeetingAction, unshareMeetingAction } from "./actions";
 
 export const metadata: Metadata = { title: "Meetings" };
@@ -49,32 +50,21 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
               These meetings have sessions in courses that may not see them (from before meetings belonged to courses, or a course taken off a meeting). Those sessions receive none
               of the meeting&apos;s participants until you share the meeting with their course, or move or delete the sessions.
             </Notice>
-            <TableWrap label="Conflicting meetings">
-              <table className={tableClass}>
-                <thead>
-                  <tr>
-                    <th scope="col" className={thClass}>Meeting</th>
-                    <th scope="col" className={thClass}>Belongs to</th>
-                    <th scope="col" className={thClass}>Also scheduled by (sees nothing)</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-200">
-                  {conflicts.map((conflict) => (
-                    <tr key={conflict.zoomMeetingId} data-conflict={conflict.zoomMeetingId}>
-                      <th scope="row" className={`${tdClass} text-left font-mono`}>
-                        <Link className="text-blue-800 hover:underline" href={`/admin/meetings?meeting=${conflict.zoomMeetingId}`}>
-                          {conflict.zoomMeetingId}
-                        </Link>
-                      </th>
-                      <td className={tdClass}>{conflict.allowedCourses.map((course) => course.name).join(", ") || "no course"}</td>
-                      <td className={tdClass}>
-                        {conflict.conflictingCourses.map((course) => `${course.name} (${course.sessions} session${course.sessions === 1 ? "" : "s"})`).join(", ")}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <Table label="Conflicting meetings" columns={["Meeting", "Belongs to", "Also scheduled by (sees nothing)"]}>
+              {conflicts.map((conflict) => (
+                <tr key={conflict.zoomMeetingId} data-conflict={conflict.zoomMeetingId}>
+                  <RowHeader className="text-left font-mono">
+                    <Link className="text-blue-800 hover:underline" href={`/admin/meetings?meeting=${conflict.zoomMeetingId}`}>
+                      {conflict.zoomMeetingId}
+                    </Link>
+                  </RowHeader>
+                  <Td>{conflict.allowedCourses.map((course) => course.name).join(", ") || "no course"}</Td>
+                  <Td>
+                    {conflict.conflictingCourses.map((course) => `${course.name} (${course.sessions} session${course.sessions === 1 ? "" : "s"})`).join(", ")}
+                  </Td>
+                </tr>
+              ))}
+            </Table>
           </div>
         )}
       </Section>
@@ -116,47 +106,32 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
             {uses.length === 0 ? (
               <EmptyState>No course uses this meeting yet: the first course to schedule a session on it gets it.</EmptyState>
             ) : (
-              <TableWrap label={`Courses of meeting ${meetingId}`}>
-                <table className={tableClass}>
-                  <thead>
-                    <tr>
-                      <th scope="col" className={thClass}>Course</th>
-                      <th scope="col" className={thClass}>Access</th>
-                      <th scope="col" className={thClass}>Since</th>
-                      <th scope="col" className={thClass}>Sessions</th>
-                      <th scope="col" className={thClass}>
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-200">
-                    {uses.map((use) => (
-                      <tr key={use.courseId} data-course={use.courseName}>
-                        <th scope="row" className={`${tdClass} text-left font-medium`}>
-                          <Link className="text-blue-800 hover:underline" href={`/courses/${use.courseId}`}>
-                            {use.courseName}
-                          </Link>
-                        </th>
-                        <td className={tdClass}>{!use.allowed ? "Conflicting: sees nothing" : use.sharedById === null ? "First course" : "Shared by an admin"}</td>
-                        <td className={`${tdClass} whitespace-nowrap`}>{use.since ? formatUtc(use.since) : "—"}</td>
-                        <td className={tdClass}>{use.sessions}</td>
-                        <td className={`${tdClass} text-right`}>
-                          {use.allowed ? (
-                            <ConfirmAction
-                              action={unshareMeetingAction.bind(null, meetingId, use.courseId)}
-                              label="Remove"
-                              confirmLabel={`Remove ${use.courseName}`}
-                              question="Its sessions on this meeting stop receiving the participants."
-                              pendingText="Removing…"
-                              compact
-                            />
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
+              <Table label={`Courses of meeting ${meetingId}`} columns={["Course", "Access", "Since", "Sessions", actionsColumn]}>
+                {uses.map((use) => (
+                  <tr key={use.courseId} data-course={use.courseName}>
+                    <RowHeader className="text-left font-medium">
+                      <Link className="text-blue-800 hover:underline" href={`/courses/${use.courseId}`}>
+                        {use.courseName}
+                      </Link>
+                    </RowHeader>
+                    <Td>{!use.allowed ? "Conflicting: sees nothing" : use.sharedById === null ? "First course" : "Shared by an admin"}</Td>
+                    <Td className="whitespace-nowrap">{use.since ? formatUtc(use.since) : "—"}</Td>
+                    <Td>{use.sessions}</Td>
+                    <Td className="text-right">
+                      {use.allowed ? (
+                        <ConfirmAction
+                          action={unshareMeetingAction.bind(null, meetingId, use.courseId)}
+                          label="Remove"
+                          confirmLabel={`Remove ${use.courseName}`}
+                          question="Its sessions on this meeting stop receiving the participants."
+                          pendingText="Removing…"
+                          compact
+                        />
+                      ) : null}
+                    </Td>
+                  </tr>
+                ))}
+              </Table>
             )}
             {shareable.length > 0 ? (
               <Card>

@@ -7,8 +7,9 @@ import { formatDate, formatPercent, formatTime, plural, zoneAbbreviation } from 
 import type { SessionState } from "@/lib/attendance/types";
 import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
-import { BackLink, buttonClass, EmptyState, Notice, PageHeader, Section, StateBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
-import { sessionFigures, sessionStates, type SessionFigures } from "../../_lib/queries";
+import { BackLink, buttonClass, EmptyState, Notice, PageHeader, Section, StateBadge } from "@/components/ui";
+import { actionsColumn, Table, Td } from "@/components/table";
+import { sessionFigures, sessionStates, type SessionFigures } from "@/lib/attendance/course-read";
 import { loadCourseSummary } from "@/lib/attendance/summary";
 import { TermSummary } from "@/components/term-summary";
 import { addStudentAction } from "./actions";
@@ -120,58 +121,42 @@ export default async function CoursePage({ params, searchParams }: Props) {
             No sessions yet. <Link href={`/courses/${course.id}/sessions/new`} className={buttonClass.link}>Schedule one</Link> or a weekly series; attendance is taken from the Zoom meeting ID you give it.
           </EmptyState>
         ) : (
-          <TableWrap label="Sessions">
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>Date</th>
-                  <th scope="col" className={thClass}>Time</th>
-                  <th scope="col" className={thClass}>Session</th>
-                  <th scope="col" className={thClass}>State</th>
-                  <th scope="col" className={thClass}>Attendance</th>
-                  <th scope="col" className={thClass}>
-                    <span className="sr-only">Actions</span>
-                  </th>
+          <Table label="Sessions" columns={["Date", "Time", "Session", "State", "Attendance", actionsColumn]}>
+            {sessions.map((session) => {
+              const state = states.get(session.id) ?? "scheduled";
+              const end = new Date(session.startsAt.getTime() + session.durationMinutes * 60_000);
+              return (
+                <tr key={session.id} className={state === "live" ? "bg-green-50" : undefined}>
+                  <Td className="whitespace-nowrap">{formatDate(session.startsAt, course.timezone)}</Td>
+                  <Td className="whitespace-nowrap">
+                    {formatTime(session.startsAt, course.timezone)} – {formatTime(end, course.timezone)}
+                  </Td>
+                  <Td>
+                    <Link href={`/sessions/${session.id}`} className="font-medium text-blue-800 hover:underline">
+                      {session.title ?? "Class"}
+                    </Link>
+                    <div className="text-xs text-slate-600">Meeting {session.zoomMeetingId}</div>
+                  </Td>
+                  <Td>
+                    <StateBadge state={state} />
+                    {session.cancelledAt ? (
+                      <div className="mt-1 text-xs font-semibold text-amber-900" title={session.cancelNote ?? undefined}>
+                        Cancelled{session.cancelNote ? `: ${session.cancelNote}` : ""}
+                      </div>
+                    ) : null}
+                  </Td>
+                  <Td>
+                    <HeadlineFigures state={state} figures={figures.get(session.id)} rosterSize={students.length} />
+                  </Td>
+                  <Td className="whitespace-nowrap text-right">
+                    <Link href={`/sessions/${session.id}/edit`} className={buttonClass.link} aria-label={`Edit session of ${formatDate(session.startsAt, course.timezone)}`}>
+                      Edit
+                    </Link>
+                  </Td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {sessions.map((session) => {
-                  const state = states.get(session.id) ?? "scheduled";
-                  const end = new Date(session.startsAt.getTime() + session.durationMinutes * 60_000);
-                  return (
-                    <tr key={session.id} className={state === "live" ? "bg-green-50" : undefined}>
-                      <td className={`${tdClass} whitespace-nowrap`}>{formatDate(session.startsAt, course.timezone)}</td>
-                      <td className={`${tdClass} whitespace-nowrap`}>
-                        {formatTime(session.startsAt, course.timezone)} – {formatTime(end, course.timezone)}
-                      </td>
-                      <td className={tdClass}>
-                        <Link href={`/sessions/${session.id}`} className="font-medium text-blue-800 hover:underline">
-                          {session.title ?? "Class"}
-                        </Link>
-                        <div className="text-xs text-slate-600">Meeting {session.zoomMeetingId}</div>
-                      </td>
-                      <td className={tdClass}>
-                        <StateBadge state={state} />
-                        {session.cancelledAt ? (
-                          <div className="mt-1 text-xs font-semibold text-amber-900" title={session.cancelNote ?? undefined}>
-                            Cancelled{session.cancelNote ? `: ${session.cancelNote}` : ""}
-                          </div>
-                        ) : null}
-                      </td>
-                      <td className={tdClass}>
-                        <HeadlineFigures state={state} figures={figures.get(session.id)} rosterSize={students.length} />
-                      </td>
-                      <td className={`${tdClass} whitespace-nowrap text-right`}>
-                        <Link href={`/sessions/${session.id}/edit`} className={buttonClass.link} aria-label={`Edit session of ${formatDate(session.startsAt, course.timezone)}`}>
-                          Edit
-                        </Link>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
+              );
+            })}
+          </Table>
         )}
       </Section>
 
@@ -203,57 +188,41 @@ export default async function CoursePage({ params, searchParams }: Props) {
               The roster is empty. Add students above or <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>import a CSV</Link> with the header name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone].
             </EmptyState>
           ) : (
-            <TableWrap label="Roster">
-              <table className={tableClass}>
-                <thead>
-                  <tr>
-                    <th scope="col" className={thClass}>Student</th>
-                    <th scope="col" className={thClass}>Email</th>
-                    <th scope="col" className={thClass}>Overall rate</th>
-                    <th scope="col" className={thClass}>Present</th>
-                    <th scope="col" className={thClass}>Late</th>
-                    <th scope="col" className={thClass}>
-                      <span className="sr-only">Actions</span>
-                    </th>
+            <Table label="Roster" columns={["Student", "Email", "Overall rate", "Present", "Late", actionsColumn]}>
+              {students.map((student) => {
+                const rate = rates.get(student.id);
+                return (
+                  <tr key={student.id}>
+                    <Td>
+                      <Link href={`/students/${student.id}`} className="font-medium text-blue-800 hover:underline">
+                        {student.name}
+                      </Link>
+                      {student.zoomRegistrantId ? <div className="text-xs text-slate-600">Registrant {student.zoomRegistrantId}</div> : null}
+                      {student.phone ? <div className="text-xs text-slate-600">Dial-in {student.phone}</div> : null}
+                    </Td>
+                    <Td className="break-all">{student.email}</Td>
+                    <Td>{rate && rate.attendedPercent !== null ? <RateBar percent={rate.attendedPercent} /> : <span className="text-slate-600">—</span>}</Td>
+                    <Td className="whitespace-nowrap">{rate && rate.sessionsCounted > 0 ? `${rate.present} of ${rate.sessionsCounted}` : "—"}</Td>
+                    <Td className="whitespace-nowrap">{rate && rate.sessionsCounted > 0 ? rate.late : "—"}</Td>
+                    <Td className="text-right">
+                      <div className="flex flex-wrap justify-end gap-2">
+                        <Link href={`/students/${student.id}`} className={`${buttonClass.secondary} px-2 py-1 text-xs`} aria-label={`Edit ${student.name}`}>
+                          Edit
+                        </Link>
+                        <ConfirmAction
+                          action={removeStudentAction.bind(null, student.id)}
+                          label="Remove"
+                          confirmLabel={`Remove ${student.name}`}
+                          question="Remove from roster?"
+                          pendingText="Removing…"
+                          compact
+                        />
+                      </div>
+                    </Td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-200">
-                  {students.map((student) => {
-                    const rate = rates.get(student.id);
-                    return (
-                      <tr key={student.id}>
-                        <td className={tdClass}>
-                          <Link href={`/students/${student.id}`} className="font-medium text-blue-800 hover:underline">
-                            {student.name}
-                          </Link>
-                          {student.zoomRegistrantId ? <div className="text-xs text-slate-600">Registrant {student.zoomRegistrantId}</div> : null}
-                          {student.phone ? <div className="text-xs text-slate-600">Dial-in {student.phone}</div> : null}
-                        </td>
-                        <td className={`${tdClass} break-all`}>{student.email}</td>
-                        <td className={tdClass}>{rate && rate.attendedPercent !== null ? <RateBar percent={rate.attendedPercent} /> : <span className="text-slate-600">—</span>}</td>
-                        <td className={`${tdClass} whitespace-nowrap`}>{rate && rate.sessionsCounted > 0 ? `${rate.present} of ${rate.sessionsCounted}` : "—"}</td>
-                        <td className={`${tdClass} whitespace-nowrap`}>{rate && rate.sessionsCounted > 0 ? rate.late : "—"}</td>
-                        <td className={`${tdClass} text-right`}>
-                          <div className="flex flex-wrap justify-end gap-2">
-                            <Link href={`/students/${student.id}`} className={`${buttonClass.secondary} px-2 py-1 text-xs`} aria-label={`Edit ${student.name}`}>
-                              Edit
-                            </Link>
-                            <ConfirmAction
-                              action={removeStudentAction.bind(null, student.id)}
-                              label="Remove"
-                              confirmLabel={`Remove ${student.name}`}
-                              question="Remove from roster?"
-                              pendingText="Removing…"
-                              compact
-                            />
-                          </div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </TableWrap>
+                );
+              })}
+            </Table>
           )}
         </div>
       </Section>

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { findVisibleSession, requireUser, requireVisibleSession } from "@/lib/access";
 import { formatDate } from "@/lib/format";
-import { LiveSession } from "@/components/live-session";
+import { LiveSession } from "@/components/live/live-session";
 import { ReconciliationPanel } from "@/components/reconciliation-panel";
 import { RegistrationPanel } from "@/components/registration-panel";
 import { SessionNotifications } from "@/components/session-notifications";
@@ -12,6 +12,7 @@ import { loadLivePayload } from "@/lib/attendance/live";
 import { OverrideControls } from "@/components/override-controls";
 import { SessionCancelForm } from "@/components/session-cancel-form";
 import { cancelSessionAction, matchGuestAction, overrideAction } from "./actions";
+import { inviteStudentsAction, registerRosterAction } from "./registration-actions";
 
 type Props = { params: Promise<{ sessionId: string }> };
 
@@ -61,7 +62,12 @@ export default async function SessionPage({ params }: Props) {
         </p>
         <OverrideControls rows={payload.students} timeZone={session.course.timezone} cancelled={payload.session.cancelled} action={overrideAction.bind(null, session.id)} />
       </section>
-      <RegistrationPanel sessionId={session.id} timezone={session.course.timezone} />
+      <RegistrationPanel
+        sessionId={session.id}
+        timezone={session.course.timezone}
+        register={registerRosterAction.bind(null, session.id)}
+        invite={inviteStudentsAction.bind(null, session.id)}
+      />
       <SessionNotifications sessionId={session.id} timezone={session.course.timezone} />
       <ReconciliationPanel sessionId={session.id} />
     </div>

@@ -5,8 +5,9 @@ import { findVisibleStudent, requireUser } from "@/lib/access";
 import { formatDate, formatDuration, formatPercent, formatTime, plural, zoneAbbreviation } from "@/lib/format";
 import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
-import { BackLink, buttonClass, Card, EmptyState, LateBadge, PageHeader, Section, StateBadge, StatusBadge, TableWrap, tableClass, tdClass, thClass } from "@/components/ui";
-import { studentHistory } from "../../_lib/queries";
+import { BackLink, buttonClass, Card, EmptyState, LateBadge, PageHeader, Section, StateBadge, StatusBadge } from "@/components/ui";
+import { RowHeader, Table, Td } from "@/components/table";
+import { studentHistory } from "@/lib/attendance/course-read";
 import { loadCourseSummary } from "@/lib/attendance/summary";
 import { studentOverrideHistory } from "@/lib/services/overrides";
 import { zonedFormatter } from "@/lib/exports/time";
@@ -89,62 +90,47 @@ export default async function StudentPage({ params }: Props) {
         {history.length === 0 ? (
           <EmptyState>This course has no sessions yet.</EmptyState>
         ) : (
-          <TableWrap label="Attendance by session">
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th scope="col" className={thClass}>Session</th>
-                  <th scope="col" className={thClass}>State</th>
-                  <th scope="col" className={thClass}>Status</th>
-                  <th scope="col" className={thClass}>Attended</th>
-                  <th scope="col" className={thClass}>Late</th>
-                  <th scope="col" className={thClass}>First join</th>
-                  <th scope="col" className={thClass}>Last leave</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {history.map((row) => (
-                  <tr key={row.sessionId}>
-                    <th scope="row" className={`${tdClass} text-left font-normal whitespace-nowrap`}>
-                      <Link href={`/sessions/${row.sessionId}`} className="font-medium text-blue-800 hover:underline">
-                        {formatDate(row.startsAt, tz)}
-                      </Link>
-                      <div className="text-xs text-slate-600">
-                        {formatTime(row.startsAt, tz)} · {row.title ?? "Class"}
-                      </div>
-                    </th>
-                    <td className={tdClass}>
-                      <StateBadge state={row.state} />
-                    </td>
-                    <td className={tdClass}>
-                      {row.cancelled ? (
-                        <span className="text-slate-700">Cancelled</span>
-                      ) : !row.enrolled ? (
-                        <span className="text-slate-700">Not enrolled</span>
-                      ) : row.status ? (
-                        <>
-                          <StatusBadge status={row.status} provisional={row.state === "live" && !row.override} />
-                          {row.override ? (
-                            <div className="mt-1 text-xs text-slate-600">
-                              computed: {row.computedStatus} · by {row.override.by}
-                            </div>
-                          ) : null}
-                        </>
-                      ) : (
-                        <span className="text-slate-600">—</span>
-                      )}
-                    </td>
-                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>
-                      {row.state === "scheduled" ? "—" : `${formatPercent(row.attendedPercent)} (${formatDuration(row.attendedSeconds)})`}
-                    </td>
-                    <td className={`${tdClass} whitespace-nowrap`}>{row.late ? <LateBadge lateBySeconds={row.lateBySeconds} /> : row.firstJoinAt ? "On time" : "—"}</td>
-                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{row.firstJoinAt ? formatTime(row.firstJoinAt, tz, true) : "—"}</td>
-                    <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{row.lastLeaveAt ? formatTime(row.lastLeaveAt, tz, true) : row.firstJoinAt && row.state === "live" ? "still in" : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <Table label="Attendance by session" columns={["Session", "State", "Status", "Attended", "Late", "First join", "Last leave"]}>
+            {history.map((row) => (
+              <tr key={row.sessionId}>
+                <RowHeader className="text-left font-normal whitespace-nowrap">
+                  <Link href={`/sessions/${row.sessionId}`} className="font-medium text-blue-800 hover:underline">
+                    {formatDate(row.startsAt, tz)}
+                  </Link>
+                  <div className="text-xs text-slate-600">
+                    {formatTime(row.startsAt, tz)} · {row.title ?? "Class"}
+                  </div>
+                </RowHeader>
+                <Td>
+                  <StateBadge state={row.state} />
+                </Td>
+                <Td>
+                  {row.cancelled ? (
+                    <span className="text-slate-700">Cancelled</span>
+                  ) : !row.enrolled ? (
+                    <span className="text-slate-700">Not enrolled</span>
+                  ) : row.status ? (
+                    <>
+                      <StatusBadge status={row.status} provisional={row.state === "live" && !row.override} />
+                      {row.override ? (
+                        <div className="mt-1 text-xs text-slate-600">
+                          computed: {row.computedStatus} · by {row.override.by}
+                        </div>
+                      ) : null}
+                    </>
+                  ) : (
+                    <span className="text-slate-600">—</span>
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap tabular-nums">
+                  {row.state === "scheduled" ? "—" : `${formatPercent(row.attendedPercent)} (${formatDuration(row.attendedSeconds)})`}
+                </Td>
+                <Td className="whitespace-nowrap">{row.late ? <LateBadge lateBySeconds={row.lateBySeconds} /> : row.firstJoinAt ? "On time" : "—"}</Td>
+                <Td className="whitespace-nowrap tabular-nums">{row.firstJoinAt ? formatTime(row.firstJoinAt, tz, true) : "—"}</Td>
+                <Td className="whitespace-nowrap tabular-nums">{row.lastLeaveAt ? formatTime(row.lastLeaveAt, tz, true) : row.firstJoinAt && row.state === "live" ? "still in" : "—"}</Td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
 

@@ -2,7 +2,7 @@
 
 // "This is …": match a guest to a roster student. The match sticks for later sessions.
 import { useActionState, useEffect, useId } from "react";
-import { SubmitButton, type FormStateLike } from "./form-controls";
+import { SubmitButton, type FormStateLike } from "../form-controls";
 
 interface GuestMatchFormProps {
   action: (state: FormStateLike, formData: FormData) => Promise<FormStateLike>;

@@ -4,7 +4,7 @@
 // one-click "This is …" that makes the same sticky manual match as the form. Never applied alone.
 import { useActionState, useEffect } from "react";
 import type { Suggestion } from "@/lib/identity/suggestions";
-import { SubmitButton, type FormStateLike } from "./form-controls";
+import { SubmitButton, type FormStateLike } from "../form-controls";
 
 interface GuestSuggestionsProps {
   action: (state: FormStateLike, formData: FormData) => Promise<FormStateLike>;

@@ -1,10 +1,11 @@
-// Read models for the course and student pages: session states, per-session headline figures
-// and per-student rates, each in a constant number of queries whatever the course's size.
-import { prisma } from "@/lib/db";
-import { refreshFigures, sessionState, widenedSessionWindow } from "@/lib/attendance/engine";
-import { loadSessionState } from "@/lib/attendance/read";
-import { finalStatusAndLate, isEnrolled, type FinalStatus } from "@/lib/attendance/final-record";
-import type { AttendanceStatus, SessionState } from "@/lib/attendance/types";
+// Read models for the course list, course and student pages: session states, per-session
+// headline figures and one student's history, each in a constant number of queries whatever the
+// course's size. (A single session's attendance is read by ./read.ts, the live page's by ./live.ts.)
+import { prisma } from "../db";
+import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
+import { loadSessionState } from "./read";
+import { finalStatusAndLate, isEnrolled, type FinalStatus } from "./final-record";
+import type { AttendanceStatus, SessionState } from "./types";
 
 interface SessionTiming {
   id: string;

@@ -4,7 +4,6 @@
 import { SubmitButton } from "@/components/form-controls";
 import { Notice } from "@/components/ui";
 import { formatDateTime } from "@/lib/format";
-import { reconcileNowAction } from "@/app/(dashboard)/sessions/[sessionId]/reconcile-actions";
 import { getReconciliationStatus, type ReconciliationRunView } from "@/lib/reconcile/read";
 import { manualReconcileAvailableAt } from "@/lib/reconcile/cooldown";
 
@@ -18,7 +17,8 @@ function rowsText(run: ReconciliationRunView): string {
   return `${run.rowsSeen} report ${run.rowsSeen === 1 ? "row" : "rows"}`;
 }
 
-export async function ReconciliationPanel({ sessionId }: { sessionId: string }) {
+/** `reconcileNow` is the page's server action, bound to this session (components never import app/). */
+export async function ReconciliationPanel({ sessionId, reconcileNow }: { sessionId: string; reconcileNow: () => Promise<void> }) {
   const status = await getReconciliationStatus(sessionId);
   const when = (iso: string) => formatDateTime(iso, status.timeZone);
   const headingId = `reconciliation-${sessionId}-heading`;
@@ -39,7 +39,6 @@ export async function ReconciliationPanel({ sessionId }: { sessionId: string }) 
   const last = status.lastSucceeded;
   const latest = status.recent[0] ?? null;
   const latestFailed = latest !== null && latest.status === "failed" ? latest : null;
-  const action = reconcileNowAction.bind(null, sessionId);
   const availableAt = await manualReconcileAvailableAt(sessionId);
 
   return (
@@ -56,7 +55,7 @@ export async function ReconciliationPanel({ sessionId }: { sessionId: string }) 
             Available again at <time dateTime={availableAt.toISOString()}>{when(availableAt.toISOString())}</time> (once every 5 minutes).
           </p>
         ) : (
-          <form action={action}>
+          <form action={reconcileNow}>
             <SubmitButton variant="secondary" pendingText="Queuing…">
               Reconcile now
             </SubmitButton>

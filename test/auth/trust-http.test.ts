@@ -145,11 +145,11 @@ describe("Reconcile now", () => {
     });
     const { ReconciliationPanel } = await import("../../components/reconciliation-panel");
     const { renderToStaticMarkup } = await import("react-dom/server");
-    const before = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id }));
+    const before = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
     expect(before).toContain("Reconcile now");
     expect(before).not.toContain("Available again at");
     expect((await api(`/api/v1/sessions/${session.id}/reconcile`, { method: "POST" })).status).toBe(202);
-    const after = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id }));
+    const after = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
     expect(after).toMatch(/Available again at <time dateTime="[^"]+">[^<]+<\/time> \(once every 5 minutes\)/);
     expect(after).toMatch(/<button type="button" disabled=""/);
   });

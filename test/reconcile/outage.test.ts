@@ -333,14 +333,14 @@ describe("on demand", () => {
     const { session } = await createClassSession("panel", outage);
     await storeEvents(outage.events.filter((event) => !inOutage(event.fields.occurredAt)));
     fake.addInstance({ uuid: outage.uuid, meetingId: outage.meetingId, startTime: startsAt.toISOString(), participants: reportRows(outage) });
-    const neverHtml = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id }));
+    const neverHtml = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
     expect(neverHtml).toContain("Never reconciled.");
     expect(neverHtml).toContain("Reconcile now");
     expect(neverHtml).toContain("ZOOM_WEBHOOK_LOGS_APP_ID");
 
     const summary = await reconcileSession(session.id, "manual", { client: client(), webhookLogsAppId: null });
     const lost = distinctLost(outage);
-    const html = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id }));
+    const html = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
     expect(html).toMatch(new RegExp(`Last reconciled <time[^>]*>[^<]+</time>: added ${lost.leaves} leaves, ${lost.joins} joins \\(${summary.rowsSeen} report rows\\)`));
   });
 

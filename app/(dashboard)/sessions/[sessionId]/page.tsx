@@ -13,6 +13,7 @@ import { OverrideControls } from "@/components/override-controls";
 import { SessionCancelForm } from "@/components/session-cancel-form";
 import { cancelSessionAction, matchGuestAction, overrideAction } from "./actions";
 import { inviteStudentsAction, registerRosterAction } from "./registration-actions";
+import { reconcileNowAction } from "./reconcile-actions";
 
 type Props = { params: Promise<{ sessionId: string }> };
 
@@ -69,7 +70,7 @@ export default async function SessionPage({ params }: Props) {
         invite={inviteStudentsAction.bind(null, session.id)}
       />
       <SessionNotifications sessionId={session.id} timezone={session.course.timezone} />
-      <ReconciliationPanel sessionId={session.id} />
+      <ReconciliationPanel sessionId={session.id} reconcileNow={reconcileNowAction.bind(null, session.id)} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-// Issue #17 in the browser: a guest's ranked suggestions beside the match control, one click to
+// Guest suggestions in the browser: a guest's ranked suggestions beside the match control, one click to
 // confirm (the sticky manual match), on the live page and on the ended page; and the session
 // page's registration panel, which says what to configure when the Zoom API is off.
 import { expect, test, type Page } from "@playwright/test";

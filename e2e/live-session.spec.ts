@@ -20,7 +20,7 @@ async function createCourseWithRoster(page: Page, name: string): Promise<string>
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   const courseUrl = page.url();
   await page.getByRole("link", { name: "Import CSV" }).click();
-  // Enrolled since January: the ended-session test backfills yesterday's class (issue 16: a
+  // Enrolled since January: the ended-session test backfills yesterday's class (the term record: a
   // session that ended before a student's enrolment would be "not enrolled" for them).
   await page.getByLabel("Roster CSV").fill(["name,email,enrolled_at", ...[ana, ben, chen, hana].map((student) => `${student.name},${student.email},2026-01-05`)].join("\n"));
   await page.getByRole("button", { name: "Preview" }).click();

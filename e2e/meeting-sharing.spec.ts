@@ -1,4 +1,4 @@
-// A Zoom meeting belongs to the course that first scheduled it (SPEC "Who may see a meeting"): in
+// A Zoom meeting belongs to the course that first scheduled it (README "Who may see a meeting"): in
 // the browser, another instructor's form is refused without naming the course; an admin sees which
 // courses use the meeting, shares it, takes it back (the course is then listed as conflicting) and
 // shares it again.

@@ -1,4 +1,4 @@
-// Issue 16 in the browser: an instructor excuses a student in a past session, sees the computed
+// The record a school keeps, in the browser: an instructor excuses a student in a past session, sees the computed
 // figures beside the override and the term rate change, finds the change in the student's
 // history, and cancels a session (snow day).
 import { expect, test, type Page } from "@playwright/test";

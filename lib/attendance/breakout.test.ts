@@ -1,4 +1,4 @@
-// Breakout rooms, hosts and dial-in (SPEC "Breakout rooms, hosts and dial-in"): engine unit and
+// Breakout rooms, hosts and dial-in (README "How attendance is computed", ADR 013): engine unit and
 // property tests. A 60-minute seminar 10:00–11:00 UTC whose instructor opens rooms 10:20–10:40.
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";

@@ -273,7 +273,7 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
   };
 }
 
-/** The public API's shape (SPEC "Public HTTP API"): exactly the documented fields. */
+/** The public API's shape (docs/api.md): exactly the documented fields. */
 export function toPublicAttendance(view: SessionView) {
   return {
     session: view.session,

@@ -62,7 +62,7 @@ export async function loadCourseSummary(courseId: string, now: Date = new Date()
   };
 }
 
-/** The API's shape (SPEC): the documented fields, plus sisId. */
+/** The API's shape (docs/api.md): the documented fields, plus sisId. */
 export function toPublicSummary(summary: CourseSummary) {
   return {
     course: { ...summary.course, sessionsEnded: summary.sessionsEnded, sessionsCancelled: summary.sessionsCancelled },

@@ -1,4 +1,4 @@
-// Term figures per student and the at-risk rule (SPEC "Corrections, codes and policy"). Pure:
+// Term figures per student and the at-risk rule (README "Corrections and the term record", ADR 014). Pure:
 // the caller loads sessions, the roster, computed records and overrides; nothing here reads a
 // clock or a database, so the same inputs always give the same summary.
 import { finalRecord, type ComputedFigures, type FinalStatus, type OverrideInput } from "./final-record";

@@ -1,4 +1,4 @@
-// Meetings that break "a meeting belongs to its courses" (SPEC "Who may see a meeting", ADR 010):
+// Meetings that break "a meeting belongs to its courses" (README "Who may see a meeting", ADR 010):
 // sessions of a course not allowed to see their meeting. Plain SQL, so that the migration runner
 // (lib/db/migrate.ts) can report them with its own connection.
 export interface MeetingConflict {

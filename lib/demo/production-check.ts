@@ -1,5 +1,5 @@
 // A production server must not run while a demo account can still sign in with its published
-// password (SPEC "Who may see a meeting (trust boundaries)"). Checked at `npm start` against the
+// password (README "Who may see a meeting"). Checked at `npm start` against the
 // stored bcrypt hashes of the enabled accounts that carry a demo email. bcrypt is deliberately
 // slow (~0.3 s a comparison), so only those accounts are compared — a real deployment without
 // them pays one indexed query.

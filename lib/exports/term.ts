@@ -48,7 +48,7 @@ export function summaryCsv(summary: CourseSummary, options: ExportOptions = {}):
 const DESCRIPTOR = "uri://ed-fi.org/AttendanceEventCategoryDescriptor#";
 
 /**
- * The Ed-Fi attendance event category of a final record (SPEC "Codes for school systems"):
+ * The Ed-Fi attendance event category of a final record (README "Corrections and the term record", ADR 014):
  * excused → Excused Absence, absent → Unexcused Absence, partial → Partial, present and late →
  * Tardy, present → In Attendance. A late student who was only partly there stays Partial.
  */

@@ -143,7 +143,7 @@ interface PreparedRow {
   halves: RowHalf[];
 }
 
-/** The identity key of a report event (SPEC: participant and time to the second). */
+/** The identity key of a report event (ADR 006: participant and time to the second). */
 export function reportDedupeKey(eventType: string, meetingUuid: string, connection: string, time: Date): string {
   const identity = [eventType, meetingUuid, connection, second(time)];
   return "rp1:" + crypto.createHash("sha256").update(JSON.stringify(identity)).digest("hex");

@@ -1,4 +1,4 @@
-// Who may see a Zoom meeting (SPEC "Who may see a meeting (trust boundaries)", ADR 010): a meeting
+// Who may see a Zoom meeting (README "Who may see a meeting", ADR 010): a meeting
 // ID belongs to the course that first scheduled a session on it; only admins add other courses
 // (cross-listed sections). Sessions of other courses on the meeting are refused for instructors,
 // and only sessions of the meeting's courses compete for its events (lib/attendance/load.ts).

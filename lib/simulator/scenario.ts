@@ -1,4 +1,4 @@
-// Realistic Zoom traffic for one class, as Zoom sends it: the shapes of shared/zoom/README.md,
+// Realistic Zoom traffic for one class, as Zoom sends it: the shapes of docs/zoom.md,
 // including what broke the naive design (a second device, a drop-and-rejoin, and a
 // participant_left redelivered with a new tracking ID after the student rejoined).
 import crypto from "node:crypto";

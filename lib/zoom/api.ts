@@ -1,5 +1,5 @@
 // Zoom REST API client for reconciliation, meeting checks and roster registration
-// (shared/zoom/README.md "Report API", "Meetings and registrants API"): Server-to-Server OAuth with
+// (docs/zoom.md "Report API", "Meetings and registrants API"): Server-to-Server OAuth with
 // a token cached until shortly before it expires, the participant report of a meeting instance,
 // the past instances of a meeting ID, the app's webhook logs, a meeting's settings and its
 // registrants. Every call follows
@@ -40,7 +40,7 @@ export interface ZoomPastInstance {
   start_time: string;
 }
 
-/** GET /meetings/{meetingId} (shared/zoom/README.md "Meetings and registrants API"). */
+/** GET /meetings/{meetingId} (docs/zoom.md "Meetings and registrants API"). */
 export interface ZoomMeeting {
   id: number;
   uuid?: string;
@@ -329,7 +329,7 @@ export class ZoomClient {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Meetings and registrants (shared/zoom/README.md "Meetings and registrants API").
+  // Meetings and registrants (docs/zoom.md "Meetings and registrants API").
 
   // getMeeting (beside the report calls) reads the registration settings (approval_type 2: off).
 

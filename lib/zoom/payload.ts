@@ -201,7 +201,7 @@ function parseLeaveReason(reason: string | null): string | null {
 }
 
 /**
- * The identity of an event (SPEC "Webhook receipt" 4): event type, event_ts, meeting UUID, the
+ * The identity of an event (ADR 002): event type, event_ts, meeting UUID, the
  * participant's connection and its join/leave time. Headers and body bytes play no part, so a
  * redelivery with a new tracking ID, or a re-serialised body, maps to the same key.
  */

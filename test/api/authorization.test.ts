@@ -1,4 +1,4 @@
-// Who may call what (SPEC "Public HTTP API (v1)"): every route against an admin token, an
+// Who may call what (docs/api.md): every route against an admin token, an
 // instructor on their own and on another's course, no token, a revoked token, an unknown or
 // malformed one, a disabled user's token, and the dashboard cookie (CSV exports only).
 import { beforeAll, describe, expect, it } from "vitest";

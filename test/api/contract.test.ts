@@ -1,4 +1,4 @@
-// The public API's contract (SPEC "Public HTTP API (v1)", docs/api.md): every route, its statuses
+// The public API's contract (docs/api.md): every route, its statuses
 // and its fields, against the real server and Postgres.
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";

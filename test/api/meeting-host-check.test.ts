@@ -1,4 +1,4 @@
-// The Zoom host check of a new session (SPEC "Who may see a meeting"): with Zoom API credentials a
+// The Zoom host check of a new session (README "Who may see a meeting"): with Zoom API credentials a
 // real server asks the faithful fake Zoom (test/helpers/fake-zoom.ts) for GET /meetings/{id} and
 // accepts an instructor's session only when the meeting's host_email is one of the course's
 // instructors'. A mismatch or an unknown meeting is 422; Zoom down or rate-limiting is a clear 503,

@@ -1,4 +1,4 @@
-// "A meeting belongs to a course" (SPEC "Who may see a meeting", issue 13 point 1) over real HTTP on
+// "A meeting belongs to a course" (README "Who may see a meeting") over real HTTP on
 // the shared test server: instructor B cannot schedule instructor A's Zoom meeting, and a session of
 // B's on it that got in anyway (data from before the rule) receives none of A's participants
 // through the API, the CSV, the live page's JSON, reconciliation or the student export — until an
@@ -74,7 +74,7 @@ beforeAll(async () => {
 
 describe("scheduling another course's meeting", () => {
   it("is refused for an instructor with 409 meeting_in_use, a way forward, and no word of the other course", async () => {
-    // The attack of issue 13: one second after A's start, a whole day long; and the same ID as people paste it.
+    // The attack this guards against: one second after A's start, a whole day long; and the same ID as people paste it.
     for (const zoomMeetingId of [meetingId, `${meetingId.slice(0, 3)} ${meetingId.slice(3, 7)} ${meetingId.slice(7)}`]) {
       const answer = await call("POST", `/api/v1/courses/${courseB.id}/sessions`, {
         token: teacherB.token,

@@ -1,4 +1,4 @@
-// Issue 16, the record a school keeps, through the real HTTP API and Postgres: overrides with
+// The record a school keeps, through the real HTTP API and Postgres: overrides with
 // their append-only history, cancelled sessions, enrolment dates and SIS IDs, term figures and
 // at-risk flags, the CSV columns and the Ed-Fi attendance events.
 import { beforeAll, describe, expect, it } from "vitest";

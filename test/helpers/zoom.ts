@@ -1,4 +1,4 @@
-// Zoom-shaped webhook bodies for tests (shapes from shared/zoom/README.md).
+// Zoom-shaped webhook bodies for tests (shapes from docs/zoom.md).
 export interface ParticipantSpec {
   uuid: string;
   meetingId: string;

@@ -1,4 +1,4 @@
-// Issue #7: late-joiner emails, exactly once per student per session, through a real SMTP server,
+// Late-joiner emails, exactly once per student per session, through a real SMTP server,
 // real Postgres and real graphile-worker runners (two at once, and one stopped and replaced).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "graphile-worker";

@@ -1,4 +1,4 @@
-// Issue #7: the mail server down or refusing -> the failure is recorded, retried with backoff, and
+// The mail server down or refusing -> the failure is recorded, retried with backoff, and
 // exactly one email goes out once it recovers; no SMTP_URL -> recorded and shown, nothing sent.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "graphile-worker";

@@ -1,4 +1,4 @@
-// Issue 16 and notifications: a cancelled session sends no late-joiner email, and the weekly
+// The term record and notifications: a cancelled session sends no late-joiner email, and the weekly
 // at-risk digest is mailed exactly once per week per course and instructor, through the same
 // claim-then-send path (ADR 005), a real SMTP server and real graphile-worker runners.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

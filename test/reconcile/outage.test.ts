@@ -1,4 +1,4 @@
-// Issue #8: a class where the server was "down" for 20 minutes (those webhooks never arrived) is
+// Reconciliation: a class where the server was "down" for 20 minutes (those webhooks never arrived) is
 // restored by reconciliation to the same attendance as the class with every webhook, from Zoom's
 // participant report or from Zoom's webhook logs; a second reconciliation changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Issue #17: registering the roster on Zoom, through the real server (production build, its own
+// Registering the roster on Zoom, through the real server (production build, its own
 // database and worker) talking to the fake Zoom over HTTP and to a real SMTP server:
 // register (batch of 30, Retry-After honoured, Zoom's own list reused) → a webhook carrying only
 // the registrant ID → the right student; never twice; per-meeting refusals said once; manual

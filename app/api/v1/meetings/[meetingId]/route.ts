@@ -1,5 +1,5 @@
 // GET /api/v1/meetings/{meetingId} (admins): which courses may see the Zoom meeting's participants
-// and which have sessions on it without being allowed to (SPEC "Who may see a meeting").
+// and which have sessions on it without being allowed to (README "Who may see a meeting").
 import { requireAdmin, requireApiCaller } from "@/lib/api/auth";
 import { publicMeeting, zoomMeetingIdParam } from "@/lib/api/meetings";
 import { apiRoute, jsonResponse, type ApiRouteContext } from "@/lib/api/route";

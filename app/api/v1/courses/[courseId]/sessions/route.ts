@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 type Context = ApiRouteContext<{ courseId: string }>;
 
-/** A session plus, for admins, the two overrides (SPEC "Who may see a meeting"). */
+/** A session plus, for admins, the two overrides (README "Who may see a meeting"). */
 const sessionCreateSchema = z.intersection(
   sessionInputSchema,
   z.object({ shareMeeting: z.boolean().optional(), skipHostCheck: z.boolean().optional() }),

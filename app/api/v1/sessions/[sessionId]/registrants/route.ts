@@ -1,5 +1,5 @@
 // POST /api/v1/sessions/{sessionId}/registrants: registers the course's roster on the session's
-// Zoom meeting (SPEC "Identity through Zoom registration"). 200 {registered, alreadyRegistered,
+// Zoom meeting (README "Personal join links", ADR 015). 200 {registered, alreadyRegistered,
 // failed, pending, zoomMeetingId, sessions}; 409 without Zoom API credentials or while a run is
 // going on; 422 when Zoom refuses the meeting itself (the message says what to change in Zoom).
 import { NextResponse } from "next/server";

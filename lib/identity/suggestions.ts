@@ -1,4 +1,5 @@
-// Ranked match suggestions for a guest (ADR 015, README "Personal join links"): which roster students a Zoom display name or email most likely belongs to.
+// Ranked match suggestions for a guest (ADR 015, README "Personal join links"): which roster
+// students a Zoom display name or email most likely belongs to.
 // Pure functions, no I/O. The string metric is Jaro-Winkler from @skyra/jaro-winkler; what is
 // ours is the name normalisation (device suffixes, "Last, First", accents) and how tokens,
 // initials and email handles are compared. A suggestion is only a suggestion: a person confirms.

@@ -1,37 +1,48 @@
 // Times in exports: ISO 8601 with the course's UTC offset at that very instant (so a class after
 // a daylight-saving change says -07:00 and one before it -08:00), and the local calendar days
-// that `from`/`to` in export requests are counted in.
+// that `from`/`to` in export requests are counted in. Zone rules come from the Temporal polyfill;
+// the per-row formatting stays hand-written because it is the export's hot path (ADR 019).
+import { Temporal } from "temporal-polyfill";
 
 const MINUTE_MS = 60_000;
-/** Offsets are cached per UTC quarter hour: every zone changes offset at most once in one. */
-const BUCKET_MS = 15 * MINUTE_MS;
+const NS_PER_MINUTE = 60e9;
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-/** Per zone: quarter-hour bucket → offset, shared by every export of the process. */
-const offsetsByBucket = new Map<string, Map<number, number>>();
-
-function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    // Throws a RangeError for an unknown zone, which is what callers want to hear about.
-    formatter = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
+const zoned = (ms: number, timeZone: string) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone);
 
 /** The zone's UTC offset at `ms`, in whole minutes east of UTC (e.g. -480 for 2026-11-25 in Los Angeles). */
 export function utcOffsetMinutes(ms: number, timeZone: string): number {
-  const name = offsetFormatter(timeZone)
-    .formatToParts(ms)
-    .find((part) => part.type === "timeZoneName")?.value;
-  // "GMT" for UTC itself, else "GMT-08:00", "GMT+05:45" (or "GMT-07:52:58" for 19th-century local mean time).
-  const match = name ? /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name) : null;
-  if (!match) throw new Error(`Unexpected UTC offset "${name}" for time zone ${timeZone}`);
-  if (!match[1]) return 0;
-  const minutes = Number(match[2]) * 60 + Number(match[3]) + Math.round(Number(match[4] ?? 0) / 60);
-  return match[1] === "-" ? -minutes : minutes;
+  // Throws a RangeError for an unknown zone, which is what callers want to hear about.
+  return offsetInMinutes(zoned(ms, timeZone).offsetNanoseconds);
 }
+
+/** Whole minutes; local mean time of the past has seconds (-07:52:58), rounded half away from zero. */
+function offsetInMinutes(offsetNanoseconds: number): number {
+  const minutes = Math.round(Math.abs(offsetNanoseconds) / NS_PER_MINUTE);
+  return offsetNanoseconds < 0 ? -minutes : minutes;
+}
+
+/** A stretch of time, [start, end), over which a zone's offset does not change. */
+interface OffsetSpan {
+  start: number;
+  end: number;
+  offsetMinutes: number;
+}
+
+/** The span around `ms`: from the zone's last transition at or before it to its next one. */
+function offsetSpanAt(ms: number, timeZone: string): OffsetSpan {
+  const here = zoned(ms, timeZone);
+  // "previous" is strictly before: ask from 1 ms later so that a transition at `ms` itself counts.
+  const previous = zoned(ms + 1, timeZone).getTimeZoneTransition("previous");
+  const next = here.getTimeZoneTransition("next");
+  return {
+    start: previous ? previous.epochMilliseconds : -Infinity,
+    end: next ? next.epochMilliseconds : Infinity,
+    offsetMinutes: offsetInMinutes(here.offsetNanoseconds),
+  };
+}
+
+/** Per zone, the spans met so far, shared by every export of the process (a zone changes offset about twice a year). */
+const spansByZone = new Map<string, OffsetSpan[]>();
 
 const formattedOffsets = new Map<number, string>();
 
@@ -59,23 +70,23 @@ export interface ZonedFormatter {
 }
 
 /**
- * A formatter for one time zone. Exports format three times per row, so offsets are memoised per
- * quarter hour; a quarter hour that contains an offset change is computed per timestamp.
+ * A formatter for one time zone. Exports format three times per row, so offsets are looked up in
+ * the spans between the zone's transitions: the last one used answers almost every row.
  */
 export function zonedFormatter(timeZone: string): ZonedFormatter {
-  offsetFormatter(timeZone);
-  const byBucket = offsetsByBucket.get(timeZone) ?? new Map<number, number>();
-  offsetsByBucket.set(timeZone, byBucket);
+  zoned(0, timeZone); // an unknown zone throws here, before the first row
+  const spans = spansByZone.get(timeZone) ?? [];
+  spansByZone.set(timeZone, spans);
+  let last: OffsetSpan | undefined;
   const offsetMinutes = (ms: number): number => {
-    const bucket = Math.floor(ms / BUCKET_MS);
-    const cached = byBucket.get(bucket);
-    if (cached !== undefined) return cached;
-    const atStart = utcOffsetMinutes(bucket * BUCKET_MS, timeZone);
-    const atEnd = utcOffsetMinutes(bucket * BUCKET_MS + BUCKET_MS - 1, timeZone);
-    if (atStart !== atEnd) return utcOffsetMinutes(ms, timeZone);
-    if (byBucket.size > 50_000) byBucket.clear(); // bounded, whatever the exports' spans
-    byBucket.set(bucket, atStart);
-    return atStart;
+    if (last && ms >= last.start && ms < last.end) return last.offsetMinutes;
+    last = spans.find((span) => ms >= span.start && ms < span.end);
+    if (!last) {
+      if (spans.length >= 1_000) spans.length = 0; // bounded, whatever the exports' spans
+      last = offsetSpanAt(ms, timeZone);
+      spans.push(last);
+    }
+    return last.offsetMinutes;
   };
   const localIso = (ms: number, offset: number) => new Date(Math.floor(ms / 1000) * 1000 + offset * MINUTE_MS).toISOString();
   return {
@@ -98,42 +109,40 @@ export function formatInstantInZone(value: Date, timeZone: string): string {
   return zonedFormatter(timeZone).instant(value);
 }
 
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The calendar day written YYYY-MM-DD, or null (Temporal alone would also take "20260203" or a date and time). */
+function plainDate(text: string): Temporal.PlainDate | null {
+  if (!LOCAL_DATE.test(text)) return null;
+  try {
+    return Temporal.PlainDate.from(text, { overflow: "reject" });
+  } catch {
+    return null;
+  }
+}
+
+function requirePlainDate(text: string): Temporal.PlainDate {
+  const date = plainDate(text);
+  if (!date) throw new Error(`Not a date: ${text}`);
+  return date;
+}
 
 /** True for a real calendar day written YYYY-MM-DD. */
 export function isLocalDate(text: string): boolean {
-  const match = LOCAL_DATE.exec(text);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === text;
+  return plainDate(text) !== null;
 }
 
 /** The next calendar day, "2026-12-31" → "2027-01-01". */
 export function nextLocalDate(date: string): string {
-  const match = LOCAL_DATE.exec(date);
-  if (!match) throw new Error(`Not a date: ${date}`);
-  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1)).toISOString().slice(0, 10);
+  return requirePlainDate(date).add({ days: 1 }).toString();
 }
 
 /**
  * The first instant of a local calendar day (normally its 00:00; where midnight is skipped by a
- * daylight-saving change, the instant the day begins). Found by bisection over whole minutes,
- * since every offset lies within UTC-12 and UTC+14.
+ * daylight-saving change, the instant the day begins: Temporal's startOfDay).
  */
 export function startOfLocalDay(date: string, timeZone: string): Date {
-  const match = LOCAL_DATE.exec(date);
-  if (!match) throw new Error(`Not a date: ${date}`);
-  const utcMidnight = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  const formatter = zonedFormatter(timeZone);
-  // low is before the day in every zone, high is within or after it.
-  let low = utcMidnight / MINUTE_MS - 15 * 60;
-  let high = utcMidnight / MINUTE_MS + 15 * 60;
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (formatter.localDate(new Date(middle * MINUTE_MS)) >= date) high = middle;
-    else low = middle;
-  }
-  return new Date(high * MINUTE_MS);
+  return new Date(requirePlainDate(date).toZonedDateTime(timeZone).epochMilliseconds);
 }
 
 /** [start of `from`, start of the day after `to`) in the zone: the instants an export covers. */

@@ -5,10 +5,10 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { AddressObject } from "mailparser";
 import type { SMTPServer } from "smtp-server";
 import { log } from "../log";
 import { mailCatcherDirectory, type CaughtMail } from "./caught";
-import { parseMail } from "./mime";
 
 export const DEMO_MAIL_CATCHER_PORT = 2525;
 const KEEP_FILES = 500;
@@ -31,6 +31,35 @@ export interface MailCatcherOptions {
   directory?: string | null;
 }
 
+/** What the catcher (and the tests' SMTP server) keeps of a message: decoded headers and bodies. */
+export interface ParsedMail {
+  subject: string;
+  from: string;
+  to: string;
+  messageId: string | null;
+  text: string | null;
+  html: string | null;
+}
+
+const addressText = (value: AddressObject | AddressObject[] | undefined): string =>
+  (Array.isArray(value) ? value : value ? [value] : []).map((address) => address.text).join(", ");
+
+/** Reads a raw RFC 5322 message (as received over SMTP) with mailparser. */
+export async function parseMail(raw: Buffer | string): Promise<ParsedMail> {
+  // mailparser is a development dependency, like smtp-server: load it only when mail is caught.
+  const { simpleParser } = await import("mailparser");
+  // Keep the bodies as sent: no text made from HTML (or back), no links rewritten.
+  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+  return {
+    subject: mail.subject ?? "",
+    from: addressText(mail.from),
+    to: addressText(mail.to),
+    messageId: mail.messageId ?? null,
+    text: mail.text ?? null,
+    html: typeof mail.html === "string" ? mail.html : null,
+  };
+}
+
 async function prune(directory: string): Promise<void> {
   const names = (await fs.readdir(directory)).filter((name) => name.endsWith(".json")).sort();
   for (const name of names.slice(0, Math.max(0, names.length - KEEP_FILES))) {
@@ -43,6 +72,16 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const directory = options.directory === undefined ? mailCatcherDirectory() : options.directory;
   if (directory) await fs.mkdir(directory, { recursive: true });
   const messages: CaughtMail[] = [];
+  const keep = async (raw: Buffer, envelope: CaughtMail["envelope"]): Promise<void> => {
+    const parsed = await parseMail(raw);
+    const receivedAt = new Date();
+    const id = `${receivedAt.getTime().toString().padStart(15, "0")}-${crypto.randomBytes(4).toString("hex")}`;
+    const mail: CaughtMail = { id, receivedAt: receivedAt.toISOString(), envelope, ...parsed, size: raw.length };
+    messages.push(mail);
+    if (!directory) return;
+    await fs.writeFile(path.join(directory, `${id}.json`), JSON.stringify(mail, null, 2) + "\n");
+    await prune(directory);
+  };
   // smtp-server is a development dependency: load it only when a catcher is started.
   const { SMTPServer: Server } = await import("smtp-server");
 
@@ -62,30 +101,11 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("error", callback);
       stream.on("end", () => {
-        const raw = Buffer.concat(chunks);
-        const parsed = parseMail(raw);
-        const receivedAt = new Date();
-        const id = `${receivedAt.getTime().toString().padStart(15, "0")}-${crypto.randomBytes(4).toString("hex")}`;
-        const mail: CaughtMail = {
-          id,
-          receivedAt: receivedAt.toISOString(),
-          envelope: {
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
-            to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          },
-          from: parsed.from,
-          to: parsed.to,
-          subject: parsed.subject,
-          messageId: parsed.messageId,
-          text: parsed.text,
-          html: parsed.html,
-          size: raw.length,
+        const envelope = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+          to: session.envelope.rcptTo.map((recipient) => recipient.address),
         };
-        messages.push(mail);
-        if (!directory) return callback();
-        fs.writeFile(path.join(directory, `${id}.json`), JSON.stringify(mail, null, 2) + "\n")
-          .then(() => prune(directory))
-          .then(() => callback(), (error: Error) => callback(error));
+        keep(Buffer.concat(chunks), envelope).then(() => callback(), (error: Error) => callback(error));
       });
     },
   });

@@ -7,7 +7,7 @@ import { prisma } from "../../lib/db";
 import { storeWebhookEvent } from "../../lib/events/store";
 import { parseStoredEvent } from "../../lib/zoom/payload";
 import { createSession } from "../../lib/services/sessions";
-import { parseMail, type ParsedMail } from "../../lib/mail/mime";
+import { parseMail, type ParsedMail } from "../../lib/mail/catcher";
 import { meetingStarted, participantJoined, uniqueMeetingId, uniqueUuid } from "./zoom";
 
 export interface ReceivedMail extends ParsedMail {
@@ -44,8 +44,10 @@ export async function startSmtp(options: { port?: number; delayMs?: number } = {
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         setTimeout(() => {
-          messages.push({ ...parseMail(Buffer.concat(chunks)), envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address) });
-          callback();
+          parseMail(Buffer.concat(chunks)).then((parsed) => {
+            messages.push({ ...parsed, envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address) });
+            callback();
+          }, callback);
         }, options.delayMs ?? 0);
       });
     },

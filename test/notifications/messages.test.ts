@@ -4,10 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { instructorSummaryMail, lateStudentMail } from "../../lib/notifications/messages";
-import { startMailCatcher } from "../../lib/mail/catcher";
+import { parseMail, startMailCatcher } from "../../lib/mail/catcher";
 import { listCaughtMail } from "../../lib/mail/caught";
 import { resetTransports, sendMail } from "../../lib/mail/transport";
-import { decodeHeader } from "../../lib/mail/mime";
 
 const winter = new Date("2026-01-13T17:00:00Z"); // 9:00 AM in Los Angeles (PST)
 const summer = new Date("2026-07-14T16:00:00Z"); // 9:00 AM in Los Angeles (PDT)
@@ -109,7 +108,8 @@ describe("demo mail catcher", () => {
     }
   });
 
-  it("decodes encoded-word headers", () => {
-    expect(decodeHeader("=?UTF-8?Q?You're_not_in_X_yet_=E2=80=94_class?= =?UTF-8?B?IHN0YXJ0ZWQ=?=")).toBe("You're not in X yet — class started");
+  it("decodes encoded-word headers", async () => {
+    const mail = await parseMail("Subject: =?UTF-8?Q?You're_not_in_X_yet_=E2=80=94_class?= =?UTF-8?B?IHN0YXJ0ZWQ=?=\r\n\r\n");
+    expect(mail.subject).toBe("You're not in X yet — class started");
   });
 });

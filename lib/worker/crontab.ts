@@ -6,6 +6,9 @@ import type { TaskName } from "../queue/enqueue";
 const cronLine = (schedule: string, task: TaskName, options: string) => `${schedule} ${task} ${options}`;
 
 export const crontabLines: string[] = [
+  // A recompute left locked by a worker that died mid-job (graphile-worker keeps the lock for 4 h)
+  // is requeued by the sweeper (./sweeper.ts) within a minute, even while other workers run on.
+  cronLine("* * * * *", "sweep_stale_projections", "?max=1"),
   // Reconciliation with Zoom's report (lib/reconcile/tasks.ts): after meetings, and nightly for 7 days.
   cronLine("*/10 * * * *", "reconcile_recent", "?max=1"),
   cronLine("15 3 * * *", "reconcile_nightly", "?max=3"),

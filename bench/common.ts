@@ -28,7 +28,7 @@ export async function benchDatabase(label: string) {
   const cluster = await startTestCluster(path.resolve(".data/bench", label));
   const url = await createDatabaseFromTemplate(cluster.url, `bench_${label}`);
   process.env.DATABASE_URL = url;
-  return { cluster, url };
+  return { cluster, url, dataDir: path.resolve(".data/bench", label) };
 }
 
 /**
@@ -60,15 +60,30 @@ function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** PostgreSQL's processes on this machine (the benchmark's own cluster is the only one running). */
-export function postgresPids(): number[] {
+/**
+ * PostgreSQL's processes: those of the cluster in `dataDir` (its postmaster and the postmaster's
+ * children), or without it every postgres process on the machine.
+ */
+export function postgresPids(dataDir?: string): number[] {
   if (!fs.existsSync("/proc")) return [];
+  let postmaster: number | null = null;
+  if (dataDir) {
+    try {
+      postmaster = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]) || null;
+    } catch {
+      return [];
+    }
+  }
   return fs
     .readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       try {
-        return fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres";
+        if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") return false;
+        if (postmaster === null) return true;
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return Number(entry) === postmaster || parent === postmaster;
       } catch {
         return false;
       }

@@ -8,10 +8,11 @@
 // Reports webhook answer times, the lag from each webhook's 200 to the first SSE message that
 // shows its change (in the burst, and for lone joins one at a time afterwards), bytes per change,
 // and the server's CPU and RSS with 100 idle streams. BENCH_CLASSES, BENCH_STUDENTS,
-// BENCH_SPEEDUP, BENCH_CONNECTIONS, BENCH_LONE_JOINS and BENCH_IDLE_SECONDS change the shape.
+// BENCH_SPEEDUP, BENCH_CONNECTIONS, BENCH_LONE_JOINS and BENCH_IDLE_SECONDS change the shape;
+// BENCH_TRACE=file writes every webhook's send time, answer time and lag.
 import fs from "node:fs";
 import pg from "pg";
-import { benchDatabase, ensureProductionBuild, machine, percentile, processCpuMs } from "./common";
+import { benchDatabase, ensureProductionBuild, machine, percentile, postgresPids, processCpuMs } from "./common";
 import { credentialsSignIn, postWebhook, startServer } from "../test/helpers/server";
 import { openSse, type SseEvent, type SseStream } from "../test/helpers/sse";
 import { meetingStarted, participantJoined, participantLeft } from "../test/helpers/zoom";
@@ -126,7 +127,7 @@ type Sighting = { at: number; joinCount: number; inMeeting: boolean; computedAt:
 
 async function main() {
   ensureProductionBuild();
-  const { cluster, url } = await benchDatabase("school");
+  const { cluster, url, dataDir } = await benchDatabase("school");
   // Class time: the classes start now (in class time), so every session is live.
   const startsAt = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   await seed(url, startsAt);
@@ -163,7 +164,7 @@ async function main() {
   const { events, absent } = plan(startsAt);
   const origin = events[0].atMinutes;
   const sendStart = Date.now() + 500;
-  const answers: { latency: number; answeredAt: number; status: number; planned: Planned }[] = [];
+  const answers: { latency: number; sentAt: number; answeredAt: number; status: number; planned: Planned }[] = [];
   let networkErrors = 0;
   let inFlight = 0;
   const queue: (() => void)[] = [];
@@ -174,6 +175,8 @@ async function main() {
     else inFlight -= 1;
   };
   const cpuBefore = processCpuMs([pid]);
+  const postgresCpuBefore = processCpuMs(postgresPids(dataDir));
+  const clientCpuBefore = process.cpuUsage();
   await Promise.all(
     events.map(async (planned) => {
       const due = sendStart + ((planned.atMinutes - origin) * 60_000) / SPEEDUP;
@@ -188,7 +191,7 @@ async function main() {
           try {
             const response = await postWebhook(server.url, planned.body);
             await response.arrayBuffer();
-            answers.push({ latency: performance.now() - sent, answeredAt: Date.now(), status: response.status, planned });
+            answers.push({ latency: performance.now() - sent, sentAt: Date.now() - (performance.now() - sent), answeredAt: Date.now(), status: response.status, planned });
             break;
           } catch (error) {
             networkErrors += 1;
@@ -202,6 +205,9 @@ async function main() {
   );
   const sendSeconds = (Date.now() - sendStart) / 1000;
   const cpuBurst = processCpuMs([pid]);
+  // Backends that ended during the burst are not counted: a lower bound, close enough (the pool keeps its connections).
+  const postgresCpuBurst = processCpuMs(postgresPids(dataDir));
+  const clientCpu = process.cpuUsage(clientCpuBefore);
 
   // Lag: from the 200 to the first message showing the student's row in that state.
   const sightingOf = (answer: (typeof answers)[number]): Sighting | null | undefined => {
@@ -229,6 +235,14 @@ async function main() {
   }
   toRecompute.sort((a, b) => a - b);
   toMessage.sort((a, b) => a - b);
+  // BENCH_TRACE=file: one line per webhook (sent at, ms after the burst began; answer time; lag to its SSE message, or -).
+  if (process.env.BENCH_TRACE) {
+    const lines = answers.map((answer) => {
+      const lag = lagOf(answer);
+      return `${(answer.sentAt - sendStart).toFixed(0)} ${answer.latency.toFixed(1)} ${lag === null ? "-" : lag.toFixed(0)} ${answer.planned.classIndex}`;
+    });
+    fs.writeFileSync(process.env.BENCH_TRACE, lines.sort((a, b) => Number(a.split(" ")[0]) - Number(b.split(" ")[0])).join("\n") + "\n");
+  }
   const unseen = lags.filter((lag) => lag === Infinity).length;
   lags.sort((a, b) => a - b);
   const latencies = answers.map((answer) => answer.latency).sort((a, b) => a - b);
@@ -301,6 +315,10 @@ async function main() {
   if (cpuBefore !== null && cpuBurst !== null) {
     console.log(`| server CPU during the burst (web + worker) | ${((cpuBurst - cpuBefore) / sendSeconds / 10).toFixed(1)} % of one core | |`);
   }
+  if (postgresCpuBefore !== null && postgresCpuBurst !== null) {
+    console.log(`| PostgreSQL CPU during the burst | ${((postgresCpuBurst - postgresCpuBefore) / sendSeconds / 10).toFixed(1)} % of one core | |`);
+  }
+  console.log(`| this benchmark's own CPU during the burst (webhooks, 100 streams) | ${((clientCpu.user + clientCpu.system) / 1000 / sendSeconds / 10).toFixed(1)} % of one core | |`);
   const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" / ");
   console.log(`| machine load average at the end (1 / 5 / 15 min) | ${load} | |`);
   console.log(`| idle stream traffic | ${idleBytesPerStreamMinute.toFixed(0)} bytes/min per stream | ≤ 2,048 bytes/min |`);

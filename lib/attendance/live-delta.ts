@@ -72,10 +72,22 @@ export interface LiveDelta {
   fields: Record<string, unknown>;
 }
 
+/**
+ * Signatures of rows already diffed: the server diffs each read against the previous one, so every
+ * row is the "next" of one diff and the "previous" of the following one, and is serialised once.
+ * Rows are never modified once read.
+ */
+const signatures = new WeakMap<Row, string>();
+
 function rowSignature(row: Row): string {
-  const stable: Row = {};
-  for (const [field, value] of Object.entries(row)) if (!CLOCK_FIELDS.has(field)) stable[field] = value;
-  return JSON.stringify(stable);
+  let signature = signatures.get(row);
+  if (signature === undefined) {
+    const stable: Row = {};
+    for (const [field, value] of Object.entries(row)) if (!CLOCK_FIELDS.has(field)) stable[field] = value;
+    signature = JSON.stringify(stable);
+    signatures.set(row, signature);
+  }
+  return signature;
 }
 
 function diffList(previous: Row[], next: Row[], key: string): ListDelta {

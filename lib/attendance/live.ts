@@ -2,8 +2,8 @@
 // the JSON endpoint (polling fallback, with an ETag) and the push stream's full payloads.
 import { prisma } from "../db";
 import { countLive, type LivePayload } from "./live-delta";
-import { loadSessionState, readSessionAttendance } from "./read";
-import { readWaitingRoom } from "./waiting-room-read";
+import { loadSessionState, loadStoredSession, sessionViewOf } from "./read";
+import { waitingRoomView } from "./waiting-room-read";
 
 export type { LivePayload } from "./live-delta";
 
@@ -30,24 +30,25 @@ export async function loadLiveTag(sessionId: string, now: Date = new Date()): Pr
 export async function loadLivePayloadTagged(sessionId: string, now: Date = new Date()): Promise<{ payload: LivePayload; etag: string } | null> {
   const tag = await loadLiveTag(sessionId, now);
   if (!tag) return null;
-  const payload = await readPayload(sessionId, tag.version, now);
+  const payload = await readPayload(sessionId, now, tag.version);
   return payload ? { payload, etag: tag.etag } : null;
 }
 
-/** The full payload without its tag (the push stream's reads: two queries fewer). */
+/** The full payload without its tag (the push stream's reads): one statement, so its version is exactly its rows'. */
 export async function loadLivePayload(sessionId: string, now: Date = new Date()): Promise<LivePayload | null> {
-  // The version is read first, so the rows are at least that new.
-  const version = await prisma.session.findUnique({ where: { id: sessionId }, select: { liveVersion: true } });
-  if (!version) return null;
-  return readPayload(sessionId, version.liveVersion, now);
+  return readPayload(sessionId, now, null);
 }
 
-async function readPayload(sessionId: string, version: number, now: Date): Promise<LivePayload | null> {
-  const [view, notified] = await Promise.all([
-    readSessionAttendance(sessionId, now),
-    prisma.notification.findMany({ where: { sessionId, kind: "late_student", studentId: { not: null } }, select: { studentId: true } }),
-  ]);
-  if (!view) return null;
-  const waiting = view.session.state === "ended" ? [] : await readWaitingRoom(view.session, view.students);
-  return { ...view, notifiedStudentIds: notified.map((notification) => notification.studentId!), waiting, version, counts: countLive(view) };
+async function readPayload(sessionId: string, now: Date, taggedVersion: number | null): Promise<LivePayload | null> {
+  const stored = await loadStoredSession(sessionId, true);
+  if (!stored) return null;
+  const view = sessionViewOf(stored, now);
+  const waiting = view.session.state === "ended" ? [] : waitingRoomView(stored.waitingRoomEvents, view.students);
+  return {
+    ...view,
+    notifiedStudentIds: stored.notifiedStudentIds,
+    waiting,
+    version: taggedVersion ?? stored.session.liveVersion,
+    counts: countLive(view),
+  };
 }

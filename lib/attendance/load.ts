@@ -2,10 +2,14 @@
 // sessions, a course's roster, identity links and manual matches become the engine's types. Used by
 // the projection (lib/attendance/projection.ts) and by student export/erasure (lib/privacy), which
 // must attribute events exactly as the projection does.
+import type pg from "pg";
 import { getPool } from "../db";
 import type { PrismaClient } from "../generated/prisma/client";
 import { competitorStartRange, type TimeWindow } from "./rules";
-import type { EngineEvent, IdentityLinkInput, InstructorInput, ManualMatchInput, RosterStudent } from "./types";
+import type { EngineEvent, IdentityLinkInput, InstructorInput, ManualMatchInput, RosterStudent, SessionInput } from "./types";
+
+/** The pool, or one of its connections (the projection reads inside its own transaction). */
+export type SqlClient = pg.Pool | pg.PoolClient;
 
 /** The session fields the engine reads (SessionInput). */
 export const SESSION_INPUT_SELECT = {
@@ -105,8 +109,14 @@ export interface MeetingEventChanges {
  * in place (erasure, retention purge) gets a new `xmin` and comes back too. Count and rows come
  * from one statement, hence one snapshot.
  */
-export async function readMeetingEventChanges(zoomMeetingId: string, from: Date, to: Date, sinceXmin: string | null): Promise<MeetingEventChanges> {
-  const result = await getPool().query<unknown[]>({
+export async function readMeetingEventChanges(
+  zoomMeetingId: string,
+  from: Date,
+  to: Date,
+  sinceXmin: string | null,
+  db: SqlClient = getPool(),
+): Promise<MeetingEventChanges> {
+  const result = await db.query<unknown[]>({
     name: "rollcall_meeting_event_changes",
     rowMode: "array",
     text: `SELECT range.total, range.snapshot_xmin, changed.* FROM (
@@ -163,5 +173,98 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
       madeInSessionStartsAt: match.session.startsAt,
     })),
     instructors: instructors.map(({ user }) => user),
+  };
+}
+
+/** What a recompute reads under its session's lock besides the events (lib/attendance/projection.ts). */
+export interface ProjectionInputs {
+  session: SessionInput & { courseId: string; computedEvents: number };
+  /** the session row's xmin and how many projection rows it has: the worker's cache check (ADR 009) */
+  stored: { sessionXmin: string; students: number; guests: number; hosts: number };
+  identity: CourseIdentity;
+  /**
+   * The course's sessions on the same meeting that start within two days (plus the session's
+   * length) of this one, if the course may see the meeting: a superset of every competitor start
+   * range, which the caller narrows exactly as competingSessions does.
+   */
+  siblingCandidates: SessionInput[];
+}
+
+/** How far before this session's start a sibling candidate may start (see ProjectionInputs). */
+export const SIBLING_CANDIDATE_MARGIN_MS = 2 * 24 * 60 * 60 * 1000;
+
+const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+
+/**
+ * One statement, one round trip: the session, the cache check, the course's identity (what
+ * loadCourseIdentity reads) and the sibling candidates (what competingSessions reads). A recompute
+ * is a short transaction run thousands of times in a class-start burst, and through Prisma these
+ * were 13 queries; test/attendance/projection-inputs.test.ts checks they read the same as the
+ * Prisma loaders the rest of the app uses. Null: no such session.
+ */
+export async function loadProjectionInputs(db: SqlClient, sessionId: string): Promise<ProjectionInputs | null> {
+  const result = await db.query<unknown[]>({
+    name: "rollcall_projection_inputs",
+    rowMode: "array",
+    text: `SELECT s."courseId", s."zoomMeetingId", ${epochMs('s."startsAt"')}, s."durationMinutes", s."lateAfterMinutes", s."requiredPercent",
+             s."computedEvents", s.xmin::text,
+             (SELECT count(*)::int FROM attendance_records WHERE "sessionId" = s.id),
+             (SELECT count(*)::int FROM guest_attendance WHERE "sessionId" = s.id),
+             (SELECT count(*)::int FROM host_attendance WHERE "sessionId" = s.id),
+             (SELECT coalesce(json_agg(json_build_array(st.id, st.name, st.email, st."emailNormalized", st."zoomRegistrantId", st.phone,
+                       ARRAY(SELECT r."registrantId" FROM zoom_registrants r WHERE r."studentId" = st.id)) ORDER BY st.name, st.id), '[]')
+                FROM students st WHERE st."courseId" = s."courseId"),
+             (SELECT coalesce(json_agg(json_build_array(l."zoomAccountId", l."studentId")), '[]')
+                FROM identity_links l WHERE l."courseId" = s."courseId"),
+             (SELECT coalesce(json_agg(json_build_array(m.kind::text, m.value, m."studentId", ${epochMs('ms."startsAt"')})), '[]')
+                FROM manual_matches m JOIN sessions ms ON ms.id = m."sessionId" WHERE m."courseId" = s."courseId"),
+             (SELECT coalesce(json_agg(json_build_array(u.id, u.name, u.email)), '[]')
+                FROM course_instructors ci JOIN users u ON u.id = ci."userId" WHERE ci."courseId" = s."courseId"),
+             (SELECT coalesce(json_agg(json_build_array(c.id, c."zoomMeetingId", ${epochMs('c."startsAt"')}, c."durationMinutes", c."lateAfterMinutes", c."requiredPercent")
+                       ORDER BY c."startsAt", c.id), '[]')
+                FROM sessions c
+                WHERE c."courseId" = s."courseId" AND c."zoomMeetingId" = s."zoomMeetingId"
+                  AND c."startsAt" >= s."startsAt" - $2::float8 * interval '1 millisecond'
+                  AND c."startsAt" < s."startsAt" + make_interval(mins => s."durationMinutes") + $2::float8 * interval '1 millisecond'
+                  AND EXISTS (SELECT 1 FROM meeting_courses mc WHERE mc."courseId" = s."courseId" AND mc."zoomMeetingId" = s."zoomMeetingId"))
+           FROM sessions s WHERE s.id = $1`,
+    values: [sessionId, SIBLING_CANDIDATE_MARGIN_MS],
+  });
+  const row = result.rows[0];
+  if (!row) return null;
+  const [courseId, zoomMeetingId, startsAt, durationMinutes, lateAfterMinutes, requiredPercent, computedEvents, sessionXmin, students, guests, hosts] = row as [
+    string, string, number, number, number, number, number, string, number, number, number,
+  ];
+  const [roster, links, manualMatches, instructors, siblings] = row.slice(11) as unknown[][][];
+  return {
+    session: { id: sessionId, courseId, zoomMeetingId, startsAt: new Date(startsAt), durationMinutes, lateAfterMinutes, requiredPercent, computedEvents },
+    stored: { sessionXmin, students, guests, hosts },
+    identity: {
+      roster: roster.map(([id, name, email, emailNormalized, zoomRegistrantId, phone, zoomRegistrantIds]) => ({
+        id: id as string,
+        name: name as string,
+        email: email as string,
+        emailNormalized: emailNormalized as string,
+        zoomRegistrantId: zoomRegistrantId as string | null,
+        phone: phone as string | null,
+        zoomRegistrantIds: zoomRegistrantIds as string[],
+      })),
+      links: links.map(([zoomAccountId, studentId]) => ({ zoomAccountId: zoomAccountId as string, studentId: studentId as string })),
+      manualMatches: manualMatches.map(([kind, value, studentId, madeAt]) => ({
+        kind: kind as ManualMatchInput["kind"],
+        value: value as string,
+        studentId: studentId as string,
+        madeInSessionStartsAt: new Date(madeAt as number),
+      })),
+      instructors: instructors.map(([id, name, email]) => ({ id: id as string, name: name as string, email: email as string })),
+    },
+    siblingCandidates: siblings.map(([id, meetingId, starts, duration, lateAfter, required]) => ({
+      id: id as string,
+      zoomMeetingId: meetingId as string,
+      startsAt: new Date(starts as number),
+      durationMinutes: duration as number,
+      lateAfterMinutes: lateAfter as number,
+      requiredPercent: required as number,
+    })),
   };
 }

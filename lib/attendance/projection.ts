@@ -6,13 +6,14 @@
 // events written since its previous read, and rewrites only the rows whose figures changed. The
 // result is the same as reading and writing everything — the engine still sees every event — and
 // whenever the cache cannot prove it is current, everything is read or written again.
-import { prisma, type Tx } from "../db";
-import { announceSessionChange } from "../live/channel";
+import type pg from "pg";
+import { getPool } from "../db";
+import { announceSessionChangeSql } from "../live/channel";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance } from "./engine";
-import { competingSessions, loadCourseIdentity, readMeetingEventChanges } from "./load";
-import { MEETING_BOUNDARY_EVENT_TYPES, widenedSessionWindow } from "./rules";
-import type { EngineEvent, GuestAttendance, HostAttendance, MeetingInstanceTimes, ParticipantFigures, SessionInput, StudentAttendance } from "./types";
+import { loadProjectionInputs, readMeetingEventChanges, SIBLING_CANDIDATE_MARGIN_MS } from "./load";
+import { competitorStartRange, MEETING_BOUNDARY_EVENT_TYPES, widenedSessionWindow } from "./rules";
+import type { EngineEvent, GuestAttendance, HostAttendance, MeetingInstanceTimes, ParticipantFigures, StudentAttendance } from "./types";
 
 const RECOMPUTE_TIMEOUT_MS = 60_000;
 /** The cache holds at most this many events over all sessions (about 1 KiB each). */
@@ -63,13 +64,13 @@ export function clearProjectionCache(): void {
  * The session's events in `cache`, brought up to date: only rows written since the previous read
  * travel. If the range now holds fewer events than the cache (some were deleted), all are re-read.
  */
-async function refreshEvents(cache: SessionCache, zoomMeetingId: string, from: Date, to: Date): Promise<EngineEvent[]> {
-  const changes = await readMeetingEventChanges(zoomMeetingId, from, to, cache.snapshotXmin);
+async function refreshEvents(client: pg.PoolClient, cache: SessionCache, zoomMeetingId: string, from: Date, to: Date): Promise<EngineEvent[]> {
+  const changes = await readMeetingEventChanges(zoomMeetingId, from, to, cache.snapshotXmin, client);
   for (const event of changes.events) cache.events.set(event.id, event);
   if (cache.events.size === changes.total) {
     cache.snapshotXmin = changes.snapshotXmin;
   } else {
-    const all = await readMeetingEventChanges(zoomMeetingId, from, to, null);
+    const all = await readMeetingEventChanges(zoomMeetingId, from, to, null, client);
     cache.events = new Map(all.events.map((event) => [event.id, event]));
     cache.snapshotXmin = all.snapshotXmin;
   }
@@ -132,147 +133,140 @@ export interface RecomputeResult {
  * `now` defaults to the moment the session's lock is granted, just before the events are read:
  * the projection's `computedAt` is then the time of the snapshot it was computed from (a
  * recompute that waited for another one's lock does not claim an earlier snapshot).
+ *
+ * In a class-start burst this runs thousands of times a minute, so it is a short transaction of
+ * prepared statements on one pool connection, five round trips (ADR 018): the lock; the session
+ * with the course's identity; the new events; the meeting instances' start and end; every write
+ * and the announcement in one statement. Through Prisma it was nineteen, and most of its CPU.
  */
 export async function recomputeSession(sessionId: string, fixedNow?: Date): Promise<RecomputeResult | null> {
-  let pendingWrite: WrittenRows | null = null;
-  const result = await prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtextextended('recompute:' || $1, 0))", sessionId);
-      const now = fixedNow ?? new Date();
-      const session = await tx.session.findUnique({ where: { id: sessionId } });
-      if (!session) return null;
-      const widened = widenedSessionWindow(session);
-      const cache = cacheFor(sessionId, `${session.zoomMeetingId} ${widened.start.toISOString()} ${widened.end.toISOString()}`);
-
-      // Events of this meeting near the session, and the sibling sessions that may claim them: the
-      // course's own sessions, if the course may see the meeting; otherwise none, and no event.
-      const [events, siblings, identity, stored] = await Promise.all([
-        refreshEvents(cache, session.zoomMeetingId, widened.start, widened.end),
-        competingSessions(tx, session.courseId, session.zoomMeetingId, widened),
-        loadCourseIdentity(tx, session.courseId),
-        storedProjection(tx, sessionId),
-      ]);
-
-      const attached = attachEventsToSessions(events, siblings as SessionInput[]).get(session.id) ?? [];
-      const instances = await loadInstances(tx, attached);
-
-      const computed = computeSessionAttendance({
-        session,
-        ...identity,
-        events: attached,
-        instances,
-        now,
-      });
-
-      // The stored rows are the ones this process last wrote only if nobody has written the
-      // session row since (another worker's recompute, an edit) and no row has been deleted since
-      // (erasure); otherwise every row is written again.
-      const written = cache.written;
-      cache.written = null;
-      const trusted =
-        written !== null &&
-        written.sessionXmin === stored.sessionXmin &&
-        written.students.size === stored.students &&
-        written.guests.size === stored.guests &&
-        written.hosts.size === stored.hosts
-          ? written
-          : null;
-      const studentContents = rowContents(computed.students.map(studentRow), (row) => row.studentId);
-      const guestContents = rowContents(computed.guests.map(guestRow), (row) => row.guestKey);
-      const hostContents = rowContents(computed.hosts.map(hostRow), (row) => row.hostKey);
-      const studentChanges = rowChanges(studentContents, trusted?.students ?? null);
-      const guestChanges = rowChanges(guestContents, trusted?.guests ?? null);
-      const hostChanges = rowChanges(hostContents, trusted?.hosts ?? null);
-      await writeRows(tx, "attendance_records", "studentId", sessionId, now, studentChanges);
-      await writeRows(tx, "guest_attendance", "guestKey", sessionId, now, guestChanges);
-      await writeRows(tx, "host_attendance", "hostKey", sessionId, now, hostChanges);
-      // Open live pages hear about a recompute only if it changed something they show (ADR 016).
-      const changedLive =
-        [studentChanges, guestChanges, hostChanges].some((changes) => changes.changed.length + changes.removed.length > 0) ||
-        attached.length !== session.computedEvents;
-      const newLinks = await tx.identityLink.createMany({
-        data: computed.learnedLinks.map((link) => ({ courseId: session.courseId, zoomAccountId: link.zoomAccountId, studentId: link.studentId })),
-        skipDuplicates: true,
-      });
-      const [{ xmin: sessionXmin, liveVersion }] = await tx.$queryRawUnsafe<{ xmin: string; liveVersion: number }[]>(
-        `UPDATE sessions SET "computedAt" = $2::timestamptz, "computedEvents" = $3, "liveVersion" = "liveVersion" + $4
-         WHERE id = $1 RETURNING xmin::text AS xmin, "liveVersion"`,
-        sessionId,
-        now.toISOString(),
-        attached.length,
-        changedLive ? 1 : 0,
-      );
-      if (changedLive) await announceSessionChange(tx, sessionId, liveVersion);
-      for (const instance of instances) {
-        await tx.meetingInstance.upsert({
-          where: { uuid: instance.uuid },
-          create: { uuid: instance.uuid, zoomMeetingId: session.zoomMeetingId, startedAt: instance.startedAt, endedAt: instance.endedAt },
-          update: { startedAt: instance.startedAt, endedAt: instance.endedAt },
-        });
-      }
-      // Trusted from the next recompute on, once this transaction has committed.
-      pendingWrite = { sessionXmin, students: studentContents, guests: guestContents, hosts: hostContents };
-      if (newLinks.count > 0) {
-        // A newly learned account ID can identify a "guest" in the course's other sessions.
-        const others = await tx.session.findMany({ where: { courseId: session.courseId, id: { not: sessionId } }, select: { id: true } });
-        await enqueueRecompute(others.map((other) => other.id), tx);
-      }
-      return {
-        sessionId,
-        events: attached.length,
-        students: computed.students.length,
-        guests: computed.guests.length,
-        newLinks: newLinks.count,
-      };
-    },
-    { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
-  );
-  const cache = caches.get(sessionId);
-  if (cache && pendingWrite) cache.written = pendingWrite;
-  return result;
+  const client = await getPool().connect();
+  let broken: Error | undefined;
+  try {
+    // One round trip: the transaction, a bound on each statement (a stuck recompute must not hold
+    // a worker slot forever), and the session's lock.
+    await client.query(
+      `BEGIN; SET LOCAL statement_timeout = ${RECOMPUTE_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(hashtextextended('recompute:' || ${client.escapeLiteral(sessionId)}, 0))`,
+    );
+    const outcome = await recomputeLocked(client, sessionId, fixedNow ?? new Date());
+    await client.query("COMMIT");
+    // Trusted from the next recompute on, now that the transaction has committed.
+    const cache = caches.get(sessionId);
+    if (cache && outcome?.written) cache.written = outcome.written;
+    return outcome?.result ?? null;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
-/** The session row's xmin and how many projection rows the session has. */
-async function storedProjection(tx: Tx, sessionId: string): Promise<{ sessionXmin: string; students: number; guests: number; hosts: number }> {
-  const [row] = await tx.$queryRawUnsafe<{ sessionXmin: string; students: number; guests: number; hosts: number }[]>(
-    `SELECT xmin::text AS "sessionXmin",
-       (SELECT count(*)::int FROM attendance_records WHERE "sessionId" = $1) AS students,
-       (SELECT count(*)::int FROM guest_attendance WHERE "sessionId" = $1) AS guests,
-       (SELECT count(*)::int FROM host_attendance WHERE "sessionId" = $1) AS hosts
-     FROM sessions WHERE id = $1`,
+async function recomputeLocked(client: pg.PoolClient, sessionId: string, now: Date): Promise<{ result: RecomputeResult; written: WrittenRows } | null> {
+  const inputs = await loadProjectionInputs(client, sessionId);
+  if (!inputs) return null;
+  const { session, stored, identity } = inputs;
+  const widened = widenedSessionWindow(session);
+  const cache = cacheFor(sessionId, `${session.zoomMeetingId} ${widened.start.toISOString()} ${widened.end.toISOString()}`);
+
+  // Events of this meeting near the session, and the sibling sessions that may claim them: the
+  // course's own sessions, if the course may see the meeting; otherwise none, and no event.
+  const events = await refreshEvents(client, cache, session.zoomMeetingId, widened.start, widened.end);
+  // The same competitors as competingSessions (load.ts): the candidates read with the session are a
+  // superset, narrowed here by the one rule in rules.ts.
+  const competitors = competitorStartRange(widened);
+  const sessionEndMs = session.startsAt.getTime() + session.durationMinutes * 60_000;
+  if (competitors.start.getTime() < session.startsAt.getTime() - SIBLING_CANDIDATE_MARGIN_MS || competitors.end.getTime() > sessionEndMs + SIBLING_CANDIDATE_MARGIN_MS) {
+    throw new Error("sibling candidates do not cover the competing sessions' start range");
+  }
+  const siblings = inputs.siblingCandidates.filter((sibling) => sibling.startsAt >= competitors.start && sibling.startsAt < competitors.end);
+
+  const attached = attachEventsToSessions(events, siblings).get(session.id) ?? [];
+  const instances = await loadInstances(client, attached);
+
+  const computed = computeSessionAttendance({
+    session,
+    ...identity,
+    events: attached,
+    instances,
+    now,
+  });
+
+  // The stored rows are the ones this process last wrote only if nobody has written the
+  // session row since (another worker's recompute, an edit) and no row has been deleted since
+  // (erasure); otherwise every row is written again.
+  const written = cache.written;
+  cache.written = null;
+  const trusted =
+    written !== null &&
+    written.sessionXmin === stored.sessionXmin &&
+    written.students.size === stored.students &&
+    written.guests.size === stored.guests &&
+    written.hosts.size === stored.hosts
+      ? written
+      : null;
+  const studentContents = rowContents(computed.students.map(studentRow), (row) => row.studentId);
+  const guestContents = rowContents(computed.guests.map(guestRow), (row) => row.guestKey);
+  const hostContents = rowContents(computed.hosts.map(hostRow), (row) => row.hostKey);
+  const studentChanges = rowChanges(studentContents, trusted?.students ?? null);
+  const guestChanges = rowChanges(guestContents, trusted?.guests ?? null);
+  const hostChanges = rowChanges(hostContents, trusted?.hosts ?? null);
+  // Open live pages hear about a recompute only if it changed something they show (ADR 016).
+  const changedLive =
+    [studentChanges, guestChanges, hostChanges].some((changes) => changes.changed.length + changes.removed.length > 0) ||
+    attached.length !== session.computedEvents;
+  const prefix = `{"sessionId":${JSON.stringify(sessionId)},"computedAt":"${now.toISOString()}",`;
+  const { sessionXmin, newLinks } = await writeProjection(client, {
     sessionId,
-  );
-  return row;
+    now,
+    events: attached.length,
+    changedLive,
+    students: writeParameters(studentChanges, studentContents, prefix),
+    guests: writeParameters(guestChanges, guestContents, prefix),
+    hosts: writeParameters(hostChanges, hostContents, prefix),
+    zoomMeetingId: session.zoomMeetingId,
+    instances,
+    courseId: session.courseId,
+    learnedLinks: computed.learnedLinks,
+  });
+  if (newLinks > 0) {
+    // A newly learned account ID can identify a "guest" in the course's other sessions.
+    const others = await client.query<{ id: string }>(`SELECT id FROM sessions WHERE "courseId" = $1 AND id <> $2`, [session.courseId, sessionId]);
+    await enqueueRecompute(
+      others.rows.map((other) => other.id),
+      { $executeRawUnsafe: async (query, ...values) => (await client.query(query, values)).rowCount ?? 0 },
+    );
+  }
+  return {
+    result: {
+      sessionId,
+      events: attached.length,
+      students: computed.students.length,
+      guests: computed.guests.length,
+      newLinks,
+    },
+    written: { sessionXmin, students: studentContents, guests: guestContents, hosts: hostContents },
+  };
+}
+
+/** One table's part of the write: rows to upsert (JSON), keys to delete, and for a full write the keys to keep. */
+interface TableWrite {
+  rows: string;
+  removed: string[];
+  /** a full write: every other row of the session is deleted */
+  keep: string[] | null;
 }
 
 /**
- * Writes projection rows given as JSON row contents: either all rows of the session (the old ones
- * deleted), or only the changed rows (upserted) and the removed keys (deleted). One statement per
- * step: rows travel as one JSON document (createMany was ~10x slower).
+ * Rows as the write statement takes them: each content is a JSON object, and the session and the
+ * time of this computation go in front. A full write upserts every row and deletes the rest.
  */
-async function writeRows(
-  tx: Tx,
-  table: "attendance_records" | "guest_attendance" | "host_attendance",
-  keyColumn: "studentId" | "guestKey" | "hostKey",
-  sessionId: string,
-  now: Date,
-  changes: { all: boolean; changed: string[]; removed: string[] },
-): Promise<void> {
-  if (changes.all) await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "sessionId" = $1`, sessionId);
-  else if (changes.removed.length > 0) {
-    await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "sessionId" = $1 AND "${keyColumn}" = ANY($2::text[])`, sessionId, changes.removed);
-  }
-  if (changes.changed.length === 0) return;
-  // Each content is a JSON object: the session and the time of this computation go in front.
-  const prefix = `{"sessionId":${JSON.stringify(sessionId)},"computedAt":"${now.toISOString()}",`;
-  const rows = `[${changes.changed.map((content) => prefix + content.slice(1)).join(",")}]`;
-  const columns = table === "attendance_records" ? STUDENT_COLUMNS : table === "guest_attendance" ? GUEST_COLUMNS : HOST_COLUMNS;
-  // Existing rows are updated in place (their keys do not change, so no foreign-key checks).
-  await tx.$executeRawUnsafe(
-    `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
-     ON CONFLICT ("sessionId", "${keyColumn}") DO UPDATE SET ${columns.map((column) => `"${column}" = excluded."${column}"`).join(", ")}`,
-    rows,
-  );
+function writeParameters(changes: { all: boolean; changed: string[]; removed: string[] }, contents: Map<string, string>, prefix: string): TableWrite {
+  return {
+    rows: `[${changes.changed.map((content) => prefix + content.slice(1)).join(",")}]`,
+    removed: changes.removed,
+    keep: changes.all ? [...contents.keys()] : null,
+  };
 }
 
 const FIGURE_COLUMNS = ["attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "inMeeting", "openConnections", "intervals", "computedAt"];
@@ -281,22 +275,107 @@ const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...FIGURE_COLUMNS, .
 const GUEST_COLUMNS = ["name", "email", ...FIGURE_COLUMNS];
 const HOST_COLUMNS = ["name", "email", "reason", ...FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 
+/**
+ * The CTEs that write one projection table: delete the removed keys (or, for a full write, every
+ * key not kept), then upsert the rows, given as one JSON document (createMany was ~10x slower).
+ * Existing rows are updated in place (their keys do not change, so no foreign-key checks).
+ */
+function tableWriteSql(table: string, keyColumn: string, columns: string[], rows: number, removed: number, keep: number): string {
+  return `${table}_gone AS (
+       DELETE FROM ${table} WHERE "sessionId" = $1
+         AND ("${keyColumn}" = ANY($${removed}::text[]) OR ($${keep}::text[] IS NOT NULL AND NOT ("${keyColumn}" = ANY($${keep}::text[]))))
+     ), ${table}_written AS (
+       INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${rows}::jsonb)
+       ON CONFLICT ("sessionId", "${keyColumn}") DO UPDATE SET ${columns.map((column) => `"${column}" = excluded."${column}"`).join(", ")}
+     )`;
+}
+
+/**
+ * Every write of a recompute in one statement: the projection rows, the meeting instances' times,
+ * learned identity links, the session's bookkeeping and, if the live page's data changed, its new
+ * version announced (ADR 016). The CTEs touch different rows, so their order does not matter.
+ */
+const WRITE_PROJECTION_SQL = `WITH ${tableWriteSql("attendance_records", "studentId", STUDENT_COLUMNS, 5, 6, 7)},
+     ${tableWriteSql("guest_attendance", "guestKey", GUEST_COLUMNS, 8, 9, 10)},
+     ${tableWriteSql("host_attendance", "hostKey", HOST_COLUMNS, 11, 12, 13)},
+     instances AS (
+       INSERT INTO meeting_instances (uuid, "zoomMeetingId", "startedAt", "endedAt")
+       SELECT i.uuid, $14, i."startedAt", i."endedAt" FROM jsonb_to_recordset($15::jsonb) AS i(uuid text, "startedAt" timestamp(3), "endedAt" timestamp(3))
+       ON CONFLICT (uuid) DO UPDATE SET "startedAt" = excluded."startedAt", "endedAt" = excluded."endedAt"
+       WHERE (meeting_instances."startedAt", meeting_instances."endedAt") IS DISTINCT FROM (excluded."startedAt", excluded."endedAt")
+     ), links AS (
+       INSERT INTO identity_links (id, "courseId", "zoomAccountId", "studentId")
+       SELECT gen_random_uuid()::text, $16, l."zoomAccountId", l."studentId" FROM jsonb_to_recordset($17::jsonb) AS l("zoomAccountId" text, "studentId" text)
+       ON CONFLICT DO NOTHING
+       RETURNING 1
+     ), updated AS (
+       UPDATE sessions SET "computedAt" = $2::timestamp, "computedEvents" = $3, "liveVersion" = "liveVersion" + $4::int
+       WHERE id = $1 RETURNING xmin::text AS xmin, "liveVersion"
+     )
+     SELECT updated.xmin, (SELECT count(*)::int FROM links) AS "newLinks",
+       CASE WHEN $4::int > 0 THEN ${announceSessionChangeSql("$1", 'updated."liveVersion"')} END AS announced
+     FROM updated`;
+
+async function writeProjection(
+  client: pg.PoolClient,
+  write: {
+    sessionId: string;
+    now: Date;
+    events: number;
+    changedLive: boolean;
+    students: TableWrite;
+    guests: TableWrite;
+    hosts: TableWrite;
+    zoomMeetingId: string;
+    instances: MeetingInstanceTimes[];
+    courseId: string;
+    learnedLinks: { zoomAccountId: string; studentId: string }[];
+  },
+): Promise<{ sessionXmin: string; newLinks: number }> {
+  const tables = [write.students, write.guests, write.hosts].flatMap((table) => [table.rows, table.removed, table.keep]);
+  const result = await client.query<{ xmin: string; newLinks: number }>({
+    name: "rollcall_write_projection",
+    text: WRITE_PROJECTION_SQL,
+    values: [
+      write.sessionId,
+      utcTimestamp(write.now),
+      write.events,
+      write.changedLive ? 1 : 0,
+      ...tables,
+      write.zoomMeetingId,
+      JSON.stringify(write.instances),
+      write.courseId,
+      JSON.stringify(write.learnedLinks.map((link) => ({ zoomAccountId: link.zoomAccountId, studentId: link.studentId }))),
+    ],
+  });
+  const row = result.rows[0];
+  // The session was deleted while it was being recomputed: nothing to keep.
+  if (!row) throw new Error(`session ${write.sessionId} disappeared during its recompute`);
+  return { sessionXmin: row.xmin, newLinks: row.newLinks };
+}
+
+/** Prisma's DateTime columns are UTC timestamps without a zone. */
+const utcTimestamp = (date: Date) => date.toISOString().replace("Z", "");
+
 /** Start/end of every meeting instance the session's events belong to, from their start/end events. */
-async function loadInstances(tx: Tx, events: EngineEvent[]): Promise<MeetingInstanceTimes[]> {
+async function loadInstances(client: pg.PoolClient, events: EngineEvent[]): Promise<MeetingInstanceTimes[]> {
   const uuids = [...new Set(events.map((event) => event.meetingUuid).filter((uuid): uuid is string => uuid !== null))];
   if (uuids.length === 0) return [];
-  const boundaries = await tx.event.findMany({
-    where: { meetingUuid: { in: uuids }, eventType: { in: [...MEETING_BOUNDARY_EVENT_TYPES] } },
-    select: { meetingUuid: true, meetingStartedAt: true, meetingEndedAt: true },
+  const boundaries = await client.query<unknown[]>({
+    name: "rollcall_instance_boundaries",
+    rowMode: "array",
+    text: `SELECT "meetingUuid", (extract(epoch FROM "meetingStartedAt") * 1000)::float8, (extract(epoch FROM "meetingEndedAt") * 1000)::float8
+           FROM events WHERE "meetingUuid" = ANY($1::text[]) AND "eventType" = ANY($2::text[])`,
+    values: [uuids, [...MEETING_BOUNDARY_EVENT_TYPES]],
   });
   return uuids.map((uuid) => {
-    let startedAt: Date | null = null;
-    let endedAt: Date | null = null;
-    for (const boundary of boundaries) {
-      if (boundary.meetingUuid !== uuid) continue;
-      if (boundary.meetingStartedAt && (!startedAt || boundary.meetingStartedAt < startedAt)) startedAt = boundary.meetingStartedAt;
-      if (boundary.meetingEndedAt && (!endedAt || boundary.meetingEndedAt > endedAt)) endedAt = boundary.meetingEndedAt;
+    let startedAt: number | null = null;
+    let endedAt: number | null = null;
+    for (const [boundaryUuid, boundaryStartedAt, boundaryEndedAt] of boundaries.rows as [string, number | null, number | null][]) {
+      if (boundaryUuid !== uuid) continue;
+      if (boundaryStartedAt !== null && (startedAt === null || boundaryStartedAt < startedAt)) startedAt = boundaryStartedAt;
+      if (boundaryEndedAt !== null && (endedAt === null || boundaryEndedAt > endedAt)) endedAt = boundaryEndedAt;
     }
-    return { uuid, startedAt, endedAt };
+    return { uuid, startedAt: startedAt === null ? null : new Date(startedAt), endedAt: endedAt === null ? null : new Date(endedAt) };
   });
 }

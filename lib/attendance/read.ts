@@ -1,12 +1,14 @@
 // Reads a session's stored attendance for pages, the JSON API and exports. While the session is
 // live, clock-dependent figures are brought up to `now` with the engine's refreshFigures, so a
 // read never shows a stale "attended so far".
-import { prisma } from "../db";
+import { getPool, prisma } from "../db";
 import { suggestStudents, type Suggestion } from "../identity/suggestions";
-import { refreshFigures, sessionState, widenedSessionWindow } from "./engine";
+import { refreshFigures, sessionState } from "./engine";
 import { finalRecord, type FinalStatus } from "./final-record";
 import { courseMaySeeMeeting } from "./load";
-import type { AttendanceStatus, PresenceInterval, SessionState } from "./types";
+import type { AttendanceStatus, MeetingInstanceTimes, PresenceInterval, SessionState } from "./types";
+import { ATTACH_MARGIN_MINUTES, WAITING_ROOM_EVENT_TYPES, widenedSessionWindow } from "./rules";
+import { WAIT_ENDING_EVENT_TYPES, type WaitingRoomEvent } from "./waiting-room";
 
 /** An instructor's override as the API and pages show it. */
 export interface OverrideView {
@@ -125,24 +127,185 @@ export async function loadSessionState(
   return sessionState(session, instances, now);
 }
 
-export async function readSessionAttendance(sessionId: string, now: Date = new Date()): Promise<SessionView | null> {
-  const session = await prisma.session.findUnique({
-    where: { id: sessionId },
-    include: { course: { select: { id: true, name: true, timezone: true } } },
+/** A session's stored rows, as one statement reads them (loadStoredSession). */
+export interface StoredSession {
+  session: {
+    id: string;
+    courseId: string;
+    zoomMeetingId: string;
+    startsAt: Date;
+    durationMinutes: number;
+    lateAfterMinutes: number;
+    requiredPercent: number;
+    cancelledAt: Date | null;
+    cancelNote: string | null;
+    computedAt: Date | null;
+    liveVersion: number;
+    course: { id: string; name: string; timezone: string };
+  };
+  /** the meeting's instances that started in the session's widened window (none if the course may not see the meeting) */
+  instances: MeetingInstanceTimes[];
+  students: { id: string; name: string; email: string; enrolledAt: Date }[];
+  records: StoredFigures<{ studentId: string; status: AttendanceStatus; late: boolean; lateBySeconds: number; breakoutIntervals: unknown; breakoutRoom: string | null }>[];
+  guests: StoredFigures<{ guestKey: string; name: string; email: string | null }>[];
+  hosts: StoredFigures<{ hostKey: string; name: string; email: string | null; reason: string; breakoutIntervals: unknown; breakoutRoom: string | null }>[];
+  overrides: { studentId: string; status: FinalStatus; late: boolean | null; note: string | null; byName: string; at: Date }[];
+  /** live page only: students already sent a late-joiner email */
+  notifiedStudentIds: string[];
+  /** live page only: the waiting-room events of the session's meeting in its widened window */
+  waitingRoomEvents: WaitingRoomEvent[];
+}
+
+type StoredFigures<Row> = Row & {
+  attendedSeconds: number;
+  attendedPercent: number;
+  firstJoinAt: Date | null;
+  lastLeaveAt: Date | null;
+  joinCount: number;
+  inMeeting: boolean;
+  openConnections: number;
+  intervals: unknown;
+};
+
+const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+const FIGURE_COLUMNS = ["attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "inMeeting", "openConnections", "intervals"];
+const figureColumns = (table: string) =>
+  FIGURE_COLUMNS.map((column) => (column.endsWith("At") ? epochMs(`${table}."${column}"`) : `${table}."${column}"`)).join(", ");
+
+/**
+ * Everything a session view shows, in one statement (one round trip, one snapshot): the live page's
+ * push reads this for every change of every open class (ADR 018), and as thirteen Prisma queries
+ * it was most of the web process's CPU in a class-start burst. `$3` (live) adds what only the live
+ * page shows. The window is widenedSessionWindow's, computed here from its margin and checked
+ * against it by the caller.
+ */
+const STORED_SESSION_SQL = `WITH s AS (
+    SELECT s.*, s."startsAt" - $2::float8 * interval '1 millisecond' AS "windowStart",
+      s."startsAt" + make_interval(mins => s."durationMinutes") + $2::float8 * interval '1 millisecond' AS "windowEnd",
+      EXISTS (SELECT 1 FROM meeting_courses mc WHERE mc."courseId" = s."courseId" AND mc."zoomMeetingId" = s."zoomMeetingId") AS visible
+    FROM sessions s WHERE s.id = $1
+  )
+  SELECT s."courseId", s."zoomMeetingId", ${epochMs('s."startsAt"')}, s."durationMinutes", s."lateAfterMinutes", s."requiredPercent",
+    ${epochMs('s."cancelledAt"')}, s."cancelNote", ${epochMs('s."computedAt"')}, s."liveVersion", c.name, c.timezone,
+    ${epochMs('s."windowStart"')}, ${epochMs('s."windowEnd"')},
+    (SELECT coalesce(json_agg(json_build_array(i.uuid, ${epochMs('i."startedAt"')}, ${epochMs('i."endedAt"')})), '[]') FROM meeting_instances i
+      WHERE s.visible AND i."zoomMeetingId" = s."zoomMeetingId" AND i."startedAt" >= s."windowStart" AND i."startedAt" < s."windowEnd"),
+    (SELECT coalesce(json_agg(json_build_array(st.id, st.name, st.email, ${epochMs('st."enrolledAt"')}) ORDER BY st.name, st.id), '[]')
+      FROM students st WHERE st."courseId" = s."courseId"),
+    (SELECT coalesce(json_agg(json_build_array(r."studentId", r.status::text, r.late, r."lateBySeconds", r."breakoutIntervals", r."breakoutRoom", ${figureColumns("r")})), '[]')
+      FROM attendance_records r WHERE r."sessionId" = s.id),
+    (SELECT coalesce(json_agg(json_build_array(g."guestKey", g.name, g.email, ${figureColumns("g")}) ORDER BY g."firstJoinAt", g."guestKey"), '[]')
+      FROM guest_attendance g WHERE g."sessionId" = s.id),
+    (SELECT coalesce(json_agg(json_build_array(h."hostKey", h.name, h.email, h.reason, h."breakoutIntervals", h."breakoutRoom", ${figureColumns("h")}) ORDER BY h."firstJoinAt", h."hostKey"), '[]')
+      FROM host_attendance h WHERE h."sessionId" = s.id),
+    (SELECT coalesce(json_agg(json_build_array(o."studentId", o.status::text, o.late, o.note, o."byName", ${epochMs("o.at")})), '[]')
+      FROM attendance_overrides o WHERE o."sessionId" = s.id),
+    CASE WHEN $3 THEN (SELECT coalesce(json_agg(n."studentId"), '[]') FROM notifications n
+      WHERE n."sessionId" = s.id AND n.kind = 'late_student' AND n."studentId" IS NOT NULL) END,
+    CASE WHEN $3 THEN (SELECT coalesce(json_agg(json_build_array(e.id::text, e."eventType", e."meetingUuid", ${epochMs('e."occurredAt"')}, e."participantUserId",
+        e."participantUuid", e.email, e."displayName")), '[]') FROM events e
+      WHERE e."zoomMeetingId" = s."zoomMeetingId" AND e."occurredAt" >= s."windowStart" AND e."occurredAt" < s."windowEnd" AND e."eventType" = ANY($4::text[])) END
+  FROM s JOIN courses c ON c.id = s."courseId"`;
+
+const WAITING_ROOM_QUERY_EVENT_TYPES = [...WAITING_ROOM_EVENT_TYPES, ...WAIT_ENDING_EVENT_TYPES];
+
+const dateOrNull = (value: unknown) => (value === null ? null : new Date(value as number));
+
+/** Stored figures from the array figureColumns selects, starting at `offset`. */
+function storedFigures(row: unknown[], offset: number) {
+  return {
+    attendedSeconds: row[offset] as number,
+    attendedPercent: row[offset + 1] as number,
+    firstJoinAt: dateOrNull(row[offset + 2]),
+    lastLeaveAt: dateOrNull(row[offset + 3]),
+    joinCount: row[offset + 4] as number,
+    inMeeting: row[offset + 5] as boolean,
+    openConnections: row[offset + 6] as number,
+    intervals: row[offset + 7],
+  };
+}
+
+/** A session's stored rows; `live` adds the late-joiner emails and waiting-room events. Null: no such session. */
+export async function loadStoredSession(sessionId: string, live: boolean): Promise<StoredSession | null> {
+  const result = await getPool().query<unknown[]>({
+    name: "rollcall_stored_session",
+    rowMode: "array",
+    text: STORED_SESSION_SQL,
+    values: [sessionId, ATTACH_MARGIN_MINUTES * 60_000, live, WAITING_ROOM_QUERY_EVENT_TYPES],
   });
-  if (!session) return null;
-  const [students, records, guests, hosts, state, overrides] = await Promise.all([
-    prisma.student.findMany({
-      where: { courseId: session.courseId },
-      select: { id: true, name: true, email: true, enrolledAt: true },
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-    }),
-    prisma.attendanceRecord.findMany({ where: { sessionId } }),
-    prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { guestKey: "asc" }] }),
-    prisma.hostAttendance.findMany({ where: { sessionId }, orderBy: [{ firstJoinAt: "asc" }, { hostKey: "asc" }] }),
-    loadSessionState(session, now),
-    prisma.attendanceOverride.findMany({ where: { sessionId } }),
-  ]);
+  const row = result.rows[0];
+  if (!row) return null;
+  const session: StoredSession["session"] = {
+    id: sessionId,
+    courseId: row[0] as string,
+    zoomMeetingId: row[1] as string,
+    startsAt: new Date(row[2] as number),
+    durationMinutes: row[3] as number,
+    lateAfterMinutes: row[4] as number,
+    requiredPercent: row[5] as number,
+    cancelledAt: dateOrNull(row[6]),
+    cancelNote: row[7] as string | null,
+    computedAt: dateOrNull(row[8]),
+    liveVersion: row[9] as number,
+    course: { id: row[0] as string, name: row[10] as string, timezone: row[11] as string },
+  };
+  const widened = widenedSessionWindow(session);
+  if (widened.start.getTime() !== row[12] || widened.end.getTime() !== row[13]) throw new Error("the stored-session read's window is not widenedSessionWindow's");
+  const [instances, students, records, guests, hosts, overrides] = row.slice(14, 20) as unknown[][][];
+  return {
+    session,
+    instances: instances.map(([uuid, startedAt, endedAt]) => ({ uuid: uuid as string, startedAt: dateOrNull(startedAt), endedAt: dateOrNull(endedAt) })),
+    students: students.map(([id, name, email, enrolledAt]) => ({ id: id as string, name: name as string, email: email as string, enrolledAt: new Date(enrolledAt as number) })),
+    records: records.map((record) => ({
+      studentId: record[0] as string,
+      status: record[1] as AttendanceStatus,
+      late: record[2] as boolean,
+      lateBySeconds: record[3] as number,
+      breakoutIntervals: record[4],
+      breakoutRoom: record[5] as string | null,
+      ...storedFigures(record, 6),
+    })),
+    guests: guests.map((guest) => ({ guestKey: guest[0] as string, name: guest[1] as string, email: guest[2] as string | null, ...storedFigures(guest, 3) })),
+    hosts: hosts.map((host) => ({
+      hostKey: host[0] as string,
+      name: host[1] as string,
+      email: host[2] as string | null,
+      reason: host[3] as string,
+      breakoutIntervals: host[4],
+      breakoutRoom: host[5] as string | null,
+      ...storedFigures(host, 6),
+    })),
+    overrides: overrides.map(([studentId, status, late, note, byName, at]) => ({
+      studentId: studentId as string,
+      status: status as FinalStatus,
+      late: late as boolean | null,
+      note: note as string | null,
+      byName: byName as string,
+      at: new Date(at as number),
+    })),
+    notifiedStudentIds: (row[20] as string[] | null) ?? [],
+    waitingRoomEvents: ((row[21] as unknown[][] | null) ?? []).map(([id, eventType, meetingUuid, occurredAt, participantUserId, participantUuid, email, displayName]) => ({
+      id: id as string,
+      eventType: eventType as string,
+      meetingUuid: meetingUuid as string | null,
+      occurredAt: new Date(occurredAt as number),
+      participantUserId: participantUserId as string | null,
+      participantUuid: participantUuid as string | null,
+      email: email as string | null,
+      displayName: displayName as string | null,
+    })),
+  };
+}
+
+export async function readSessionAttendance(sessionId: string, now: Date = new Date()): Promise<SessionView | null> {
+  const stored = await loadStoredSession(sessionId, false);
+  return stored ? sessionViewOf(stored, now) : null;
+}
+
+/** What the pages and the API show of a session, from its stored rows, brought up to `now` (pure). */
+export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
+  const { session, students, records, guests, hosts, overrides } = stored;
+  const state = sessionState(session, stored.instances, now);
   const live = state === "live";
   const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
   const overrideByStudent = new Map(overrides.map((override) => [override.studentId, override]));

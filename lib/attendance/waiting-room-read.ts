@@ -1,7 +1,7 @@
-// Reads the waiting-room events of a session's meeting and says who is waiting now (waiting-room.ts).
-import { prisma } from "../db";
-import { normalizeEmail, WAITING_ROOM_EVENT_TYPES, widenedSessionWindow } from "./rules";
-import { WAIT_ENDING_EVENT_TYPES, waitingNow } from "./waiting-room";
+// Says who is waiting in a session's waiting room now (waiting-room.ts), from the stored
+// waiting-room events the live page's read returns with the session (loadStoredSession).
+import { normalizeEmail } from "./rules";
+import { waitingNow, type WaitingRoomEvent } from "./waiting-room";
 
 export interface WaitingRoomView {
   name: string;
@@ -12,21 +12,9 @@ export interface WaitingRoomView {
   studentId: string | null;
 }
 
-export async function readWaitingRoom(
-  session: { zoomMeetingId: string; startsAt: string | Date; durationMinutes: number },
-  students: { studentId: string; email: string }[],
-): Promise<WaitingRoomView[]> {
-  const widened = widenedSessionWindow({ startsAt: new Date(session.startsAt), durationMinutes: session.durationMinutes });
-  const rows = await prisma.event.findMany({
-    where: {
-      zoomMeetingId: session.zoomMeetingId,
-      occurredAt: { gte: widened.start, lt: widened.end },
-      eventType: { in: [...WAITING_ROOM_EVENT_TYPES, ...WAIT_ENDING_EVENT_TYPES] },
-    },
-    select: { id: true, eventType: true, meetingUuid: true, occurredAt: true, participantUserId: true, participantUuid: true, email: true, displayName: true },
-  });
+export function waitingRoomView(events: WaitingRoomEvent[], students: { studentId: string; email: string }[]): WaitingRoomView[] {
   const byEmail = new Map(students.map((student) => [normalizeEmail(student.email), student.studentId]));
-  return waitingNow(rows.map((row) => ({ ...row, id: row.id.toString().padStart(20, "0") }))).map((entry) => ({
+  return waitingNow(events.map((event) => ({ ...event, id: event.id.padStart(20, "0") }))).map((entry) => ({
     name: entry.name,
     email: entry.email,
     since: entry.since.toISOString(),

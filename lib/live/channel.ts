@@ -2,14 +2,13 @@
 // The payload is small ("<sessionId> <version>"): listeners read the data themselves.
 export const LIVE_CHANNEL = "rollcall_session_changed";
 
-type Executor = { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> };
-
 /**
- * Announces a session's new live version. Called inside the transaction that wrote the change:
- * PostgreSQL delivers a NOTIFY only when (and if) that transaction commits.
+ * The SQL call that announces a session's new live version (`sessionId` and `version` are SQL
+ * expressions), for the statement that writes the change: PostgreSQL delivers a NOTIFY only when
+ * (and if) that transaction commits.
  */
-export async function announceSessionChange(tx: Executor, sessionId: string, version: number): Promise<void> {
-  await tx.$executeRawUnsafe(`SELECT pg_notify('${LIVE_CHANNEL}', $1)`, `${sessionId} ${version}`);
+export function announceSessionChangeSql(sessionId: string, version: string): string {
+  return `pg_notify('${LIVE_CHANNEL}', ${sessionId} || ' ' || ${version})`;
 }
 
 /** Parses a notification's payload; null for anything else. */

@@ -14,53 +14,74 @@ import { errorMessage, log } from "../log";
 const BATCH_SIZE = 5000;
 const IDLE_POLL_MS = 100;
 /**
- * A recompute of a session that was recomputed within the last HOT_SESSION_MS starts this long
- * after the first event that calls for it, so that a burst (a class of 500 joining at once) is
- * taken in a few recomputes rather than one per dispatch pass. A session that has been quiet is
- * recomputed at once (graphile-worker picks up a job that is due now through LISTEN, not by
- * polling): a lone join reaches open pages in a fraction of a second (ADR 017).
+ * Two recomputes of one session start at least this far apart (judged from the last one's
+ * snapshot, `sessions."computedAt"`), so that a burst (a class of 500 joining at once) is taken in
+ * a few recomputes rather than one per dispatch pass. A session not recomputed that recently is
+ * recomputed at once, so a join in a class whose last change is a quarter of a second old reaches
+ * open pages without waiting (ADR 017, 018).
  */
-export const RECOMPUTE_GATHER_MS = 150;
-export const HOT_SESSION_MS = 1_000;
+export const RECOMPUTE_INTERVAL_MS = 250;
 
-export async function dispatchStoredEvents(): Promise<{ dispatched: number; queued: number }> {
-  const rows = await prisma.$queryRawUnsafe<{ dispatched: number; queued: number }[]>(
+export interface DispatchPass {
+  dispatched: number;
+  queued: number;
+  /** recompute jobs queued to run later: [milliseconds from now, how many] */
+  dueLater: [number, number][];
+}
+
+export async function dispatchStoredEvents(): Promise<DispatchPass> {
+  const rows = await prisma.$queryRawUnsafe<{ dispatched: number; queued: number; dueLater: [number, number][] | null }[]>(
     `WITH batch AS (
        SELECT "eventId" FROM event_outbox ORDER BY "eventId" LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED
      ), marked AS (
        DELETE FROM event_outbox USING batch WHERE event_outbox."eventId" = batch."eventId"
        RETURNING event_outbox."zoomMeetingId", event_outbox."occurredAt"
      ), targets AS (
-       SELECT DISTINCT s.id, s."computedAt" FROM marked JOIN sessions s ON s."zoomMeetingId" = marked."zoomMeetingId"
+       SELECT DISTINCT s.id, s."computedAt" AT TIME ZONE 'UTC' AS "computedAt" FROM marked JOIN sessions s ON s."zoomMeetingId" = marked."zoomMeetingId"
         AND marked."occurredAt" >= s."startsAt" - interval '60 minutes'
         AND marked."occurredAt" < s."startsAt" + make_interval(mins => s."durationMinutes") + interval '60 minutes'
      ), queued AS (
-       SELECT graphile_worker.add_job('recompute_session', json_build_object('sessionId', id),
-         run_at => CASE WHEN "computedAt" > now() - make_interval(secs => ${HOT_SESSION_MS / 1000})
-           THEN now() + make_interval(secs => ${RECOMPUTE_GATHER_MS / 1000}) ELSE now() END,
-         job_key => 'recompute:' || id, job_key_mode => 'preserve_run_at', max_attempts => 25)
-       FROM targets
+       SELECT job.run_at FROM targets, LATERAL graphile_worker.add_job('recompute_session', json_build_object('sessionId', targets.id),
+         run_at => greatest(now(), targets."computedAt" + make_interval(secs => ${RECOMPUTE_INTERVAL_MS / 1000})),
+         job_key => 'recompute:' || targets.id, job_key_mode => 'preserve_run_at', max_attempts => 25) AS job
+     ), later AS (
+       SELECT ceil(extract(epoch FROM run_at - now()) * 1000)::int AS due_ms, count(*)::int AS jobs FROM queued WHERE run_at > now() GROUP BY 1
      )
-     SELECT (SELECT count(*)::int FROM marked) AS dispatched, (SELECT count(*)::int FROM queued) AS queued`,
+     SELECT (SELECT count(*)::int FROM marked) AS dispatched, (SELECT count(*)::int FROM queued) AS queued,
+       (SELECT json_agg(json_build_array(due_ms, jobs)) FROM later) AS "dueLater"`,
   );
-  return { dispatched: Number(rows[0].dispatched), queued: Number(rows[0].queued) };
+  return { dispatched: Number(rows[0].dispatched), queued: Number(rows[0].queued), dueLater: rows[0].dueLater ?? [] };
 }
 
 export interface Dispatcher {
   stop: () => Promise<void>;
 }
 
-/** Runs dispatch passes until stopped: at once again after a full batch, else every 100 ms. */
-export function startDispatcher(): Dispatcher {
+/**
+ * Runs dispatch passes until stopped: at once again after a full batch, else every 100 ms.
+ * graphile-worker picks up a job due now at once (it LISTENs for new jobs) but finds a job due
+ * later only by polling; `wakeWorkers(n)`, called when jobs this pass queued for later fall due,
+ * lets this process's runner take them on time instead.
+ */
+export function startDispatcher(options: { wakeWorkers?: (jobs: number) => void } = {}): Dispatcher {
   let running = true;
   let wake: (() => void) | null = null;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const wakeLater = (delayMs: number, jobs: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (running) options.wakeWorkers?.(jobs);
+    }, delayMs);
+    timers.add(timer);
+  };
   const loop = (async () => {
     let failures = 0;
     while (running) {
       let delay = IDLE_POLL_MS;
       try {
-        const { dispatched } = await dispatchStoredEvents();
+        const { dispatched, dueLater } = await dispatchStoredEvents();
         failures = 0;
+        if (options.wakeWorkers) for (const [dueInMs, jobs] of dueLater) wakeLater(dueInMs, jobs);
         if (dispatched >= BATCH_SIZE) delay = 0;
       } catch (error) {
         failures += 1;
@@ -82,6 +103,8 @@ export function startDispatcher(): Dispatcher {
   return {
     stop: async () => {
       running = false;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       wake?.();
       await loop;
     },

@@ -45,8 +45,9 @@ export async function startWorker(options: { connectionString: string; concurren
     concurrency: options.concurrency ?? setting("WORKER_CONCURRENCY"),
     noHandleSignals: true,
     // Jobs due now are picked up at once (graphile-worker LISTENs for new jobs); jobs due in the
-    // future (a busy session's recompute gathers events for 150 ms first; late-joiner checks) are
-    // found by polling, so this bounds how late a gathered recompute starts (ADR 017).
+    // future are found by polling, except the recomputes this process's dispatcher queued for
+    // later, which it wakes the runner for when due (ADR 018). The poll bounds how late the others
+    // start: late-joiner checks, another worker process's gathered recomputes (ADR 017).
     pollInterval: 200,
     logger: queueLogger,
     taskList: tasks,
@@ -59,13 +60,18 @@ export async function startWorker(options: { connectionString: string; concurren
   // The ids of this process's job pools and workers: a failed runner's jobs stay locked by them
   // (for four hours, graphile-worker's default) until we unlock them before restarting.
   const ownWorkerIds = new Set<string>();
+  // The running runner's job pool, woken by the dispatcher when a job it queued for later falls due.
+  let currentPool: { nudge: (jobs: number) => void } | null = null;
   // `stalled` settles if the runner starts shutting down on its own and is not done in time:
   // graphile-worker's graceful shutdown can hang when the database vanished while jobs were being
   // recorded (seen in the outage drill), and a runner that never finishes would never be replaced.
   const startRunner = async () => {
     const events: WorkerEvents = new EventEmitter();
     // graphile-worker 0.16+ locks jobs with the pool's id; older paths use the worker's.
-    events.on("pool:create", ({ workerPool }) => ownWorkerIds.add(workerPool.id));
+    events.on("pool:create", ({ workerPool }) => {
+      ownWorkerIds.add(workerPool.id);
+      currentPool = workerPool;
+    });
     events.on("worker:create", ({ worker }) => ownWorkerIds.add(worker.workerId));
     let onStall: () => void = () => {};
     const stalled = new Promise<void>((resolve) => (onStall = resolve));
@@ -136,7 +142,15 @@ export async function startWorker(options: { connectionString: string; concurren
     }
   })();
 
-  const dispatcher = startDispatcher();
+  const dispatcher = startDispatcher({
+    wakeWorkers: (jobs) => {
+      try {
+        currentPool?.nudge(jobs);
+      } catch {
+        // a pool that is shutting down: its successor polls
+      }
+    },
+  });
   // A worker that died mid-recompute left its job locked: catch up at once rather than in a minute.
   await sweepStaleProjections().catch((error: unknown) => log.warn("start-up sweep failed", { error: String(error) }));
   return {

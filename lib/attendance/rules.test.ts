@@ -89,11 +89,13 @@ describe("windows and margins", () => {
 });
 
 describe("which sessions compete for an event", () => {
-  it("weighs sessions starting up to a whole session before the events' window", () => {
+  it("weighs every session whose widened window can hold one of the events", () => {
     const widened = widenedSessionWindow(SESSION);
     const range = competitorStartRange(widened);
-    expect(range.end).toEqual(widened.end);
-    expect(widened.start.getTime() - range.start.getTime()).toBe(MAX_SESSION_MINUTES * 60_000);
+    // A session starting up to 60 minutes after the last event still holds it in its widened window.
+    expect(range.end.getTime() - widened.end.getTime()).toBe(60 * 60_000);
+    // The longest session, starting a whole session plus 60 minutes before the first event.
+    expect(widened.start.getTime() - range.start.getTime()).toBe((MAX_SESSION_MINUTES + 60) * 60_000);
   });
 
   it("recomputes every session whose widened window can overlap a changed one's", () => {

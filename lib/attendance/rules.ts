@@ -177,7 +177,12 @@ export function lateDeadline(session: { startsAt: Date; lateAfterMinutes: number
  * wins it (attachEventsToSessions), so every session that may be nearer must be in the running.
  */
 export function competitorStartRange(events: TimeWindow): TimeWindow {
-  return { start: new Date(events.start.getTime() - MAX_SESSION_MINUTES * MINUTE_MS), end: events.end };
+  // A session wins events in its widened window: from ATTACH_MARGIN before its start to
+  // ATTACH_MARGIN after its end, and it lasts at most MAX_SESSION_MINUTES.
+  return {
+    start: new Date(events.start.getTime() - (MAX_SESSION_MINUTES + ATTACH_MARGIN_MINUTES) * MINUTE_MS),
+    end: new Date(events.end.getTime() + ATTACH_MARGIN_MINUTES * MINUTE_MS),
+  };
 }
 
 /**

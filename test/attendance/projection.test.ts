@@ -80,4 +80,27 @@ describe("stored attendance", () => {
     expect(rows.filter((row) => row.late)).toHaveLength(24); // joined after minute 5
     expect(rows.every((row) => row.inMeeting)).toBe(true);
   });
+
+  it("gives an event to the nearer session even when that one starts after the other's widened window", async () => {
+    // S 15:00–16:00 and N 17:05–18:05 on one meeting. A join at 16:50 lies in both widened windows
+    // (S's ends 17:00, N's opens 16:05) and is nearer N's start, so it is N's alone — also when S is
+    // recomputed, although N starts after S's widened window ends.
+    const course = await prisma.course.create({ data: { name: "Neighbour course", timezone: "UTC" } });
+    const student = await prisma.student.create({ data: { courseId: course.id, name: "Bea Neri", email: "bea@example.edu", emailNormalized: "bea@example.edu" } });
+    const meetingId = "84455500033";
+    const uuid = uniqueUuid();
+    const day = new Date("2026-03-04T15:00:00Z");
+    const at = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
+    const spec = { uuid, meetingId, name: "Bea Neri", email: "bea@example.edu", userId: "7" };
+    await storeEvent(participantJoined({ ...spec, joinTime: at(110) }));
+    await storeEvent(participantLeft({ ...spec, leaveTime: at(115) }));
+    const timing = { zoomMeetingId: meetingId, durationMinutes: 60, lateAfterMinutes: 5, requiredPercent: 90 };
+    const early = await sessions.createSession(course.id, { ...timing, startsAt: at(0) });
+    const later = await sessions.createSession(course.id, { ...timing, startsAt: at(125) });
+    await projection.recomputeSession(early.id, at(300));
+    await projection.recomputeSession(later.id, at(300));
+    const record = (sessionId: string) => prisma.attendanceRecord.findUniqueOrThrow({ where: { sessionId_studentId: { sessionId, studentId: student.id } } });
+    expect(await record(early.id)).toMatchObject({ joinCount: 0, firstJoinAt: null, status: "absent" });
+    expect(await record(later.id)).toMatchObject({ joinCount: 1, firstJoinAt: at(110) });
+  });
 });

@@ -1,4 +1,4 @@
-// `npm test`: type check, lint, unit + database tests, then HTTP and browser tests against a
+// `npm test`: type check, lint, format check, unit + database tests, then HTTP and browser tests against a
 // production build served by scripts/serve.ts — all on a throw-away embedded Postgres, so no
 // Postgres service is needed. Set SKIP_BUILD=1 to reuse an existing .next build locally.
 import { spawnSync } from "node:child_process";
@@ -31,6 +31,7 @@ async function main() {
   if (!only) {
     ok = run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]) && ok;
     ok = run("lint", bin("eslint"), ["--max-warnings=0", "."]) && ok;
+    ok = run("format", bin("prettier"), ["--check", "."]) && ok;
   }
   if (!process.env.SKIP_BUILD) {
     ok = run("build", bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }) && ok;

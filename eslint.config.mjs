@@ -26,7 +26,16 @@ const layerZones = [
   },
   {
     target: "./components",
-    from: ["./app", "./scripts", "./lib/db.ts", "./lib/db", "./lib/worker", "./lib/webhook", "./lib/events", "./lib/queue"],
+    from: [
+      "./app",
+      "./scripts",
+      "./lib/db.ts",
+      "./lib/db",
+      "./lib/worker",
+      "./lib/webhook",
+      "./lib/events",
+      "./lib/queue",
+    ],
     message: "Components render what pages give them and read through lib/*/read.ts; server actions come in as props.",
   },
   {
@@ -38,12 +47,14 @@ const layerZones = [
     target: "./lib/queue",
     from: "./lib",
     except: ["./queue", "./db.ts", "./generated", "./config.ts", "./log.ts"],
-    message: "lib/queue only adds jobs (typed by lib/queue/payloads.ts); it knows no feature. Tasks are wired in lib/worker.",
+    message:
+      "lib/queue only adds jobs (typed by lib/queue/payloads.ts); it knows no feature. Tasks are wired in lib/worker.",
   },
   {
     target: ["./lib/!(worker)/**", "./lib/*.ts", "./app/**", "./components/**"],
     from: ["./lib/worker"],
-    message: "lib/worker is the composition root: only scripts (serve, worker) start it. Features add jobs through lib/queue.",
+    message:
+      "lib/worker is the composition root: only scripts (serve, worker) start it. Features add jobs through lib/queue.",
   },
   {
     target: ["./lib/!(webhook)/**", "./lib/*.ts", "./components/**", "./app/!(api)/**", "./app/api/!(zoom)/**"],
@@ -52,7 +63,16 @@ const layerZones = [
   },
   {
     target: "./lib/zoom",
-    from: ["./lib/db.ts", "./lib/db", "./lib/events", "./lib/queue", "./lib/worker", "./lib/webhook", "./lib/services", "./lib/generated"],
+    from: [
+      "./lib/db.ts",
+      "./lib/db",
+      "./lib/events",
+      "./lib/queue",
+      "./lib/worker",
+      "./lib/webhook",
+      "./lib/services",
+      "./lib/generated",
+    ],
     message: "lib/zoom is Zoom's adapter (payload shapes, signature, API client): it stores nothing.",
   },
   {
@@ -60,18 +80,35 @@ const layerZones = [
     from: ["./lib/**/*", "./app/**/*", "./components/**/*"],
     // live-delta.ts names the read models' types (type-only imports, erased at build).
     // Glob exceptions are matched against absolute paths.
-    except: [`${root}/lib/attendance/engine/**`, `${root}/lib/attendance/{rules,types,pseudonym,final-record,term,waiting-room,live-delta,read,waiting-room-read}.ts`],
+    except: [
+      `${root}/lib/attendance/engine/**`,
+      `${root}/lib/attendance/{rules,types,pseudonym,final-record,term,waiting-room,live-delta,read,waiting-room-read}.ts`,
+    ],
     message: "The attendance rules and engine are pure: no database, queue, config or I/O (ADR 003).",
   },
 ];
 
 const config = [
-  { ignores: ["node_modules/**", ".next/**", ".next-*/**", ".data/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      ".next-*/**",
+      ".data/**",
+      "lib/generated/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+    ],
+  },
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   {
@@ -87,8 +124,23 @@ const config = [
         {
           patterns: [
             {
-              group: ["pg", "@prisma/*", "graphile-worker", "nodemailer", "next", "next/*", "react", "node:fs", "node:fs/*", "node:net", "node:http", "fs", "http"],
-              message: "The attendance rules and engine are pure: no database, network, framework or file I/O (ADR 003).",
+              group: [
+                "pg",
+                "@prisma/*",
+                "graphile-worker",
+                "nodemailer",
+                "next",
+                "next/*",
+                "react",
+                "node:fs",
+                "node:fs/*",
+                "node:net",
+                "node:http",
+                "fs",
+                "http",
+              ],
+              message:
+                "The attendance rules and engine are pure: no database, network, framework or file I/O (ADR 003).",
             },
           ],
         },

@@ -8,7 +8,10 @@ export default function NotFound() {
         <p className="text-sm font-semibold text-blue-800">404</p>
         <h1 className="mt-1 text-2xl font-semibold">Page not found</h1>
         <p className="mt-2 text-sm text-slate-700">This page does not exist, or you do not have access to it.</p>
-        <Link href="/" className="mt-6 inline-block rounded-md bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800">
+        <Link
+          href="/"
+          className="mt-6 inline-block rounded-md bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800"
+        >
           Go to your courses
         </Link>
       </div>

@@ -19,7 +19,10 @@ export function ensureProductionBuild(): void {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (fs.existsSync(path.join(distDir, "BUILD_ID")) && !process.env.BENCH_REBUILD) return;
   console.log("Building the production server (next build)…");
-  const result = spawnSync(path.resolve("node_modules/.bin/next"), ["build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(path.resolve("node_modules/.bin/next"), ["build"], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) throw new Error("next build failed");
 }
 

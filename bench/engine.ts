@@ -160,7 +160,13 @@ for (let index = 0; index < STUDENTS; index++) {
   }
   connection(identity, cursorMs, chance(0.1) ? null : Math.max(cursorMs, finalLeaveMs));
   if (chance(0.15)) {
-    const phone: Identity = { ...identity, registrantId: null, email: null, accountId: identity.accountId, displayName: `${identity.displayName}'s iPhone` };
+    const phone: Identity = {
+      ...identity,
+      registrantId: null,
+      email: null,
+      accountId: identity.accountId,
+      displayName: `${identity.displayName}'s iPhone`,
+    };
     const phoneJoinMs = firstJoinMs + between(5, 120) * MINUTE_MS;
     connection(phone, phoneJoinMs, phoneJoinMs + between(8, 3600) * 1000);
   }
@@ -189,7 +195,11 @@ while (events.length < TARGET_EVENTS - redeliveries - 1) {
 }
 while (events.length < TARGET_EVENTS) {
   const original = events[between(2, events.length - 1)];
-  events.push({ ...original, id: `event-${nextEventId++}`, eventTs: new Date((original.eventTs?.getTime() ?? 0) + 5 * MINUTE_MS) });
+  events.push({
+    ...original,
+    id: `event-${nextEventId++}`,
+    eventTs: new Date((original.eventTs?.getTime() ?? 0) + 5 * MINUTE_MS),
+  });
 }
 // Arrival order is not time order: shuffle (Fisher–Yates).
 for (let position = events.length - 1; position > 0; position--) {
@@ -238,7 +248,8 @@ function measure(run: () => void): Stats {
     samples.push(performance.now() - startedAt);
   }
   samples.sort((a, b) => a - b);
-  const percentile = (fraction: number) => samples[Math.min(samples.length - 1, Math.ceil(fraction * samples.length) - 1)];
+  const percentile = (fraction: number) =>
+    samples[Math.min(samples.length - 1, Math.ceil(fraction * samples.length) - 1)];
   return {
     mean: samples.reduce((sum, sample) => sum + sample, 0) / samples.length,
     p50: percentile(0.5),
@@ -253,7 +264,15 @@ let worstP95 = 0;
 for (const scenario of scenarios) {
   // The event list is attached first, as the worker does, then recomputed.
   const attached = attachEventsToSessions(scenario.events, [session]).get(session.id) ?? [];
-  const input: ComputeSessionInput = { session, roster, links, manualMatches: [], events: attached, instances: scenario.instances, now: scenario.now };
+  const input: ComputeSessionInput = {
+    session,
+    roster,
+    links,
+    manualMatches: [],
+    events: attached,
+    instances: scenario.instances,
+    now: scenario.now,
+  };
   const result = computeSessionAttendance(input);
   const stats = measure(() => computeSessionAttendance(input));
   worstP95 = Math.max(worstP95, stats.p95);
@@ -269,7 +288,9 @@ for (const scenario of scenarios) {
   );
 }
 const attachStats = measure(() => attachEventsToSessions(events, [session]));
-rows.push(`| attachEventsToSessions (1 session) | ${events.length} | ${format(attachStats.mean)} | ${format(attachStats.p50)} | ${format(attachStats.p95)} | ${format(attachStats.max)} |`);
+rows.push(
+  `| attachEventsToSessions (1 session) | ${events.length} | ${format(attachStats.mean)} | ${format(attachStats.p50)} | ${format(attachStats.p95)} | ${format(attachStats.max)} |`,
+);
 
 const cpuModel = os.cpus()[0]?.model ?? "unknown CPU";
 console.log(`### Attendance engine (\`npm run bench:engine\`)`);
@@ -285,5 +306,7 @@ console.log("| operation | events | mean ms | p50 ms | p95 ms | max ms |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 for (const row of rows) console.log(row);
 console.log("");
-console.log(`Node ${process.version}, ${cpuModel} (${os.cpus().length} logical CPUs), ${os.platform()} ${os.arch()}, ${new Date().toISOString()}.`);
+console.log(
+  `Node ${process.version}, ${cpuModel} (${os.cpus().length} logical CPUs), ${os.platform()} ${os.arch()}, ${new Date().toISOString()}.`,
+);
 console.log(`Target: p95 < ${TARGET_MS} ms per recompute — ${worstP95 < TARGET_MS ? "met" : "NOT met"}.`);

@@ -20,8 +20,38 @@ const MEASURED_RUNS = 9;
 const TARGET_ROWS_PER_SECOND = 50_000;
 const FIRST_SESSION = Date.UTC(2022, 0, 3, 17, 0, 0); // Monday 2022-01-03 09:00 in Los Angeles
 
-const FIRST_NAMES = ["Ana", "Ben", "Chen", "Dana", "Émile", "Fatima", "Gabriel", "Hana", "Ingrid", "José", "Kofi", "Łucja", "Mei", "Noor", "Óscar", "Priya"];
-const LAST_NAMES = ["Lima", "Okafor", "Wei", "Fischer", "Novak", "Zahra", "Souza", "Sato", "O'Brien", "Müller", "García, Jr.", "Nguyễn"];
+const FIRST_NAMES = [
+  "Ana",
+  "Ben",
+  "Chen",
+  "Dana",
+  "Émile",
+  "Fatima",
+  "Gabriel",
+  "Hana",
+  "Ingrid",
+  "José",
+  "Kofi",
+  "Łucja",
+  "Mei",
+  "Noor",
+  "Óscar",
+  "Priya",
+];
+const LAST_NAMES = [
+  "Lima",
+  "Okafor",
+  "Wei",
+  "Fischer",
+  "Novak",
+  "Zahra",
+  "Souza",
+  "Sato",
+  "O'Brien",
+  "Müller",
+  "García, Jr.",
+  "Nguyễn",
+];
 
 /**
  * A course with STUDENTS students and `sessions` 90-minute classes (two a week, across
@@ -128,17 +158,22 @@ async function main() {
     await prisma.$executeRawUnsafe("VACUUM ANALYZE");
 
     // Two classes a week: the large course runs for four years, so the range covers them all.
-    const loadAtStart = os.loadavg().map((load) => load.toFixed(1)).join(" / ");
+    const loadAtStart = os
+      .loadavg()
+      .map((load) => load.toFixed(1))
+      .join(" / ");
     const range = { from: "2022-01-01", to: "2025-12-31" };
     const warmup = await consume(courseAttendanceExport(course, range));
-    if (warmup.rows !== STUDENTS * SESSIONS) throw new Error(`expected ${STUDENTS * SESSIONS} rows, got ${warmup.rows}`);
+    if (warmup.rows !== STUDENTS * SESSIONS)
+      throw new Error(`expected ${STUDENTS * SESSIONS} rows, got ${warmup.rows}`);
     const baselineRss = process.memoryUsage().rss;
 
     const runs: RunResult[] = [];
     for (let run = 0; run < MEASURED_RUNS; run++) runs.push(await consume(courseAttendanceExport(course, range)));
     const allCourses = await consume(allCoursesAttendanceExport(range));
     const largeRun = await consume(courseAttendanceExport(large, range));
-    if (largeRun.rows !== STUDENTS * LARGE_SESSIONS) throw new Error(`expected ${STUDENTS * LARGE_SESSIONS} rows, got ${largeRun.rows}`);
+    if (largeRun.rows !== STUDENTS * LARGE_SESSIONS)
+      throw new Error(`expected ${STUDENTS * LARGE_SESSIONS} rows, got ${largeRun.rows}`);
 
     const medianSeconds = median(runs.map((run) => run.seconds));
     const rowsPerSecond = Math.round((STUDENTS * SESSIONS) / medianSeconds);
@@ -149,13 +184,25 @@ async function main() {
       ["Machine", `${os.cpus()[0]?.model ?? "unknown"} (${os.cpus().length} cores), ${os.platform()} ${os.release()}`],
       ["Node", process.version],
       ["Date", `${new Date().toISOString().slice(0, 10)} (load average at start ${loadAtStart})`],
-      ["Course export, 300 x 40 = 12,000 rows", `median of ${MEASURED_RUNS}: ${(medianSeconds * 1000).toFixed(0)} ms = **${rowsPerSecond.toLocaleString("en-US")} rows/s** (${(runs[0].bytes / 1024).toFixed(0)} KiB)`],
-      [`All-courses export, ${allCourses.rows.toLocaleString("en-US")} rows`, `${(allCourses.seconds * 1000).toFixed(0)} ms = ${Math.round(allCourses.rows / allCourses.seconds).toLocaleString("en-US")} rows/s`],
-      ["Course export, 300 x 400 = 120,000 rows", `${(largeRun.seconds * 1000).toFixed(0)} ms = ${largeRowsPerSecond.toLocaleString("en-US")} rows/s (${mib(largeRun.bytes)})`],
+      [
+        "Course export, 300 x 40 = 12,000 rows",
+        `median of ${MEASURED_RUNS}: ${(medianSeconds * 1000).toFixed(0)} ms = **${rowsPerSecond.toLocaleString("en-US")} rows/s** (${(runs[0].bytes / 1024).toFixed(0)} KiB)`,
+      ],
+      [
+        `All-courses export, ${allCourses.rows.toLocaleString("en-US")} rows`,
+        `${(allCourses.seconds * 1000).toFixed(0)} ms = ${Math.round(allCourses.rows / allCourses.seconds).toLocaleString("en-US")} rows/s`,
+      ],
+      [
+        "Course export, 300 x 400 = 120,000 rows",
+        `${(largeRun.seconds * 1000).toFixed(0)} ms = ${largeRowsPerSecond.toLocaleString("en-US")} rows/s (${mib(largeRun.bytes)})`,
+      ],
       ["RSS before the measured exports", mib(baselineRss)],
       ["Peak RSS (JS heap), 12,000-row exports", `**${mib(peak12k)}** (${mib(peakHeap12k)})`],
       ["Peak RSS (JS heap), 120,000-row export", `**${mib(largeRun.peakRss)}** (${mib(largeRun.peakHeap)})`],
-      ["Target", `>= ${TARGET_ROWS_PER_SECOND.toLocaleString("en-US")} rows/s: ${rowsPerSecond >= TARGET_ROWS_PER_SECOND ? "met" : "NOT met"}; memory ${largeRun.peakRss - peak12k < 32 * 1024 * 1024 ? "flat (10x the rows, < 32 MiB more)" : "NOT flat"}`],
+      [
+        "Target",
+        `>= ${TARGET_ROWS_PER_SECOND.toLocaleString("en-US")} rows/s: ${rowsPerSecond >= TARGET_ROWS_PER_SECOND ? "met" : "NOT met"}; memory ${largeRun.peakRss - peak12k < 32 * 1024 * 1024 ? "flat (10x the rows, < 32 MiB more)" : "NOT flat"}`,
+      ],
     ];
     console.log("\n| Measure | Result |\n| --- | --- |");
     for (const [measure, result] of rows) console.log(`| ${measure} | ${result} |`);

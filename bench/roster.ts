@@ -57,7 +57,13 @@ async function seed(startsAt: Date): Promise<string> {
     })),
   });
   const session = await prisma.session.create({
-    data: { courseId: course.id, title: "Benchmark class", zoomMeetingId: MEETING_ID, startsAt, durationMinutes: DURATION_MINUTES },
+    data: {
+      courseId: course.id,
+      title: "Benchmark class",
+      zoomMeetingId: MEETING_ID,
+      startsAt,
+      durationMinutes: DURATION_MINUTES,
+    },
   });
   await createUser({ email: ADMIN.email, name: "Bench Admin", role: "admin", password: ADMIN.password });
   return session.id;
@@ -75,20 +81,33 @@ function classEvents(startsAt: Date, now: Date): unknown[] {
   let userId = 16_000_000;
   const people = [
     // Connections still open at the end: none for one student in five, two devices for one in ten.
-    ...Array.from({ length: STUDENTS }, (_, index) => ({ name: `Student ${index}`, email: `student${index}@bench.example.edu`, openDevices: index % 5 === 0 ? 0 : index % 10 === 1 ? 2 : 1 })),
+    ...Array.from({ length: STUDENTS }, (_, index) => ({
+      name: `Student ${index}`,
+      email: `student${index}@bench.example.edu`,
+      openDevices: index % 5 === 0 ? 0 : index % 10 === 1 ? 2 : 1,
+    })),
     ...Array.from({ length: GUESTS }, (_, index) => ({ name: `Guest ${index}`, email: undefined, openDevices: 0 })),
   ];
   const openAtEnd = people.reduce((sum, person) => sum + person.openDevices, 0);
   const cursor = people.map(() => startMs + between(-5, 10) * 60_000);
   // Closed connections (a join and its leave), round-robin, leaving room for the open ones.
-  for (let progress = true; progress && bodies.length + 2 <= EVENTS - openAtEnd; ) {
+  for (let progress = true; progress && bodies.length + 2 <= EVENTS - openAtEnd;) {
     progress = false;
     for (let index = 0; index < people.length && bodies.length + 2 <= EVENTS - openAtEnd; index += 1) {
       const joinMs = cursor[index];
       const leaveMs = joinMs + between(2, 12) * 60_000;
       if (leaveMs >= latestMs - 5 * 60_000) continue;
-      const spec = { uuid: MEETING_UUID, meetingId: MEETING_ID, userId: String(userId++), name: people[index].name, email: people[index].email };
-      bodies.push(participantJoined({ ...spec, joinTime: new Date(joinMs) }), participantLeft({ ...spec, leaveTime: new Date(leaveMs) }));
+      const spec = {
+        uuid: MEETING_UUID,
+        meetingId: MEETING_ID,
+        userId: String(userId++),
+        name: people[index].name,
+        email: people[index].email,
+      };
+      bodies.push(
+        participantJoined({ ...spec, joinTime: new Date(joinMs) }),
+        participantLeft({ ...spec, leaveTime: new Date(leaveMs) }),
+      );
       cursor[index] = leaveMs + between(0, 2) * 60_000;
       progress = true;
     }
@@ -96,8 +115,16 @@ function classEvents(startsAt: Date, now: Date): unknown[] {
   // Then everyone who is in class now joins once more and stays; guests fill up to EVENTS.
   people.forEach((person, index) => {
     for (let device = 0; device < person.openDevices; device += 1) {
-      const spec = { uuid: MEETING_UUID, meetingId: MEETING_ID, userId: String(userId++), name: person.name, email: person.email };
-      bodies.push(participantJoined({ ...spec, joinTime: new Date(Math.min(cursor[index] + device * 7 * 60_000, latestMs)) }));
+      const spec = {
+        uuid: MEETING_UUID,
+        meetingId: MEETING_ID,
+        userId: String(userId++),
+        name: person.name,
+        email: person.email,
+      };
+      bodies.push(
+        participantJoined({ ...spec, joinTime: new Date(Math.min(cursor[index] + device * 7 * 60_000, latestMs)) }),
+      );
     }
   });
   for (let guest = 0; bodies.length < EVENTS; guest = (guest + 1) % GUESTS) {
@@ -116,7 +143,12 @@ async function storeAll(bodies: unknown[]): Promise<number> {
       bodies.slice(offset, offset + 50).map(async (body, index) => {
         const parsed = parseStoredEvent(body);
         if (!parsed.ok) throw new Error(`bench event ${offset + index} rejected: ${parsed.message}`);
-        return storeWebhookEvent(parsed.fields, body, { trackingId: `bench_${offset + index}`, requestId: null, headers: {}, bodyBytes: JSON.stringify(body).length });
+        return storeWebhookEvent(parsed.fields, body, {
+          trackingId: `bench_${offset + index}`,
+          requestId: null,
+          headers: {},
+          bodyBytes: JSON.stringify(body).length,
+        });
       }),
     );
     stored += results.filter((result) => result.outcome === "stored").length;
@@ -145,7 +177,8 @@ async function signInCookie(baseUrl: string): Promise<string> {
     body: new URLSearchParams({ csrfToken, email: ADMIN.email, password: ADMIN.password, json: "true" }),
   });
   keep(signedIn);
-  if (![...jar.keys()].some((name) => name.endsWith("next-auth.session-token"))) throw new Error(`sign-in failed (HTTP ${signedIn.status})`);
+  if (![...jar.keys()].some((name) => name.endsWith("next-auth.session-token")))
+    throw new Error(`sign-in failed (HTTP ${signedIn.status})`);
   return cookieHeader();
 }
 
@@ -168,7 +201,13 @@ function backgroundWebhooks(baseUrl: string) {
         open = null;
       } else {
         const person = between(0, STUDENTS - 1);
-        open = { uuid: MEETING_UUID, meetingId: MEETING_ID, userId: String(userId++), name: `Student ${person}`, email: `student${person}@bench.example.edu` };
+        open = {
+          uuid: MEETING_UUID,
+          meetingId: MEETING_ID,
+          userId: String(userId++),
+          name: `Student ${person}`,
+          email: `student${person}@bench.example.edu`,
+        };
         body = participantJoined({ ...open, joinTime: at });
       }
       const response = await postWebhook(baseUrl, body).catch(() => null);
@@ -224,7 +263,10 @@ function writeSection(markdown: string) {
 async function main() {
   ensureProductionBuild();
   // Shared machines make numbers move: record how busy this one was.
-  const loadAtStart = os.loadavg().map((load) => load.toFixed(1)).join(" / ");
+  const loadAtStart = os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(" / ");
   const { cluster, url } = await benchDatabase("roster");
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
@@ -242,14 +284,16 @@ async function main() {
     const liveUrl = `${server.url}/api/sessions/${sessionId}/live`;
     const check = await fetch(liveUrl, { headers: { cookie } });
     const payload = (await check.json()) as { session: { state: string }; students: unknown[]; guests: unknown[] };
-    if (check.status !== 200 || payload.session.state !== "live") throw new Error(`live route answered ${check.status} ${JSON.stringify(payload).slice(0, 200)}`);
+    if (check.status !== 200 || payload.session.state !== "live")
+      throw new Error(`live route answered ${check.status} ${JSON.stringify(payload).slice(0, 200)}`);
     const responseBytes = JSON.stringify(payload).length;
 
     const webhooks = backgroundWebhooks(server.url);
     const inProcess = await measure(() =>
       timed(async () => {
         const view = await readSessionAttendance(sessionId);
-        if (!view || view.students.length !== STUDENTS) throw new Error("readSessionAttendance returned the wrong roster");
+        if (!view || view.students.length !== STUDENTS)
+          throw new Error("readSessionAttendance returned the wrong roster");
       }),
     );
     // Each poll's server time (its Server-Timing header) and the client's wall time around it.
@@ -271,8 +315,16 @@ async function main() {
     const finalEvents = await prisma.event.count({ where: { zoomMeetingId: MEETING_ID } });
 
     const rows = [
-      { what: "`GET /api/sessions/:id/live`, server time (Server-Timing: cookie, access check, read, JSON)", samples: serverTimes, target: true },
-      { what: "`GET /api/sessions/:id/live`, client wall time over loopback (adds transfer of the JSON)", samples: overHttp, target: false },
+      {
+        what: "`GET /api/sessions/:id/live`, server time (Server-Timing: cookie, access check, read, JSON)",
+        samples: serverTimes,
+        target: true,
+      },
+      {
+        what: "`GET /api/sessions/:id/live`, client wall time over loopback (adds transfer of the JSON)",
+        samples: overHttp,
+        target: false,
+      },
       { what: "`readSessionAttendance` alone, in the benchmark process", samples: inProcess, target: false },
     ];
     const table = [

@@ -66,7 +66,12 @@ function plan(startsAt: Date): { events: Planned[]; absent: Absent[] } {
     const meetingId = meetingIdOf(classIndex);
     const uuid = uuidOf(classIndex);
     const startedAt = -4 - next() * 2;
-    events.push({ atMinutes: startedAt, classIndex, body: meetingStarted(uuid, meetingId, at(startedAt)), check: null });
+    events.push({
+      atMinutes: startedAt,
+      classIndex,
+      body: meetingStarted(uuid, meetingId, at(startedAt)),
+      check: null,
+    });
     for (let n = 1; n <= STUDENTS; n += 1) {
       const roll = next();
       if (roll < 0.04) {
@@ -78,14 +83,29 @@ function plan(startsAt: Date): { events: Planned[]; absent: Absent[] } {
       const studentId = studentIdOf(classIndex, n);
       const person = { uuid, meetingId, name: `Student ${classIndex}-${n}`, email: `s${classIndex}-${n}@school.test` };
       let userId = Number(`${classIndex + 1}${String(n).padStart(3, "0")}001`);
-      events.push({ atMinutes: joinAt, classIndex, body: participantJoined({ ...person, userId: String(userId), joinTime: at(joinAt) }), check: { studentId, joins: 1, inMeeting: true } });
+      events.push({
+        atMinutes: joinAt,
+        classIndex,
+        body: participantJoined({ ...person, userId: String(userId), joinTime: at(joinAt) }),
+        check: { studentId, joins: 1, inMeeting: true },
+      });
       if (next() < 0.17) {
         // A drop (bad Wi-Fi, a laptop closing) and a rejoin as a new participant a little later.
         const leaveAt = joinAt + 1 + next() * 8;
         const rejoinAt = leaveAt + 0.3 + next() * 1.5;
-        events.push({ atMinutes: leaveAt, classIndex, body: participantLeft({ ...person, userId: String(userId), leaveTime: at(leaveAt) }), check: { studentId, joins: 1, inMeeting: false } });
+        events.push({
+          atMinutes: leaveAt,
+          classIndex,
+          body: participantLeft({ ...person, userId: String(userId), leaveTime: at(leaveAt) }),
+          check: { studentId, joins: 1, inMeeting: false },
+        });
         userId += 1;
-        events.push({ atMinutes: rejoinAt, classIndex, body: participantJoined({ ...person, userId: String(userId), joinTime: at(rejoinAt) }), check: { studentId, joins: 2, inMeeting: true } });
+        events.push({
+          atMinutes: rejoinAt,
+          classIndex,
+          body: participantJoined({ ...person, userId: String(userId), joinTime: at(rejoinAt) }),
+          check: { studentId, joins: 2, inMeeting: true },
+        });
       }
     }
   }
@@ -133,7 +153,9 @@ async function main() {
   await seed(url, startsAt);
   const server = await startServer({ databaseUrl: url });
   const pid = server.process.pid ?? 0;
-  const cookie = (await credentialsSignIn(server.url, "bench@school.test", PASSWORD)).map((value) => value.split(";")[0]).join("; ");
+  const cookie = (await credentialsSignIn(server.url, "bench@school.test", PASSWORD))
+    .map((value) => value.split(";")[0])
+    .join("; ");
 
   // One live page per class, as SSE streams.
   const streams: SseStream[] = [];
@@ -141,9 +163,14 @@ async function main() {
   const see = (event: SseEvent) => {
     if (event.event !== "full" && event.event !== "delta") return;
     const message = JSON.parse(event.data) as LivePayload | LiveDelta;
-    const rows = event.event === "full" ? (message as LivePayload).students : ((message as LiveDelta).lists.students?.upsert ?? []);
+    const rows =
+      event.event === "full"
+        ? (message as LivePayload).students
+        : ((message as LiveDelta).lists.students?.upsert ?? []);
     // The snapshot time of the recompute the message shows (the moment it took the session's lock).
-    const computedAt = Date.parse(String(event.event === "full" ? (message as LivePayload).computedAt : (message as LiveDelta).fields.computedAt));
+    const computedAt = Date.parse(
+      String(event.event === "full" ? (message as LivePayload).computedAt : (message as LiveDelta).fields.computedAt),
+    );
     for (const row of rows as { studentId: string; joinCount: number; inMeeting: boolean }[]) {
       let list = sightings.get(row.studentId);
       if (!list) sightings.set(row.studentId, (list = []));
@@ -168,7 +195,8 @@ async function main() {
   let networkErrors = 0;
   let inFlight = 0;
   const queue: (() => void)[] = [];
-  const acquire = () => (inFlight < CONNECTIONS ? (inFlight++, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve)));
+  const acquire = () =>
+    inFlight < CONNECTIONS ? (inFlight++, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve));
   const release = () => {
     const next = queue.shift();
     if (next) next();
@@ -191,7 +219,13 @@ async function main() {
           try {
             const response = await postWebhook(server.url, planned.body);
             await response.arrayBuffer();
-            answers.push({ latency: performance.now() - sent, sentAt: Date.now() - (performance.now() - sent), answeredAt: Date.now(), status: response.status, planned });
+            answers.push({
+              latency: performance.now() - sent,
+              sentAt: Date.now() - (performance.now() - sent),
+              answeredAt: Date.now(),
+              status: response.status,
+              planned,
+            });
             break;
           } catch (error) {
             networkErrors += 1;
@@ -213,7 +247,11 @@ async function main() {
   const sightingOf = (answer: (typeof answers)[number]): Sighting | null | undefined => {
     const check = answer.planned.check;
     if (!check) return null;
-    return (sightings.get(check.studentId) ?? []).find((sighting) => sighting.joinCount > check.joins || (sighting.joinCount === check.joins && sighting.inMeeting === check.inMeeting));
+    return (sightings.get(check.studentId) ?? []).find(
+      (sighting) =>
+        sighting.joinCount > check.joins ||
+        (sighting.joinCount === check.joins && sighting.inMeeting === check.inMeeting),
+    );
   };
   const lagOf = (answer: (typeof answers)[number]): number | null => {
     const seen = sightingOf(answer);
@@ -221,7 +259,8 @@ async function main() {
     return seen ? Math.max(0, seen.at - answer.answeredAt) : Infinity;
   };
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && answers.some((answer) => lagOf(answer) === Infinity)) await new Promise((resolve) => setTimeout(resolve, 200));
+  while (Date.now() < deadline && answers.some((answer) => lagOf(answer) === Infinity))
+    await new Promise((resolve) => setTimeout(resolve, 200));
   const lags = answers.map(lagOf).filter((lag): lag is number => lag !== null);
   // Where the lag goes: 200 → the recompute's snapshot (dispatch, gathering, waiting for a worker)
   // and snapshot → SSE message (the recompute, NOTIFY, the web process's read, the write).
@@ -241,7 +280,10 @@ async function main() {
       const lag = lagOf(answer);
       return `${(answer.sentAt - sendStart).toFixed(0)} ${answer.latency.toFixed(1)} ${lag === null ? "-" : lag.toFixed(0)} ${answer.planned.classIndex}`;
     });
-    fs.writeFileSync(process.env.BENCH_TRACE, lines.sort((a, b) => Number(a.split(" ")[0]) - Number(b.split(" ")[0])).join("\n") + "\n");
+    fs.writeFileSync(
+      process.env.BENCH_TRACE,
+      lines.sort((a, b) => Number(a.split(" ")[0]) - Number(b.split(" ")[0])).join("\n") + "\n",
+    );
   }
   const unseen = lags.filter((lag) => lag === Infinity).length;
   lags.sort((a, b) => a - b);
@@ -269,7 +311,14 @@ async function main() {
     const answeredAt = Date.now();
     const stream = streams[student.classIndex];
     const seen = await stream
-      .next((event) => event.event === "delta" && ((JSON.parse(event.data) as LiveDelta).lists.students?.upsert ?? []).some((row) => row.studentId === studentId), 30_000)
+      .next(
+        (event) =>
+          event.event === "delta" &&
+          ((JSON.parse(event.data) as LiveDelta).lists.students?.upsert ?? []).some(
+            (row) => row.studentId === studentId,
+          ),
+        30_000,
+      )
       .catch(() => null);
     loneLags.push(seen ? seen.receivedAt - answeredAt : Infinity);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -283,7 +332,11 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
   const idleCpu = (processCpuMs([pid]) ?? 0) - (idleCpuBefore ?? 0);
   const idleRss = rssMiB(pid);
-  const idleBytesPerStreamMinute = (streams.reduce((sum, stream, index) => sum + stream.bytes() - idleBytesBefore[index], 0) / CLASSES / IDLE_SECONDS) * 60;
+  const idleBytesPerStreamMinute =
+    (streams.reduce((sum, stream, index) => sum + stream.bytes() - idleBytesBefore[index], 0) /
+      CLASSES /
+      IDLE_SECONDS) *
+    60;
   for (const stream of streams) stream.close();
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const baseCpuBefore = processCpuMs([pid]);
@@ -295,8 +348,12 @@ async function main() {
   const percentOfCore = (cpuMs: number) => `${((cpuMs / (IDLE_SECONDS * 1000)) * 100).toFixed(2)} %`;
   const joins = events.filter((event) => event.check?.inMeeting).length;
   console.log(`\n### bench:school — ${machine()}\n`);
-  console.log(`${CLASSES} live classes × ${STUDENTS} students, ${CLASSES} SSE streams held by the benchmark, one production server (worker in-process), embedded Postgres; started ${new Date(sendStart).toISOString()}.`);
-  console.log(`Burst: ${events.length} webhooks (${CLASSES} meeting starts, ${joins} joins, ${events.length - CLASSES - joins} leaves) in ${sendSeconds.toFixed(0)} s, class time ×${SPEEDUP}, at most ${CONNECTIONS} in flight.\n`);
+  console.log(
+    `${CLASSES} live classes × ${STUDENTS} students, ${CLASSES} SSE streams held by the benchmark, one production server (worker in-process), embedded Postgres; started ${new Date(sendStart).toISOString()}.`,
+  );
+  console.log(
+    `Burst: ${events.length} webhooks (${CLASSES} meeting starts, ${joins} joins, ${events.length - CLASSES - joins} leaves) in ${sendSeconds.toFixed(0)} s, class time ×${SPEEDUP}, at most ${CONNECTIONS} in flight.\n`,
+  );
   console.log("| measure | result | target |\n| --- | ---: | ---: |");
   console.log(`| webhook answer p50 | ${latencies.length ? percentile(latencies, 0.5).toFixed(1) : "–"} ms | |`);
   console.log(`| webhook answer p99 | ${percentile(latencies, 0.99).toFixed(1)} ms | ≤ 2 × bench:webhook's |`);
@@ -306,25 +363,47 @@ async function main() {
   console.log(`| lag 200 → SSE message p50 | ${ms(percentile(lags, 0.5))} | |`);
   console.log(`| lag 200 → SSE message p99 | ${ms(percentile(lags, 0.99))} | ≤ 1,000 ms |`);
   console.log(`| lag 200 → SSE message max | ${ms(lags[lags.length - 1])} | |`);
-  console.log(`| … of which 200 → recompute snapshot p50 / p99 | ${ms(percentile(toRecompute, 0.5))} / ${ms(percentile(toRecompute, 0.99))} | |`);
-  console.log(`| … of which snapshot → SSE message p50 / p99 | ${ms(percentile(toMessage, 0.5))} / ${ms(percentile(toMessage, 0.99))} | |`);
-  console.log(`| lone join (after the burst, one at a time, ${loneLags.length}): lag p50 / p99 / max | ${ms(percentile(loneLags, 0.5))} / ${ms(percentile(loneLags, 0.99))} / ${ms(loneLags[loneLags.length - 1] ?? NaN)} | p99 ≤ 1,000 ms |`);
+  console.log(
+    `| … of which 200 → recompute snapshot p50 / p99 | ${ms(percentile(toRecompute, 0.5))} / ${ms(percentile(toRecompute, 0.99))} | |`,
+  );
+  console.log(
+    `| … of which snapshot → SSE message p50 / p99 | ${ms(percentile(toMessage, 0.5))} / ${ms(percentile(toMessage, 0.99))} | |`,
+  );
+  console.log(
+    `| lone join (after the burst, one at a time, ${loneLags.length}): lag p50 / p99 / max | ${ms(percentile(loneLags, 0.5))} / ${ms(percentile(loneLags, 0.99))} / ${ms(loneLags[loneLags.length - 1] ?? NaN)} | p99 ≤ 1,000 ms |`,
+  );
   console.log(`| changes never seen | ${unseen} of ${lags.length} | 0 |`);
-  console.log(`| SSE messages during the burst | ${deltaMessages} (${(burstBytes / Math.max(1, deltaMessages)).toFixed(0)} bytes each, ${(burstBytes / Math.max(1, lags.length)).toFixed(0)} bytes per webhook) | |`);
+  console.log(
+    `| SSE messages during the burst | ${deltaMessages} (${(burstBytes / Math.max(1, deltaMessages)).toFixed(0)} bytes each, ${(burstBytes / Math.max(1, lags.length)).toFixed(0)} bytes per webhook) | |`,
+  );
   console.log(`| first (full) payload of a class | ${fullBytes.toFixed(0)} bytes | |`);
   if (cpuBefore !== null && cpuBurst !== null) {
-    console.log(`| server CPU during the burst (web + worker) | ${((cpuBurst - cpuBefore) / sendSeconds / 10).toFixed(1)} % of one core | |`);
+    console.log(
+      `| server CPU during the burst (web + worker) | ${((cpuBurst - cpuBefore) / sendSeconds / 10).toFixed(1)} % of one core | |`,
+    );
   }
   if (postgresCpuBefore !== null && postgresCpuBurst !== null) {
-    console.log(`| PostgreSQL CPU during the burst | ${((postgresCpuBurst - postgresCpuBefore) / sendSeconds / 10).toFixed(1)} % of one core | |`);
+    console.log(
+      `| PostgreSQL CPU during the burst | ${((postgresCpuBurst - postgresCpuBefore) / sendSeconds / 10).toFixed(1)} % of one core | |`,
+    );
   }
-  console.log(`| this benchmark's own CPU during the burst (webhooks, 100 streams) | ${((clientCpu.user + clientCpu.system) / 1000 / sendSeconds / 10).toFixed(1)} % of one core | |`);
+  console.log(
+    `| this benchmark's own CPU during the burst (webhooks, 100 streams) | ${((clientCpu.user + clientCpu.system) / 1000 / sendSeconds / 10).toFixed(1)} % of one core | |`,
+  );
   const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" / ");
   console.log(`| machine load average at the end (1 / 5 / 15 min) | ${load} | |`);
-  console.log(`| idle stream traffic | ${idleBytesPerStreamMinute.toFixed(0)} bytes/min per stream | ≤ 2,048 bytes/min |`);
-  console.log(`| server CPU, ${CLASSES} idle streams, ${IDLE_SECONDS} s | ${percentOfCore(idleCpu)} of one core | ≤ 5 % |`);
-  console.log(`| server CPU, no streams, ${IDLE_SECONDS} s (baseline: worker's polling) | ${percentOfCore(baseCpu)} of one core | |`);
-  console.log(`| server RSS with ${CLASSES} idle streams / without | ${idleRss.toFixed(0)} MiB / ${baseRss.toFixed(0)} MiB | |`);
+  console.log(
+    `| idle stream traffic | ${idleBytesPerStreamMinute.toFixed(0)} bytes/min per stream | ≤ 2,048 bytes/min |`,
+  );
+  console.log(
+    `| server CPU, ${CLASSES} idle streams, ${IDLE_SECONDS} s | ${percentOfCore(idleCpu)} of one core | ≤ 5 % |`,
+  );
+  console.log(
+    `| server CPU, no streams, ${IDLE_SECONDS} s (baseline: worker's polling) | ${percentOfCore(baseCpu)} of one core | |`,
+  );
+  console.log(
+    `| server RSS with ${CLASSES} idle streams / without | ${idleRss.toFixed(0)} MiB / ${baseRss.toFixed(0)} MiB | |`,
+  );
 
   await server.stop();
   await cluster.stop();

@@ -24,7 +24,9 @@ const WARMUP_MEETING_UUID = "benchUuidWWWWWWWWWWWWW==";
 async function seed(url: string): Promise<void> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  await db.query(`INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ('bench_course', 'Benchmark course', 'UTC', now())`);
+  await db.query(
+    `INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ('bench_course', 'Benchmark course', 'UTC', now())`,
+  );
   await db.query(
     `INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt")
      SELECT 'bench_student_' || n, 'bench_course', 'Student ' || n, 'student' || n || '@bench.test', 'student' || n || '@bench.test', now()
@@ -48,10 +50,17 @@ function buildEvents(count: number, meeting: { meetingId: string; uuid: string; 
   for (let index = 0; bodies.length < count; index += 1) {
     const student = (index % STUDENTS) + 1;
     const round = Math.floor(index / STUDENTS);
-    const spec = { uuid: meeting.uuid, meetingId: meeting.meetingId, userId: String(meeting.firstUserId + index), name: `Student ${student}`, email: `student${student}@bench.test` };
+    const spec = {
+      uuid: meeting.uuid,
+      meetingId: meeting.meetingId,
+      userId: String(meeting.firstUserId + index),
+      name: `Student ${student}`,
+      email: `student${student}@bench.test`,
+    };
     const joinTime = new Date(start + round * 60_000 + student * 10);
     bodies.push(JSON.stringify(participantJoined({ ...spec, joinTime })));
-    if (bodies.length < count) bodies.push(JSON.stringify(participantLeft({ ...spec, leaveTime: new Date(joinTime.getTime() + 45_000) })));
+    if (bodies.length < count)
+      bodies.push(JSON.stringify(participantLeft({ ...spec, leaveTime: new Date(joinTime.getTime() + 45_000) })));
   }
   return bodies;
 }
@@ -68,7 +77,13 @@ interface PhaseResult {
 }
 
 /** Sends the bodies over CONCURRENCY connections and waits until attendance reflects the last one. */
-async function runPhase(serverUrl: string, serverPid: number, databaseUrl: string, sessionId: string, bodies: string[]): Promise<PhaseResult> {
+async function runPhase(
+  serverUrl: string,
+  serverPid: number,
+  databaseUrl: string,
+  sessionId: string,
+  bodies: string[],
+): Promise<PhaseResult> {
   const answeredAt: number[] = [];
   const latencies: number[] = [];
   const trace: string[] = [];
@@ -104,32 +119,35 @@ async function runPhase(serverUrl: string, serverPid: number, databaseUrl: strin
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
     finish = (error, result) => (error ? reject(error) : resolve(result));
   });
-  const phase = autocannon({
-    url: `${serverUrl}/api/zoom/webhook`,
-    connections: CONCURRENCY,
-    amount: bodies.length,
-    timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        setupRequest: (request) => {
-          const index = nextIndex++;
-          const body = bodies[index % bodies.length];
-          const timestamp = Math.floor(Date.now() / 1000);
-          return {
-            ...request,
-            body,
-            headers: {
-              "content-type": "application/json",
-              "x-zm-request-timestamp": String(timestamp),
-              "x-zm-signature": signBody(TEST_WEBHOOK_SECRET, timestamp, body),
-              "x-zm-trackingid": `Webhook_bench_${sessionId}_${index}`,
-            },
-          };
+  const phase = autocannon(
+    {
+      url: `${serverUrl}/api/zoom/webhook`,
+      connections: CONCURRENCY,
+      amount: bodies.length,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            const index = nextIndex++;
+            const body = bodies[index % bodies.length];
+            const timestamp = Math.floor(Date.now() / 1000);
+            return {
+              ...request,
+              body,
+              headers: {
+                "content-type": "application/json",
+                "x-zm-request-timestamp": String(timestamp),
+                "x-zm-signature": signBody(TEST_WEBHOOK_SECRET, timestamp, body),
+                "x-zm-trackingid": `Webhook_bench_${sessionId}_${index}`,
+              },
+            };
+          },
         },
-      },
-    ],
-  }, (error, result) => finish(error, result));
+      ],
+    },
+    (error, result) => finish(error, result),
+  );
   let lastAnsweredAt = started;
   phase.on("response", (_client, statusCode, _bytes, responseTime) => {
     const now = performance.now();
@@ -140,8 +158,12 @@ async function runPhase(serverUrl: string, serverPid: number, databaseUrl: strin
     if (statusCode < 200 || statusCode > 299) non2xx += 1;
   });
   const summary = await finished;
-  if (nextIndex !== bodies.length || latencies.length !== bodies.length) throw new Error(`load generator sent ${nextIndex} requests and got ${latencies.length} answers for ${bodies.length} events`);
-  if (summary.errors > 0 || summary.timeouts > 0) throw new Error(`load generator: ${summary.errors} errors, ${summary.timeouts} timeouts`);
+  if (nextIndex !== bodies.length || latencies.length !== bodies.length)
+    throw new Error(
+      `load generator sent ${nextIndex} requests and got ${latencies.length} answers for ${bodies.length} events`,
+    );
+  if (summary.errors > 0 || summary.timeouts > 0)
+    throw new Error(`load generator: ${summary.errors} errors, ${summary.timeouts} timeouts`);
   const clientCpu = process.cpuUsage(cpuBefore.client);
   const serverCpu = processCpuMs([serverPid]);
   const postgresCpu = processCpuMs(postgres);
@@ -161,7 +183,11 @@ async function runPhase(serverUrl: string, serverPid: number, databaseUrl: strin
   // Wait until a recompute that started after the last answer is visible.
   const lastAnswer = Math.max(...answeredAt);
   const deadline = Date.now() + 60_000;
-  while (process.env.BENCH_WORKER !== "off" && Date.now() < deadline && !recomputes.some((recompute) => recompute.computedAt > lastAnswer)) {
+  while (
+    process.env.BENCH_WORKER !== "off" &&
+    Date.now() < deadline &&
+    !recomputes.some((recompute) => recompute.computedAt > lastAnswer)
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   polling = false;
@@ -177,7 +203,10 @@ async function runPhase(serverUrl: string, serverPid: number, databaseUrl: strin
   // BENCH_TRACE: the recomputes seen (snapshot time, visible time; ms after the first answer).
   if (process.env.BENCH_TRACE && answeredAt.length) {
     const origin = Math.min(...answeredAt);
-    fs.writeFileSync(`${process.env.BENCH_TRACE}.${sessionId}.recomputes`, recomputes.map((recompute) => `${recompute.computedAt - origin} ${recompute.seenAt - origin}`).join("\n"));
+    fs.writeFileSync(
+      `${process.env.BENCH_TRACE}.${sessionId}.recomputes`,
+      recomputes.map((recompute) => `${recompute.computedAt - origin} ${recompute.seenAt - origin}`).join("\n"),
+    );
   }
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
@@ -188,39 +217,74 @@ async function main() {
   ensureProductionBuild();
   const { cluster, url } = await benchDatabase("webhook");
   await seed(url);
-  const server = await startServer({ databaseUrl: url, env: { ...(process.env.BENCH_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {}), ...(process.env.BENCH_WORKER ? { WORKER: process.env.BENCH_WORKER } : {}) } });
+  const server = await startServer({
+    databaseUrl: url,
+    env: {
+      ...(process.env.BENCH_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {}),
+      ...(process.env.BENCH_WORKER ? { WORKER: process.env.BENCH_WORKER } : {}),
+    },
+  });
   const startedWall = Date.now();
-  const warmup = WARMUP_EVENTS > 0 ? await runPhase(server.url, server.process.pid ?? 0, url, "bench_warmup", buildEvents(WARMUP_EVENTS, { meetingId: WARMUP_MEETING_ID, uuid: WARMUP_MEETING_UUID, firstUserId: 15_000_000 })) : null;
-  const measured = await runPhase(server.url, server.process.pid ?? 0, url, "bench_session", buildEvents(EVENTS, { meetingId: MEETING_ID, uuid: MEETING_UUID, firstUserId: 16_000_000 }));
+  const warmup =
+    WARMUP_EVENTS > 0
+      ? await runPhase(
+          server.url,
+          server.process.pid ?? 0,
+          url,
+          "bench_warmup",
+          buildEvents(WARMUP_EVENTS, {
+            meetingId: WARMUP_MEETING_ID,
+            uuid: WARMUP_MEETING_UUID,
+            firstUserId: 15_000_000,
+          }),
+        )
+      : null;
+  const measured = await runPhase(
+    server.url,
+    server.process.pid ?? 0,
+    url,
+    "bench_session",
+    buildEvents(EVENTS, { meetingId: MEETING_ID, uuid: MEETING_UUID, firstUserId: 16_000_000 }),
+  );
 
   const stored = await (async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const result = await client.query("SELECT count(*)::int AS n FROM events WHERE \"zoomMeetingId\" = $1", [MEETING_ID]);
+    const result = await client.query('SELECT count(*)::int AS n FROM events WHERE "zoomMeetingId" = $1', [MEETING_ID]);
     await client.end();
     return result.rows[0].n as number;
   })();
 
-  const worker = process.env.BENCH_WORKER === "off" ? "worker off (receipt alone)" : "production server with its worker";
+  const worker =
+    process.env.BENCH_WORKER === "off" ? "worker off (receipt alone)" : "production server with its worker";
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const columns = (phase: PhaseResult | null, format: (phase: PhaseResult) => string) => (phase ? format(phase) : "–");
-  const row = (name: string, format: (phase: PhaseResult) => string, target: string) => `| ${name} | ${columns(measured, format)} | ${target} | ${columns(warmup, format)} |`;
+  const row = (name: string, format: (phase: PhaseResult) => string, target: string) =>
+    `| ${name} | ${columns(measured, format)} | ${target} | ${columns(warmup, format)} |`;
   console.log(`\n### bench:webhook — ${machine()}\n`);
-  console.log(`${CONCURRENCY} concurrent connections, ${worker}, embedded Postgres; started ${new Date(startedWall).toISOString()}.`);
-  console.log(`Warm-up: ${warmup?.events ?? 0} events to another class's meeting on the freshly started server, then the measured ${measured.events} events.\n`);
+  console.log(
+    `${CONCURRENCY} concurrent connections, ${worker}, embedded Postgres; started ${new Date(startedWall).toISOString()}.`,
+  );
+  console.log(
+    `Warm-up: ${warmup?.events ?? 0} events to another class's meeting on the freshly started server, then the measured ${measured.events} events.\n`,
+  );
   console.log("| measure | measured | target | warm-up (fresh server) |\n| --- | ---: | ---: | ---: |");
-  console.log(row("throughput", (phase) => `${Math.round(phase.events / phase.elapsedSeconds)} events/s`, ">= 1,000 events/s"));
+  console.log(
+    row("throughput", (phase) => `${Math.round(phase.events / phase.elapsedSeconds)} events/s`, ">= 1,000 events/s"),
+  );
   console.log(row("answer time p50", (phase) => ms(percentile(phase.latencies, 0.5)), ""));
   console.log(row("answer time p99", (phase) => ms(percentile(phase.latencies, 0.99)), "<= 50 ms"));
   console.log(row("answer time max", (phase) => ms(phase.latencies[phase.latencies.length - 1]), ""));
   console.log(row("non-2xx answers", (phase) => String(phase.non2xx), "0"));
   console.log(`| events stored | ${stored} of ${measured.events} | all | |`);
-  const lag = (fraction: number) => (phase: PhaseResult) => (phase.lags.length ? `${percentile(phase.lags, fraction).toFixed(0)} ms` : "–");
+  const lag = (fraction: number) => (phase: PhaseResult) =>
+    phase.lags.length ? `${percentile(phase.lags, fraction).toFixed(0)} ms` : "–";
   console.log(row("processing lag p50", lag(0.5), ""));
   console.log(row("processing lag p99", lag(0.99), "<= 1,000 ms"));
   console.log(row("processing lag max", lag(1), ""));
   console.log(row("recomputes", (phase) => String(phase.recomputes), ""));
-  const cpu = (part: "client" | "server" | "postgres") => (phase: PhaseResult) => (phase.cpuPerEvent ? `${phase.cpuPerEvent[part].toFixed(3)} ms` : "–");
+  const cpu = (part: "client" | "server" | "postgres") => (phase: PhaseResult) =>
+    phase.cpuPerEvent ? `${phase.cpuPerEvent[part].toFixed(3)} ms` : "–";
   console.log(row("CPU per event: load generator", cpu("client"), ""));
   console.log(row("CPU per event: server (web + worker)", cpu("server"), ""));
   console.log(row("CPU per event: PostgreSQL", cpu("postgres"), ""));

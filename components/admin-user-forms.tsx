@@ -10,16 +10,41 @@ interface CreateUserStateLike extends FormStateLike {
   createdEmail?: string;
 }
 
-export function CreateUserForm({ action }: { action: (state: CreateUserStateLike, formData: FormData) => Promise<CreateUserStateLike> }) {
+export function CreateUserForm({
+  action,
+}: {
+  action: (state: CreateUserStateLike, formData: FormData) => Promise<CreateUserStateLike>;
+}) {
   const [state, formAction] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
   const values = state.ok ? {} : (state.values ?? {});
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <div className="grid gap-4 md:grid-cols-2">
-        <TextField label="Name" name="name" required autoComplete="off" defaultValue={values.name ?? ""} error={errors.name} />
-        <TextField label="Email" name="email" type="email" required autoComplete="off" defaultValue={values.email ?? ""} error={errors.email} />
-        <SelectField label="Role" name="role" defaultValue={values.role ?? "instructor"} error={errors.role} hint="Admins see every course and manage users, tokens and the webhook log.">
+        <TextField
+          label="Name"
+          name="name"
+          required
+          autoComplete="off"
+          defaultValue={values.name ?? ""}
+          error={errors.name}
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          required
+          autoComplete="off"
+          defaultValue={values.email ?? ""}
+          error={errors.email}
+        />
+        <SelectField
+          label="Role"
+          name="role"
+          defaultValue={values.role ?? "instructor"}
+          error={errors.role}
+          hint="Admins see every course and manage users, tokens and the webhook log."
+        >
           <option value="instructor">Instructor</option>
           <option value="admin">Admin</option>
         </SelectField>
@@ -36,7 +61,10 @@ export function CreateUserForm({ action }: { action: (state: CreateUserStateLike
         <Notice tone="success" role="status">
           <p>{state.message}</p>
           <p className="mt-2 flex flex-wrap items-center gap-2">
-            <code className="rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-green-300" data-testid="generated-password">
+            <code
+              className="rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-green-300"
+              data-testid="generated-password"
+            >
               {state.generatedPassword}
             </code>
             <CopyButton text={state.generatedPassword} label="Copy password" />
@@ -50,7 +78,17 @@ export function CreateUserForm({ action }: { action: (state: CreateUserStateLike
   );
 }
 
-export function RoleForm({ action, role, userName, disabled }: { action: (state: FormStateLike, formData: FormData) => Promise<FormStateLike>; role: string; userName: string; disabled?: boolean }) {
+export function RoleForm({
+  action,
+  role,
+  userName,
+  disabled,
+}: {
+  action: (state: FormStateLike, formData: FormData) => Promise<FormStateLike>;
+  role: string;
+  userName: string;
+  disabled?: boolean;
+}) {
   const [state, formAction] = useActionState(action, {});
   const id = useId();
   return (
@@ -58,15 +96,30 @@ export function RoleForm({ action, role, userName, disabled }: { action: (state:
       <label htmlFor={id} className="sr-only">
         Role of {userName}
       </label>
-      <select id={id} name="role" defaultValue={role} disabled={disabled} className="rounded-md border border-slate-500 bg-white px-2 py-1 text-sm disabled:opacity-60">
+      <select
+        id={id}
+        name="role"
+        defaultValue={role}
+        disabled={disabled}
+        className="rounded-md border border-slate-500 bg-white px-2 py-1 text-sm disabled:opacity-60"
+      >
         <option value="instructor">Instructor</option>
         <option value="admin">Admin</option>
       </select>
-      <SubmitButton variant="secondary" className="px-2 py-1 text-xs" pendingText="Saving…" disabled={disabled} aria-label={`Save role of ${userName}`}>
+      <SubmitButton
+        variant="secondary"
+        className="px-2 py-1 text-xs"
+        pendingText="Saving…"
+        disabled={disabled}
+        aria-label={`Save role of ${userName}`}
+      >
         Save
       </SubmitButton>
       {state.message ? (
-        <span role={state.ok ? "status" : "alert"} className={`w-full text-xs ${state.ok ? "text-green-900" : "text-red-800"}`}>
+        <span
+          role={state.ok ? "status" : "alert"}
+          className={`w-full text-xs ${state.ok ? "text-green-900" : "text-red-800"}`}
+        >
           {state.message}
         </span>
       ) : null}
@@ -74,7 +127,17 @@ export function RoleForm({ action, role, userName, disabled }: { action: (state:
   );
 }
 
-export function DisableForm({ action, disabled, userName, self }: { action: (state: FormStateLike) => Promise<FormStateLike>; disabled: boolean; userName: string; self: boolean }) {
+export function DisableForm({
+  action,
+  disabled,
+  userName,
+  self,
+}: {
+  action: (state: FormStateLike) => Promise<FormStateLike>;
+  disabled: boolean;
+  userName: string;
+  self: boolean;
+}) {
   const [state, formAction] = useActionState(action, {});
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-2">
@@ -102,19 +165,35 @@ interface ResetPasswordStateLike extends FormStateLike {
 }
 
 /** Collapsed by default: a details/summary per user row keeps the table compact. */
-export function ResetPasswordForm({ action, userName }: { action: (state: ResetPasswordStateLike, formData: FormData) => Promise<ResetPasswordStateLike>; userName: string }) {
+export function ResetPasswordForm({
+  action,
+  userName,
+}: {
+  action: (state: ResetPasswordStateLike, formData: FormData) => Promise<ResetPasswordStateLike>;
+  userName: string;
+}) {
   const [state, formAction] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
   return (
     <details className="text-left">
       <summary className="cursor-pointer text-xs font-medium text-blue-800 hover:underline">Reset password</summary>
       <form action={formAction} className="mt-2 w-64 space-y-2" noValidate aria-label={`Reset password of ${userName}`}>
-        <TextField label={`New password for ${userName}`} name="password" type="password" autoComplete="new-password" error={errors.password} hint="At least 10 characters, or leave empty to generate one." />
+        <TextField
+          label={`New password for ${userName}`}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          error={errors.password}
+          hint="At least 10 characters, or leave empty to generate one."
+        />
         {state.generatedPassword ? (
           <Notice tone="success" role="status">
             <p className="[overflow-wrap:anywhere]">{state.message}</p>
             <p className="mt-2 flex flex-wrap items-center gap-2">
-              <code className="rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-green-300" data-testid="reset-password">
+              <code
+                className="rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-green-300"
+                data-testid="reset-password"
+              >
                 {state.generatedPassword}
               </code>
               <CopyButton text={state.generatedPassword} label="Copy password" />

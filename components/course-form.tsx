@@ -31,13 +31,22 @@ export function CourseForm({ action, initial, timeZones, instructors, submitLabe
   const values = state.values;
   const errors = state.fieldErrors ?? {};
   // After a failed submit, show what was typed (React resets the form after its action).
-  const checked = (name: "notifyLateJoiners" | "notifyInstructorSummary" | "atRiskDigest") => (values ? values[name] === "on" : (initial[name] ?? false));
+  const checked = (name: "notifyLateJoiners" | "notifyInstructorSummary" | "atRiskDigest") =>
+    values ? values[name] === "on" : (initial[name] ?? false);
   const chosenInstructors = values ? (values.instructorIds ?? "").split(",") : initial.instructorIds;
 
   return (
     <form action={formAction} className="max-w-2xl space-y-5" noValidate>
       <FormMessage state={state} />
-      <TextField label="Course name" name="name" required maxLength={200} defaultValue={values?.name ?? initial.name} error={errors.name} autoComplete="off" />
+      <TextField
+        label="Course name"
+        name="name"
+        required
+        maxLength={200}
+        defaultValue={values?.name ?? initial.name}
+        error={errors.name}
+        autoComplete="off"
+      />
       <SelectField
         label="Time zone"
         name="timezone"
@@ -84,7 +93,10 @@ export function CourseForm({ action, initial, timeZones, instructors, submitLabe
             name="maxAbsences"
             type="number"
             min={0}
-            defaultValue={values?.maxAbsences ?? (initial.maxAbsences === null || initial.maxAbsences === undefined ? "" : String(initial.maxAbsences))}
+            defaultValue={
+              values?.maxAbsences ??
+              (initial.maxAbsences === null || initial.maxAbsences === undefined ? "" : String(initial.maxAbsences))
+            }
             error={errors.maxAbsences}
             hint="Optional: more absences than this also flags a student."
           />
@@ -101,7 +113,11 @@ export function CourseForm({ action, initial, timeZones, instructors, submitLabe
           <legend className="text-sm font-medium text-slate-800">Instructors</legend>
           {instructors.length === 0 ? (
             <p className="mt-1 text-sm text-slate-600">
-              No instructor accounts yet. <Link href="/admin/users" className={buttonClass.link}>Create one</Link>; admins see every course anyway.
+              No instructor accounts yet.{" "}
+              <Link href="/admin/users" className={buttonClass.link}>
+                Create one
+              </Link>
+              ; admins see every course anyway.
             </p>
           ) : (
             <div className="mt-2 grid gap-2 sm:grid-cols-2">

@@ -100,11 +100,27 @@ export function SelectField({ label, name, error, hint, className, children, ...
   );
 }
 
-export function CheckboxField({ label, name, hint, ...input }: Omit<React.InputHTMLAttributes<HTMLInputElement>, "name" | "type"> & { label: React.ReactNode; name: string; hint?: React.ReactNode }) {
+export function CheckboxField({
+  label,
+  name,
+  hint,
+  ...input
+}: Omit<React.InputHTMLAttributes<HTMLInputElement>, "name" | "type"> & {
+  label: React.ReactNode;
+  name: string;
+  hint?: React.ReactNode;
+}) {
   const id = useId();
   return (
     <div className="flex items-start gap-2">
-      <input id={id} name={name} type="checkbox" className="mt-0.5 h-4 w-4 accent-blue-700" aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      <input
+        id={id}
+        name={name}
+        type="checkbox"
+        className="mt-0.5 h-4 w-4 accent-blue-700"
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        {...input}
+      />
       <div>
         <label htmlFor={id} className="text-sm font-medium text-slate-800">
           {label}
@@ -129,7 +145,13 @@ export function SubmitButton({
 }: React.ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string; variant?: keyof typeof buttonClass }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" disabled={pending || button.disabled} aria-disabled={pending || undefined} className={`${buttonClass[variant]} ${className}`} {...button}>
+    <button
+      type="submit"
+      disabled={pending || button.disabled}
+      aria-disabled={pending || undefined}
+      className={`${buttonClass[variant]} ${className}`}
+      {...button}
+    >
       {pending ? (pendingText ?? "Saving…") : children}
     </button>
   );

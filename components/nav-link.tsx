@@ -6,7 +6,13 @@ import { usePathname } from "next/navigation";
 /** A main-navigation link that marks the current section (aria-current) for everyone, not just by colour. */
 export function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
   const pathname = usePathname();
-  const current = href === "/" ? pathname === "/" || pathname.startsWith("/courses") || pathname.startsWith("/sessions") || pathname.startsWith("/students") : pathname.startsWith(href);
+  const current =
+    href === "/"
+      ? pathname === "/" ||
+        pathname.startsWith("/courses") ||
+        pathname.startsWith("/sessions") ||
+        pathname.startsWith("/students")
+      : pathname.startsWith(href);
   return (
     <Link
       href={href}

@@ -11,7 +11,19 @@ import { FormMessage, SubmitButton, type FormStateLike } from "./form-controls";
 import { buttonClass, inputClass, StatusBadge } from "./ui";
 import { NameAndEmail, RowHeader, Table, Td } from "./table";
 
-export type OverrideRow = Pick<StudentRow, "studentId" | "name" | "email" | "status" | "computedStatus" | "attendedSeconds" | "late" | "computedLate" | "enrolled" | "override">;
+export type OverrideRow = Pick<
+  StudentRow,
+  | "studentId"
+  | "name"
+  | "email"
+  | "status"
+  | "computedStatus"
+  | "attendedSeconds"
+  | "late"
+  | "computedLate"
+  | "enrolled"
+  | "override"
+>;
 
 interface Props {
   rows: OverrideRow[];
@@ -39,7 +51,12 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
   const allSelected = rows.length > 0 && selected.size === rows.length;
 
   if (cancelled) {
-    return <p className="text-sm text-slate-700">The session is cancelled: it is no one&apos;s record, so there is nothing to correct. Un-cancel it to override statuses.</p>;
+    return (
+      <p className="text-sm text-slate-700">
+        The session is cancelled: it is no one&apos;s record, so there is nothing to correct. Un-cancel it to override
+        statuses.
+      </p>
+    );
   }
   const selectAll = (
     <input
@@ -76,12 +93,24 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
         </label>
         <label className="min-w-[14rem] flex-1 text-sm text-slate-800">
           Note
-          <input name="note" maxLength={1000} className={`${inputClass} mt-1`} placeholder="why, e.g. doctor's note" autoComplete="off" />
+          <input
+            name="note"
+            maxLength={1000}
+            className={`${inputClass} mt-1`}
+            placeholder="why, e.g. doctor's note"
+            autoComplete="off"
+          />
         </label>
         <SubmitButton name="intent" value="set" pendingText="Saving…" disabled={selected.size === 0}>
           Apply to selected
         </SubmitButton>
-        <SubmitButton name="intent" value="remove" variant="secondary" pendingText="Removing…" disabled={selected.size === 0}>
+        <SubmitButton
+          name="intent"
+          value="remove"
+          variant="secondary"
+          pendingText="Removing…"
+          disabled={selected.size === 0}
+        >
           Remove overrides
         </SubmitButton>
       </fieldset>
@@ -89,13 +118,24 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
         {rows.map((row) => (
           <tr key={row.studentId} data-override-student={row.email}>
             <Td>
-              <input type="checkbox" name="studentIds" value={row.studentId} aria-label={`Select ${row.name}`} checked={selected.has(row.studentId)} onChange={() => toggle(row.studentId)} />
+              <input
+                type="checkbox"
+                name="studentIds"
+                value={row.studentId}
+                aria-label={`Select ${row.name}`}
+                checked={selected.has(row.studentId)}
+                onChange={() => toggle(row.studentId)}
+              />
             </Td>
             <RowHeader className="text-left font-normal">
               <NameAndEmail name={row.name} email={row.email} />
             </RowHeader>
             <Td data-col="final">
-              {row.enrolled ? <StatusBadge status={row.status} /> : <span className="text-slate-700">Not enrolled</span>}
+              {row.enrolled ? (
+                <StatusBadge status={row.status} />
+              ) : (
+                <span className="text-slate-700">Not enrolled</span>
+              )}
               {row.late ? <span className="ml-1 text-xs text-orange-900">late</span> : null}
             </Td>
             <Td className="whitespace-nowrap text-slate-700" data-col="computed">
@@ -109,7 +149,13 @@ export function OverrideControls({ rows, timeZone, cancelled, action }: Props) {
                     by {row.override.by}, {formatDateTime(row.override.at, timeZone)}
                   </div>
                   {row.override.note ? <div className="text-slate-700">“{row.override.note}”</div> : null}
-                  <button type="submit" name="intent" value={`remove:${row.studentId}`} className={`${buttonClass.link} text-xs`} aria-label={`Remove the override of ${row.name}`}>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value={`remove:${row.studentId}`}
+                    className={`${buttonClass.link} text-xs`}
+                    aria-label={`Remove the override of ${row.name}`}
+                  >
                     Remove override
                   </button>
                 </div>

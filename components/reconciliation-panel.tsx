@@ -18,7 +18,13 @@ function rowsText(run: ReconciliationRunView): string {
 }
 
 /** `reconcileNow` is the page's server action, bound to this session (components never import app/). */
-export async function ReconciliationPanel({ sessionId, reconcileNow }: { sessionId: string; reconcileNow: () => Promise<void> }) {
+export async function ReconciliationPanel({
+  sessionId,
+  reconcileNow,
+}: {
+  sessionId: string;
+  reconcileNow: () => Promise<void>;
+}) {
   const status = await getReconciliationStatus(sessionId);
   const when = (iso: string) => formatDateTime(iso, status.timeZone);
   const headingId = `reconciliation-${sessionId}-heading`;
@@ -49,10 +55,15 @@ export async function ReconciliationPanel({ sessionId, reconcileNow }: { session
         </h2>
         {availableAt ? (
           <p className="text-sm text-slate-700" data-testid="reconcile-cooldown">
-            <button type="button" disabled className="mr-2 cursor-not-allowed rounded-md border border-slate-300 bg-slate-100 px-3 py-1.5 text-sm text-slate-500">
+            <button
+              type="button"
+              disabled
+              className="mr-2 cursor-not-allowed rounded-md border border-slate-300 bg-slate-100 px-3 py-1.5 text-sm text-slate-500"
+            >
               Reconcile now
             </button>
-            Available again at <time dateTime={availableAt.toISOString()}>{when(availableAt.toISOString())}</time> (once every 5 minutes).
+            Available again at <time dateTime={availableAt.toISOString()}>{when(availableAt.toISOString())}</time> (once
+            every 5 minutes).
           </p>
         ) : (
           <form action={reconcileNow}>
@@ -66,7 +77,9 @@ export async function ReconciliationPanel({ sessionId, reconcileNow }: { session
         <p data-testid="reconciliation-summary">
           {last ? (
             <>
-              Last reconciled <time dateTime={last.finishedAt ?? last.startedAt}>{when(last.finishedAt ?? last.startedAt)}</time>: {last.changes} ({rowsText(last)}).
+              Last reconciled{" "}
+              <time dateTime={last.finishedAt ?? last.startedAt}>{when(last.finishedAt ?? last.startedAt)}</time>:{" "}
+              {last.changes} ({rowsText(last)}).
             </>
           ) : (
             "Never reconciled."
@@ -89,11 +102,13 @@ export async function ReconciliationPanel({ sessionId, reconcileNow }: { session
         {last?.error ? <p className="text-slate-700">Note: {last.error}</p> : null}
         {!status.webhookLogsEnabled ? (
           <p className="text-xs text-slate-600">
-            Webhooks that failed while Rollcall was down are not read back from Zoom&apos;s webhook logs: set ZOOM_WEBHOOK_LOGS_APP_ID to turn this on.
+            Webhooks that failed while Rollcall was down are not read back from Zoom&apos;s webhook logs: set
+            ZOOM_WEBHOOK_LOGS_APP_ID to turn this on.
           </p>
         ) : null}
         <p className="text-xs text-slate-600">
-          Runs automatically after the meeting ends and nightly for the last 7 days. A report row that matches a webhook already received is not counted again.
+          Runs automatically after the meeting ends and nightly for the last 7 days. A report row that matches a webhook
+          already received is not counted again.
         </p>
         {status.recent.length > 0 ? (
           <details>
@@ -101,7 +116,8 @@ export async function ReconciliationPanel({ sessionId, reconcileNow }: { session
             <ul className="mt-2 space-y-1">
               {status.recent.map((run) => (
                 <li key={run.id}>
-                  <time dateTime={run.startedAt}>{when(run.startedAt)}</time> ({TRIGGER_LABELS[run.trigger] ?? run.trigger}):{" "}
+                  <time dateTime={run.startedAt}>{when(run.startedAt)}</time> (
+                  {TRIGGER_LABELS[run.trigger] ?? run.trigger}):{" "}
                   {run.status === "succeeded"
                     ? `${run.changes} (${rowsText(run)})`
                     : run.status === "running"

@@ -7,7 +7,17 @@ import { FormMessage, SubmitButton, type FormStateLike } from "./form-controls";
 type Action = (state: FormStateLike) => Promise<FormStateLike>;
 
 /** `problem`: the meeting's stored refusal, already shown above the buttons (not repeated here). */
-export function RegistrationActions({ register, invite, canInvite, problem }: { register: Action; invite: Action; canInvite: boolean; problem: string | null }) {
+export function RegistrationActions({
+  register,
+  invite,
+  canInvite,
+  problem,
+}: {
+  register: Action;
+  invite: Action;
+  canInvite: boolean;
+  problem: string | null;
+}) {
   const [registerState, registerAction] = useActionState(register, {});
   const [inviteState, inviteAction] = useActionState(invite, {});
   return (

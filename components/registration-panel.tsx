@@ -20,7 +20,17 @@ const INVITATION: Record<NotificationStatus, string> = {
 type Action = (state: FormStateLike) => Promise<FormStateLike>;
 
 /** `register` and `invite`: the page's server actions, bound to this session. */
-export async function RegistrationPanel({ sessionId, timezone, register, invite }: { sessionId: string; timezone: string; register: Action; invite: Action }) {
+export async function RegistrationPanel({
+  sessionId,
+  timezone,
+  register,
+  invite,
+}: {
+  sessionId: string;
+  timezone: string;
+  register: Action;
+  invite: Action;
+}) {
   const view = await readSessionRegistration(sessionId);
   if (!view) return null;
   const headingId = `registration-${sessionId}-heading`;
@@ -33,9 +43,11 @@ export async function RegistrationPanel({ sessionId, timezone, register, invite 
         Personal Zoom links
       </h2>
       <p className="mt-1 text-sm text-slate-600">
-        Registering the roster on Zoom meeting {view.zoomMeetingId} gives each student a personal join link; Zoom then names them in every
-        webhook, so they are recognised whatever device or name they join with.
-        {others > 0 ? ` The registration covers this course's ${others} other ${others === 1 ? "session" : "sessions"} on the same meeting.` : ""}
+        Registering the roster on Zoom meeting {view.zoomMeetingId} gives each student a personal join link; Zoom then
+        names them in every webhook, so they are recognised whatever device or name they join with.
+        {others > 0
+          ? ` The registration covers this course's ${others} other ${others === 1 ? "session" : "sessions"} on the same meeting.`
+          : ""}
       </p>
       {!view.configured ? (
         <div className="mt-3">
@@ -52,24 +64,35 @@ export async function RegistrationPanel({ sessionId, timezone, register, invite 
             {registered} of {view.students.length} students registered
             {view.lastRunAt ? ` · last registration ${formatDateTime(view.lastRunAt.toISOString(), timezone)}` : ""}
           </p>
-          <RegistrationActions
-            register={register}
-            invite={invite}
-            canInvite={registered > 0}
-            problem={view.problem}
-          />
+          <RegistrationActions register={register} invite={invite} canInvite={registered > 0} problem={view.problem} />
         </div>
       )}
       {view.students.length > 0 && (view.configured || registered > 0) ? (
         <div className="mt-3">
           <Table label="Registration on Zoom" testId="registrants" columns={["Student", "On Zoom", "Invitation"]}>
             {view.students.map((student) => (
-              <tr key={student.studentId} data-registrant={student.name} data-registered={student.registered ? "yes" : "no"}>
+              <tr
+                key={student.studentId}
+                data-registrant={student.name}
+                data-registered={student.registered ? "yes" : "no"}
+              >
                 <RowHeader className="text-left font-normal">
                   <NameAndEmail name={student.name} email={student.email} />
                 </RowHeader>
-                <Td>{student.registered ? <span className="text-green-900">Registered (personal link)</span> : <span className="text-slate-600">Not registered</span>}</Td>
-                <Td>{student.invitation ? INVITATION[student.invitation] : <span className="text-slate-600">Not invited</span>}</Td>
+                <Td>
+                  {student.registered ? (
+                    <span className="text-green-900">Registered (personal link)</span>
+                  ) : (
+                    <span className="text-slate-600">Not registered</span>
+                  )}
+                </Td>
+                <Td>
+                  {student.invitation ? (
+                    INVITATION[student.invitation]
+                  ) : (
+                    <span className="text-slate-600">Not invited</span>
+                  )}
+                </Td>
               </tr>
             ))}
           </Table>

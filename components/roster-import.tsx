@@ -27,7 +27,13 @@ export interface RosterImportStateLike {
   imported?: { created: number; updated: number };
 }
 
-export function RosterImport({ action, courseHref }: { action: (state: RosterImportStateLike, formData: FormData) => Promise<RosterImportStateLike>; courseHref: string }) {
+export function RosterImport({
+  action,
+  courseHref,
+}: {
+  action: (state: RosterImportStateLike, formData: FormData) => Promise<RosterImportStateLike>;
+  courseHref: string;
+}) {
   const [state, formAction] = useActionState(action, {});
   // The text box is controlled: it survives React's form reset and is refilled from the server.
   const [csv, setCsv] = useState("");
@@ -89,11 +95,16 @@ export function RosterImport({ action, courseHref }: { action: (state: RosterImp
             onChange={(event) => setCsv(event.target.value)}
             spellCheck={false}
             aria-describedby="roster-csv-hint"
-            placeholder={"name,email,zoom_registrant_id\nAna Lima,ana.lima@example.edu,\nBen Okafor,ben.okafor@example.edu,q2Bx0pYxTqK3bVb5hZ1xNw"}
+            placeholder={
+              "name,email,zoom_registrant_id\nAna Lima,ana.lima@example.edu,\nBen Okafor,ben.okafor@example.edu,q2Bx0pYxTqK3bVb5hZ1xNw"
+            }
             className={`${inputClass} font-mono`}
           />
           <p id="roster-csv-hint" className="mt-1 text-xs text-slate-600">
-            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code>, <code>enrolled_at</code> (YYYY-MM-DD, the course&apos;s time zone; new students default to today), <code>sis_id</code> and <code>phone</code> (dial-in number with its country code). Students are matched by email: an email already on the roster updates that student.
+            Header <code>name,email</code> and optionally <code>zoom_registrant_id</code>, <code>enrolled_at</code>{" "}
+            (YYYY-MM-DD, the course&apos;s time zone; new students default to today), <code>sis_id</code> and{" "}
+            <code>phone</code> (dial-in number with its country code). Students are matched by email: an email already
+            on the roster updates that student.
           </p>
         </div>
         <FormMessage state={state} />
@@ -101,8 +112,15 @@ export function RosterImport({ action, courseHref }: { action: (state: RosterImp
           <SubmitButton name="intent" value="preview" variant="secondary" pendingText="Checking…">
             Preview
           </SubmitButton>
-          <SubmitButton name="intent" value="import" pendingText="Importing…" disabled={!preview || preview.rows.length === 0}>
-            {preview && preview.rows.length > 0 ? `Import ${preview.rows.length} student${preview.rows.length === 1 ? "" : "s"}` : "Import"}
+          <SubmitButton
+            name="intent"
+            value="import"
+            pendingText="Importing…"
+            disabled={!preview || preview.rows.length === 0}
+          >
+            {preview && preview.rows.length > 0
+              ? `Import ${preview.rows.length} student${preview.rows.length === 1 ? "" : "s"}`
+              : "Import"}
           </SubmitButton>
           <Link href={courseHref} className={buttonClass.secondary}>
             {state.imported ? "Back to the course" : "Cancel"}
@@ -124,7 +142,9 @@ function PreviewTables({ preview }: { preview: NonNullable<RosterImportStateLike
           <h2 id="import-errors" className="text-lg font-semibold text-red-900">
             Rows with problems ({preview.errors.length})
           </h2>
-          <p className="text-sm text-slate-700">These rows will be skipped. Fix them in the text above and preview again.</p>
+          <p className="text-sm text-slate-700">
+            These rows will be skipped. Fix them in the text above and preview again.
+          </p>
           <ul className="mt-2 space-y-1 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900">
             {preview.errors.map((error) => (
               <li key={`${error.row}-${error.message}`}>
@@ -150,9 +170,13 @@ function PreviewTables({ preview }: { preview: NonNullable<RosterImportStateLike
                   <Td>{row.phone ?? <span className="text-slate-600">—</span>}</Td>
                   <Td>
                     {row.change === "new" ? (
-                      <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs font-semibold text-blue-900">New</span>
+                      <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs font-semibold text-blue-900">
+                        New
+                      </span>
                     ) : (
-                      <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">Update</span>
+                      <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">
+                        Update
+                      </span>
                     )}
                   </Td>
                 </tr>

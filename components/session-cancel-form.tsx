@@ -43,7 +43,14 @@ export function SessionCancelForm({ cancelled, note, action }: Props) {
   return (
     <form action={formAction} className="mt-4 max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <input type="hidden" name="intent" value="cancel" />
-      <TextField label="Why is it cancelled?" name="cancelNote" maxLength={1000} placeholder="e.g. snow day" autoFocus hint="Shown on the session page and in the API." />
+      <TextField
+        label="Why is it cancelled?"
+        name="cancelNote"
+        maxLength={1000}
+        placeholder="e.g. snow day"
+        autoFocus
+        hint="Shown on the session page and in the API."
+      />
       <div className="flex gap-2">
         <SubmitButton variant="danger" pendingText="Cancelling…">
           Cancel session

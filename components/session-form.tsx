@@ -42,7 +42,16 @@ interface SessionFormProps {
   adminOverrides?: boolean;
 }
 
-export function SessionForm({ action, initial, timeZone, allowSeries, submitLabel, cancelHref, maxSeriesCount, adminOverrides = false }: SessionFormProps) {
+export function SessionForm({
+  action,
+  initial,
+  timeZone,
+  allowSeries,
+  submitLabel,
+  cancelHref,
+  maxSeriesCount,
+  adminOverrides = false,
+}: SessionFormProps) {
   const [state, formAction] = useActionState(action, {});
   const errors = state.fieldErrors ?? {};
   const values = state.values;
@@ -71,7 +80,14 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
           <div className="mt-2 flex flex-wrap gap-4">
             {(["single", "series"] as const).map((option) => (
               <label key={option} className="flex items-center gap-2 text-sm text-slate-800">
-                <input type="radio" name="mode" value={option} checked={mode === option} onChange={() => setMode(option)} className="h-4 w-4 accent-blue-700" />
+                <input
+                  type="radio"
+                  name="mode"
+                  value={option}
+                  checked={mode === option}
+                  onChange={() => setMode(option)}
+                  className="h-4 w-4 accent-blue-700"
+                />
                 {option === "single" ? "One session" : "Weekly series"}
               </label>
             ))}
@@ -79,7 +95,14 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
         </fieldset>
       ) : null}
 
-      <TextField label="Title" name="title" maxLength={200} defaultValue={text("title")} error={errors.title} hint="Optional, e.g. “Week 3: Regression”." />
+      <TextField
+        label="Title"
+        name="title"
+        maxLength={200}
+        defaultValue={text("title")}
+        error={errors.title}
+        hint="Optional, e.g. “Week 3: Regression”."
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Zoom meeting ID"
@@ -91,7 +114,14 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
           error={errors.zoomMeetingId}
           hint="9 to 12 digits; spaces and dashes are fine."
         />
-        <TextField label="Join URL" name="joinUrl" type="url" defaultValue={text("joinUrl")} error={errors.joinUrl} hint="Optional: included in late-joiner emails." />
+        <TextField
+          label="Join URL"
+          name="joinUrl"
+          type="url"
+          defaultValue={text("joinUrl")}
+          error={errors.joinUrl}
+          hint="Optional: included in late-joiner emails."
+        />
       </div>
 
       {mode === "single" ? (
@@ -105,19 +135,23 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
           </label>
           <div className="flex flex-wrap items-end gap-2">
             <div className="w-full max-w-[16rem]">
-            <input
-              id="startsAtLocal"
-              name="startsAtLocal"
-              type="datetime-local"
-              required
-              value={startsAtLocal}
-              onChange={(event) => setStartsAtLocal(event.target.value)}
-              aria-invalid={errors.startsAtLocal ? true : undefined}
-              aria-describedby={`startsAtLocal-hint${errors.startsAtLocal ? " startsAtLocal-error" : ""}`}
-              className={inputClass}
-            />
+              <input
+                id="startsAtLocal"
+                name="startsAtLocal"
+                type="datetime-local"
+                required
+                value={startsAtLocal}
+                onChange={(event) => setStartsAtLocal(event.target.value)}
+                aria-invalid={errors.startsAtLocal ? true : undefined}
+                aria-describedby={`startsAtLocal-hint${errors.startsAtLocal ? " startsAtLocal-error" : ""}`}
+                className={inputClass}
+              />
             </div>
-            <button type="button" className={buttonClass.secondary} onClick={() => setStartsAtLocal(instantToLocalInput(new Date(), timeZone))}>
+            <button
+              type="button"
+              className={buttonClass.secondary}
+              onClick={() => setStartsAtLocal(instantToLocalInput(new Date(), timeZone))}
+            >
               Now
             </button>
           </div>
@@ -130,8 +164,24 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
         <fieldset className="space-y-4 rounded-lg border border-slate-300 p-4">
           <legend className="px-1 text-sm font-medium text-slate-800">Weekly series ({zoneLabel})</legend>
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField label="First date" name="firstDate" type="date" required value={firstDate} onChange={(event) => setFirstDate(event.target.value)} error={errors.firstDate} />
-            <TextField label="Time" name="time" type="time" required value={time} onChange={(event) => setTime(event.target.value)} error={errors.time} />
+            <TextField
+              label="First date"
+              name="firstDate"
+              type="date"
+              required
+              value={firstDate}
+              onChange={(event) => setFirstDate(event.target.value)}
+              error={errors.firstDate}
+            />
+            <TextField
+              label="Time"
+              name="time"
+              type="time"
+              required
+              value={time}
+              onChange={(event) => setTime(event.target.value)}
+              error={errors.time}
+            />
             <TextField
               label="Number of sessions"
               name="count"
@@ -148,13 +198,20 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
             <legend className="text-sm font-medium text-slate-800">Days of the week</legend>
             <div className="mt-2 flex flex-wrap gap-2">
               {WEEKDAYS.map((day) => (
-                <label key={day.value} className="flex items-center gap-1.5 rounded-md border border-slate-400 px-2 py-1 text-sm text-slate-800 has-[:checked]:border-blue-700 has-[:checked]:bg-blue-50">
+                <label
+                  key={day.value}
+                  className="flex items-center gap-1.5 rounded-md border border-slate-400 px-2 py-1 text-sm text-slate-800 has-[:checked]:border-blue-700 has-[:checked]:bg-blue-50"
+                >
                   <input
                     type="checkbox"
                     name="weekdays"
                     value={day.value}
                     checked={weekdays.includes(day.value)}
-                    onChange={(event) => setWeekdays((current) => (event.target.checked ? [...current, day.value] : current.filter((value) => value !== day.value)))}
+                    onChange={(event) =>
+                      setWeekdays((current) =>
+                        event.target.checked ? [...current, day.value] : current.filter((value) => value !== day.value),
+                      )
+                    }
                     className="h-4 w-4 accent-blue-700"
                   />
                   <abbr title={day.long} className="no-underline">
@@ -169,7 +226,8 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
             {series.length > 0 ? (
               <>
                 <p>
-                  {series.length} sessions, from {formatDateTime(series[0], timeZone)} to {formatDateTime(series[series.length - 1], timeZone)}.
+                  {series.length} sessions, from {formatDateTime(series[0], timeZone)} to{" "}
+                  {formatDateTime(series[series.length - 1], timeZone)}.
                 </p>
                 <ul className="mt-1 list-inside list-disc text-xs text-slate-600">
                   {series.slice(0, 4).map((start) => (
@@ -186,7 +244,16 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
       )}
 
       <div className="grid gap-4 sm:grid-cols-3">
-        <TextField label="Duration (minutes)" name="durationMinutes" type="number" min={1} max={1440} required defaultValue={text("durationMinutes")} error={errors.durationMinutes} />
+        <TextField
+          label="Duration (minutes)"
+          name="durationMinutes"
+          type="number"
+          min={1}
+          max={1440}
+          required
+          defaultValue={text("durationMinutes")}
+          error={errors.durationMinutes}
+        />
         <TextField
           label="Late after (minutes)"
           name="lateAfterMinutes"
@@ -230,7 +297,9 @@ export function SessionForm({ action, initial, timeZone, allowSeries, submitLabe
       ) : null}
 
       <div className="flex flex-wrap gap-3">
-        <SubmitButton>{mode === "series" && series.length > 0 ? `Create ${series.length} sessions` : submitLabel}</SubmitButton>
+        <SubmitButton>
+          {mode === "series" && series.length > 0 ? `Create ${series.length} sessions` : submitLabel}
+        </SubmitButton>
         <Link href={cancelHref} className={buttonClass.secondary}>
           Cancel
         </Link>

@@ -8,7 +8,10 @@ const STATUS: Record<NotificationStatus, { label: string; className: string }> =
   sent: { label: "Sent", className: "bg-green-100 text-green-900 border-green-300" },
   pending: { label: "Queued", className: "bg-slate-100 text-slate-800 border-slate-300" },
   failed: { label: "Failed", className: "bg-red-100 text-red-900 border-red-300" },
-  not_configured: { label: "Not sent: email not configured", className: "bg-amber-100 text-amber-900 border-amber-300" },
+  not_configured: {
+    label: "Not sent: email not configured",
+    className: "bg-amber-100 text-amber-900 border-amber-300",
+  },
 };
 
 export async function SessionNotifications({ sessionId, timezone }: { sessionId: string; timezone: string }) {
@@ -35,7 +38,11 @@ export async function SessionNotifications({ sessionId, timezone }: { sessionId:
       ) : null}
       {students.length + summaries.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600">
-          {view.notifyLateJoiners ? (view.checkDue ? "No one was notified." : "No one notified yet.") : "No one was notified."}
+          {view.notifyLateJoiners
+            ? view.checkDue
+              ? "No one was notified."
+              : "No one notified yet."
+            : "No one was notified."}
         </p>
       ) : (
         <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -67,26 +74,44 @@ export async function SessionNotifications({ sessionId, timezone }: { sessionId:
                   <tr key={row.id} data-notification-status={row.status}>
                     <td className="px-3 py-2">
                       <span className="font-medium text-slate-900">{row.name}</span>
-                      {row.kind === "instructor_summary" ? <span className="text-slate-600"> (instructor summary)</span> : null}
+                      {row.kind === "instructor_summary" ? (
+                        <span className="text-slate-600"> (instructor summary)</span>
+                      ) : null}
                       <span className="block text-xs text-slate-600">{row.recipient}</span>
                     </td>
                     <td className="px-3 py-2">
-                      <span className={`inline-block rounded border px-2 py-0.5 text-xs font-medium ${status.className}`}>{status.label}</span>
+                      <span
+                        className={`inline-block rounded border px-2 py-0.5 text-xs font-medium ${status.className}`}
+                      >
+                        {status.label}
+                      </span>
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-800">
                       {row.sentAt ? (
                         <>
-                          sent <time dateTime={row.sentAt.toISOString()}>{formatShortDateTime(row.sentAt, timezone)}</time>
+                          sent{" "}
+                          <time dateTime={row.sentAt.toISOString()}>{formatShortDateTime(row.sentAt, timezone)}</time>
                         </>
                       ) : (
                         <>
-                          recorded <time dateTime={row.createdAt.toISOString()}>{formatShortDateTime(row.createdAt, timezone)}</time>
+                          recorded{" "}
+                          <time dateTime={row.createdAt.toISOString()}>
+                            {formatShortDateTime(row.createdAt, timezone)}
+                          </time>
                         </>
                       )}
                     </td>
                     <td className="px-3 py-2 text-slate-800">{row.attempts}</td>
                     <td className="max-w-xs px-3 py-2 break-words text-slate-700">
-                      {row.lastError ? (row.status === "sent" ? <span className="text-slate-500">earlier: {row.lastError}</span> : row.lastError) : "—"}
+                      {row.lastError ? (
+                        row.status === "sent" ? (
+                          <span className="text-slate-500">earlier: {row.lastError}</span>
+                        ) : (
+                          row.lastError
+                        )
+                      ) : (
+                        "—"
+                      )}
                     </td>
                   </tr>
                 );

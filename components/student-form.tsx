@@ -6,7 +6,14 @@ import { FormMessage, SubmitButton, TextField, type FormStateLike } from "./form
 interface StudentFormProps {
   action: (state: FormStateLike, formData: FormData) => Promise<FormStateLike>;
   /** enrolledAt: the local date "YYYY-MM-DD" the student enrolled */
-  initial?: { name: string; email: string; zoomRegistrantId: string | null; enrolledAt?: string; sisId?: string | null; phone?: string | null };
+  initial?: {
+    name: string;
+    email: string;
+    zoomRegistrantId: string | null;
+    enrolledAt?: string;
+    sisId?: string | null;
+    phone?: string | null;
+  };
   submitLabel: string;
   /** a one-line form (the roster's "Add student") rather than a stacked one */
   inline?: boolean;
@@ -17,12 +24,36 @@ export function StudentForm({ action, initial, submitLabel, inline = false }: St
   const errors = state.fieldErrors ?? {};
   // After success on the add form start empty again; after an error refill what was typed.
   const values = state.ok ? (inline ? {} : undefined) : state.values;
-  const value = (name: "name" | "email" | "zoomRegistrantId" | "enrolledAt" | "sisId" | "phone") => values?.[name] ?? initial?.[name] ?? "";
+  const value = (name: "name" | "email" | "zoomRegistrantId" | "enrolledAt" | "sisId" | "phone") =>
+    values?.[name] ?? initial?.[name] ?? "";
   return (
     <form action={formAction} className="space-y-3" noValidate>
-      <div className={inline ? "grid items-start gap-3 md:grid-cols-3 xl:grid-cols-[1fr_1fr_1fr_auto_1fr_1fr_auto]" : "max-w-xl space-y-4"}>
-        <TextField label="Name" name="name" required maxLength={200} autoComplete="off" defaultValue={value("name")} error={errors.name} />
-        <TextField label="Email" name="email" type="email" required maxLength={320} autoComplete="off" defaultValue={value("email")} error={errors.email} />
+      <div
+        className={
+          inline
+            ? "grid items-start gap-3 md:grid-cols-3 xl:grid-cols-[1fr_1fr_1fr_auto_1fr_1fr_auto]"
+            : "max-w-xl space-y-4"
+        }
+      >
+        <TextField
+          label="Name"
+          name="name"
+          required
+          maxLength={200}
+          autoComplete="off"
+          defaultValue={value("name")}
+          error={errors.name}
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          required
+          maxLength={320}
+          autoComplete="off"
+          defaultValue={value("email")}
+          error={errors.email}
+        />
         <TextField
           label="Zoom registrant ID"
           name="zoomRegistrantId"
@@ -39,7 +70,11 @@ export function StudentForm({ action, initial, submitLabel, inline = false }: St
           type="date"
           defaultValue={value("enrolledAt")}
           error={errors.enrolledAt}
-          hint={inline ? undefined : "Sessions that ended before this day show \u201cnot enrolled\u201d and leave the student's rates."}
+          hint={
+            inline
+              ? undefined
+              : "Sessions that ended before this day show \u201cnot enrolled\u201d and leave the student's rates."
+          }
         />
         <TextField
           label="SIS ID"
@@ -59,7 +94,11 @@ export function StudentForm({ action, initial, submitLabel, inline = false }: St
           autoComplete="off"
           defaultValue={value("phone")}
           error={errors.phone}
-          hint={inline ? undefined : "Optional: with the country code, e.g. +1 555 123 4567. A caller from this number is this student."}
+          hint={
+            inline
+              ? undefined
+              : "Optional: with the country code, e.g. +1 555 123 4567. A caller from this number is this student."
+          }
           placeholder={inline ? "optional, +1 555…" : undefined}
         />
         <div className={inline ? "md:pt-6" : ""}>

@@ -37,10 +37,15 @@ export function StudentPrivacyActions({
             Erase {studentName}…
           </button>
         ) : (
-          <form action={formAction} className="max-w-md space-y-3 rounded-md border border-red-300 bg-red-50 p-4" aria-label={`Erase ${studentName}`}>
+          <form
+            action={formAction}
+            className="max-w-md space-y-3 rounded-md border border-red-300 bg-red-50 p-4"
+            aria-label={`Erase ${studentName}`}
+          >
             <p className="text-sm text-red-900">
-              This removes {studentName} from the roster, deletes their attendance, identity links, manual matches and notifications, and
-              clears their name, email and Zoom IDs from every stored Zoom event. It cannot be undone.
+              This removes {studentName} from the roster, deletes their attendance, identity links, manual matches and
+              notifications, and clears their name, email and Zoom IDs from every stored Zoom event. It cannot be
+              undone.
             </p>
             <div>
               <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">

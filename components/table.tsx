@@ -26,7 +26,12 @@ interface TableProps {
 
 export function Table({ label, columns, testId, children }: TableProps) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" role="region" aria-label={`${label} table`} tabIndex={0}>
+    <div
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+      role="region"
+      aria-label={`${label} table`}
+      tabIndex={0}
+    >
       <table className={tableClass} data-testid={testId}>
         <thead>
           <tr>

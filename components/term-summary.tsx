@@ -40,14 +40,26 @@ export function TermSummary({ rows }: { rows: TermRow[] }) {
       {shown.length === 0 ? (
         <EmptyState>{rows.length === 0 ? "No students yet." : "Nobody is at risk."}</EmptyState>
       ) : (
-        <Table label="Term record" testId="term-summary" columns={["Student", "Term rate", "Counted", "Present", "Partial", "Absent", "Excused", "Late"]}>
+        <Table
+          label="Term record"
+          testId="term-summary"
+          columns={["Student", "Term rate", "Counted", "Present", "Partial", "Absent", "Excused", "Late"]}
+        >
           {shown.map((row) => (
             <tr key={row.studentId} data-term-student={row.email} className={row.atRisk ? "bg-red-50/60" : undefined}>
               <RowHeader className="text-left font-normal">
-                <Link href={`/students/${row.studentId}`} className="font-medium text-blue-800 hover:underline" aria-label={`${row.name}'s term record`}>
+                <Link
+                  href={`/students/${row.studentId}`}
+                  className="font-medium text-blue-800 hover:underline"
+                  aria-label={`${row.name}'s term record`}
+                >
                   {row.name}
                 </Link>
-                {row.atRisk ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-900 ring-1 ring-red-700/30">At risk</span> : null}
+                {row.atRisk ? (
+                  <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-900 ring-1 ring-red-700/30">
+                    At risk
+                  </span>
+                ) : null}
               </RowHeader>
               <Td className="tabular-nums" data-col="rate">
                 {row.attendedPercent === null ? "—" : formatPercent(row.attendedPercent)}
@@ -56,7 +68,9 @@ export function TermSummary({ rows }: { rows: TermRow[] }) {
               <Td className="tabular-nums">{row.present}</Td>
               <Td className="tabular-nums">{row.partial}</Td>
               <Td className="tabular-nums">{row.absent}</Td>
-              <Td className="tabular-nums" data-col="excused">{row.excused}</Td>
+              <Td className="tabular-nums" data-col="excused">
+                {row.excused}
+              </Td>
               <Td className="tabular-nums">{row.late}</Td>
             </tr>
           ))}

@@ -41,7 +41,19 @@ export function PageHeader({
   );
 }
 
-export function Section({ title, id, actions, children, description }: { title: string; id?: string; actions?: React.ReactNode; children: React.ReactNode; description?: React.ReactNode }) {
+export function Section({
+  title,
+  id,
+  actions,
+  children,
+  description,
+}: {
+  title: string;
+  id?: string;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+  description?: React.ReactNode;
+}) {
   const headingId = id ? `${id}-heading` : undefined;
   return (
     <section aria-labelledby={headingId} className="mt-8">
@@ -64,7 +76,11 @@ export function Card({ children, className = "" }: { children: React.ReactNode; 
 }
 
 export function EmptyState({ children }: { children: React.ReactNode }) {
-  return <div className="rounded-lg border border-dashed border-slate-400 bg-white p-6 text-sm text-slate-700">{children}</div>;
+  return (
+    <div className="rounded-lg border border-dashed border-slate-400 bg-white p-6 text-sm text-slate-700">
+      {children}
+    </div>
+  );
 }
 
 const stateStyles: Record<SessionState, { label: string; className: string }> = {
@@ -76,8 +92,12 @@ const stateStyles: Record<SessionState, { label: string; className: string }> = 
 export function StateBadge({ state }: { state: SessionState }) {
   const style = stateStyles[state];
   return (
-    <span className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}>
-      {state === "live" ? <span aria-hidden="true" className="h-2 w-2 animate-pulse rounded-full bg-green-700" /> : null}
+    <span
+      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}
+    >
+      {state === "live" ? (
+        <span aria-hidden="true" className="h-2 w-2 animate-pulse rounded-full bg-green-700" />
+      ) : null}
       {style.label}
     </span>
   );
@@ -93,7 +113,9 @@ const statusStyles: Record<FinalStatus, { label: string; className: string }> = 
 export function StatusBadge({ status, provisional = false }: { status: FinalStatus; provisional?: boolean }) {
   const style = statusStyles[status];
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`}
+    >
       {style.label}
       {provisional ? <span className="ml-1 font-normal">(so far)</span> : null}
     </span>
@@ -117,7 +139,15 @@ export function BackLink({ href, children }: { href: string; children: React.Rea
   );
 }
 
-export function Notice({ tone = "info", children, role }: { tone?: "info" | "success" | "error" | "warning"; children: React.ReactNode; role?: "alert" | "status" }) {
+export function Notice({
+  tone = "info",
+  children,
+  role,
+}: {
+  tone?: "info" | "success" | "error" | "warning";
+  children: React.ReactNode;
+  role?: "alert" | "status";
+}) {
   const tones = {
     info: "border-blue-200 bg-blue-50 text-blue-900",
     success: "border-green-200 bg-green-50 text-green-900",

@@ -16,14 +16,25 @@ test("an instructor cannot open another instructor's course, session or student 
   const dataScience = await hrefOf(adminPage, /^Data Science 101 \(demo\)/);
   await adminPage.goto(dataScience);
   const session = await hrefOf(adminPage, /^Live demo class$/);
-  const student = await adminPage.getByRole("region", { name: "Roster table" }).getByRole("link", { name: "Ana Lima", exact: true }).getAttribute("href");
+  const student = await adminPage
+    .getByRole("region", { name: "Roster table" })
+    .getByRole("link", { name: "Ana Lima", exact: true })
+    .getAttribute("href");
   await admin.close();
 
   const teacher = await signedInContext(browser, "instructor");
   const page = await teacher.newPage();
   await page.goto("/");
   await expect(page.getByText("Chemistry 200 (demo)")).toHaveCount(0);
-  for (const path of [chemistry, `${chemistry}/edit`, `${chemistry}/roster/import`, `${chemistry}/sessions/new`, "/admin/users", "/admin/tokens", "/admin/deliveries"]) {
+  for (const path of [
+    chemistry,
+    `${chemistry}/edit`,
+    `${chemistry}/roster/import`,
+    `${chemistry}/sessions/new`,
+    "/admin/users",
+    "/admin/tokens",
+    "/admin/deliveries",
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { signedInContext, uniqueSuffix } from "./support";
 
-test("create a course and import its roster with a preview, per-row errors and upsert by email", async ({ browser }) => {
+test("create a course and import its roster with a preview, per-row errors and upsert by email", async ({
+  browser,
+}) => {
   const context = await signedInContext(browser, "admin");
   const page = await context.newPage();
   const name = `E2E Roster ${uniqueSuffix()}`;
@@ -84,7 +86,10 @@ test("create a course and import its roster with a preview, per-row errors and u
   await expect(page.getByRole("heading", { level: 1, name: "Chen Wei Ming" })).toBeVisible();
 
   await page.goto(courseUrl);
-  await roster.getByRole("row", { name: /Dana Fischer/ }).getByRole("button", { name: "Remove" }).click();
+  await roster
+    .getByRole("row", { name: /Dana Fischer/ })
+    .getByRole("button", { name: "Remove" })
+    .click();
   await page.getByRole("button", { name: "Remove Dana Fischer" }).click();
   await expect(roster.getByRole("link", { name: "Dana Fischer", exact: true })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Roster (3)" })).toBeVisible();

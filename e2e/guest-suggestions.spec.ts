@@ -21,7 +21,9 @@ async function courseWithRoster(page: Page, name: string): Promise<string> {
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   const courseUrl = page.url();
   await page.getByRole("link", { name: "Import CSV" }).click();
-  await page.getByLabel("Roster CSV").fill(["name,email", ...roster.map((student) => `${student.name},${student.email}`)].join("\n"));
+  await page
+    .getByLabel("Roster CSV")
+    .fill(["name,email", ...roster.map((student) => `${student.name},${student.email}`)].join("\n"));
   await page.getByRole("button", { name: "Preview" }).click();
   await page.getByRole("button", { name: "Import 3 students" }).click();
   await expect(page.getByRole("status")).toContainText("3 added");
@@ -51,7 +53,9 @@ test("a guest's best suggestion is one click from a match, live and after the cl
   await session(page, courseUrl, meetingId, startsAt);
   const uuid = uniqueUuid();
   await deliver(meetingStarted(uuid, meetingId, minutesAfter(startsAt, -1)));
-  await deliver(participantJoined({ uuid, meetingId, userId: "1", name: "Chris W (iPhone)", joinTime: minutesAfter(startsAt, 1) }));
+  await deliver(
+    participantJoined({ uuid, meetingId, userId: "1", name: "Chris W (iPhone)", joinTime: minutesAfter(startsAt, 1) }),
+  );
   const guest = page.locator('tr[data-guest="Chris W (iPhone)"]');
   const suggestions = guest.getByTestId("guest-suggestions");
   await expect(suggestions.getByRole("button")).toHaveCount(1, { timeout: 10_000 });
@@ -59,7 +63,9 @@ test("a guest's best suggestion is one click from a match, live and after the cl
   await page.screenshot({ path: "test-results/guest-suggestions.png", fullPage: true });
   await suggestions.getByRole("button", { name: /Confirm: Chris W \(iPhone\) is Chris Wong/ }).click();
   await expect(page.getByText("Matched to Chris Wong.").first()).toBeVisible();
-  await expect(page.locator(`tr[data-student="${roster[0].email}"] [data-col="now"]`)).toHaveText("In meeting", { timeout: 10_000 });
+  await expect(page.locator(`tr[data-student="${roster[0].email}"] [data-col="now"]`)).toHaveText("In meeting", {
+    timeout: 10_000,
+  });
   await expect(page.getByText("No guests: everyone who joined matched a student.")).toBeVisible();
 
   // Ended: "Sato, Hana" on a phone, two suggestions at most from those who had not joined.
@@ -69,14 +75,27 @@ test("a guest's best suggestion is one click from a match, live and after the cl
   const endedUrl = await session(page, courseUrl, endedMeeting, endedStart);
   const endedUuid = uniqueUuid();
   await deliver(meetingStarted(endedUuid, endedMeeting, endedStart));
-  await deliver(participantJoined({ uuid: endedUuid, meetingId: endedMeeting, userId: "7", name: "Sato, Hana", joinTime: minutesAfter(endedStart, 2) }));
+  await deliver(
+    participantJoined({
+      uuid: endedUuid,
+      meetingId: endedMeeting,
+      userId: "7",
+      name: "Sato, Hana",
+      joinTime: minutesAfter(endedStart, 2),
+    }),
+  );
   await deliver(meetingEnded(endedUuid, endedMeeting, endedStart, minutesAfter(endedStart, 60)));
   await expect(async () => {
     await page.goto(endedUrl);
-    await expect(page.locator('tr[data-guest="Sato, Hana"]').getByTestId("guest-suggestions")).toBeVisible({ timeout: 1_000 });
+    await expect(page.locator('tr[data-guest="Sato, Hana"]').getByTestId("guest-suggestions")).toBeVisible({
+      timeout: 1_000,
+    });
   }).toPass({ timeout: 20_000 });
   const hanaGuest = page.locator('tr[data-guest="Sato, Hana"]');
-  await expect(hanaGuest.getByTestId("guest-suggestions").getByRole("button").first()).toHaveAttribute("data-suggestion", "Hana Sato");
+  await expect(hanaGuest.getByTestId("guest-suggestions").getByRole("button").first()).toHaveAttribute(
+    "data-suggestion",
+    "Hana Sato",
+  );
   await hanaGuest.getByRole("button", { name: /Confirm: Sato, Hana is Hana Sato/ }).click();
   await expect(page.getByText("Matched to Hana Sato.").first()).toBeVisible();
 

@@ -15,24 +15,37 @@ const databaseUrl = () => {
 };
 
 /** A course with two students and a class that started 10 minutes ago, straight in the database. */
-async function liveClass(): Promise<{ sessionId: string; meetingId: string; startsAt: Date; students: { name: string; email: string }[] }> {
+async function liveClass(): Promise<{
+  sessionId: string;
+  meetingId: string;
+  startsAt: Date;
+  students: { name: string; email: string }[];
+}> {
   const suffix = uniqueSuffix();
   const meetingId = uniqueMeetingId();
   const startsAt = new Date(Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000);
-  const students = [1, 2].map((n) => ({ id: `push_${suffix}_${n}`, name: `Push Student ${n} ${suffix}`, email: `push${n}.${suffix}@students.example.edu` }));
+  const students = [1, 2].map((n) => ({
+    id: `push_${suffix}_${n}`,
+    name: `Push Student ${n} ${suffix}`,
+    email: `push${n}.${suffix}@students.example.edu`,
+  }));
   const db = new pg.Client({ connectionString: databaseUrl() });
   await db.connect();
   try {
-    await db.query(`INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ($1, $2, 'UTC', now())`, [`push_course_${suffix}`, `E2E Push ${suffix}`]);
-    for (const student of students) {
-      await db.query(`INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt") VALUES ($1, $2, $3, $4, $4, now())`, [student.id, `push_course_${suffix}`, student.name, student.email]);
-    }
-    await db.query(`INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt") VALUES ($1, $2, $3, $4, 60, now())`, [
-      `push_session_${suffix}`,
+    await db.query(`INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ($1, $2, 'UTC', now())`, [
       `push_course_${suffix}`,
-      meetingId,
-      startsAt,
+      `E2E Push ${suffix}`,
     ]);
+    for (const student of students) {
+      await db.query(
+        `INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt") VALUES ($1, $2, $3, $4, $4, now())`,
+        [student.id, `push_course_${suffix}`, student.name, student.email],
+      );
+    }
+    await db.query(
+      `INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt") VALUES ($1, $2, $3, $4, 60, now())`,
+      [`push_session_${suffix}`, `push_course_${suffix}`, meetingId, startsAt],
+    );
   } finally {
     await db.end();
   }
@@ -70,7 +83,10 @@ test("a join appears without a reload, and the stream comes back after the serve
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
   await deliverTo(server, meetingStarted(uuid, meetingId, minutesAfter(startsAt, -1)));
-  await deliverTo(server, participantJoined({ uuid, meetingId, userId: "5550001", ...first, joinTime: minutesAfter(startsAt, 2) }));
+  await deliverTo(
+    server,
+    participantJoined({ uuid, meetingId, userId: "5550001", ...first, joinTime: minutesAfter(startsAt, 2) }),
+  );
   await expect(nowCell(page, first.email)).toHaveText("In meeting");
   await expect(nowCell(page, second.email)).toHaveText("Not joined");
   await page.screenshot({ path: test.info().outputPath("live-page.png") });
@@ -80,15 +96,23 @@ test("a join appears without a reload, and the stream comes back after the serve
   await expect(indicator(page)).toHaveAttribute("data-status", "reconnecting");
   server = await startServer({ databaseUrl: databaseUrl(), port });
   await expect(indicator(page)).toHaveAttribute("data-status", "connected", { timeout: 30_000 });
-  await deliverTo(server, participantJoined({ uuid, meetingId, userId: "5550002", ...second, joinTime: minutesAfter(startsAt, 4) }));
-  await deliverTo(server, participantLeft({ uuid, meetingId, userId: "5550001", ...first, leaveTime: minutesAfter(startsAt, 5) }));
+  await deliverTo(
+    server,
+    participantJoined({ uuid, meetingId, userId: "5550002", ...second, joinTime: minutesAfter(startsAt, 4) }),
+  );
+  await deliverTo(
+    server,
+    participantLeft({ uuid, meetingId, userId: "5550001", ...first, leaveTime: minutesAfter(startsAt, 5) }),
+  );
   await expect(nowCell(page, second.email)).toHaveText("In meeting");
   await expect(nowCell(page, first.email)).toHaveText("Left");
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   await context.close();
 });
 
-test("a proxy that holds the stream back sends the page to polling, which revalidates with an ETag", async ({ browser }) => {
+test("a proxy that holds the stream back sends the page to polling, which revalidates with an ETag", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { sessionId, meetingId, startsAt, students } = await liveClass();
   const [first] = students;
@@ -107,7 +131,10 @@ test("a proxy that holds the stream back sends the page to polling, which revali
   await expect.poll(() => answers.includes(304), { timeout: 15_000 }).toBe(true);
 
   await deliverTo({ url: new URL(page.url()).origin }, meetingStarted(uuid, meetingId, minutesAfter(startsAt, -1)));
-  await deliverTo({ url: new URL(page.url()).origin }, participantJoined({ uuid, meetingId, userId: "5560001", ...first, joinTime: minutesAfter(startsAt, 3) }));
+  await deliverTo(
+    { url: new URL(page.url()).origin },
+    participantJoined({ uuid, meetingId, userId: "5560001", ...first, joinTime: minutesAfter(startsAt, 3) }),
+  );
   await expect(nowCell(page, first.email)).toHaveText("In meeting", { timeout: 15_000 });
   await context.close();
 });

@@ -22,7 +22,14 @@ async function createCourseWithRoster(page: Page, name: string): Promise<string>
   await page.getByRole("link", { name: "Import CSV" }).click();
   // Enrolled since January: the ended-session test backfills yesterday's class (the term record: a
   // session that ended before a student's enrolment would be "not enrolled" for them).
-  await page.getByLabel("Roster CSV").fill(["name,email,enrolled_at", ...[ana, ben, chen, hana].map((student) => `${student.name},${student.email},2026-01-05`)].join("\n"));
+  await page
+    .getByLabel("Roster CSV")
+    .fill(
+      [
+        "name,email,enrolled_at",
+        ...[ana, ben, chen, hana].map((student) => `${student.name},${student.email},2026-01-05`),
+      ].join("\n"),
+    );
   await page.getByRole("button", { name: "Preview" }).click();
   await page.getByRole("button", { name: "Import 4 students" }).click();
   await expect(page.getByRole("status")).toContainText("4 added");
@@ -50,8 +57,10 @@ function zoomMeeting(meetingId: string, startsAt: Date) {
   const uuid = uniqueUuid();
   return {
     started: (minutes: number) => meetingStarted(uuid, meetingId, minutesAfter(startsAt, minutes)),
-    joined: (person: Person, userId: string, minutes: number) => participantJoined({ uuid, meetingId, userId, ...person, joinTime: minutesAfter(startsAt, minutes) }),
-    left: (person: Person, userId: string, minutes: number) => participantLeft({ uuid, meetingId, userId, ...person, leaveTime: minutesAfter(startsAt, minutes) }),
+    joined: (person: Person, userId: string, minutes: number) =>
+      participantJoined({ uuid, meetingId, userId, ...person, joinTime: minutesAfter(startsAt, minutes) }),
+    left: (person: Person, userId: string, minutes: number) =>
+      participantLeft({ uuid, meetingId, userId, ...person, leaveTime: minutesAfter(startsAt, minutes) }),
   };
 }
 

@@ -37,7 +37,9 @@ test("an admin shares a meeting between two courses, and can take it back", asyn
   await otherPage.goto(`${new URL(otherPage.url()).pathname}/edit`);
   await otherPage.getByLabel("Zoom meeting ID").fill(DEMO_MEETING_ID);
   await otherPage.getByRole("button", { name: "Save changes" }).click();
-  await expect(otherPage.getByRole("alert").filter({ hasText: "already used by another course" })).toContainText("an admin can share the meeting");
+  await expect(otherPage.getByRole("alert").filter({ hasText: "already used by another course" })).toContainText(
+    "an admin can share the meeting",
+  );
   await expect(otherPage.getByText(DEMO_COURSE_NAME)).toHaveCount(0);
 
   // The admin looks the meeting up and shares it with Chemistry.

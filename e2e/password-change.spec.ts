@@ -39,7 +39,9 @@ test("changing your password signs out your other browser; this one stays signed
   await laptop.getByRole("textbox", { name: "New password", exact: true }).fill("a-much-better-password");
   await laptop.getByRole("textbox", { name: "New password again", exact: true }).fill("a-much-better-password");
   await laptop.getByRole("button", { name: "Change password" }).click();
-  await expect(laptop.getByRole("status").filter({ hasText: "Password changed. Your other sessions are signed out." })).toBeVisible();
+  await expect(
+    laptop.getByRole("status").filter({ hasText: "Password changed. Your other sessions are signed out." }),
+  ).toBeVisible();
   await laptop.screenshot({ path: "test-results/change-password.png", fullPage: true });
 
   // The other browser's next navigation goes to the sign-in page...

@@ -2,7 +2,9 @@ import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { signedInContext, uniqueSuffix } from "./support";
 
-test("an admin sees what is stored about a student, downloads it, and erases the student after typing ERASE", async ({ browser }) => {
+test("an admin sees what is stored about a student, downloads it, and erases the student after typing ERASE", async ({
+  browser,
+}) => {
   const context = await signedInContext(browser, "admin");
   const page = await context.newPage();
   const name = `E2E Privacy ${uniqueSuffix()}`;

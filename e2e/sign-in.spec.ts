@@ -24,7 +24,9 @@ test("a wrong password is refused with a message", async ({ page }) => {
   await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
 });
 
-test("after repeated wrong passwords the form says how long to wait, and the right password works once the wait is over", async ({ page }) => {
+test("after repeated wrong passwords the form says how long to wait, and the right password works once the wait is over", async ({
+  page,
+}) => {
   const user = createInstructor("Wendy Wait");
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
@@ -36,7 +38,9 @@ test("after repeated wrong passwords the form says how long to wait, and the rig
   // The next try, even with the right password, is not checked: the form says how long to wait.
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  const wait = page.getByRole("alert").filter({ hasText: /Too many failed sign-ins from your address\. Try again in \d+ seconds?\./ });
+  const wait = page
+    .getByRole("alert")
+    .filter({ hasText: /Too many failed sign-ins from your address\. Try again in \d+ seconds?\./ });
   await expect(wait).toBeVisible();
   const seconds = Number(/in (\d+) second/.exec((await wait.textContent()) ?? "")?.[1]);
   expect(seconds).toBeGreaterThan(0);

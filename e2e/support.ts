@@ -28,7 +28,10 @@ export async function signIn(page: Page, who: DemoUser): Promise<void> {
 }
 
 // One sign-in per user and test server, shared by every spec file of the run.
-const stateDir = path.join(os.tmpdir(), `rollcall-e2e-${crypto.createHash("sha1").update(serverUrl()).update(String(process.env.TEST_SERVER_DATABASE_URL)).digest("hex").slice(0, 12)}`);
+const stateDir = path.join(
+  os.tmpdir(),
+  `rollcall-e2e-${crypto.createHash("sha1").update(serverUrl()).update(String(process.env.TEST_SERVER_DATABASE_URL)).digest("hex").slice(0, 12)}`,
+);
 
 export async function signedInContext(browser: Browser, who: DemoUser): Promise<BrowserContext> {
   const file = path.join(stateDir, `${who}.json`);
@@ -61,11 +64,29 @@ export const minutesAfter = (start: Date, minutes: number) => new Date(start.get
 export function createInstructor(name: string): { email: string; password: string } {
   const email = `e2e.pw.${uniqueSuffix()}@school.example.edu`;
   const password = `first-${uniqueSuffix()}`;
-  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", "user", "create", "--email", email, "--name", name, "--role", "instructor", "--password", password], {
-    env: { ...process.env, DATABASE_URL: process.env.TEST_SERVER_DATABASE_URL },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/cli.ts",
+      "user",
+      "create",
+      "--email",
+      email,
+      "--name",
+      name,
+      "--role",
+      "instructor",
+      "--password",
+      password,
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: process.env.TEST_SERVER_DATABASE_URL },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   expect(result.status, result.stderr).toBe(0);
   return { email, password };
 }

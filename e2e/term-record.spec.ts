@@ -3,7 +3,14 @@
 // history, and cancels a session (snow day).
 import { expect, test, type Page } from "@playwright/test";
 import { instantToLocalInput } from "../lib/timezone";
-import { meetingEnded, meetingStarted, participantJoined, participantLeft, uniqueMeetingId, uniqueUuid } from "../test/helpers/zoom";
+import {
+  meetingEnded,
+  meetingStarted,
+  participantJoined,
+  participantLeft,
+  uniqueMeetingId,
+  uniqueUuid,
+} from "../test/helpers/zoom";
 import { deliver, minutesAfter, signedInContext, uniqueSuffix } from "./support";
 
 const ZONE = "America/New_York";
@@ -26,14 +33,25 @@ async function playClass(meetingId: string, startsAt: Date, present: { name: str
   await deliver(meetingStarted(uuid, meetingId, startsAt));
   for (const [index, person] of present.entries()) {
     await deliver(participantJoined({ uuid, meetingId, userId: String(1000 + index), ...person, joinTime: startsAt }));
-    await deliver(participantLeft({ uuid, meetingId, userId: String(1000 + index), ...person, leaveTime: minutesAfter(startsAt, 60) }));
+    await deliver(
+      participantLeft({
+        uuid,
+        meetingId,
+        userId: String(1000 + index),
+        ...person,
+        leaveTime: minutesAfter(startsAt, 60),
+      }),
+    );
   }
   await deliver(meetingEnded(uuid, meetingId, startsAt, minutesAfter(startsAt, 60)));
 }
 
-const termRow = (page: Page, student: { email: string }) => page.getByTestId("term-summary").locator(`tr[data-term-student="${student.email}"]`);
+const termRow = (page: Page, student: { email: string }) =>
+  page.getByTestId("term-summary").locator(`tr[data-term-student="${student.email}"]`);
 
-test("an instructor excuses a student and the term rate changes; a cancelled session leaves the rates", async ({ browser }) => {
+test("an instructor excuses a student and the term rate changes; a cancelled session leaves the rates", async ({
+  browser,
+}) => {
   test.setTimeout(150_000);
   const context = await signedInContext(browser, "instructor");
   const page = await context.newPage();
@@ -46,7 +64,15 @@ test("an instructor excuses a student and the term rate changes; a cancelled ses
   const courseUrl = page.url();
   // The roster with enrolment dates, imported as CSV.
   await page.getByRole("link", { name: "Import CSV" }).click();
-  await page.getByLabel("Roster CSV").fill(["name,email,enrolled_at,sis_id", `${ana.name},${ana.email},2025-01-06,S-1`, `${ben.name},${ben.email},2025-01-06,S-2`].join("\n"));
+  await page
+    .getByLabel("Roster CSV")
+    .fill(
+      [
+        "name,email,enrolled_at,sis_id",
+        `${ana.name},${ana.email},2025-01-06,S-1`,
+        `${ben.name},${ben.email},2025-01-06,S-2`,
+      ].join("\n"),
+    );
   await page.getByRole("button", { name: "Preview" }).click();
   await page.getByRole("button", { name: "Import 2 students" }).click();
   await expect(page.getByRole("status")).toContainText("2 added");
@@ -98,7 +124,9 @@ test("an instructor excuses a student and the term rate changes; a cancelled ses
   await page.screenshot({ path: "test-results/term-record-course.png", fullPage: true });
 
   // The student's page shows the history.
-  await termRow(page, ben).getByRole("link", { name: `${ben.name}'s term record` }).click();
+  await termRow(page, ben)
+    .getByRole("link", { name: `${ben.name}'s term record` })
+    .click();
   await expect(page.getByTestId("term-rate")).toHaveText("100.0%");
   await expect(page.getByTestId("override-history")).toContainText("Overrode: computed → excused");
   await expect(page.getByTestId("override-history")).toContainText("doctor's note");

@@ -22,7 +22,10 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
   const session = await getServerSession(authOptions);
   const claims = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
   if (!claims?.id) return null;
-  const user = await prisma.user.findUnique({ where: { id: claims.id }, select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionVersion: true } });
+  const user = await prisma.user.findUnique({
+    where: { id: claims.id },
+    select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionVersion: true },
+  });
   if (!user || user.disabledAt) return null;
   // Tokens issued before session versions existed carry none: they count as version 0.
   const version = typeof claims.sessionVersion === "number" ? claims.sessionVersion : 0;
@@ -56,12 +59,18 @@ export async function findVisibleCourse(user: Pick<CurrentUser, "id" | "role">, 
 
 /** The session if the user may see its course, else null (callers answer 404). */
 export async function findVisibleSession(user: Pick<CurrentUser, "id" | "role">, sessionId: string) {
-  return prisma.session.findFirst({ where: { id: sessionId, course: visibleCourses(user) }, include: { course: true } });
+  return prisma.session.findFirst({
+    where: { id: sessionId, course: visibleCourses(user) },
+    include: { course: true },
+  });
 }
 
 /** The student if the user may see its course, else null. */
 export async function findVisibleStudent(user: Pick<CurrentUser, "id" | "role">, studentId: string) {
-  return prisma.student.findFirst({ where: { id: studentId, course: visibleCourses(user) }, include: { course: true } });
+  return prisma.student.findFirst({
+    where: { id: studentId, course: visibleCourses(user) },
+    include: { course: true },
+  });
 }
 
 export async function requireVisibleCourse(user: CurrentUser, courseId: string) {

@@ -17,7 +17,10 @@ interface AuditCatalog {
   "user.password_changed": { subject: "user"; detail: null };
   /** an admin (or the command line) set someone's password */
   "user.password_reset": { subject: "user"; detail: null };
-  "token.created": { subject: "token"; detail: { owner: string; scope: "read-only" | "read-write"; expiresAt: string | null } };
+  "token.created": {
+    subject: "token";
+    detail: { owner: string; scope: "read-only" | "read-write"; expiresAt: string | null };
+  };
   "token.revoked": { subject: "token"; detail: null };
   "meeting.shared": { subject: "meeting"; detail: { courseId: string } };
   "meeting.unshared": { subject: "meeting"; detail: { courseId: string } };

@@ -50,9 +50,19 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, request) {
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) return null;
-        const user = await authenticate(parsed.data.email, parsed.data.password, requestClientAddress(request?.headers));
+        const user = await authenticate(
+          parsed.data.email,
+          parsed.data.password,
+          requestClientAddress(request?.headers),
+        );
         if (!user) return null;
-        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+        return {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          sessionVersion: user.sessionVersion,
+        };
       },
     }),
   ],

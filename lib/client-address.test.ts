@@ -27,7 +27,10 @@ describe("client address", () => {
   it("parses CIDR ranges and reports bad entries", () => {
     const parsed = parseTrustedProxies("192.168.0.0/16, 2001:db8::/32, nope, 10.0.0.0/40");
     expect(parsed.entries).toEqual(["192.168.0.0/16", "2001:db8::/32"]);
-    expect(parsed.problems).toEqual(['"nope" is not an IP address or CIDR range', '"10.0.0.0/40" has a bad prefix length (0–32)']);
+    expect(parsed.problems).toEqual([
+      '"nope" is not an IP address or CIDR range',
+      '"10.0.0.0/40" has a bad prefix length (0–32)',
+    ]);
     expect(parsed.list.check("192.168.4.4", "ipv4")).toBe(true);
     expect(parsed.list.check("2001:db8:1::1", "ipv6")).toBe(true);
   });

@@ -22,7 +22,10 @@ export function parseTrustedProxies(value: string): { list: net.BlockList; entri
   const list = new net.BlockList();
   const entries: string[] = [];
   const problems: string[] = [];
-  for (const raw of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const raw of value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [address, prefix, extra] = raw.split("/");
     const family = net.isIPv4(address) ? "ipv4" : net.isIPv6(address) ? "ipv6" : null;
     if (!family || extra !== undefined) {
@@ -56,7 +59,11 @@ function isTrusted(list: net.BlockList, address: string): boolean {
  * right-most X-Forwarded-For hop that is not itself a trusted proxy (hops further left were written
  * by whoever sent the request and prove nothing).
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trusted: net.BlockList | null): string {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: net.BlockList | null,
+): string {
   const peer = socketAddress ? normalizeAddress(socketAddress) : "unknown";
   if (!trusted || !isTrusted(trusted, peer) || forwardedFor === undefined) return peer;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor)

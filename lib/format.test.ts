@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDuration, formatLateBy, formatPercent, formatTime, formatUtc, plural, zoneAbbreviation } from "./format";
+import {
+  formatDateTime,
+  formatDuration,
+  formatLateBy,
+  formatPercent,
+  formatTime,
+  formatUtc,
+  plural,
+  zoneAbbreviation,
+} from "./format";
 
 describe("format", () => {
   it("shows times in the course's zone with its abbreviation", () => {

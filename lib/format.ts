@@ -23,18 +23,32 @@ const plainSpaces = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
 /** "Tue, Nov 25, 2026, 9:00 AM PST" */
 export function formatDateTime(value: DateInput, timeZone: string): string {
   return plainSpaces(
-    formatter(timeZone, { weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(toDate(value)),
+    formatter(timeZone, {
+      weekday: "short",
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      timeZoneName: "short",
+    }).format(toDate(value)),
   );
 }
 
 /** "Tue, Nov 25, 2026" */
 export function formatDate(value: DateInput, timeZone: string): string {
-  return plainSpaces(formatter(timeZone, { weekday: "short", year: "numeric", month: "short", day: "numeric" }).format(toDate(value)));
+  return plainSpaces(
+    formatter(timeZone, { weekday: "short", year: "numeric", month: "short", day: "numeric" }).format(toDate(value)),
+  );
 }
 
 /** "9:00 AM" (no zone: for tables whose heading names the zone) */
 export function formatTime(value: DateInput, timeZone: string, withSeconds = false): string {
-  return plainSpaces(formatter(timeZone, { hour: "numeric", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) }).format(toDate(value)));
+  return plainSpaces(
+    formatter(timeZone, { hour: "numeric", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) }).format(
+      toDate(value),
+    ),
+  );
 }
 
 /** "PST", "GMT+1": the zone's short name at that instant. */

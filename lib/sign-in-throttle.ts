@@ -45,13 +45,18 @@ export type ThrottleDecision =
 /** May this client try a password for this email now? */
 export async function checkSignIn(email: string, address: string, now = new Date()): Promise<ThrottleDecision> {
   const keys = keysFor(email, address);
-  const rows = await prisma.signInThrottle.findMany({ where: { key: { in: Object.values(keys) }, lastFailureAt: { gt: new Date(now.getTime() - FORGET_AFTER_MS) } } });
+  const rows = await prisma.signInThrottle.findMany({
+    where: { key: { in: Object.values(keys) }, lastFailureAt: { gt: new Date(now.getTime() - FORGET_AFTER_MS) } },
+  });
   const failures = (key: string) => rows.find((row) => row.key === key);
   let waitMs = 0;
   for (const kind of ["pair", "address"] as const) {
     const row = failures(keys[kind]);
     if (!row) continue;
-    waitMs = Math.max(waitMs, row.lastFailureAt.getTime() + delayAfter(row.failures, SIGN_IN_POLICY[kind]) - now.getTime());
+    waitMs = Math.max(
+      waitMs,
+      row.lastFailureAt.getTime() + delayAfter(row.failures, SIGN_IN_POLICY[kind]) - now.getTime(),
+    );
   }
   if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) };
   const byEmail = failures(keys.email);

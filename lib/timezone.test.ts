@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { instantToLocalInput, localDateTimeToInstant, parseLocalDateTime, weeklySeries, zoneOffsetMs } from "./timezone";
+import {
+  instantToLocalInput,
+  localDateTimeToInstant,
+  parseLocalDateTime,
+  weeklySeries,
+  zoneOffsetMs,
+} from "./timezone";
 
 const LA = "America/Los_Angeles";
 
@@ -62,7 +68,12 @@ describe("weeklySeries", () => {
       "2026-11-05T02:00:00.000Z", // Wed Nov 4
       "2026-11-10T02:00:00.000Z", // Mon Nov 9
     ]);
-    expect(starts.map((start) => instantToLocalInput(start, LA).slice(11))).toEqual(["18:00", "18:00", "18:00", "18:00"]);
+    expect(starts.map((start) => instantToLocalInput(start, LA).slice(11))).toEqual([
+      "18:00",
+      "18:00",
+      "18:00",
+      "18:00",
+    ]);
   });
 
   it("returns nothing for input that cannot make a session", () => {

@@ -13,7 +13,8 @@ export interface WallTime {
   second: number;
 }
 
-const zoned = (instantMs: number, timeZone: string) => Temporal.Instant.fromEpochMilliseconds(instantMs).toZonedDateTimeISO(timeZone);
+const zoned = (instantMs: number, timeZone: string) =>
+  Temporal.Instant.fromEpochMilliseconds(instantMs).toZonedDateTimeISO(timeZone);
 
 /** The wall-clock reading in `timeZone` at `instant`. */
 export function wallTimeAt(instant: Date, timeZone: string): WallTime {

@@ -8,7 +8,12 @@ import { prisma } from "../lib/db";
 import { createUser, resetPassword, UserExistsError } from "../lib/services/users";
 import { createApiToken, parseTokenLifetime, revokeApiToken, tokenScope } from "../lib/services/tokens";
 import { ZodError } from "zod";
-import { allCoursesAttendanceExport, courseAttendanceExport, sessionAttendanceExport, type ExportFile } from "../lib/exports/attendance";
+import {
+  allCoursesAttendanceExport,
+  courseAttendanceExport,
+  sessionAttendanceExport,
+  type ExportFile,
+} from "../lib/exports/attendance";
 import { exportRangeSchema, optionalExportRangeSchema } from "../lib/exports/range";
 import { writeExport } from "../lib/exports/write";
 
@@ -38,7 +43,12 @@ user
   .option("--password <password>", "password (at least 10 characters)")
   .action(async (options: { email: string; name: string; role: string; password?: string }) => {
     await withDatabase(async () => {
-      const created = await createUser({ email: options.email, name: options.name, role: options.role as "admin", password: options.password });
+      const created = await createUser({
+        email: options.email,
+        name: options.name,
+        role: options.role as "admin",
+        password: options.password,
+      });
       console.log(`Created ${options.role} ${created.email} (${created.id})`);
       if (created.generatedPassword) console.log(`Password: ${created.generatedPassword}`);
     });
@@ -75,7 +85,10 @@ token
   .requiredOption("--email <email>", "the user's email")
   .option("--name <name>", "a label for the token", "CLI token")
   .option("--read-only", "the token may only read: every write (POST, PUT, PATCH, DELETE) answers 403")
-  .option("--expires-in <lifetime>", "the token stops working after this long: days or hours, e.g. 90d or 12h (default: never)")
+  .option(
+    "--expires-in <lifetime>",
+    "the token stops working after this long: days or hours, e.g. 90d or 12h (default: never)",
+  )
   .action(async (options: { email: string; name: string; readOnly?: boolean; expiresIn?: string }) => {
     // Checked before touching the database, so a typo fails fast.
     const lifetimeMs = options.expiresIn === undefined ? null : parseTokenLifetime(options.expiresIn);
@@ -89,7 +102,9 @@ token
         expiresAt: lifetimeMs === null ? null : new Date(Date.now() + lifetimeMs),
       });
       const expiry = created.expiresAt ? `expires ${created.expiresAt.toISOString()}` : "never expires";
-      console.log(`Created ${tokenScope(created)} API token ${created.id} for ${owner.email} (${owner.role}), ${expiry}. It is shown once:`);
+      console.log(
+        `Created ${tokenScope(created)} API token ${created.id} for ${owner.email} (${owner.role}), ${expiry}. It is shown once:`,
+      );
       console.log(created.token);
     });
   });
@@ -111,7 +126,11 @@ token
       const tokens = await prisma.apiToken.findMany({ include: { user: true }, orderBy: { createdAt: "asc" } });
       const now = Date.now();
       for (const entry of tokens) {
-        const status = entry.revokedAt ? "revoked" : entry.expiresAt && entry.expiresAt.getTime() <= now ? "expired" : "active";
+        const status = entry.revokedAt
+          ? "revoked"
+          : entry.expiresAt && entry.expiresAt.getTime() <= now
+            ? "expired"
+            : "active";
         console.log(
           [
             entry.id,
@@ -142,7 +161,10 @@ program
   .command("export")
   .description("write attendance CSV (the same file as the API's exports) to stdout or --out")
   .option("--session <id>", "one session: a row per student, then the guests")
-  .option("--course <id>", "one course: a row per student per session starting in --from..--to (every session so far without them)")
+  .option(
+    "--course <id>",
+    "one course: a row per student per session starting in --from..--to (every session so far without them)",
+  )
   .option("--all", "every course: a row per student per session starting in --from..--to")
   .option("--from <date>", "first day, YYYY-MM-DD in each course's time zone (with --course or --all)")
   .option("--to <date>", "last day, YYYY-MM-DD, included (with --course or --all)")
@@ -157,12 +179,19 @@ Examples:
   npm run --silent rollcall -- export --all --from "$(date -d yesterday +%F)" --to "$(date -d yesterday +%F)" --out /srv/sis/attendance.csv`,
   )
   .action(async (options: ExportOptions) => {
-    const targets = [options.session !== undefined, options.course !== undefined, options.all === true].filter(Boolean).length;
+    const targets = [options.session !== undefined, options.course !== undefined, options.all === true].filter(
+      Boolean,
+    ).length;
     if (targets !== 1) throw new Error("Choose one of --session <id>, --course <id> or --all");
-    if (options.session !== undefined && (options.from || options.to)) throw new Error("--from and --to go with --course or --all, not --session");
+    if (options.session !== undefined && (options.from || options.to))
+      throw new Error("--from and --to go with --course or --all, not --session");
     // A course may be exported whole (no dates); every course needs a range.
     const rangeInput = { from: options.from, to: options.to };
-    const range = options.all ? exportRangeSchema.parse(rangeInput) : options.course !== undefined ? optionalExportRangeSchema.parse(rangeInput) : null;
+    const range = options.all
+      ? exportRangeSchema.parse(rangeInput)
+      : options.course !== undefined
+        ? optionalExportRangeSchema.parse(rangeInput)
+        : null;
     await withDatabase(async () => {
       const exportOptions = { bom: options.bom === true };
       let file: ExportFile;
@@ -178,7 +207,8 @@ Examples:
         file = allCoursesAttendanceExport(range!, exportOptions);
       }
       const written = await writeExport(file.stream, options.out);
-      if (options.out) console.error(`Wrote ${written.toLocaleString("en-US")} bytes to ${options.out} (${file.filename})`);
+      if (options.out)
+        console.error(`Wrote ${written.toLocaleString("en-US")} bytes to ${options.out} (${file.filename})`);
     });
   });
 

@@ -23,19 +23,26 @@ function positiveInteger(value: string): number {
 
 function topologies(value: string): ("split" | "single")[] {
   const names = value.split(",");
-  for (const name of names) if (name !== "split" && name !== "single") throw new InvalidArgumentError("expected split, single or split,single");
+  for (const name of names)
+    if (name !== "split" && name !== "single") throw new InvalidArgumentError("expected split, single or split,single");
   return names as ("split" | "single")[];
 }
 
 const program = new Command()
   .name("npm run drill --")
-  .description("Fault drills against real production servers (needs `npm run build`). With none of --load/--kill/--db-outage/--scale-out, all four run.")
+  .description(
+    "Fault drills against real production servers (needs `npm run build`). With none of --load/--kill/--db-outage/--scale-out, all four run.",
+  )
   .option("--events <n>", "signed events per drill", positiveInteger, 5000)
   .option("--concurrency <n>", "requests in flight", positiveInteger, 32)
   .option("--load", "(a) the events and 10 % redeliveries at full speed")
   .option("--kill", "(b) the all-in-one server killed with SIGKILL mid-load and restarted")
   .option("--db-outage [seconds]", "(c) Postgres stopped for this long mid-load (default 30)")
-  .addOption(new Option("--outage-topology <list>", "(c) split (web + worker), single (all-in-one), or both").argParser(topologies).default(["split", "single"], "split,single"))
+  .addOption(
+    new Option("--outage-topology <list>", "(c) split (web + worker), single (all-in-one), or both")
+      .argParser(topologies)
+      .default(["split", "single"], "split,single"),
+  )
   .option("--scale-out", "(d) two web processes and two workers, each event sent to both web processes")
   .option("--out <file>", "also write the markdown summary to this file");
 
@@ -52,8 +59,14 @@ async function main() {
   }>();
   const { events, concurrency } = options;
   // `--db-outage` alone (or followed by something that is not a number) means 30 s.
-  const outageSeconds = options.dbOutage === undefined ? null : options.dbOutage === true ? 30 : Number(options.dbOutage) || 30;
-  const chosen = { load: Boolean(options.load), kill: Boolean(options.kill), outage: outageSeconds !== null, scaleOut: Boolean(options.scaleOut) };
+  const outageSeconds =
+    options.dbOutage === undefined ? null : options.dbOutage === true ? 30 : Number(options.dbOutage) || 30;
+  const chosen = {
+    load: Boolean(options.load),
+    kill: Boolean(options.kill),
+    outage: outageSeconds !== null,
+    scaleOut: Boolean(options.scaleOut),
+  };
   const all = !chosen.load && !chosen.kill && !chosen.outage && !chosen.scaleOut;
 
   const dir = path.resolve(`.data/drill-${new Date().toISOString().replace(/[:.]/g, "-")}`);
@@ -68,9 +81,11 @@ async function main() {
   try {
     if (all || chosen.load) results.push(await runLoadDrill(await cluster.createDatabase("drill_load"), drillOptions));
     if (all || chosen.kill) results.push(await runKillDrill(await cluster.createDatabase("drill_kill"), drillOptions));
-    if (all || chosen.scaleOut) results.push(await runScaleOutDrill(await cluster.createDatabase("drill_scale"), drillOptions));
+    if (all || chosen.scaleOut)
+      results.push(await runScaleOutDrill(await cluster.createDatabase("drill_scale"), drillOptions));
     if (all || chosen.outage) {
-      for (const topology of options.outageTopology) results.push(await runOutageDrill(cluster, { ...drillOptions, outageSeconds: outageSeconds ?? 30, topology }));
+      for (const topology of options.outageTopology)
+        results.push(await runOutageDrill(cluster, { ...drillOptions, outageSeconds: outageSeconds ?? 30, topology }));
     }
   } finally {
     await cluster.stop().catch(() => {});

@@ -6,7 +6,10 @@ import fs from "node:fs";
 const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 const run = (command) => execSync(command, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 
-if (!fs.existsSync("node_modules/.package-lock.json") || mtime("package-lock.json") > mtime("node_modules/.package-lock.json")) {
+if (
+  !fs.existsSync("node_modules/.package-lock.json") ||
+  mtime("package-lock.json") > mtime("node_modules/.package-lock.json")
+) {
   console.log("Installing dependencies (npm ci)…");
   run("npm ci --no-audit --no-fund");
 }

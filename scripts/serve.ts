@@ -8,7 +8,12 @@ import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
 import { ConfigError, getConfig, HSTS_HEADER_VALUE } from "../lib/config";
 import { Worker } from "node:worker_threads";
-import { handleOtherZoomRequest, handleWebhookRequest, isOtherZoomRequest, isWebhookRequest } from "../lib/webhook/node-handler";
+import {
+  handleOtherZoomRequest,
+  handleWebhookRequest,
+  isOtherZoomRequest,
+  isWebhookRequest,
+} from "../lib/webhook/node-handler";
 import { CLIENT_ADDRESS_HEADER, clientAddress, parseTrustedProxies } from "../lib/client-address";
 import { log, errorMessage } from "../lib/log";
 import { demoPasswordRefusal } from "../lib/demo/production-check";
@@ -49,7 +54,11 @@ async function main() {
     else {
       // Only this process knows the socket: hand the client's address to Next (sign-in throttling),
       // replacing whatever a client wrote into the same header.
-      request.headers[CLIENT_ADDRESS_HEADER] = clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustedProxies);
+      request.headers[CLIENT_ADDRESS_HEADER] = clientAddress(
+        request.socket.remoteAddress,
+        request.headers["x-forwarded-for"],
+        trustedProxies,
+      );
       // Here rather than in next.config.js: that is fixed at build time, APP_URL at start.
       if (config.servedOverHttps) response.setHeader("strict-transport-security", HSTS_HEADER_VALUE);
       void handle(request, response);
@@ -59,7 +68,9 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   log.info(`Rollcall is listening on ${config.appUrl}`, {
     mode: dev ? "development" : "production",
-    database: config.DATABASE_URL ? "DATABASE_URL" : `embedded (${path.relative(process.cwd(), dataDirectory)}/postgres)`,
+    database: config.DATABASE_URL
+      ? "DATABASE_URL"
+      : `embedded (${path.relative(process.cwd(), dataDirectory)}/postgres)`,
     worker: worker ? "on" : "off",
   });
 

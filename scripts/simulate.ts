@@ -21,8 +21,15 @@ function defaultSecret(): string | undefined {
 }
 
 function readRoster(file: string): SimulatedParticipant[] {
-  const lines = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter(Boolean);
-  const header = lines[0].toLowerCase().split(",").map((cell) => cell.trim());
+  const lines = fs
+    .readFileSync(file, "utf8")
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .filter(Boolean);
+  const header = lines[0]
+    .toLowerCase()
+    .split(",")
+    .map((cell) => cell.trim());
   const nameColumn = header.indexOf("name");
   const emailColumn = header.indexOf("email");
   const registrantColumn = header.indexOf("zoom_registrant_id");
@@ -38,7 +45,11 @@ function readRoster(file: string): SimulatedParticipant[] {
   });
 }
 
-export async function sendDelivery(url: string, secret: string, body: unknown): Promise<{ status: number; text: string }> {
+export async function sendDelivery(
+  url: string,
+  secret: string,
+  body: unknown,
+): Promise<{ status: number; text: string }> {
   const raw = JSON.stringify(body);
   const timestamp = Math.floor(Date.now() / 1000);
   const response = await fetch(url, {
@@ -73,7 +84,12 @@ export async function simulateClass(options: SimulateOptions): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
   const participants: SimulatedParticipant[] =
     options.participants ??
-    DEMO_STUDENTS.map((student) => ({ name: student.name, email: student.email, registrantId: student.zoomRegistrantId, phone: "phone" in student ? student.phone : null }));
+    DEMO_STUDENTS.map((student) => ({
+      name: student.name,
+      email: student.email,
+      registrantId: student.zoomRegistrantId,
+      phone: "phone" in student ? student.phone : null,
+    }));
   // The first participant after the scenario's eight with a phone number calls in.
   const dialIn = participants.slice(8).find((participant) => participant.phone);
   const deliveries = classScenario({
@@ -116,15 +132,27 @@ async function main() {
     .option("--roster <csv>", "name,email[,zoom_registrant_id] CSV of participants (default: the demo roster)")
     .option("--replay", "send every event at once instead of in real time")
     .parse();
-  const options = program.opts<{ url: string; secret?: string; scenario: string; meetingId: string; start?: string; duration: string; roster?: string; replay?: boolean }>();
+  const options = program.opts<{
+    url: string;
+    secret?: string;
+    scenario: string;
+    meetingId: string;
+    start?: string;
+    duration: string;
+    roster?: string;
+    replay?: boolean;
+  }>();
   if (options.scenario !== "class") throw new Error(`Unknown scenario "${options.scenario}" (available: class)`);
   const secret = options.secret ?? defaultSecret();
   if (!secret) throw new Error("No secret: pass --secret <your Zoom app's Secret Token>");
   const startsAt = options.start ? new Date(options.start) : new Date(Date.now() - 3 * MINUTE_MS);
   if (Number.isNaN(startsAt.getTime())) throw new Error("--start must be an ISO 8601 time");
   const durationMinutes = Number(options.duration);
-  if (!Number.isInteger(durationMinutes) || durationMinutes < 1) throw new Error("--duration must be a whole number of minutes");
-  console.log(`Simulating a ${durationMinutes}-minute class of meeting ${options.meetingId} from ${startsAt.toISOString()} to ${options.url}`);
+  if (!Number.isInteger(durationMinutes) || durationMinutes < 1)
+    throw new Error("--duration must be a whole number of minutes");
+  console.log(
+    `Simulating a ${durationMinutes}-minute class of meeting ${options.meetingId} from ${startsAt.toISOString()} to ${options.url}`,
+  );
   await simulateClass({
     url: options.url,
     secret,

@@ -45,8 +45,13 @@ async function main() {
     process.env.DATABASE_URL = serverDatabase;
     await seedDemo({ startsAt: new Date(), users: TEST_USERS });
     server = await startServer({ databaseUrl: serverDatabase });
-    const shared = { TEST_CLUSTER_URL: cluster.url, TEST_BASE_URL: server.url, TEST_SERVER_DATABASE_URL: serverDatabase };
-    if (!only || only === "unit") ok = run("unit and integration tests", bin("vitest"), ["run", ...filters], shared) && ok;
+    const shared = {
+      TEST_CLUSTER_URL: cluster.url,
+      TEST_BASE_URL: server.url,
+      TEST_SERVER_DATABASE_URL: serverDatabase,
+    };
+    if (!only || only === "unit")
+      ok = run("unit and integration tests", bin("vitest"), ["run", ...filters], shared) && ok;
     if (!only || only === "e2e") ok = run("browser tests", bin("playwright"), ["test", ...filters], shared) && ok;
   } finally {
     await server?.stop();

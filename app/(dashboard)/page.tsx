@@ -22,7 +22,10 @@ export default async function CoursesPage() {
       include: { _count: { select: { students: true, sessions: true } } },
     }),
     prisma.session.findMany({
-      where: { course: visibleCourses(user), startsAt: { gte: new Date(now.getTime() - LIVE_LOOKBACK_MS), lte: new Date(now.getTime() + 3600_000) } },
+      where: {
+        course: visibleCourses(user),
+        startsAt: { gte: new Date(now.getTime() - LIVE_LOOKBACK_MS), lte: new Date(now.getTime() + 3600_000) },
+      },
       include: { course: { select: { name: true, timezone: true } } },
       orderBy: { startsAt: "asc" },
     }),
@@ -46,7 +49,8 @@ export default async function CoursesPage() {
       {conflicts.length > 0 ? (
         <div className="mt-6">
           <Notice tone="warning" role="status">
-            {plural(conflicts.length, "Zoom meeting")} {conflicts.length === 1 ? "is" : "are"} scheduled by courses that may not see {conflicts.length === 1 ? "it" : "them"}:{" "}
+            {plural(conflicts.length, "Zoom meeting")} {conflicts.length === 1 ? "is" : "are"} scheduled by courses that
+            may not see {conflicts.length === 1 ? "it" : "them"}:{" "}
             <Link href="/admin/meetings#conflicts" className="font-medium underline">
               review conflicting meetings
             </Link>
@@ -61,15 +65,25 @@ export default async function CoursesPage() {
           </h2>
           <ul className="mt-2 space-y-2">
             {live.map((session) => (
-              <li key={session.id} className="flex flex-wrap items-center gap-3 rounded-lg border border-green-300 bg-green-50 px-4 py-3 text-green-950">
+              <li
+                key={session.id}
+                className="flex flex-wrap items-center gap-3 rounded-lg border border-green-300 bg-green-50 px-4 py-3 text-green-950"
+              >
                 <StateBadge state="live" />
                 <span className="font-medium">{session.course.name}</span>
                 <span className="text-sm">
                   {session.title ?? "Class"} · started {formatDateTime(session.startsAt, session.course.timezone)}
                 </span>
                 {/* The link names the class, not the course: the course card below is the course's link. */}
-                <Link href={`/sessions/${session.id}`} className="ml-auto text-sm font-semibold text-green-950 underline hover:text-green-800">
-                  Open live roster<span className="sr-only">: {session.title ?? "class"} started {formatDateTime(session.startsAt, session.course.timezone)}</span> →
+                <Link
+                  href={`/sessions/${session.id}`}
+                  className="ml-auto text-sm font-semibold text-green-950 underline hover:text-green-800"
+                >
+                  Open live roster
+                  <span className="sr-only">
+                    : {session.title ?? "class"} started {formatDateTime(session.startsAt, session.course.timezone)}
+                  </span>{" "}
+                  →
                 </Link>
               </li>
             ))}
@@ -79,13 +93,18 @@ export default async function CoursesPage() {
       <div className="mt-6">
         {courses.length === 0 ? (
           <EmptyState>
-            {user.role === "admin" ? "No courses yet. Create the first one." : "You do not teach any course yet. Create one, or ask an admin to add you to yours."}
+            {user.role === "admin"
+              ? "No courses yet. Create the first one."
+              : "You do not teach any course yet. Create one, or ask an admin to add you to yours."}
           </EmptyState>
         ) : (
           <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {courses.map((course) => (
               <li key={course.id}>
-                <Link href={`/courses/${course.id}`} className="block h-full rounded-lg border border-slate-200 bg-white p-4 shadow-sm hover:border-blue-500">
+                <Link
+                  href={`/courses/${course.id}`}
+                  className="block h-full rounded-lg border border-slate-200 bg-white p-4 shadow-sm hover:border-blue-500"
+                >
                   <span className="flex items-start justify-between gap-2">
                     <span className="font-medium text-slate-900">{course.name}</span>
                     {liveCourses.has(course.id) ? <StateBadge state="live" /> : null}

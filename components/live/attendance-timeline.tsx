@@ -27,7 +27,16 @@ interface TimelineProps {
 
 const TICK_STEPS_MINUTES = [5, 10, 15, 20, 30, 60, 120, 180, 240];
 
-export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterMinutes, timeZone, now, live, caption }: TimelineProps) {
+export function AttendanceTimeline({
+  rows,
+  startsAt,
+  durationMinutes,
+  lateAfterMinutes,
+  timeZone,
+  now,
+  live,
+  caption,
+}: TimelineProps) {
   const startMs = Date.parse(startsAt);
   const endMs = startMs + durationMinutes * 60_000;
   const nowMs = Date.parse(now);
@@ -39,7 +48,8 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
   const stepMs = step * 60_000;
   const offsetMs = zoneOffsetMs(startMs, timeZone);
   const ticks: number[] = [];
-  for (let local = Math.ceil((startMs + offsetMs) / stepMs) * stepMs; local - offsetMs <= endMs; local += stepMs) ticks.push(local - offsetMs);
+  for (let local = Math.ceil((startMs + offsetMs) / stepMs) * stepMs; local - offsetMs <= endMs; local += stepMs)
+    ticks.push(local - offsetMs);
   const lateAt = startMs + lateAfterMinutes * 60_000;
   const showNow = live && nowMs > startMs && nowMs < endMs;
 
@@ -55,7 +65,11 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
             const anchor = at < 6 ? "translateX(0)" : at > 94 ? "translateX(-100%)" : "translateX(-50%)";
             // On narrow screens every other label is left out so they do not overlap.
             return (
-              <span key={tick} className={`absolute top-0 whitespace-nowrap ${index % 2 === 1 ? "hidden md:inline" : ""}`} style={{ left: `${at}%`, transform: anchor }}>
+              <span
+                key={tick}
+                className={`absolute top-0 whitespace-nowrap ${index % 2 === 1 ? "hidden md:inline" : ""}`}
+                style={{ left: `${at}%`, transform: anchor }}
+              >
                 {formatTime(tick, timeZone)}
               </span>
             );
@@ -82,15 +96,27 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
               </div>
               <div className="relative h-5 rounded bg-slate-100">
                 {ticks.map((tick) => (
-                  <span key={tick} aria-hidden="true" className="absolute inset-y-0 w-px bg-slate-300" style={{ left: `${percentAt(tick)}%` }} />
+                  <span
+                    key={tick}
+                    aria-hidden="true"
+                    className="absolute inset-y-0 w-px bg-slate-300"
+                    style={{ left: `${percentAt(tick)}%` }}
+                  />
                 ))}
-                <span aria-hidden="true" className="absolute inset-y-0 border-l-2 border-dashed border-orange-600" style={{ left: `${percentAt(lateAt)}%` }} />
+                <span
+                  aria-hidden="true"
+                  className="absolute inset-y-0 border-l-2 border-dashed border-orange-600"
+                  style={{ left: `${percentAt(lateAt)}%` }}
+                />
                 {bars.map((bar) => (
                   <span
                     key={`${bar.fromMs}-${bar.toMs}`}
                     aria-hidden="true"
                     className={`absolute inset-y-0.5 min-w-[3px] rounded-sm ${bar.open && row.inMeeting ? "bg-green-600" : "bg-blue-700"}`}
-                    style={{ left: `${percentAt(bar.fromMs)}%`, width: `${percentAt(bar.toMs) - percentAt(bar.fromMs)}%` }}
+                    style={{
+                      left: `${percentAt(bar.fromMs)}%`,
+                      width: `${percentAt(bar.toMs) - percentAt(bar.fromMs)}%`,
+                    }}
                   />
                 ))}
                 {rooms.map((room) => (
@@ -99,10 +125,19 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
                     aria-hidden="true"
                     data-breakout-bar=""
                     className="absolute inset-y-0.5 min-w-[3px] rounded-sm bg-violet-500"
-                    style={{ left: `${percentAt(room.fromMs)}%`, width: `${percentAt(room.toMs) - percentAt(room.fromMs)}%` }}
+                    style={{
+                      left: `${percentAt(room.fromMs)}%`,
+                      width: `${percentAt(room.toMs) - percentAt(room.fromMs)}%`,
+                    }}
                   />
                 ))}
-                {showNow ? <span aria-hidden="true" className="absolute -inset-y-0.5 w-0.5 bg-red-700" style={{ left: `${percentAt(nowMs)}%` }} /> : null}
+                {showNow ? (
+                  <span
+                    aria-hidden="true"
+                    className="absolute -inset-y-0.5 w-0.5 bg-red-700"
+                    style={{ left: `${percentAt(nowMs)}%` }}
+                  />
+                ) : null}
                 <span className="sr-only">{describeIntervals(row, bars, timeZone, rooms)}</span>
               </div>
             </div>
@@ -124,7 +159,8 @@ export function AttendanceTimeline({ rows, startsAt, durationMinutes, lateAfterM
           </span>
         ) : null}
         <span className="flex items-center gap-1.5">
-          <span className="inline-block h-3 w-0 border-l-2 border-dashed border-orange-600" /> late after {lateAfterMinutes} min
+          <span className="inline-block h-3 w-0 border-l-2 border-dashed border-orange-600" /> late after{" "}
+          {lateAfterMinutes} min
         </span>
         {showNow ? (
           <span className="flex items-center gap-1.5">
@@ -143,7 +179,10 @@ function describeIntervals(
   rooms: { fromMs: number; toMs: number }[] = [],
 ): string {
   if (bars.length === 0) return `${row.name}: not in the class`;
-  const parts = bars.map((bar) => `${formatTime(bar.fromMs, timeZone)} to ${bar.open && row.inMeeting ? "now" : formatTime(bar.toMs, timeZone)}`);
+  const parts = bars.map(
+    (bar) =>
+      `${formatTime(bar.fromMs, timeZone)} to ${bar.open && row.inMeeting ? "now" : formatTime(bar.toMs, timeZone)}`,
+  );
   const roomParts = rooms.map((room) => `${formatTime(room.fromMs, timeZone)} to ${formatTime(room.toMs, timeZone)}`);
   return `${row.name}: ${parts.join(", ")}${roomParts.length > 0 ? `; in a breakout room ${roomParts.join(", ")}` : ""}`;
 }

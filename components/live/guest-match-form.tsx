@@ -27,7 +27,14 @@ export function GuestMatchForm({ action, guestKey, guestName, students, onMatche
         <label htmlFor={id} className="block text-xs font-medium text-slate-800">
           This is…
         </label>
-        <select id={id} name="studentId" defaultValue="" required className="mt-1 block w-full min-w-[10rem] rounded-md border border-slate-500 bg-white px-2 py-1.5 text-sm text-slate-900" aria-describedby={state.message ? `${id}-message` : undefined}>
+        <select
+          id={id}
+          name="studentId"
+          defaultValue=""
+          required
+          className="mt-1 block w-full min-w-[10rem] rounded-md border border-slate-500 bg-white px-2 py-1.5 text-sm text-slate-900"
+          aria-describedby={state.message ? `${id}-message` : undefined}
+        >
           <option value="" disabled>
             Choose a student
           </option>
@@ -42,7 +49,11 @@ export function GuestMatchForm({ action, guestKey, guestName, students, onMatche
         Match
       </SubmitButton>
       {state.message ? (
-        <p id={`${id}-message`} role={state.ok ? "status" : "alert"} className={`w-full text-xs ${state.ok ? "text-green-900" : "text-red-800"}`}>
+        <p
+          id={`${id}-message`}
+          role={state.ok ? "status" : "alert"}
+          className={`w-full text-xs ${state.ok ? "text-green-900" : "text-red-800"}`}
+        >
           {state.message}
         </p>
       ) : null}

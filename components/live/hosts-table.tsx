@@ -10,9 +10,15 @@ const REASONS: Record<string, string> = { instructor: "Instructor", host: "Made 
 
 export function HostsTable({ hosts, timeZone, scheduled }: { hosts: HostRow[]; timeZone: string; scheduled: boolean }) {
   return (
-    <Section id="hosts" title={`Hosts (${hosts.length})`} description="The course's instructors and anyone Zoom made host or co-host (students stay students). Not counted as students or guests.">
+    <Section
+      id="hosts"
+      title={`Hosts (${hosts.length})`}
+      description="The course's instructors and anyone Zoom made host or co-host (students stay students). Not counted as students or guests."
+    >
       {hosts.length === 0 ? (
-        <EmptyState>No host{scheduled ? " yet" : ""}: no instructor of this course and nobody made host or co-host joined.</EmptyState>
+        <EmptyState>
+          No host{scheduled ? " yet" : ""}: no instructor of this course and nobody made host or co-host joined.
+        </EmptyState>
       ) : (
         <Table label="Hosts" testId="hosts" columns={["Host", "Role", "Now", "First join", "Time in class"]}>
           {hosts.map((host) => (
@@ -32,9 +38,12 @@ export function HostsTable({ hosts, timeZone, scheduled }: { hosts: HostRow[]; t
                   "—"
                 )}
               </Td>
-              <Td className="whitespace-nowrap tabular-nums">{host.firstJoinAt ? formatTime(host.firstJoinAt, timeZone, true) : "—"}</Td>
               <Td className="whitespace-nowrap tabular-nums">
-                {formatPercent(host.attendedPercent)} <span className="text-xs text-slate-600">{formatDuration(host.attendedSeconds)}</span>
+                {host.firstJoinAt ? formatTime(host.firstJoinAt, timeZone, true) : "—"}
+              </Td>
+              <Td className="whitespace-nowrap tabular-nums">
+                {formatPercent(host.attendedPercent)}{" "}
+                <span className="text-xs text-slate-600">{formatDuration(host.attendedSeconds)}</span>
               </Td>
             </tr>
           ))}

@@ -7,7 +7,12 @@ export function LiveStats({ data }: { data: LivePayload }) {
   return (
     <>
       <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        <Stat label="In meeting now" value={session.state === "scheduled" ? "—" : counts.inMeeting} of={students.length} highlight={live} />
+        <Stat
+          label="In meeting now"
+          value={session.state === "scheduled" ? "—" : counts.inMeeting}
+          of={students.length}
+          highlight={live}
+        />
         <Stat label="Joined" value={counts.joined} of={students.length} />
         <Stat label="Late" value={counts.late} />
         <Stat label={live ? "Present so far" : "Present"} value={counts.present} />
@@ -22,9 +27,21 @@ export function LiveStats({ data }: { data: LivePayload }) {
   );
 }
 
-function Stat({ label, value, of, highlight = false }: { label: string; value: number | string; of?: number; highlight?: boolean }) {
+function Stat({
+  label,
+  value,
+  of,
+  highlight = false,
+}: {
+  label: string;
+  value: number | string;
+  of?: number;
+  highlight?: boolean;
+}) {
   return (
-    <div className={`rounded-lg border p-3 shadow-sm ${highlight ? "border-green-300 bg-green-50" : "border-slate-200 bg-white"}`}>
+    <div
+      className={`rounded-lg border p-3 shadow-sm ${highlight ? "border-green-300 bg-green-50" : "border-slate-200 bg-white"}`}
+    >
       <dt className="text-xs font-medium text-slate-700">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums">
         {value}

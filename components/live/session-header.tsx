@@ -12,7 +12,8 @@ export function SessionFacts({ session, timeZone }: { session: LivePayload["sess
     <div className="mt-4 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm text-slate-700">
       <StateBadge state={session.state} />
       <span>
-        {formatDateTime(session.startsAt, timeZone)} – {formatTime(end, timeZone)} · {session.durationMinutes} min · Zoom meeting {session.zoomMeetingId}
+        {formatDateTime(session.startsAt, timeZone)} – {formatTime(end, timeZone)} · {session.durationMinutes} min ·
+        Zoom meeting {session.zoomMeetingId}
       </span>
       <span>
         Late after {session.lateAfterMinutes} min · present at {session.requiredPercent}%
@@ -21,12 +22,24 @@ export function SessionFacts({ session, timeZone }: { session: LivePayload["sess
   );
 }
 
-export function UpdateStatus({ data, status, problem }: { data: LivePayload; status: LiveStatus; problem: string | null }) {
+export function UpdateStatus({
+  data,
+  status,
+  problem,
+}: {
+  data: LivePayload;
+  status: LiveStatus;
+  problem: string | null;
+}) {
   if (status === "signed_out") {
     return (
       <div className="mt-3">
         <Notice tone="warning" role="alert">
-          You were signed out, so this page stopped updating. <a href="/login" className="font-medium underline">Sign in again</a>.
+          You were signed out, so this page stopped updating.{" "}
+          <a href="/login" className="font-medium underline">
+            Sign in again
+          </a>
+          .
         </Notice>
       </div>
     );
@@ -43,10 +56,14 @@ export function UpdateStatus({ data, status, problem }: { data: LivePayload; sta
   return (
     <p className="mt-2 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
       <LiveIndicator status={status} />
-      {problem && status !== "connected" ? <span className="font-medium text-red-800">Connection problem, retrying…</span> : null}
+      {problem && status !== "connected" ? (
+        <span className="font-medium text-red-800">Connection problem, retrying…</span>
+      ) : null}
       <span>
         Updated {formatTime(data.now, data.course.timezone, true)} {zoneAbbreviation(data.now, data.course.timezone)}
-        {data.computedAt ? ` · last recomputed ${formatTime(data.computedAt, data.course.timezone, true)}` : " · no Zoom events yet"}
+        {data.computedAt
+          ? ` · last recomputed ${formatTime(data.computedAt, data.course.timezone, true)}`
+          : " · no Zoom events yet"}
       </span>
     </p>
   );

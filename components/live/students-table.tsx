@@ -27,13 +27,22 @@ export function StudentsTable({ data, shown, filter, onFilter }: StudentsTablePr
     <Section
       id="roster"
       title="Students"
-      description={live ? "Attended % and status are provisional until the class ends." : `Times in ${tz.replace(/_/g, " ")} (${zone}).`}
+      description={
+        live
+          ? "Attended % and status are provisional until the class ends."
+          : `Times in ${tz.replace(/_/g, " ")} (${zone}).`
+      }
       actions={
         <div className="flex items-center gap-2">
           <label htmlFor="roster-filter" className="text-sm font-medium text-slate-800">
             Show
           </label>
-          <select id="roster-filter" value={filter} onChange={(event) => onFilter(event.target.value as RosterFilter)} className="rounded-md border border-slate-500 bg-white px-2 py-1.5 text-sm">
+          <select
+            id="roster-filter"
+            value={filter}
+            onChange={(event) => onFilter(event.target.value as RosterFilter)}
+            className="rounded-md border border-slate-500 bg-white px-2 py-1.5 text-sm"
+          >
             {ROSTER_FILTERS.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label} ({students.filter(option.test).length})
@@ -45,14 +54,34 @@ export function StudentsTable({ data, shown, filter, onFilter }: StudentsTablePr
     >
       {students.length === 0 ? (
         <EmptyState>
-          This course has no students yet. <Link href={`/courses/${course.id}/roster/import`} className="font-medium text-blue-800 underline">Import the roster</Link> and everyone who joined will be matched.
+          This course has no students yet.{" "}
+          <Link href={`/courses/${course.id}/roster/import`} className="font-medium text-blue-800 underline">
+            Import the roster
+          </Link>{" "}
+          and everyone who joined will be matched.
         </EmptyState>
       ) : shown.length === 0 ? (
         <EmptyState>No student matches this filter.</EmptyState>
       ) : (
-        <Table label="Students" testId="live-roster" columns={["Student", "Now", `First join (${zone})`, "Last leave", "Late", "Attended", live ? "Status so far" : "Status"]}>
+        <Table
+          label="Students"
+          testId="live-roster"
+          columns={[
+            "Student",
+            "Now",
+            `First join (${zone})`,
+            "Last leave",
+            "Late",
+            "Attended",
+            live ? "Status so far" : "Status",
+          ]}
+        >
           {shown.map((student) => (
-            <tr key={student.studentId} data-student={student.email} className={student.inMeeting ? "bg-green-50/60" : undefined}>
+            <tr
+              key={student.studentId}
+              data-student={student.email}
+              className={student.inMeeting ? "bg-green-50/60" : undefined}
+            >
               <RowHeader className="min-w-[12rem] text-left font-normal">
                 <Link href={`/students/${student.studentId}`} className="font-medium text-blue-800 hover:underline">
                   {student.name}
@@ -62,9 +91,17 @@ export function StudentsTable({ data, shown, filter, onFilter }: StudentsTablePr
               <Td className="whitespace-nowrap" data-col="now">
                 <Presence student={student} state={session.state} />
               </Td>
-              <Td className="whitespace-nowrap tabular-nums">{student.firstJoinAt ? formatTime(student.firstJoinAt, tz, true) : "—"}</Td>
               <Td className="whitespace-nowrap tabular-nums">
-                {student.lastLeaveAt ? formatTime(student.lastLeaveAt, tz, true) : student.inMeeting ? <span className="text-slate-600">still in</span> : "—"}
+                {student.firstJoinAt ? formatTime(student.firstJoinAt, tz, true) : "—"}
+              </Td>
+              <Td className="whitespace-nowrap tabular-nums">
+                {student.lastLeaveAt ? (
+                  formatTime(student.lastLeaveAt, tz, true)
+                ) : student.inMeeting ? (
+                  <span className="text-slate-600">still in</span>
+                ) : (
+                  "—"
+                )}
               </Td>
               <Td className="whitespace-nowrap" data-col="late">
                 {student.late ? (
@@ -88,7 +125,9 @@ export function StudentsTable({ data, shown, filter, onFilter }: StudentsTablePr
                 ) : (
                   <StatusBadge status={student.status} />
                 )}
-                {student.override ? <div className="text-xs text-slate-600">computed: {student.computedStatus} · overridden</div> : null}
+                {student.override ? (
+                  <div className="text-xs text-slate-600">computed: {student.computedStatus} · overridden</div>
+                ) : null}
               </Td>
             </tr>
           ))}

@@ -6,7 +6,15 @@ import { EmptyState, Section } from "../ui";
 import { AttendanceTimeline } from "./attendance-timeline";
 import { rosterFilter, type RosterFilter } from "./roster-filter";
 
-export function TimelineSection({ data, shown, filter }: { data: LivePayload; shown: StudentRow[]; filter: RosterFilter }) {
+export function TimelineSection({
+  data,
+  shown,
+  filter,
+}: {
+  data: LivePayload;
+  shown: StudentRow[];
+  filter: RosterFilter;
+}) {
   const { session } = data;
   const tz = data.course.timezone;
   const zone = zoneAbbreviation(session.startsAt, tz);

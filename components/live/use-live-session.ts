@@ -156,7 +156,8 @@ export function useLiveSession(initial: LivePayload): LiveSessionData {
             fail(error);
             const delay = Math.min(RECONNECT_MAX_MS, 1_000 * 2 ** attempts);
             attempts += 1;
-            if (!(error instanceof LiveFetchError && (error.status === 401 || error.status === 404))) retryTimer = setTimeout(() => !closed && open(), delay);
+            if (!(error instanceof LiveFetchError && (error.status === 401 || error.status === 404)))
+              retryTimer = setTimeout(() => !closed && open(), delay);
           },
         );
       };
@@ -175,7 +176,8 @@ export function useLiveSession(initial: LivePayload): LiveSessionData {
   const scheduled = payload.session.state === "scheduled";
   useEffect(() => {
     if (!holdOpen || !polling) return;
-    const pollEvery = scheduled && startsAt - (Date.now() + clockOffset.current) > SOON_MS ? SCHEDULED_POLL_MS : POLL_MS;
+    const pollEvery =
+      scheduled && startsAt - (Date.now() + clockOffset.current) > SOON_MS ? SCHEDULED_POLL_MS : POLL_MS;
     let stopped = false;
     let failures = 0;
     let timer: ReturnType<typeof setTimeout>;
@@ -188,7 +190,11 @@ export function useLiveSession(initial: LivePayload): LiveSessionData {
         failures += 1;
         fail(error);
       }
-      if (!stopped) timer = setTimeout(() => void poll(), failures ? Math.min(RECONNECT_MAX_MS, POLL_MS * 2 ** failures) : pollEvery);
+      if (!stopped)
+        timer = setTimeout(
+          () => void poll(),
+          failures ? Math.min(RECONNECT_MAX_MS, POLL_MS * 2 ** failures) : pollEvery,
+        );
     };
     timer = setTimeout(() => void poll(), pollEvery);
     // A server that was only slow to answer (a cold start) must not leave the page polling for
@@ -211,7 +217,12 @@ export function useLiveSession(initial: LivePayload): LiveSessionData {
       setNow(new Date(serverNow));
       const state = current.current.session.state;
       // Once per boundary: a meeting still running after the end keeps the session live a while.
-      const boundary = state === "scheduled" && serverNow >= startsAt ? "start" : state === "live" && serverNow >= endsAt ? "end" : null;
+      const boundary =
+        state === "scheduled" && serverNow >= startsAt
+          ? "start"
+          : state === "live" && serverNow >= endsAt
+            ? "end"
+            : null;
       if (boundary && boundaryFetched.current !== boundary) {
         boundaryFetched.current = boundary;
         void refresh();

@@ -30,7 +30,10 @@ function unauthorized(message: string): ApiError {
  * Authenticates the request and counts it against the caller's rate limit.
  * Throws 401 (no valid credentials) or 429 (over the limit).
  */
-export async function requireApiCaller(request: Request, options: { allowSessionCookie?: boolean } = {}): Promise<ApiCaller> {
+export async function requireApiCaller(
+  request: Request,
+  options: { allowSessionCookie?: boolean } = {},
+): Promise<ApiCaller> {
   const authorization = request.headers.get("authorization");
   let caller: ApiCaller;
   if (authorization !== null) {
@@ -39,12 +42,22 @@ export async function requireApiCaller(request: Request, options: { allowSession
     if (!match) throw unauthorized('The Authorization header must be "Bearer <token>".');
     const found = await lookupToken(match[1]);
     if (found.status === "expired") {
-      throw new ApiError(401, "token_expired", `The API token expired at ${found.expiresAt.toISOString()}; ask an admin for a new one.`, {}, { "www-authenticate": 'Bearer realm="rollcall", error="invalid_token", error_description="expired"' });
+      throw new ApiError(
+        401,
+        "token_expired",
+        `The API token expired at ${found.expiresAt.toISOString()}; ask an admin for a new one.`,
+        {},
+        { "www-authenticate": 'Bearer realm="rollcall", error="invalid_token", error_description="expired"' },
+      );
     }
     if (found.status !== "ok") throw unauthorized("The API token is unknown or has been revoked.");
     // A read-only token may read anything its user may read, and change nothing.
     if (found.readOnly && WRITE_METHODS.has(request.method.toUpperCase())) {
-      throw new ApiError(403, "read_only_token", `This API token is read-only: ${request.method.toUpperCase()} is a write. Use a token created without --read-only.`);
+      throw new ApiError(
+        403,
+        "read_only_token",
+        `This API token is read-only: ${request.method.toUpperCase()} is a write. Use a token created without --read-only.`,
+      );
     }
     caller = { user: found.user, tokenId: found.tokenId };
   } else {
@@ -58,7 +71,11 @@ export async function requireApiCaller(request: Request, options: { allowSession
     }
     caller = { user, tokenId: null };
   }
-  const limit = await hitRateLimit(caller.tokenId ? `api:token:${caller.tokenId}` : `api:user:${caller.user.id}`, API_RATE_LIMIT, API_RATE_WINDOW_SECONDS);
+  const limit = await hitRateLimit(
+    caller.tokenId ? `api:token:${caller.tokenId}` : `api:user:${caller.user.id}`,
+    API_RATE_LIMIT,
+    API_RATE_WINDOW_SECONDS,
+  );
   if (!limit.allowed) {
     throw new ApiError(
       429,

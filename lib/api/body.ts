@@ -9,7 +9,13 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 // The rest of the body is never read, so the connection cannot carry another request: say so,
 // or a keep-alive client would send its next request into the unread remainder.
 const tooLarge = () =>
-  new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`, { limitBytes: MAX_BODY_BYTES }, { connection: "close" });
+  new ApiError(
+    413,
+    "payload_too_large",
+    `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`,
+    { limitBytes: MAX_BODY_BYTES },
+    { connection: "close" },
+  );
 
 /** The media type without parameters, lower-cased: "application/json; charset=utf-8" → "application/json". */
 export function mediaTypeOf(request: Request): string {
@@ -25,7 +31,12 @@ export function isCsvMediaType(mediaType: string): boolean {
 }
 
 export function unsupportedMediaType(accepted: string[]): ApiError {
-  return new ApiError(415, "unsupported_media_type", `Send the body as ${accepted.join(" or ")} (Content-Type header).`, { accepted });
+  return new ApiError(
+    415,
+    "unsupported_media_type",
+    `Send the body as ${accepted.join(" or ")} (Content-Type header).`,
+    { accepted },
+  );
 }
 
 /**
@@ -67,7 +78,9 @@ export function validateBody<Schema extends z.ZodType>(schema: Schema, value: un
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = issuesOf(parsed.error);
-    throw new ApiError(422, "validation_failed", `The request body is not valid: ${describeIssues(issues)}`, { issues });
+    throw new ApiError(422, "validation_failed", `The request body is not valid: ${describeIssues(issues)}`, {
+      issues,
+    });
   }
   return parsed.data;
 }
@@ -78,12 +91,19 @@ export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ApiError(400, "invalid_json", `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ApiError(
+      400,
+      "invalid_json",
+      `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 /** A JSON body checked against a zod schema (415 unless the Content-Type is JSON). */
-export async function parseJsonBody<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
+export async function parseJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+): Promise<z.output<Schema>> {
   if (!isJsonMediaType(mediaTypeOf(request))) throw unsupportedMediaType(["application/json"]);
   return validateBody(schema, parseJsonText(await readBodyText(request)));
 }
@@ -94,7 +114,9 @@ export function parseQuery<Schema extends z.ZodType>(request: Request, schema: S
   const parsed = schema.safeParse(params);
   if (!parsed.success) {
     const issues = issuesOf(parsed.error);
-    throw new ApiError(400, "invalid_query", `The query parameters are not valid: ${describeIssues(issues)}`, { issues });
+    throw new ApiError(400, "invalid_query", `The query parameters are not valid: ${describeIssues(issues)}`, {
+      issues,
+    });
   }
   return parsed.data;
 }

@@ -58,8 +58,17 @@ export class ApiError extends Error {
   }
 }
 
-export function errorResponse(status: number, code: ApiErrorCode, message: string, details: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return NextResponse.json({ error: { code, message, ...details } }, { status, headers: { "cache-control": "no-store", ...headers } });
+export function errorResponse(
+  status: number,
+  code: ApiErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  return NextResponse.json(
+    { error: { code, message, ...details } },
+    { status, headers: { "cache-control": "no-store", ...headers } },
+  );
 }
 
 export function apiErrorResponse(error: ApiError) {

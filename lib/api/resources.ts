@@ -5,7 +5,15 @@ import { prisma } from "../db";
 import { parseRosterCsv } from "../services/students";
 import { rosterJsonSchema, type StudentInput } from "../validations/student";
 import { ApiError } from "./errors";
-import { isCsvMediaType, isJsonMediaType, mediaTypeOf, parseJsonText, readBodyText, unsupportedMediaType, validateBody } from "./body";
+import {
+  isCsvMediaType,
+  isJsonMediaType,
+  mediaTypeOf,
+  parseJsonText,
+  readBodyText,
+  unsupportedMediaType,
+  validateBody,
+} from "./body";
 
 export function publicCourse(course: { id: string; name: string; timezone: string }) {
   return { id: course.id, name: course.name, timezone: course.timezone };
@@ -40,8 +48,24 @@ export function publicSession(session: {
   };
 }
 
-export function publicStudent(student: { id: string; name: string; email: string; zoomRegistrantId: string | null; enrolledAt: Date; sisId: string | null; phone: string | null }) {
-  return { id: student.id, name: student.name, email: student.email, zoomRegistrantId: student.zoomRegistrantId, enrolledAt: student.enrolledAt.toISOString(), sisId: student.sisId, phone: student.phone };
+export function publicStudent(student: {
+  id: string;
+  name: string;
+  email: string;
+  zoomRegistrantId: string | null;
+  enrolledAt: Date;
+  sisId: string | null;
+  phone: string | null;
+}) {
+  return {
+    id: student.id,
+    name: student.name,
+    email: student.email,
+    zoomRegistrantId: student.zoomRegistrantId,
+    enrolledAt: student.enrolledAt.toISOString(),
+    sisId: student.sisId,
+    phone: student.phone,
+  };
 }
 
 /** The JSON roster, with the same "one email once" rule the CSV import applies. */
@@ -51,7 +75,12 @@ const rosterJsonBodySchema = rosterJsonSchema.superRefine((roster, context) => {
     const key = normalizeEmail(student.email);
     const earlier = firstIndex.get(key);
     if (earlier === undefined) firstIndex.set(key, index);
-    else context.addIssue({ code: "custom", path: ["students", index, "email"], message: `${student.email} already appears at students.${earlier}` });
+    else
+      context.addIssue({
+        code: "custom",
+        path: ["students", index, "email"],
+        message: `${student.email} already appears at students.${earlier}`,
+      });
   });
 });
 
@@ -71,20 +100,34 @@ export async function readRosterBody(request: Request): Promise<StudentInput[]> 
     // The CSV must at least be CSV (balanced quotes...): otherwise it cannot be read at all.
     parse(text, { skip_empty_lines: true, relax_column_count: true });
   } catch (error) {
-    throw new ApiError(400, "invalid_csv", `The CSV could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ApiError(
+      400,
+      "invalid_csv",
+      `The CSV could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const roster = parseRosterCsv(text);
   if (roster.errors.length > 0) {
     const count = roster.errors.length;
-    throw new ApiError(422, "invalid_roster", `${count} ${count === 1 ? "row has a problem" : "rows have problems"}; nothing was stored.`, { rows: roster.errors });
+    throw new ApiError(
+      422,
+      "invalid_roster",
+      `${count} ${count === 1 ? "row has a problem" : "rows have problems"}; nothing was stored.`,
+      { rows: roster.errors },
+    );
   }
   if (roster.students.length === 0) {
-    throw new ApiError(422, "invalid_roster", "The CSV has a header but no students; nothing was stored.", { rows: [] });
+    throw new ApiError(422, "invalid_roster", "The CSV has a header but no students; nothing was stored.", {
+      rows: [],
+    });
   }
   return roster.students;
 }
 
 /** Creating the same class meeting twice (a retried script) is a conflict, not a second session. */
 export async function findDuplicateSession(courseId: string, input: { zoomMeetingId: string; startsAt: Date }) {
-  return prisma.session.findFirst({ where: { courseId, zoomMeetingId: input.zoomMeetingId, startsAt: input.startsAt }, select: { id: true } });
+  return prisma.session.findFirst({
+    where: { courseId, zoomMeetingId: input.zoomMeetingId, startsAt: input.startsAt },
+    select: { id: true },
+  });
 }

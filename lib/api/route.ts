@@ -24,15 +24,22 @@ export function apiRoute<Context>(handler: (request: Request, context: Context) 
     } catch (error) {
       if (error instanceof ApiError) return apiErrorResponse(error);
       if (error instanceof DuplicateSessionError) return errorResponse(409, "conflict", error.message);
-      if (error instanceof MeetingInUseError) return errorResponse(409, "meeting_in_use", error.message, { zoomMeetingId: error.zoomMeetingId });
+      if (error instanceof MeetingInUseError)
+        return errorResponse(409, "meeting_in_use", error.message, { zoomMeetingId: error.zoomMeetingId });
       if (error instanceof MeetingHostError) return meetingHostErrorResponse(error);
       if (error instanceof AdminOnlyOptionError) return errorResponse(403, "forbidden", error.message);
-      if (error instanceof MeetingShareError) return errorResponse(error.status, error.status === 404 ? "not_found" : "conflict", error.message);
+      if (error instanceof MeetingShareError)
+        return errorResponse(error.status, error.status === 404 ? "not_found" : "conflict", error.message);
       if (error instanceof Prisma.PrismaClientKnownRequestError) {
         if (error.code === "P2002") return errorResponse(409, "conflict", "This would duplicate an existing record.");
-        if (error.code === "P2025" || error.code === "P2003") return errorResponse(404, "not_found", "The record no longer exists.");
+        if (error.code === "P2025" || error.code === "P2003")
+          return errorResponse(404, "not_found", "The record no longer exists.");
       }
-      log.error("API request failed", { method: request.method, path: new URL(request.url).pathname, error: errorMessage(error) });
+      log.error("API request failed", {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        error: errorMessage(error),
+      });
       return errorResponse(500, "internal", "The request failed on our side; try again later.");
     }
   };
@@ -40,13 +47,26 @@ export function apiRoute<Context>(handler: (request: Request, context: Context) 
 
 function meetingHostErrorResponse(error: MeetingHostError): Response {
   if (error.kind === "zoom_unreachable") {
-    return errorResponse(503, "zoom_unreachable", error.message, {}, error.retryAfterSeconds ? { "retry-after": String(error.retryAfterSeconds) } : {});
+    return errorResponse(
+      503,
+      "zoom_unreachable",
+      error.message,
+      {},
+      error.retryAfterSeconds ? { "retry-after": String(error.retryAfterSeconds) } : {},
+    );
   }
-  return errorResponse(422, error.kind === "host_mismatch" ? "meeting_host_mismatch" : "meeting_not_on_zoom", error.message);
+  return errorResponse(
+    422,
+    error.kind === "host_mismatch" ? "meeting_host_mismatch" : "meeting_not_on_zoom",
+    error.message,
+  );
 }
 
 export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}) {
-  return NextResponse.json(body, { status: init.status ?? 200, headers: { "cache-control": "no-store", ...init.headers } });
+  return NextResponse.json(body, {
+    status: init.status ?? 200,
+    headers: { "cache-control": "no-store", ...init.headers },
+  });
 }
 
 /** A streamed CSV download. */

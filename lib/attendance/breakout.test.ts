@@ -20,8 +20,20 @@ const SESSION: SessionInput = {
   requiredPercent: 90,
 };
 
-const ANA: RosterStudent = { id: "ana", name: "Ana Lima", email: "ana@school.edu", emailNormalized: "ana@school.edu", zoomRegistrantId: "reg-ana" };
-const BEN: RosterStudent = { id: "ben", name: "Ben Okafor", email: "ben@school.edu", emailNormalized: "ben@school.edu", zoomRegistrantId: null };
+const ANA: RosterStudent = {
+  id: "ana",
+  name: "Ana Lima",
+  email: "ana@school.edu",
+  emailNormalized: "ana@school.edu",
+  zoomRegistrantId: "reg-ana",
+};
+const BEN: RosterStudent = {
+  id: "ben",
+  name: "Ben Okafor",
+  email: "ben@school.edu",
+  emailNormalized: "ben@school.edu",
+  zoomRegistrantId: null,
+};
 const DIAL: RosterStudent = {
   id: "dora",
   name: "Dora Phone",
@@ -43,7 +55,13 @@ interface Who {
 }
 
 let sequence = 0;
-function event(type: string, userId: string, time: Date, who: Who = {}, room?: { uuid: string; name?: string; parent?: string | null }): EngineEvent {
+function event(
+  type: string,
+  userId: string,
+  time: Date,
+  who: Who = {},
+  room?: { uuid: string; name?: string; parent?: string | null },
+): EngineEvent {
   sequence++;
   const isJoin = type.includes("joined");
   const email = who.email ?? null;
@@ -70,7 +88,8 @@ function event(type: string, userId: string, time: Date, who: Who = {}, room?: {
     phoneNumber: who.phone ?? null,
   };
 }
-const mainJoin = (userId: string, time: string, who?: Who) => event("meeting.participant_joined", userId, at(time), who);
+const mainJoin = (userId: string, time: string, who?: Who) =>
+  event("meeting.participant_joined", userId, at(time), who);
 const mainLeave = (userId: string, time: string, who?: Who) => event("meeting.participant_left", userId, at(time), who);
 const roomJoin = (userId: string, time: string, parent: string | null, who?: Who, uuid = ROOM_1, name?: string) =>
   event("meeting.participant_joined_breakout_room", userId, at(time), who, { uuid, name, parent });
@@ -99,7 +118,8 @@ function compute(events: EngineEvent[], options: Partial<ComputeSessionInput> = 
     ...options,
   });
 }
-const studentOf = (result: ReturnType<typeof compute>, student: RosterStudent) => result.students.find((row) => row.studentId === student.id)!;
+const studentOf = (result: ReturnType<typeof compute>, student: RosterStudent) =>
+  result.students.find((row) => row.studentId === student.id)!;
 
 const ANA_WHO: Who = { email: "ana@school.edu", registrantId: "reg-ana", name: "Ana Lima", participantUuid: "pu-ana" };
 
@@ -138,7 +158,11 @@ describe("breakout rooms are class time", () => {
   });
 
   it("a student still in a breakout room at meeting.ended gets full time", () => {
-    const events = [mainJoin("100", "09:59:30", ANA_WHO), mainLeave("100", "10:20:00", ANA_WHO), roomJoin("200", "10:20:01", "100", ANA_WHO)];
+    const events = [
+      mainJoin("100", "09:59:30", ANA_WHO),
+      mainLeave("100", "10:20:00", ANA_WHO),
+      roomJoin("200", "10:20:01", "100", ANA_WHO),
+    ];
     const ana = studentOf(compute(events), ANA);
     expect(ana.attendedPercent).toBe(100);
     expect(ana.lastLeaveAt).toEqual(at("11:00:00"));
@@ -156,7 +180,10 @@ describe("breakout rooms are class time", () => {
     ];
     expect(studentOf(compute(events), ANA).joinCount).toBe(1);
     // Main-room join lost: seen only in a room, Ana has still arrived once.
-    const onlyRoom = studentOf(compute([roomJoin("200", "10:20:00", null, ANA_WHO), roomLeave("200", "10:40:00", null, ANA_WHO)]), ANA);
+    const onlyRoom = studentOf(
+      compute([roomJoin("200", "10:20:00", null, ANA_WHO), roomLeave("200", "10:40:00", null, ANA_WHO)]),
+      ANA,
+    );
     expect(onlyRoom.joinCount).toBe(1);
     expect(onlyRoom.attendedSeconds).toBe(20 * 60);
   });
@@ -175,7 +202,12 @@ describe("breakout rooms are class time", () => {
 
   it("identifies a room connection by parent_user_id or participant_uuid when it carries no email", () => {
     const bare: Who = { name: "Ana" };
-    const byParent = [mainJoin("100", "10:00:00", { email: "ana@school.edu" }), mainLeave("100", "10:20:00", { email: "ana@school.edu" }), roomJoin("7", "10:20:00", "100", bare), roomLeave("7", "10:40:00", "100", bare)];
+    const byParent = [
+      mainJoin("100", "10:00:00", { email: "ana@school.edu" }),
+      mainLeave("100", "10:20:00", { email: "ana@school.edu" }),
+      roomJoin("7", "10:20:00", "100", bare),
+      roomLeave("7", "10:40:00", "100", bare),
+    ];
     const result = compute(byParent);
     expect(studentOf(result, ANA).attendedSeconds).toBe(40 * 60);
     expect(result.guests).toEqual([]);
@@ -191,19 +223,49 @@ describe("breakout rooms are class time", () => {
 
   it("a guest's room connection stays with that guest", () => {
     const visitor: Who = { name: "Visitor", accountId: "acct-v" };
-    const result = compute([mainJoin("100", "10:00:00", visitor), mainLeave("100", "10:20:00", visitor), roomJoin("7", "10:20:01", "100", { name: "Visitor" }), roomLeave("7", "10:40:00", "100", { name: "Visitor" })]);
+    const result = compute([
+      mainJoin("100", "10:00:00", visitor),
+      mainLeave("100", "10:20:00", visitor),
+      roomJoin("7", "10:20:01", "100", { name: "Visitor" }),
+      roomLeave("7", "10:40:00", "100", { name: "Visitor" }),
+    ]);
     expect(result.guests).toHaveLength(1);
-    expect(result.guests[0]).toMatchObject({ guestKey: "account:acct-v", name: "Visitor", attendedSeconds: 40 * 60, joinCount: 1 });
+    expect(result.guests[0]).toMatchObject({
+      guestKey: "account:acct-v",
+      name: "Visitor",
+      attendedSeconds: 40 * 60,
+      joinCount: 1,
+    });
   });
 
   it("says live which room a student is in, and a device in a room is still one device", () => {
-    const events = [mainJoin("100", "10:00:00", ANA_WHO), roomJoin("200", "10:20:02", "100", ANA_WHO, ROOM_2, "Room 2: Statistics")];
+    const events = [
+      mainJoin("100", "10:00:00", ANA_WHO),
+      roomJoin("200", "10:20:02", "100", ANA_WHO, ROOM_2, "Room 2: Statistics"),
+    ];
     const ana = studentOf(compute(events, { instances: RUNNING, now: at("10:30:00") }), ANA);
-    expect(ana).toMatchObject({ inMeeting: true, breakoutRoom: "Room 2: Statistics", openConnections: 1, attendedSeconds: 30 * 60 });
-    const back = studentOf(compute([...events, roomLeave("200", "10:25:00", "100", ANA_WHO, ROOM_2)], { instances: RUNNING, now: at("10:30:00") }), ANA);
+    expect(ana).toMatchObject({
+      inMeeting: true,
+      breakoutRoom: "Room 2: Statistics",
+      openConnections: 1,
+      attendedSeconds: 30 * 60,
+    });
+    const back = studentOf(
+      compute([...events, roomLeave("200", "10:25:00", "100", ANA_WHO, ROOM_2)], {
+        instances: RUNNING,
+        now: at("10:30:00"),
+      }),
+      ANA,
+    );
     expect(back).toMatchObject({ inMeeting: true, breakoutRoom: null });
     // Unnamed room: "" (in a room, name unknown).
-    const unnamed = studentOf(compute([mainLeave("100", "10:20:00", ANA_WHO), ...events.slice(0, 1), roomJoin("201", "10:20:01", "100", ANA_WHO)], { instances: RUNNING, now: at("10:30:00") }), ANA);
+    const unnamed = studentOf(
+      compute(
+        [mainLeave("100", "10:20:00", ANA_WHO), ...events.slice(0, 1), roomJoin("201", "10:20:01", "100", ANA_WHO)],
+        { instances: RUNNING, now: at("10:30:00") },
+      ),
+      ANA,
+    );
     expect(unnamed.breakoutRoom).toBe("");
   });
 
@@ -231,7 +293,14 @@ describe("hosts are not guests", () => {
     const result = compute(events);
     expect(result.guests.map((guest) => guest.name)).toEqual(["Visitor"]);
     expect(result.hosts).toHaveLength(1);
-    expect(result.hosts[0]).toMatchObject({ hostKey: "user:user-teacher", name: "Terry Teacher", email: "teacher@school.edu", reason: "instructor", attendedSeconds: 59 * 60, joinCount: 2 });
+    expect(result.hosts[0]).toMatchObject({
+      hostKey: "user:user-teacher",
+      name: "Terry Teacher",
+      email: "teacher@school.edu",
+      reason: "instructor",
+      attendedSeconds: 59 * 60,
+      joinCount: 2,
+    });
   });
 
   it("a participant made host or co-host is a host; a student made co-host stays a student", () => {
@@ -263,7 +332,10 @@ describe("dial-in students", () => {
   });
 
   it("matches a caller by phone_number, or by a user_name that is the number, and counts the call like any connection", () => {
-    const byNumber = compute([mainJoin("1", "10:00:00", { phone: "15551234567", name: "Caller" }), mainLeave("1", "11:00:00", { phone: "15551234567" })]);
+    const byNumber = compute([
+      mainJoin("1", "10:00:00", { phone: "15551234567", name: "Caller" }),
+      mainLeave("1", "11:00:00", { phone: "15551234567" }),
+    ]);
     expect(studentOf(byNumber, DIAL)).toMatchObject({ attendedPercent: 100, status: "present", joinCount: 1 });
     expect(byNumber.guests).toEqual([]);
     const byName = compute([mainJoin("1", "10:10:00", { name: "+1 555-123-4567" })]);
@@ -296,7 +368,14 @@ const planArbitrary = (person: number): fc.Arbitrary<Plan> =>
   fc
     .record({
       join: fc.integer({ min: -600, max: 1200 }),
-      gaps: fc.array(fc.record({ before: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 180, max: 900 })), length: fc.integer({ min: 60, max: 1200 }), room: fc.integer({ min: 0, max: 2 }) }), { maxLength: 3 }),
+      gaps: fc.array(
+        fc.record({
+          before: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 180, max: 900 })),
+          length: fc.integer({ min: 60, max: 1200 }),
+          room: fc.integer({ min: 0, max: 2 }),
+        }),
+        { maxLength: 3 },
+      ),
       tail: fc.oneof(fc.constant(0), fc.integer({ min: 180, max: 1800 })),
       moveDelay: fc.integer({ min: 0, max: 5 }),
       named: fc.boolean(),
@@ -328,9 +407,14 @@ function eventsOfPlan(plan: Plan, style: "main-moves" | "rooms-only", prefix: st
     const roomUser = `${prefix}r${index}`;
     const previous = plan.visits[index - 1];
     const directMove = previous !== undefined && visit.from - previous.to <= 5;
-    if (style === "main-moves" && !directMove) events.push(event("meeting.participant_left", mainId, time(visit.from - plan.moveDelay), who));
-    events.push(event("meeting.participant_joined_breakout_room", roomUser, time(visit.from), { name: student.name }, room));
-    events.push(event("meeting.participant_left_breakout_room", roomUser, time(visit.to), { name: student.name }, room));
+    if (style === "main-moves" && !directMove)
+      events.push(event("meeting.participant_left", mainId, time(visit.from - plan.moveDelay), who));
+    events.push(
+      event("meeting.participant_joined_breakout_room", roomUser, time(visit.from), { name: student.name }, room),
+    );
+    events.push(
+      event("meeting.participant_left_breakout_room", roomUser, time(visit.to), { name: student.name }, room),
+    );
     const next = plan.visits[index + 1];
     const movesOnDirectly = next !== undefined && next.from - visit.to <= 5;
     const stillInRoomAtEnd = index === plan.visits.length - 1 && visit.to === plan.leave;
@@ -341,7 +425,8 @@ function eventsOfPlan(plan: Plan, style: "main-moves" | "rooms-only", prefix: st
   });
   const last = plan.visits[plan.visits.length - 1];
   const endsInRoom = last !== undefined && last.to === plan.leave;
-  if (style === "rooms-only" || !endsInRoom) events.push(event("meeting.participant_left", mainId, time(plan.leave), who));
+  if (style === "rooms-only" || !endsInRoom)
+    events.push(event("meeting.participant_left", mainId, time(plan.leave), who));
   return events;
 }
 
@@ -362,14 +447,26 @@ describe("breakout traffic, properties", () => {
 
   it("permutations and duplications of breakout traffic give the same attendance", () => {
     fc.assert(
-      fc.property(plansArbitrary, fc.constantFrom<"main-moves" | "rooms-only">("main-moves", "rooms-only"), fc.integer(), (plans, style, seed) => {
-        const events = plans.flatMap((plan) => eventsOfPlan(plan, style, `p${plan.person}`));
-        const reference = compute(events);
-        const shuffled = fc.sample(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), { seed, numRuns: 1 })[0];
-        const copies = events.filter((_, index) => (index + seed) % 3 === 0).map((copy) => ({ ...copy, id: `${copy.id}-again` }));
-        expect(compute([...copies, ...shuffled])).toEqual(reference);
-        expect(compute(events, { instances: RUNNING, now: at("10:45:00") })).toEqual(compute(shuffled, { instances: RUNNING, now: at("10:45:00") }));
-      }),
+      fc.property(
+        plansArbitrary,
+        fc.constantFrom<"main-moves" | "rooms-only">("main-moves", "rooms-only"),
+        fc.integer(),
+        (plans, style, seed) => {
+          const events = plans.flatMap((plan) => eventsOfPlan(plan, style, `p${plan.person}`));
+          const reference = compute(events);
+          const shuffled = fc.sample(
+            fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+            { seed, numRuns: 1 },
+          )[0];
+          const copies = events
+            .filter((_, index) => (index + seed) % 3 === 0)
+            .map((copy) => ({ ...copy, id: `${copy.id}-again` }));
+          expect(compute([...copies, ...shuffled])).toEqual(reference);
+          expect(compute(events, { instances: RUNNING, now: at("10:45:00") })).toEqual(
+            compute(shuffled, { instances: RUNNING, now: at("10:45:00") }),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

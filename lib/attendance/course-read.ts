@@ -46,7 +46,18 @@ export interface SessionFigures {
 export async function sessionFigures(courseId: string): Promise<Map<string, SessionFigures>> {
   const [rows, guests] = await Promise.all([
     // Statuses are the final ones (an instructor's override, else the computed status).
-    prisma.$queryRaw<{ sessionId: string; present: number; partial: number; absent: number; excused: number; late: number; joined: number; inMeeting: number }[]>`
+    prisma.$queryRaw<
+      {
+        sessionId: string;
+        present: number;
+        partial: number;
+        absent: number;
+        excused: number;
+        late: number;
+        joined: number;
+        inMeeting: number;
+      }[]
+    >`
       SELECT ar."sessionId",
         count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'present')::int AS present,
         count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'partial')::int AS partial,
@@ -64,7 +75,16 @@ export async function sessionFigures(courseId: string): Promise<Map<string, Sess
   const figures = new Map<string, SessionFigures>();
   for (const row of rows) figures.set(row.sessionId, { ...row, guests: 0 });
   for (const guest of guests) {
-    const entry = figures.get(guest.sessionId) ?? { present: 0, partial: 0, absent: 0, excused: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
+    const entry = figures.get(guest.sessionId) ?? {
+      present: 0,
+      partial: 0,
+      absent: 0,
+      excused: 0,
+      late: 0,
+      joined: 0,
+      inMeeting: 0,
+      guests: 0,
+    };
     entry.guests = guest._count._all;
     figures.set(guest.sessionId, entry);
   }
@@ -108,8 +128,18 @@ export async function studentHistory(studentId: string, courseId: string, now: D
     const override = stored ? { status: stored.status, note: stored.note, by: stored.byName, at: stored.at } : null;
     const enrolled = isEnrolled(row, student.enrolledAt);
     if (row.computedStatus === null) return { ...row, override, cancelled: cancelled.has(row.sessionId), enrolled };
-    const final = finalStatusAndLate({ status: row.computedStatus, late: row.late }, stored ? { status: stored.status, late: stored.late } : null);
-    return { ...row, status: final.status, late: final.late, override, cancelled: cancelled.has(row.sessionId), enrolled };
+    const final = finalStatusAndLate(
+      { status: row.computedStatus, late: row.late },
+      stored ? { status: stored.status, late: stored.late } : null,
+    );
+    return {
+      ...row,
+      status: final.status,
+      late: final.late,
+      override,
+      cancelled: cancelled.has(row.sessionId),
+      enrolled,
+    };
   });
 }
 
@@ -134,13 +164,27 @@ async function computedHistory(studentId: string, courseId: string, now: Date): 
     };
     if (!record) {
       const status = state === "scheduled" ? null : ("absent" as const);
-      return { ...base, status, computedStatus: status, attendedSeconds: 0, attendedPercent: 0, late: false, lateBySeconds: 0, firstJoinAt: null, lastLeaveAt: null, joinCount: 0 };
+      return {
+        ...base,
+        status,
+        computedStatus: status,
+        attendedSeconds: 0,
+        attendedPercent: 0,
+        late: false,
+        lateBySeconds: 0,
+        firstJoinAt: null,
+        lastLeaveAt: null,
+        joinCount: 0,
+      };
     }
     const intervals = (record.intervals as { from: string; to: string | null }[]).map((interval) => ({
       from: new Date(interval.from),
       to: interval.to === null ? null : new Date(interval.to),
     }));
-    const fresh = state === "live" ? refreshFigures({ intervals, openConnections: record.openConnections }, session, null, now) : null;
+    const fresh =
+      state === "live"
+        ? refreshFigures({ intervals, openConnections: record.openConnections }, session, null, now)
+        : null;
     const status = state === "scheduled" ? null : (fresh?.status ?? record.status);
     return {
       ...base,

@@ -2,7 +2,14 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { computeSessionAttendance, refreshFigures } from "./engine";
-import type { ComputeSessionInput, EngineEvent, MeetingInstanceTimes, RosterStudent, SessionAttendance, SessionInput } from "./types";
+import type {
+  ComputeSessionInput,
+  EngineEvent,
+  MeetingInstanceTimes,
+  RosterStudent,
+  SessionAttendance,
+  SessionInput,
+} from "./types";
 
 const UUID = "instance-uuid==";
 const MEETING_ID = "81234567890";
@@ -57,7 +64,11 @@ const connectionArbitrary = (durationMinutes: number): fc.Arbitrary<GeneratedCon
       withAccount: fc.boolean(),
       reuseUserId: fc.constantFrom(false, false, false, true),
     })
-    .map(({ presence, ...rest }) => ({ ...rest, hasJoin: presence !== "leaveOnly", hasLeave: presence !== "joinOnly" }));
+    .map(({ presence, ...rest }) => ({
+      ...rest,
+      hasJoin: presence !== "leaveOnly",
+      hasLeave: presence !== "joinOnly",
+    }));
 
 const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.constantFrom(30, 60, 180).chain((durationMinutes) =>
   fc.record({
@@ -149,7 +160,11 @@ function instancesOf(scenario: Scenario, ended: boolean): MeetingInstanceTimes[]
   ];
 }
 
-function inputOf(scenario: Scenario, events: EngineEvent[], overrides: Partial<ComputeSessionInput> = {}): ComputeSessionInput {
+function inputOf(
+  scenario: Scenario,
+  events: EngineEvent[],
+  overrides: Partial<ComputeSessionInput> = {},
+): ComputeSessionInput {
   return {
     session: sessionOf(scenario),
     roster: ROSTER,
@@ -172,10 +187,16 @@ describe("engine properties", () => {
       fc.property(
         scenarioArbitrary.chain((scenario) => {
           const events = eventsOf(scenario.connections);
-          return fc.tuple(fc.constant(scenario), fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length }));
+          return fc.tuple(
+            fc.constant(scenario),
+            fc.constant(events),
+            fc.shuffledSubarray(events, { minLength: events.length }),
+          );
         }),
         ([scenario, events, shuffled]) => {
-          expect(computeSessionAttendance(inputOf(scenario, shuffled))).toEqual(computeSessionAttendance(inputOf(scenario, events)));
+          expect(computeSessionAttendance(inputOf(scenario, shuffled))).toEqual(
+            computeSessionAttendance(inputOf(scenario, events)),
+          );
         },
       ),
     );
@@ -189,7 +210,9 @@ describe("engine properties", () => {
           return fc.tuple(fc.constant(scenario), fc.constant(events), fc.subarray(events), fc.boolean());
         }),
         ([scenario, events, duplicated, newIds]) => {
-          const copies = duplicated.map((event) => (newIds ? { ...event, id: `${event.id}-redelivery` } : { ...event }));
+          const copies = duplicated.map((event) =>
+            newIds ? { ...event, id: `${event.id}-redelivery` } : { ...event },
+          );
           expect(computeSessionAttendance(inputOf(scenario, [...copies, ...events, ...copies]))).toEqual(
             computeSessionAttendance(inputOf(scenario, events)),
           );
@@ -226,7 +249,10 @@ describe("engine properties", () => {
     fc.assert(
       fc.property(
         scenarioArbitrary.chain((scenario) =>
-          fc.tuple(fc.constant(scenario), connectionArbitrary(scenario.durationMinutes).map((extra) => ({ ...extra, withAccount: false }))),
+          fc.tuple(
+            fc.constant(scenario),
+            connectionArbitrary(scenario.durationMinutes).map((extra) => ({ ...extra, withAccount: false })),
+          ),
         ),
         ([scenario, extra]) => {
           const before = computeSessionAttendance(inputOf(scenario, eventsOf(scenario.connections)));
@@ -252,7 +278,9 @@ describe("engine properties", () => {
         const storedAt = dateAt(scenario.nowOffset);
         const readAt = dateAt(scenario.nowOffset + scenario.laterBy);
         // The projection is stored while the meeting runs; by the read the meeting may have ended.
-        const stored = computeSessionAttendance(inputOf(scenario, events, { now: storedAt, instances: instancesOf(scenario, false) }));
+        const stored = computeSessionAttendance(
+          inputOf(scenario, events, { now: storedAt, instances: instancesOf(scenario, false) }),
+        );
         const endedInstances = instancesOf(scenario, endsInBetween);
         const fresh = computeSessionAttendance(inputOf(scenario, events, { now: readAt, instances: endedInstances }));
         const meetingEndedAt = endedInstances[0].endedAt;
@@ -264,10 +292,12 @@ describe("engine properties", () => {
           const refreshed = refreshFigures(
             // Round-trip through JSON, as the projection is stored.
             {
-              intervals: (JSON.parse(JSON.stringify(storedRow.intervals)) as { from: string; to: string | null }[]).map((interval) => ({
-                from: new Date(interval.from),
-                to: interval.to === null ? null : new Date(interval.to),
-              })),
+              intervals: (JSON.parse(JSON.stringify(storedRow.intervals)) as { from: string; to: string | null }[]).map(
+                (interval) => ({
+                  from: new Date(interval.from),
+                  to: interval.to === null ? null : new Date(interval.to),
+                }),
+              ),
               openConnections: storedRow.openConnections,
             },
             sessionOf(scenario),

@@ -292,7 +292,10 @@ describe("connections and presence", () => {
 
   it("counts a leave whose join was never received from startsAt when the instance start is unknown", () => {
     const events = [left("1", at("22:30:00"), ANA_WHO)];
-    const withoutStart = studentOf(compute(events, { instances: [{ uuid: UUID, startedAt: null, endedAt: null }] }), ANA);
+    const withoutStart = studentOf(
+      compute(events, { instances: [{ uuid: UUID, startedAt: null, endedAt: null }] }),
+      ANA,
+    );
     const withoutInstance = studentOf(compute(events, { instances: [] }), ANA);
     expect(withoutStart.attendedSeconds).toBe(seconds(0, 30));
     expect(withoutInstance.attendedSeconds).toBe(seconds(0, 30));
@@ -372,8 +375,14 @@ describe("connections and presence", () => {
   });
 
   it("accepts webinar participant events and ignores waiting-room and unknown events", () => {
-    const waiting: EngineEvent = { ...joined("9", at("21:40:00"), ANA_WHO), eventType: "meeting.participant_joined_waiting_room" };
-    const admitted: EngineEvent = { ...joined("9", at("21:50:00"), ANA_WHO), eventType: "meeting.participant_admitted" };
+    const waiting: EngineEvent = {
+      ...joined("9", at("21:40:00"), ANA_WHO),
+      eventType: "meeting.participant_joined_waiting_room",
+    };
+    const admitted: EngineEvent = {
+      ...joined("9", at("21:50:00"), ANA_WHO),
+      eventType: "meeting.participant_admitted",
+    };
     const events = [
       waiting,
       admitted,
@@ -452,7 +461,10 @@ describe("status and lateness", () => {
 
 describe("attaching events to sessions", () => {
   const lone: SessionInput = { ...SESSION, id: "lone", startsAt: at("10:00:00"), durationMinutes: 60 };
-  const event = (time: Date, meetingId = MEETING_ID): EngineEvent => ({ ...joined("1", time), zoomMeetingId: meetingId });
+  const event = (time: Date, meetingId = MEETING_ID): EngineEvent => ({
+    ...joined("1", time),
+    zoomMeetingId: meetingId,
+  });
 
   it("attaches events stored before the session existed once it does", () => {
     const stored = [event(at("10:15:00")), event(at("10:40:00"))];
@@ -482,7 +494,10 @@ describe("attaching events to sessions", () => {
     const tie = event(at("11:00:00"));
     const nearerMorning = event(at("10:59:59"));
     // Input order of sessions must not matter.
-    for (const sessions of [[morning, noon], [noon, morning]]) {
+    for (const sessions of [
+      [morning, noon],
+      [noon, morning],
+    ]) {
       const attached = attachEventsToSessions([nearerNoon, tie, nearerMorning], sessions);
       expect(attached.get("morning")).toEqual([tie, nearerMorning]);
       expect(attached.get("noon")).toEqual([nearerNoon]);
@@ -499,7 +514,13 @@ describe("attaching events to sessions", () => {
 });
 
 describe("who is who", () => {
-  const ABBY: RosterStudent = { ...ANA, id: "student-abby", email: "abby@school.edu", emailNormalized: "abby@school.edu", zoomRegistrantId: "reg-abby" };
+  const ABBY: RosterStudent = {
+    ...ANA,
+    id: "student-abby",
+    email: "abby@school.edu",
+    emailNormalized: "abby@school.edu",
+    zoomRegistrantId: "reg-abby",
+  };
 
   it("a registrant ID beats an email that belongs to someone else", () => {
     const events = [joined("1", at("22:00:00"), { registrantId: "reg-ana", email: "ben@school.edu" })];
@@ -514,7 +535,10 @@ describe("who is who", () => {
   });
 
   it("merges the identity fields of a connection's join and leave", () => {
-    const events = [joined("1", at("22:00:00"), { name: "iPhone" }), left("1", at("22:30:00"), { email: "ben@school.edu" })];
+    const events = [
+      joined("1", at("22:00:00"), { name: "iPhone" }),
+      left("1", at("22:30:00"), { email: "ben@school.edu" }),
+    ];
     const result = compute(events);
     expect(studentOf(result, BEN).attendedSeconds).toBe(seconds(0, 30));
     expect(result.guests).toEqual([]);
@@ -603,7 +627,9 @@ describe("who is who", () => {
     const events = [joined("1", at("22:00:00"), { accountId: "acct-x", name: "Ana Lima" })];
     const result = compute(events, {
       links: [{ zoomAccountId: "acct-x", studentId: ANA.id }],
-      manualMatches: [{ kind: "display_name", value: "ana lima", studentId: BEN.id, madeInSessionStartsAt: SESSION.startsAt }],
+      manualMatches: [
+        { kind: "display_name", value: "ana lima", studentId: BEN.id, madeInSessionStartsAt: SESSION.startsAt },
+      ],
     });
     expect(studentOf(result, ANA).joinCount).toBe(1);
     expect(studentOf(result, BEN).joinCount).toBe(0);
@@ -619,7 +645,16 @@ describe("who is who", () => {
       joined("6", at("22:02:00"), { name: "dial-in user" }),
     ];
     const result = compute(events, { roster: [ABBY] });
-    expect(result.guests.map((guest) => [guest.guestKey, guest.name, guest.email, guest.joinCount, guest.matchKind, guest.matchValue])).toEqual([
+    expect(
+      result.guests.map((guest) => [
+        guest.guestKey,
+        guest.name,
+        guest.email,
+        guest.joinCount,
+        guest.matchKind,
+        guest.matchValue,
+      ]),
+    ).toEqual([
       ["name:dial-in user", "Dial-in  User", null, 2, "display_name", "dial-in user"],
       ["email:visitor@example.com", "Visitor", "Visitor@Example.com", 2, "email", "visitor@example.com"],
       ["account:acct-g1", "Guest One", null, 2, "account_id", "acct-g1"],
@@ -641,7 +676,12 @@ describe("session state", () => {
     ["live when running over", running, nextDay("01:59:59"), "live"],
     ["ended an hour after the window even if still running", running, nextDay("02:00:00"), "ended"],
     ["ended after the window when the meeting ended", ended, nextDay("01:00:01"), "ended"],
-    ["scheduled early when the instance never started", [{ uuid: UUID, startedAt: null, endedAt: null }], at("21:45:00"), "scheduled"],
+    [
+      "scheduled early when the instance never started",
+      [{ uuid: UUID, startedAt: null, endedAt: null }],
+      at("21:45:00"),
+      "scheduled",
+    ],
   ] as [string, MeetingInstanceTimes[], Date, string][])("%s", (_label, instances, now, expected) => {
     expect(sessionState(SESSION, instances, now)).toBe(expected);
   });
@@ -657,10 +697,14 @@ describe("meeting instances", () => {
     const started = meetingEvent("meeting.started", at("21:55:00"));
     const ended = meetingEvent("meeting.ended", nextDay("01:02:00"));
     const instantMeeting = meetingEvent("meeting.ended", at("23:00:00"), "instant==");
-    expect(deriveInstances([ended, started, redelivered(started), instantMeeting, joined("1", at("22:00:00"))])).toEqual([
-      { uuid: UUID, startedAt: at("21:55:00"), endedAt: nextDay("01:02:00") },
-      { uuid: "instant==", startedAt: null, endedAt: at("23:00:00") },
-    ].sort((a, b) => (a.uuid < b.uuid ? -1 : 1)));
+    expect(
+      deriveInstances([ended, started, redelivered(started), instantMeeting, joined("1", at("22:00:00"))]),
+    ).toEqual(
+      [
+        { uuid: UUID, startedAt: at("21:55:00"), endedAt: nextDay("01:02:00") },
+        { uuid: "instant==", startedAt: null, endedAt: at("23:00:00") },
+      ].sort((a, b) => (a.uuid < b.uuid ? -1 : 1)),
+    );
   });
 });
 
@@ -711,11 +755,21 @@ describe("refreshFigures (so-far reads of a live session)", () => {
 
   it("works from JSON-like stored intervals without openConnections", () => {
     const refreshed = refreshFigures(
-      { intervals: [{ from: at("22:00:00"), to: at("22:30:00") }, { from: at("22:40:00"), to: null }] },
+      {
+        intervals: [
+          { from: at("22:00:00"), to: at("22:30:00") },
+          { from: at("22:40:00"), to: null },
+        ],
+      },
       SESSION,
       null,
       at("23:00:00"),
     );
-    expect(refreshed).toMatchObject({ attendedSeconds: seconds(0, 50), inMeeting: true, openConnections: 1, lastLeaveAt: null });
+    expect(refreshed).toMatchObject({
+      attendedSeconds: seconds(0, 50),
+      inMeeting: true,
+      openConnections: 1,
+      lastLeaveAt: null,
+    });
   });
 });

@@ -4,14 +4,33 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { finalRecord, type ComputedFigures, type OverrideInput } from "./final-record";
-import { isAtRisk, recordKey, studentTermFigures, termSummary, type TermComputed, type TermPolicy, type TermSession, type TermStudent } from "./term";
+import {
+  isAtRisk,
+  recordKey,
+  studentTermFigures,
+  termSummary,
+  type TermComputed,
+  type TermPolicy,
+  type TermSession,
+  type TermStudent,
+} from "./term";
 
 const START = Date.UTC(2026, 8, 1, 15, 0, 0);
 const DAY = 86_400_000;
 
 const computedArb: fc.Arbitrary<ComputedFigures> = fc
-  .record({ status: fc.constantFrom("present" as const, "partial" as const, "absent" as const), seconds: fc.integer({ min: 0, max: 3 * 3600 }), late: fc.boolean(), lateBySeconds: fc.integer({ min: 0, max: 3600 }) })
-  .map(({ status, seconds, late, lateBySeconds }) => ({ status, attendedSeconds: status === "absent" ? 0 : seconds, late: status === "absent" ? false : late, lateBySeconds }));
+  .record({
+    status: fc.constantFrom("present" as const, "partial" as const, "absent" as const),
+    seconds: fc.integer({ min: 0, max: 3 * 3600 }),
+    late: fc.boolean(),
+    lateBySeconds: fc.integer({ min: 0, max: 3600 }),
+  })
+  .map(({ status, seconds, late, lateBySeconds }) => ({
+    status,
+    attendedSeconds: status === "absent" ? 0 : seconds,
+    late: status === "absent" ? false : late,
+    lateBySeconds,
+  }));
 
 const overrideArb: fc.Arbitrary<OverrideInput> = fc.record({
   status: fc.constantFrom("present" as const, "partial" as const, "absent" as const, "excused" as const),
@@ -31,7 +50,10 @@ interface Course {
 
 const courseArb: fc.Arbitrary<Course> = fc
   .record({
-    sessions: fc.array(fc.record({ durationMinutes: fc.integer({ min: 30, max: 180 }), cancelled: fc.boolean(), ended: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+    sessions: fc.array(
+      fc.record({ durationMinutes: fc.integer({ min: 30, max: 180 }), cancelled: fc.boolean(), ended: fc.boolean() }),
+      { minLength: 1, maxLength: 8 },
+    ),
     students: fc.array(fc.integer({ min: -2, max: 10 }), { minLength: 1, maxLength: 5 }),
     records: fc.array(fc.tuple(fc.nat(), fc.nat(), computedArb), { maxLength: 40 }),
     overrides: fc.array(fc.tuple(fc.nat(), fc.nat(), overrideArb), { maxLength: 10 }),
@@ -39,16 +61,31 @@ const courseArb: fc.Arbitrary<Course> = fc
     maxAbsences: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
   })
   .map(({ sessions, students, records, overrides, requiredPercent, maxAbsences }) => {
-    const termSessions = sessions.map((session, index) => ({ id: `s${index}`, startsAt: new Date(START + index * DAY), ...session }));
+    const termSessions = sessions.map((session, index) => ({
+      id: `s${index}`,
+      startsAt: new Date(START + index * DAY),
+      ...session,
+    }));
     // enrolled from day k: sessions before it ended before the student enrolled
     const termStudents = students.map((day, index) => ({ id: `p${index}`, enrolledAt: new Date(START + day * DAY) }));
-    const pick = <T,>(list: T[], n: number) => list[n % list.length]!;
-    const computed = new Map(records.map(([s, p, figures]) => [recordKey(pick(termSessions, s).id, pick(termStudents, p).id), figures]));
-    const overrideMap = new Map(overrides.map(([s, p, override]) => [recordKey(pick(termSessions, s).id, pick(termStudents, p).id), override]));
-    return { sessions: termSessions, students: termStudents, computed, overrides: overrideMap, policy: { requiredPercent, maxAbsences } };
+    const pick = <T>(list: T[], n: number) => list[n % list.length]!;
+    const computed = new Map(
+      records.map(([s, p, figures]) => [recordKey(pick(termSessions, s).id, pick(termStudents, p).id), figures]),
+    );
+    const overrideMap = new Map(
+      overrides.map(([s, p, override]) => [recordKey(pick(termSessions, s).id, pick(termStudents, p).id), override]),
+    );
+    return {
+      sessions: termSessions,
+      students: termStudents,
+      computed,
+      overrides: overrideMap,
+      policy: { requiredPercent, maxAbsences },
+    };
   });
 
-const summaryOf = (course: Course) => termSummary(course.students, course.sessions, course.computed, course.overrides, course.policy);
+const summaryOf = (course: Course) =>
+  termSummary(course.students, course.sessions, course.computed, course.overrides, course.policy);
 const byStudent = (course: Course) => new Map(summaryOf(course).map((row) => [row.studentId, row]));
 
 describe("finalRecord", () => {
@@ -87,7 +124,10 @@ describe("finalRecord", () => {
     const end = START + 90 * 60_000;
     expect(finalRecord(computed, { session, enrolledAt: new Date(end), override: null }).enrolled).toBe(false);
     expect(finalRecord(computed, { session, enrolledAt: new Date(end - 1), override: null }).enrolled).toBe(true);
-    expect(finalRecord(computed, { session: { ...session, cancelled: true }, enrolledAt: new Date(0), override: null }).ofRecord).toBe(false);
+    expect(
+      finalRecord(computed, { session: { ...session, cancelled: true }, enrolledAt: new Date(0), override: null })
+        .ofRecord,
+    ).toBe(false);
   });
 });
 
@@ -119,9 +159,16 @@ describe("term figures", () => {
         const student = course.students[p % course.students.length]!;
         const before = byStudent(course);
         const overrides = new Map(course.overrides);
-        overrides.set(recordKey(session.id, student.id), { status: "excused", late: null, note: "doctor's note", by: "T", at: new Date(START) });
+        overrides.set(recordKey(session.id, student.id), {
+          status: "excused",
+          late: null,
+          note: "doctor's note",
+          by: "T",
+          at: new Date(START),
+        });
         const after = byStudent({ ...course, overrides });
-        for (const other of course.students) if (other.id !== student.id) expect(after.get(other.id)).toEqual(before.get(other.id));
+        for (const other of course.students)
+          if (other.id !== student.id) expect(after.get(other.id)).toEqual(before.get(other.id));
         // the excused session leaves the student's counted sessions (if it was of record)
         expect(after.get(student.id)!.sessionsCounted).toBeLessThanOrEqual(before.get(student.id)!.sessionsCounted);
       }),
@@ -132,7 +179,12 @@ describe("term figures", () => {
     fc.assert(
       fc.property(courseArb, fc.nat(), (course, s) => {
         const target = course.sessions[s % course.sessions.length]!;
-        const cancelled = { ...course, sessions: course.sessions.map((session) => (session.id === target.id ? { ...session, cancelled: true } : session)) };
+        const cancelled = {
+          ...course,
+          sessions: course.sessions.map((session) =>
+            session.id === target.id ? { ...session, cancelled: true } : session,
+          ),
+        };
         const without = { ...course, sessions: course.sessions.filter((session) => session.id !== target.id) };
         // A cancelled session is exactly as if it had never been held.
         expect(summaryOf(cancelled)).toEqual(summaryOf(without));
@@ -144,8 +196,19 @@ describe("term figures", () => {
     fc.assert(
       fc.property(courseArb, (course) => {
         for (const student of course.students) {
-          const ofRecord = course.sessions.filter((session) => session.ended && !session.cancelled && student.enrolledAt.getTime() < session.startsAt.getTime() + session.durationMinutes * 60_000);
-          const figures = studentTermFigures(student, course.sessions, course.computed, course.overrides, course.policy);
+          const ofRecord = course.sessions.filter(
+            (session) =>
+              session.ended &&
+              !session.cancelled &&
+              student.enrolledAt.getTime() < session.startsAt.getTime() + session.durationMinutes * 60_000,
+          );
+          const figures = studentTermFigures(
+            student,
+            course.sessions,
+            course.computed,
+            course.overrides,
+            course.policy,
+          );
           expect(figures.sessionsCounted + figures.excused).toBe(ofRecord.length);
           expect(figures.present + figures.partial + figures.absent).toBe(figures.sessionsCounted);
           if (figures.sessionsCounted === 0) expect(figures.attendedPercent).toBeNull();
@@ -172,11 +235,29 @@ describe("term figures", () => {
       { id: "b", startsAt: new Date(START + DAY), durationMinutes: 60, cancelled: false, ended: true },
     ];
     const student = { id: "ana", enrolledAt: new Date(0) };
-    const computed = new Map<string, TermComputed>([[recordKey("a", "ana"), { status: "present", attendedSeconds: 3600, late: false, lateBySeconds: 0 }]]);
+    const computed = new Map<string, TermComputed>([
+      [recordKey("a", "ana"), { status: "present", attendedSeconds: 3600, late: false, lateBySeconds: 0 }],
+    ]);
     const policy = { requiredPercent: 90, maxAbsences: null };
     const before = studentTermFigures(student, sessions, computed, new Map(), policy);
-    expect(before).toMatchObject({ sessionsCounted: 2, present: 1, absent: 1, excused: 0, attendedPercent: 50, atRisk: true });
-    const excused = new Map([[recordKey("b", "ana"), { status: "excused" as const, late: null, note: "flu", by: "T", at: new Date(START) }]]);
-    expect(studentTermFigures(student, sessions, computed, excused, policy)).toMatchObject({ sessionsCounted: 1, present: 1, absent: 0, excused: 1, attendedPercent: 100, atRisk: false });
+    expect(before).toMatchObject({
+      sessionsCounted: 2,
+      present: 1,
+      absent: 1,
+      excused: 0,
+      attendedPercent: 50,
+      atRisk: true,
+    });
+    const excused = new Map([
+      [recordKey("b", "ana"), { status: "excused" as const, late: null, note: "flu", by: "T", at: new Date(START) }],
+    ]);
+    expect(studentTermFigures(student, sessions, computed, excused, policy)).toMatchObject({
+      sessionsCounted: 1,
+      present: 1,
+      absent: 0,
+      excused: 1,
+      attendedPercent: 100,
+      atRisk: false,
+    });
   });
 });

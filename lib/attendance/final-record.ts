@@ -56,7 +56,12 @@ export function isEnrolled(session: { startsAt: Date; durationMinutes: number },
  * the student; Zoom did not see them), to absent or excused nothing, to partial what Zoom measured
  * (capped below the window).
  */
-export function creditedSeconds(status: FinalStatus, computedSeconds: number, windowSeconds: number, overridden: boolean): number {
+export function creditedSeconds(
+  status: FinalStatus,
+  computedSeconds: number,
+  windowSeconds: number,
+  overridden: boolean,
+): number {
   if (!overridden) return Math.min(computedSeconds, windowSeconds);
   if (status === "present") return windowSeconds;
   if (status === "partial") return Math.min(computedSeconds, windowSeconds);
@@ -67,9 +72,15 @@ export function creditedSeconds(status: FinalStatus, computedSeconds: number, wi
  * The final status and late flag: the override's, else the computed ones. Overriding to absent or
  * excused clears the computed late flag unless the override sets one.
  */
-export function finalStatusAndLate(computed: { status: AttendanceStatus; late: boolean }, override: Pick<OverrideInput, "status" | "late"> | null): { status: FinalStatus; late: boolean } {
+export function finalStatusAndLate(
+  computed: { status: AttendanceStatus; late: boolean },
+  override: Pick<OverrideInput, "status" | "late"> | null,
+): { status: FinalStatus; late: boolean } {
   if (!override) return { status: computed.status, late: computed.late };
-  const late = override.status === "absent" || override.status === "excused" ? (override.late ?? false) : (override.late ?? computed.late);
+  const late =
+    override.status === "absent" || override.status === "excused"
+      ? (override.late ?? false)
+      : (override.late ?? computed.late);
   return { status: override.status, late };
 }
 

@@ -30,7 +30,18 @@ function student(id: string, name: string, extra: Partial<StudentRow> = {}): Stu
 
 function payload(version: number, students: StudentRow[], extra: Partial<LivePayload> = {}): LivePayload {
   return {
-    session: { id: "s1", courseId: "c1", zoomMeetingId: "123", startsAt, durationMinutes: 60, lateAfterMinutes: 5, requiredPercent: 90, state: "live", cancelled: false, cancelNote: null },
+    session: {
+      id: "s1",
+      courseId: "c1",
+      zoomMeetingId: "123",
+      startsAt,
+      durationMinutes: 60,
+      lateAfterMinutes: 5,
+      requiredPercent: 90,
+      state: "live",
+      cancelled: false,
+      cancelNote: null,
+    },
     course: { id: "c1", name: "Course", timezone: "UTC" },
     computedAt: "2026-12-01T15:10:00.000Z",
     now: "2026-12-01T15:10:00.500Z",
@@ -45,12 +56,23 @@ function payload(version: number, students: StudentRow[], extra: Partial<LivePay
 }
 
 const joined = (extra: Partial<StudentRow> = {}) =>
-  student("b", "Ben", { inMeeting: true, joinCount: 1, openConnections: 1, firstJoinAt: "2026-12-01T15:02:00.000Z", intervals: [{ from: "2026-12-01T15:02:00.000Z", to: null }], attendedSeconds: 480, attendedPercent: 13.3, ...extra });
+  student("b", "Ben", {
+    inMeeting: true,
+    joinCount: 1,
+    openConnections: 1,
+    firstJoinAt: "2026-12-01T15:02:00.000Z",
+    intervals: [{ from: "2026-12-01T15:02:00.000Z", to: null }],
+    attendedSeconds: 480,
+    attendedPercent: 13.3,
+    ...extra,
+  });
 
 describe("diffLivePayload / applyLiveDelta", () => {
   it("sends only the changed row, and the merge equals the new payload", () => {
     const before = payload(3, [student("a", "Ana"), student("b", "Ben"), student("c", "Chen")]);
-    const after = payload(4, [student("a", "Ana"), joined(), student("c", "Chen")], { now: "2026-12-01T15:10:01.000Z" });
+    const after = payload(4, [student("a", "Ana"), joined(), student("c", "Chen")], {
+      now: "2026-12-01T15:10:01.000Z",
+    });
     const delta = diffLivePayload(before, after)!;
     expect(delta.base).toBe(3);
     expect(delta.version).toBe(4);
@@ -75,7 +97,9 @@ describe("diffLivePayload / applyLiveDelta", () => {
 
   it("does not count figures that only follow the clock as a change", () => {
     const before = payload(5, [joined()]);
-    const later = payload(5, [joined({ attendedSeconds: 540, attendedPercent: 15 })], { now: "2026-12-01T15:11:00.000Z" });
+    const later = payload(5, [joined({ attendedSeconds: 540, attendedPercent: 15 })], {
+      now: "2026-12-01T15:11:00.000Z",
+    });
     expect(diffLivePayload(before, later)).toBeNull();
   });
 
@@ -87,7 +111,10 @@ describe("diffLivePayload / applyLiveDelta", () => {
 
   it("sends other top-level fields and unregistered lists whole when they change", () => {
     const before = { ...payload(1, [student("a", "Ana")]), helpers: [{ name: "Dr. Ray" }] } as LivePayload;
-    const after = { ...payload(2, [student("a", "Ana")], { notifiedStudentIds: ["a"] }), helpers: [{ name: "Dr. Ray" }, { name: "TA" }] } as LivePayload;
+    const after = {
+      ...payload(2, [student("a", "Ana")], { notifiedStudentIds: ["a"] }),
+      helpers: [{ name: "Dr. Ray" }, { name: "TA" }],
+    } as LivePayload;
     const delta = diffLivePayload(before, after)!;
     expect(delta.fields.notifiedStudentIds).toEqual(["a"]);
     expect(delta.fields.helpers).toEqual([{ name: "Dr. Ray" }, { name: "TA" }]);

@@ -131,13 +131,19 @@ export function diffLivePayload(previous: LivePayload, next: LivePayload): LiveD
 
 /** `current` with `delta` merged in (rows by key). The caller checks `delta.base` first. */
 export function applyLiveDelta(current: LivePayload, delta: LiveDelta): LivePayload {
-  const merged: Record<string, unknown> = { ...(current as unknown as Record<string, unknown>), ...delta.fields, version: delta.version };
+  const merged: Record<string, unknown> = {
+    ...(current as unknown as Record<string, unknown>),
+    ...delta.fields,
+    version: delta.version,
+  };
   for (const [name, change] of Object.entries(delta.lists)) {
     const key = LIVE_LISTS[name] ?? "id";
     const rows = new Map(((merged[name] as Row[] | undefined) ?? []).map((row) => [String(row[key]), row]));
     for (const removed of change.remove) rows.delete(removed);
     for (const row of change.upsert) rows.set(String(row[key]), row);
-    merged[name] = change.order ? change.order.map((rowKey) => rows.get(rowKey)).filter((row): row is Row => row !== undefined) : [...rows.values()];
+    merged[name] = change.order
+      ? change.order.map((rowKey) => rows.get(rowKey)).filter((row): row is Row => row !== undefined)
+      : [...rows.values()];
   }
   return merged as unknown as LivePayload;
 }
@@ -172,7 +178,10 @@ export function withClockFigures(payload: LivePayload, now: Date): LivePayload {
     if (!Array.isArray(row.intervals) || typeof row.openConnections !== "number") return row;
     const { intervals, openConnections } = row as ClockRow;
     if (!live && !intervals.some((interval) => interval.to === null)) return row;
-    const presence = intervals.map((interval) => ({ from: new Date(interval.from), to: interval.to === null ? null : new Date(interval.to) }));
+    const presence = intervals.map((interval) => ({
+      from: new Date(interval.from),
+      to: interval.to === null ? null : new Date(interval.to),
+    }));
     const fresh = refreshFigures({ intervals: presence, openConnections }, session, null, now);
     return {
       ...row,
@@ -184,7 +193,10 @@ export function withClockFigures(payload: LivePayload, now: Date): LivePayload {
       openConnections: fresh.openConnections,
     };
   };
-  const result: Record<string, unknown> = { ...(payload as unknown as Record<string, unknown>), now: now.toISOString() };
+  const result: Record<string, unknown> = {
+    ...(payload as unknown as Record<string, unknown>),
+    now: now.toISOString(),
+  };
   for (const name of Object.keys(LIVE_LISTS)) {
     const rows = result[name];
     if (Array.isArray(rows)) result[name] = (rows as Row[]).map(refresh);

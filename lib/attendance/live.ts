@@ -13,21 +13,37 @@ export type { LivePayload } from "./live-delta";
  * session, or a late-joiner email. Figures that follow the clock are brought up to date by the
  * page itself, so they are not part of it.
  */
-export async function loadLiveTag(sessionId: string, now: Date = new Date()): Promise<{ version: number; etag: string } | null> {
+export async function loadLiveTag(
+  sessionId: string,
+  now: Date = new Date(),
+): Promise<{ version: number; etag: string } | null> {
   const session = await prisma.session.findUnique({
     where: { id: sessionId },
-    select: { liveVersion: true, updatedAt: true, courseId: true, zoomMeetingId: true, startsAt: true, durationMinutes: true },
+    select: {
+      liveVersion: true,
+      updatedAt: true,
+      courseId: true,
+      zoomMeetingId: true,
+      startsAt: true,
+      durationMinutes: true,
+    },
   });
   if (!session) return null;
   const [state, notified] = await Promise.all([
     loadSessionState(session, now),
     prisma.notification.count({ where: { sessionId, kind: "late_student", studentId: { not: null } } }),
   ]);
-  return { version: session.liveVersion, etag: `"v${session.liveVersion}-${state}-${notified}-${session.updatedAt.getTime().toString(36)}"` };
+  return {
+    version: session.liveVersion,
+    etag: `"v${session.liveVersion}-${state}-${notified}-${session.updatedAt.getTime().toString(36)}"`,
+  };
 }
 
 /** The full payload and its entity tag (read first, so the rows are at least that new). */
-export async function loadLivePayloadTagged(sessionId: string, now: Date = new Date()): Promise<{ payload: LivePayload; etag: string } | null> {
+export async function loadLivePayloadTagged(
+  sessionId: string,
+  now: Date = new Date(),
+): Promise<{ payload: LivePayload; etag: string } | null> {
   const tag = await loadLiveTag(sessionId, now);
   if (!tag) return null;
   const payload = await readPayload(sessionId, now, tag.version);

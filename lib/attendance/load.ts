@@ -6,7 +6,14 @@ import type pg from "pg";
 import { getPool } from "../db";
 import type { PrismaClient } from "../generated/prisma/client";
 import { competitorStartRange, type TimeWindow } from "./rules";
-import type { EngineEvent, IdentityLinkInput, InstructorInput, ManualMatchInput, RosterStudent, SessionInput } from "./types";
+import type {
+  EngineEvent,
+  IdentityLinkInput,
+  InstructorInput,
+  ManualMatchInput,
+  RosterStudent,
+  SessionInput,
+} from "./types";
 
 /** The pool, or one of its connections (the projection reads inside its own transaction). */
 export type SqlClient = pg.Pool | pg.PoolClient;
@@ -35,13 +42,22 @@ type SessionDb = Pick<PrismaClient, "session">;
 export async function competingSessions(db: SessionDb, courseId: string, zoomMeetingId: string, events: TimeWindow) {
   const starts = competitorStartRange(events);
   return db.session.findMany({
-    where: { courseId, zoomMeetingId, startsAt: { gte: starts.start, lt: starts.end }, course: { meetings: { some: { zoomMeetingId } } } },
+    where: {
+      courseId,
+      zoomMeetingId,
+      startsAt: { gte: starts.start, lt: starts.end },
+      course: { meetings: { some: { zoomMeetingId } } },
+    },
     select: SESSION_INPUT_SELECT,
   });
 }
 
 /** Whether the course may see the meeting's participants. */
-export async function courseMaySeeMeeting(db: Pick<PrismaClient, "meetingCourse">, courseId: string, zoomMeetingId: string): Promise<boolean> {
+export async function courseMaySeeMeeting(
+  db: Pick<PrismaClient, "meetingCourse">,
+  courseId: string,
+  zoomMeetingId: string,
+): Promise<boolean> {
   return (await db.meetingCourse.count({ where: { zoomMeetingId, courseId } })) > 0;
 }
 
@@ -153,7 +169,15 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
   const [roster, links, manualMatches, instructors] = await Promise.all([
     db.student.findMany({
       where: { courseId },
-      select: { id: true, name: true, email: true, emailNormalized: true, zoomRegistrantId: true, phone: true, registrations: { select: { registrantId: true } } },
+      select: {
+        id: true,
+        name: true,
+        email: true,
+        emailNormalized: true,
+        zoomRegistrantId: true,
+        phone: true,
+        registrations: { select: { registrantId: true } },
+      },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     db.identityLink.findMany({ where: { courseId }, select: { zoomAccountId: true, studentId: true } }),
@@ -161,10 +185,16 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
       where: { courseId },
       select: { kind: true, value: true, studentId: true, session: { select: { startsAt: true } } },
     }),
-    db.courseInstructor.findMany({ where: { courseId }, select: { user: { select: { id: true, name: true, email: true } } } }),
+    db.courseInstructor.findMany({
+      where: { courseId },
+      select: { user: { select: { id: true, name: true, email: true } } },
+    }),
   ]);
   return {
-    roster: roster.map(({ registrations, ...student }) => ({ ...student, zoomRegistrantIds: registrations.map((registration) => registration.registrantId) })),
+    roster: roster.map(({ registrations, ...student }) => ({
+      ...student,
+      zoomRegistrantIds: registrations.map((registration) => registration.registrantId),
+    })),
     links,
     manualMatches: manualMatches.map((match) => ({
       kind: match.kind,
@@ -232,12 +262,31 @@ export async function loadProjectionInputs(db: SqlClient, sessionId: string): Pr
   });
   const row = result.rows[0];
   if (!row) return null;
-  const [courseId, zoomMeetingId, startsAt, durationMinutes, lateAfterMinutes, requiredPercent, computedEvents, sessionXmin, students, guests, hosts] = row as [
-    string, string, number, number, number, number, number, string, number, number, number,
-  ];
+  const [
+    courseId,
+    zoomMeetingId,
+    startsAt,
+    durationMinutes,
+    lateAfterMinutes,
+    requiredPercent,
+    computedEvents,
+    sessionXmin,
+    students,
+    guests,
+    hosts,
+  ] = row as [string, string, number, number, number, number, number, string, number, number, number];
   const [roster, links, manualMatches, instructors, siblings] = row.slice(11) as unknown[][][];
   return {
-    session: { id: sessionId, courseId, zoomMeetingId, startsAt: new Date(startsAt), durationMinutes, lateAfterMinutes, requiredPercent, computedEvents },
+    session: {
+      id: sessionId,
+      courseId,
+      zoomMeetingId,
+      startsAt: new Date(startsAt),
+      durationMinutes,
+      lateAfterMinutes,
+      requiredPercent,
+      computedEvents,
+    },
     stored: { sessionXmin, students, guests, hosts },
     identity: {
       roster: roster.map(([id, name, email, emailNormalized, zoomRegistrantId, phone, zoomRegistrantIds]) => ({
@@ -249,14 +298,21 @@ export async function loadProjectionInputs(db: SqlClient, sessionId: string): Pr
         phone: phone as string | null,
         zoomRegistrantIds: zoomRegistrantIds as string[],
       })),
-      links: links.map(([zoomAccountId, studentId]) => ({ zoomAccountId: zoomAccountId as string, studentId: studentId as string })),
+      links: links.map(([zoomAccountId, studentId]) => ({
+        zoomAccountId: zoomAccountId as string,
+        studentId: studentId as string,
+      })),
       manualMatches: manualMatches.map(([kind, value, studentId, madeAt]) => ({
         kind: kind as ManualMatchInput["kind"],
         value: value as string,
         studentId: studentId as string,
         madeInSessionStartsAt: new Date(madeAt as number),
       })),
-      instructors: instructors.map(([id, name, email]) => ({ id: id as string, name: name as string, email: email as string })),
+      instructors: instructors.map(([id, name, email]) => ({
+        id: id as string,
+        name: name as string,
+        email: email as string,
+      })),
     },
     siblingCandidates: siblings.map(([id, meetingId, starts, duration, lateAfter, required]) => ({
       id: id as string,

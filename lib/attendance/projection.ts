@@ -13,7 +13,14 @@ import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance } from "./engine";
 import { loadProjectionInputs, readMeetingEventChanges, SIBLING_CANDIDATE_MARGIN_MS } from "./load";
 import { competitorStartRange, MEETING_BOUNDARY_EVENT_TYPES, widenedSessionWindow } from "./rules";
-import type { EngineEvent, GuestAttendance, HostAttendance, MeetingInstanceTimes, ParticipantFigures, StudentAttendance } from "./types";
+import type {
+  EngineEvent,
+  GuestAttendance,
+  HostAttendance,
+  MeetingInstanceTimes,
+  ParticipantFigures,
+  StudentAttendance,
+} from "./types";
 
 const RECOMPUTE_TIMEOUT_MS = 60_000;
 /** The cache holds at most this many events over all sessions (about 1 KiB each). */
@@ -64,7 +71,13 @@ export function clearProjectionCache(): void {
  * The session's events in `cache`, brought up to date: only rows written since the previous read
  * travel. If the range now holds fewer events than the cache (some were deleted), all are re-read.
  */
-async function refreshEvents(client: pg.PoolClient, cache: SessionCache, zoomMeetingId: string, from: Date, to: Date): Promise<EngineEvent[]> {
+async function refreshEvents(
+  client: pg.PoolClient,
+  cache: SessionCache,
+  zoomMeetingId: string,
+  from: Date,
+  to: Date,
+): Promise<EngineEvent[]> {
   const changes = await readMeetingEventChanges(zoomMeetingId, from, to, cache.snapshotXmin, client);
   for (const event of changes.events) cache.events.set(event.id, event);
   if (cache.events.size === changes.total) {
@@ -92,7 +105,10 @@ function figures(participant: ParticipantFigures) {
 }
 
 /** Where breakout-room time is, and the room an open connection is in now. */
-const breakout = (participant: ParticipantFigures) => ({ breakoutIntervals: participant.breakoutIntervals, breakoutRoom: participant.breakoutRoom });
+const breakout = (participant: ParticipantFigures) => ({
+  breakoutIntervals: participant.breakoutIntervals,
+  breakoutRoom: participant.breakoutRoom,
+});
 
 const studentRow = (student: StudentAttendance) => ({
   studentId: student.studentId,
@@ -103,9 +119,21 @@ const studentRow = (student: StudentAttendance) => ({
   ...breakout(student),
 });
 
-const hostRow = (host: HostAttendance) => ({ hostKey: host.hostKey, name: host.name, email: host.email, reason: host.reason, ...figures(host), ...breakout(host) });
+const hostRow = (host: HostAttendance) => ({
+  hostKey: host.hostKey,
+  name: host.name,
+  email: host.email,
+  reason: host.reason,
+  ...figures(host),
+  ...breakout(host),
+});
 
-const guestRow = (guest: GuestAttendance) => ({ guestKey: guest.guestKey, name: guest.name, email: guest.email, ...figures(guest) });
+const guestRow = (guest: GuestAttendance) => ({
+  guestKey: guest.guestKey,
+  name: guest.name,
+  email: guest.email,
+  ...figures(guest),
+});
 
 /** Row contents keyed by their key, as JSON: equal strings mean equal rows. */
 function rowContents<Row>(rows: Row[], keyOf: (row: Row) => string): Map<string, string> {
@@ -162,12 +190,19 @@ export async function recomputeSession(sessionId: string, fixedNow?: Date): Prom
   }
 }
 
-async function recomputeLocked(client: pg.PoolClient, sessionId: string, now: Date): Promise<{ result: RecomputeResult; written: WrittenRows } | null> {
+async function recomputeLocked(
+  client: pg.PoolClient,
+  sessionId: string,
+  now: Date,
+): Promise<{ result: RecomputeResult; written: WrittenRows } | null> {
   const inputs = await loadProjectionInputs(client, sessionId);
   if (!inputs) return null;
   const { session, stored, identity } = inputs;
   const widened = widenedSessionWindow(session);
-  const cache = cacheFor(sessionId, `${session.zoomMeetingId} ${widened.start.toISOString()} ${widened.end.toISOString()}`);
+  const cache = cacheFor(
+    sessionId,
+    `${session.zoomMeetingId} ${widened.start.toISOString()} ${widened.end.toISOString()}`,
+  );
 
   // Events of this meeting near the session, and the sibling sessions that may claim them: the
   // course's own sessions, if the course may see the meeting; otherwise none, and no event.
@@ -176,10 +211,15 @@ async function recomputeLocked(client: pg.PoolClient, sessionId: string, now: Da
   // superset, narrowed here by the one rule in rules.ts.
   const competitors = competitorStartRange(widened);
   const sessionEndMs = session.startsAt.getTime() + session.durationMinutes * 60_000;
-  if (competitors.start.getTime() < session.startsAt.getTime() - SIBLING_CANDIDATE_MARGIN_MS || competitors.end.getTime() > sessionEndMs + SIBLING_CANDIDATE_MARGIN_MS) {
+  if (
+    competitors.start.getTime() < session.startsAt.getTime() - SIBLING_CANDIDATE_MARGIN_MS ||
+    competitors.end.getTime() > sessionEndMs + SIBLING_CANDIDATE_MARGIN_MS
+  ) {
     throw new Error("sibling candidates do not cover the competing sessions' start range");
   }
-  const siblings = inputs.siblingCandidates.filter((sibling) => sibling.startsAt >= competitors.start && sibling.startsAt < competitors.end);
+  const siblings = inputs.siblingCandidates.filter(
+    (sibling) => sibling.startsAt >= competitors.start && sibling.startsAt < competitors.end,
+  );
 
   const attached = attachEventsToSessions(events, siblings).get(session.id) ?? [];
   const instances = await loadInstances(client, attached);
@@ -213,8 +253,9 @@ async function recomputeLocked(client: pg.PoolClient, sessionId: string, now: Da
   const hostChanges = rowChanges(hostContents, trusted?.hosts ?? null);
   // Open live pages hear about a recompute only if it changed something they show (ADR 016).
   const changedLive =
-    [studentChanges, guestChanges, hostChanges].some((changes) => changes.changed.length + changes.removed.length > 0) ||
-    attached.length !== session.computedEvents;
+    [studentChanges, guestChanges, hostChanges].some(
+      (changes) => changes.changed.length + changes.removed.length > 0,
+    ) || attached.length !== session.computedEvents;
   const prefix = `{"sessionId":${JSON.stringify(sessionId)},"computedAt":"${now.toISOString()}",`;
   const { sessionXmin, newLinks } = await writeProjection(client, {
     sessionId,
@@ -231,7 +272,10 @@ async function recomputeLocked(client: pg.PoolClient, sessionId: string, now: Da
   });
   if (newLinks > 0) {
     // A newly learned account ID can identify a "guest" in the course's other sessions.
-    const others = await client.query<{ id: string }>(`SELECT id FROM sessions WHERE "courseId" = $1 AND id <> $2`, [session.courseId, sessionId]);
+    const others = await client.query<{ id: string }>(`SELECT id FROM sessions WHERE "courseId" = $1 AND id <> $2`, [
+      session.courseId,
+      sessionId,
+    ]);
     await enqueueRecompute(
       others.rows.map((other) => other.id),
       { $executeRawUnsafe: async (query, ...values) => (await client.query(query, values)).rowCount ?? 0 },
@@ -261,7 +305,11 @@ interface TableWrite {
  * Rows as the write statement takes them: each content is a JSON object, and the session and the
  * time of this computation go in front. A full write upserts every row and deletes the rest.
  */
-function writeParameters(changes: { all: boolean; changed: string[]; removed: string[] }, contents: Map<string, string>, prefix: string): TableWrite {
+function writeParameters(
+  changes: { all: boolean; changed: string[]; removed: string[] },
+  contents: Map<string, string>,
+  prefix: string,
+): TableWrite {
   return {
     rows: `[${changes.changed.map((content) => prefix + content.slice(1)).join(",")}]`,
     removed: changes.removed,
@@ -269,7 +317,17 @@ function writeParameters(changes: { all: boolean; changed: string[]; removed: st
   };
 }
 
-const FIGURE_COLUMNS = ["attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "inMeeting", "openConnections", "intervals", "computedAt"];
+const FIGURE_COLUMNS = [
+  "attendedSeconds",
+  "attendedPercent",
+  "firstJoinAt",
+  "lastLeaveAt",
+  "joinCount",
+  "inMeeting",
+  "openConnections",
+  "intervals",
+  "computedAt",
+];
 const BREAKOUT_COLUMNS = ["breakoutIntervals", "breakoutRoom"];
 const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 const GUEST_COLUMNS = ["name", "email", ...FIGURE_COLUMNS];
@@ -280,7 +338,14 @@ const HOST_COLUMNS = ["name", "email", "reason", ...FIGURE_COLUMNS, ...BREAKOUT_
  * key not kept), then upsert the rows, given as one JSON document (createMany was ~10x slower).
  * Existing rows are updated in place (their keys do not change, so no foreign-key checks).
  */
-function tableWriteSql(table: string, keyColumn: string, columns: string[], rows: number, removed: number, keep: number): string {
+function tableWriteSql(
+  table: string,
+  keyColumn: string,
+  columns: string[],
+  rows: number,
+  removed: number,
+  keep: number,
+): string {
   return `${table}_gone AS (
        DELETE FROM ${table} WHERE "sessionId" = $1
          AND ("${keyColumn}" = ANY($${removed}::text[]) OR ($${keep}::text[] IS NOT NULL AND NOT ("${keyColumn}" = ANY($${keep}::text[]))))
@@ -332,7 +397,11 @@ async function writeProjection(
     learnedLinks: { zoomAccountId: string; studentId: string }[];
   },
 ): Promise<{ sessionXmin: string; newLinks: number }> {
-  const tables = [write.students, write.guests, write.hosts].flatMap((table) => [table.rows, table.removed, table.keep]);
+  const tables = [write.students, write.guests, write.hosts].flatMap((table) => [
+    table.rows,
+    table.removed,
+    table.keep,
+  ]);
   const result = await client.query<{ xmin: string; newLinks: number }>({
     name: "rollcall_write_projection",
     text: WRITE_PROJECTION_SQL,
@@ -345,7 +414,9 @@ async function writeProjection(
       write.zoomMeetingId,
       JSON.stringify(write.instances),
       write.courseId,
-      JSON.stringify(write.learnedLinks.map((link) => ({ zoomAccountId: link.zoomAccountId, studentId: link.studentId }))),
+      JSON.stringify(
+        write.learnedLinks.map((link) => ({ zoomAccountId: link.zoomAccountId, studentId: link.studentId })),
+      ),
     ],
   });
   const row = result.rows[0];
@@ -371,11 +442,20 @@ async function loadInstances(client: pg.PoolClient, events: EngineEvent[]): Prom
   return uuids.map((uuid) => {
     let startedAt: number | null = null;
     let endedAt: number | null = null;
-    for (const [boundaryUuid, boundaryStartedAt, boundaryEndedAt] of boundaries.rows as [string, number | null, number | null][]) {
+    for (const [boundaryUuid, boundaryStartedAt, boundaryEndedAt] of boundaries.rows as [
+      string,
+      number | null,
+      number | null,
+    ][]) {
       if (boundaryUuid !== uuid) continue;
-      if (boundaryStartedAt !== null && (startedAt === null || boundaryStartedAt < startedAt)) startedAt = boundaryStartedAt;
+      if (boundaryStartedAt !== null && (startedAt === null || boundaryStartedAt < startedAt))
+        startedAt = boundaryStartedAt;
       if (boundaryEndedAt !== null && (endedAt === null || boundaryEndedAt > endedAt)) endedAt = boundaryEndedAt;
     }
-    return { uuid, startedAt: startedAt === null ? null : new Date(startedAt), endedAt: endedAt === null ? null : new Date(endedAt) };
+    return {
+      uuid,
+      startedAt: startedAt === null ? null : new Date(startedAt),
+      endedAt: endedAt === null ? null : new Date(endedAt),
+    };
   });
 }

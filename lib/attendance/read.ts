@@ -120,10 +120,12 @@ export async function loadSessionState(
   const widened = widenedSessionWindow(session);
   // A course that may not see the meeting does not learn when it ran either.
   const visible = await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId);
-  const instances = !visible ? [] : await prisma.meetingInstance.findMany({
-    where: { zoomMeetingId: session.zoomMeetingId, startedAt: { gte: widened.start, lt: widened.end } },
-    select: { uuid: true, startedAt: true, endedAt: true },
-  });
+  const instances = !visible
+    ? []
+    : await prisma.meetingInstance.findMany({
+        where: { zoomMeetingId: session.zoomMeetingId, startedAt: { gte: widened.start, lt: widened.end } },
+        select: { uuid: true, startedAt: true, endedAt: true },
+      });
   return sessionState(session, instances, now);
 }
 
@@ -146,10 +148,31 @@ export interface StoredSession {
   /** the meeting's instances that started in the session's widened window (none if the course may not see the meeting) */
   instances: MeetingInstanceTimes[];
   students: { id: string; name: string; email: string; enrolledAt: Date }[];
-  records: StoredFigures<{ studentId: string; status: AttendanceStatus; late: boolean; lateBySeconds: number; breakoutIntervals: unknown; breakoutRoom: string | null }>[];
+  records: StoredFigures<{
+    studentId: string;
+    status: AttendanceStatus;
+    late: boolean;
+    lateBySeconds: number;
+    breakoutIntervals: unknown;
+    breakoutRoom: string | null;
+  }>[];
   guests: StoredFigures<{ guestKey: string; name: string; email: string | null }>[];
-  hosts: StoredFigures<{ hostKey: string; name: string; email: string | null; reason: string; breakoutIntervals: unknown; breakoutRoom: string | null }>[];
-  overrides: { studentId: string; status: FinalStatus; late: boolean | null; note: string | null; byName: string; at: Date }[];
+  hosts: StoredFigures<{
+    hostKey: string;
+    name: string;
+    email: string | null;
+    reason: string;
+    breakoutIntervals: unknown;
+    breakoutRoom: string | null;
+  }>[];
+  overrides: {
+    studentId: string;
+    status: FinalStatus;
+    late: boolean | null;
+    note: string | null;
+    byName: string;
+    at: Date;
+  }[];
   /** live page only: students already sent a late-joiner email */
   notifiedStudentIds: string[];
   /** live page only: the waiting-room events of the session's meeting in its widened window */
@@ -168,9 +191,20 @@ type StoredFigures<Row> = Row & {
 };
 
 const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
-const FIGURE_COLUMNS = ["attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount", "inMeeting", "openConnections", "intervals"];
+const FIGURE_COLUMNS = [
+  "attendedSeconds",
+  "attendedPercent",
+  "firstJoinAt",
+  "lastLeaveAt",
+  "joinCount",
+  "inMeeting",
+  "openConnections",
+  "intervals",
+];
 const figureColumns = (table: string) =>
-  FIGURE_COLUMNS.map((column) => (column.endsWith("At") ? epochMs(`${table}."${column}"`) : `${table}."${column}"`)).join(", ");
+  FIGURE_COLUMNS.map((column) =>
+    column.endsWith("At") ? epochMs(`${table}."${column}"`) : `${table}."${column}"`,
+  ).join(", ");
 
 /**
  * Everything a session view shows, in one statement (one round trip, one snapshot): the live page's
@@ -250,12 +284,22 @@ export async function loadStoredSession(sessionId: string, live: boolean): Promi
     course: { id: row[0] as string, name: row[10] as string, timezone: row[11] as string },
   };
   const widened = widenedSessionWindow(session);
-  if (widened.start.getTime() !== row[12] || widened.end.getTime() !== row[13]) throw new Error("the stored-session read's window is not widenedSessionWindow's");
+  if (widened.start.getTime() !== row[12] || widened.end.getTime() !== row[13])
+    throw new Error("the stored-session read's window is not widenedSessionWindow's");
   const [instances, students, records, guests, hosts, overrides] = row.slice(14, 20) as unknown[][][];
   return {
     session,
-    instances: instances.map(([uuid, startedAt, endedAt]) => ({ uuid: uuid as string, startedAt: dateOrNull(startedAt), endedAt: dateOrNull(endedAt) })),
-    students: students.map(([id, name, email, enrolledAt]) => ({ id: id as string, name: name as string, email: email as string, enrolledAt: new Date(enrolledAt as number) })),
+    instances: instances.map(([uuid, startedAt, endedAt]) => ({
+      uuid: uuid as string,
+      startedAt: dateOrNull(startedAt),
+      endedAt: dateOrNull(endedAt),
+    })),
+    students: students.map(([id, name, email, enrolledAt]) => ({
+      id: id as string,
+      name: name as string,
+      email: email as string,
+      enrolledAt: new Date(enrolledAt as number),
+    })),
     records: records.map((record) => ({
       studentId: record[0] as string,
       status: record[1] as AttendanceStatus,
@@ -265,7 +309,12 @@ export async function loadStoredSession(sessionId: string, live: boolean): Promi
       breakoutRoom: record[5] as string | null,
       ...storedFigures(record, 6),
     })),
-    guests: guests.map((guest) => ({ guestKey: guest[0] as string, name: guest[1] as string, email: guest[2] as string | null, ...storedFigures(guest, 3) })),
+    guests: guests.map((guest) => ({
+      guestKey: guest[0] as string,
+      name: guest[1] as string,
+      email: guest[2] as string | null,
+      ...storedFigures(guest, 3),
+    })),
     hosts: hosts.map((host) => ({
       hostKey: host[0] as string,
       name: host[1] as string,
@@ -284,16 +333,18 @@ export async function loadStoredSession(sessionId: string, live: boolean): Promi
       at: new Date(at as number),
     })),
     notifiedStudentIds: (row[20] as string[] | null) ?? [],
-    waitingRoomEvents: ((row[21] as unknown[][] | null) ?? []).map(([id, eventType, meetingUuid, occurredAt, participantUserId, participantUuid, email, displayName]) => ({
-      id: id as string,
-      eventType: eventType as string,
-      meetingUuid: meetingUuid as string | null,
-      occurredAt: new Date(occurredAt as number),
-      participantUserId: participantUserId as string | null,
-      participantUuid: participantUuid as string | null,
-      email: email as string | null,
-      displayName: displayName as string | null,
-    })),
+    waitingRoomEvents: ((row[21] as unknown[][] | null) ?? []).map(
+      ([id, eventType, meetingUuid, occurredAt, participantUserId, participantUuid, email, displayName]) => ({
+        id: id as string,
+        eventType: eventType as string,
+        meetingUuid: meetingUuid as string | null,
+        occurredAt: new Date(occurredAt as number),
+        participantUserId: participantUserId as string | null,
+        participantUuid: participantUuid as string | null,
+        email: email as string | null,
+        displayName: displayName as string | null,
+      }),
+    ),
   };
 }
 
@@ -309,7 +360,11 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
   const live = state === "live";
   const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
   const overrideByStudent = new Map(overrides.map((override) => [override.studentId, override]));
-  const recordSession = { startsAt: session.startsAt, durationMinutes: session.durationMinutes, cancelled: session.cancelledAt !== null };
+  const recordSession = {
+    startsAt: session.startsAt,
+    durationMinutes: session.durationMinutes,
+    cancelled: session.cancelledAt !== null,
+  };
 
   const computedRows = students.map((student) => {
     const record = recordByStudent.get(student.id);
@@ -334,7 +389,10 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
       };
     }
     const presence = toPresence(record.intervals);
-    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: record.openConnections }, session, null, now) : null;
+    const fresh =
+      live || hasOpenInterval(presence)
+        ? refreshFigures({ intervals: presence, openConnections: record.openConnections }, session, null, now)
+        : null;
     return {
       studentId: student.id,
       name: student.name,
@@ -358,7 +416,10 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
 
   const hostRows: HostRow[] = hosts.map((host) => {
     const presence = toPresence(host.intervals);
-    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: host.openConnections }, session, null, now) : null;
+    const fresh =
+      live || hasOpenInterval(presence)
+        ? refreshFigures({ intervals: presence, openConnections: host.openConnections }, session, null, now)
+        : null;
     const inMeeting = fresh?.inMeeting ?? host.inMeeting;
     return {
       hostKey: host.hostKey,
@@ -380,7 +441,9 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
   // The final record (override, enrolment) is a separate pure step after the computed figures.
   const studentRows: StudentRow[] = computedRows.map((row) => {
     const stored = overrideByStudent.get(row.studentId);
-    const override = stored ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at } : null;
+    const override = stored
+      ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at }
+      : null;
     const final = finalRecord(row, { session: recordSession, enrolledAt: enrolledAt.get(row.studentId)!, override });
     return {
       ...row,
@@ -394,10 +457,15 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
   });
 
   // Suggestions come only from students who have not joined this session.
-  const notJoined = studentRows.filter((row) => row.joinCount === 0).map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
+  const notJoined = studentRows
+    .filter((row) => row.joinCount === 0)
+    .map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
   const guestRows: GuestRow[] = guests.map((guest) => {
     const presence = toPresence(guest.intervals);
-    const fresh = live || hasOpenInterval(presence) ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now) : null;
+    const fresh =
+      live || hasOpenInterval(presence)
+        ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now)
+        : null;
     return {
       guestKey: guest.guestKey,
       name: guest.name,
@@ -441,10 +509,19 @@ export function toPublicAttendance(view: SessionView) {
   return {
     session: view.session,
     students: view.students.map(
-      ({ openConnections: _devices, intervals: _intervals, computedLate: _computedLate, breakoutIntervals: _rooms, breakoutRoom: _room, ...student }) => student,
+      ({
+        openConnections: _devices,
+        intervals: _intervals,
+        computedLate: _computedLate,
+        breakoutIntervals: _rooms,
+        breakoutRoom: _room,
+        ...student
+      }) => student,
     ),
     guests: view.guests.map(({ guestKey: _key, openConnections: _devices, intervals: _intervals, ...guest }) => guest),
     // Instructors and participants made host or co-host: never among students or guests.
-    hosts: view.hosts.map(({ hostKey: _key, openConnections: _devices, intervals: _intervals, breakoutRoom: _room, ...host }) => host),
+    hosts: view.hosts.map(
+      ({ hostKey: _key, openConnections: _devices, intervals: _intervals, breakoutRoom: _room, ...host }) => host,
+    ),
   };
 }

@@ -65,7 +65,13 @@ describe("event types", () => {
     expect(presenceEventKind("webinar.participant_left")).toEqual({ kind: "leave", breakout: false });
     expect(presenceEventKind("meeting.participant_joined_breakout_room")).toEqual({ kind: "join", breakout: true });
     expect(presenceEventKind("meeting.participant_left_breakout_room")).toEqual({ kind: "leave", breakout: true });
-    for (const other of ["meeting.started", "meeting.ended", "meeting.participant_joined_waiting_room", "meeting.participant_role_changed", "unknown"]) {
+    for (const other of [
+      "meeting.started",
+      "meeting.ended",
+      "meeting.participant_joined_waiting_room",
+      "meeting.participant_role_changed",
+      "unknown",
+    ]) {
       expect(presenceEventKind(other)).toBeNull();
     }
     expect(isJoinEvent("webinar.participant_joined")).toBe(true);
@@ -76,7 +82,10 @@ describe("event types", () => {
 describe("windows and margins", () => {
   it("widens the window by an hour on each side", () => {
     expect(sessionWindow(SESSION)).toEqual({ start: at("2025-03-10T18:00:00Z"), end: at("2025-03-10T19:30:00Z") });
-    expect(widenedSessionWindow(SESSION)).toEqual({ start: at("2025-03-10T17:00:00Z"), end: at("2025-03-10T20:30:00Z") });
+    expect(widenedSessionWindow(SESSION)).toEqual({
+      start: at("2025-03-10T17:00:00Z"),
+      end: at("2025-03-10T20:30:00Z"),
+    });
   });
 
   it("closes the books a minute after the widened window and the in-meeting grace", () => {
@@ -100,9 +109,15 @@ describe("which sessions compete for an event", () => {
 
   it("recomputes every session whose widened window can overlap a changed one's", () => {
     const range = neighbourStartRange(SESSION);
-    expect(range).toEqual({ start: new Date(SESSION.startsAt.getTime() - 26 * HOUR_MS), end: new Date(SESSION.startsAt.getTime() + 26 * HOUR_MS) });
+    expect(range).toEqual({
+      start: new Date(SESSION.startsAt.getTime() - 26 * HOUR_MS),
+      end: new Date(SESSION.startsAt.getTime() + 26 * HOUR_MS),
+    });
     // The longest session ending its widened window just after SESSION's widened window opens.
-    const longest = { startsAt: new Date(widenedSessionWindow(SESSION).start.getTime() - (MAX_SESSION_MINUTES + 60) * 60_000 + 1), durationMinutes: MAX_SESSION_MINUTES };
+    const longest = {
+      startsAt: new Date(widenedSessionWindow(SESSION).start.getTime() - (MAX_SESSION_MINUTES + 60) * 60_000 + 1),
+      durationMinutes: MAX_SESSION_MINUTES,
+    };
     expect(widenedSessionWindow(longest).end.getTime()).toBeGreaterThan(widenedSessionWindow(SESSION).start.getTime());
     expect(longest.startsAt.getTime()).toBeGreaterThanOrEqual(range.start.getTime());
   });

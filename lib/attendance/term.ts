@@ -68,11 +68,27 @@ export function studentTermFigures(
   overrides: ReadonlyMap<string, OverrideInput>,
   policy: TermPolicy,
 ): TermFigures {
-  const figures: TermFigures = { studentId: student.id, sessionsCounted: 0, present: 0, partial: 0, absent: 0, excused: 0, late: 0, attendedSeconds: 0, windowSeconds: 0, attendedPercent: null, atRisk: false };
+  const figures: TermFigures = {
+    studentId: student.id,
+    sessionsCounted: 0,
+    present: 0,
+    partial: 0,
+    absent: 0,
+    excused: 0,
+    late: 0,
+    attendedSeconds: 0,
+    windowSeconds: 0,
+    attendedPercent: null,
+    atRisk: false,
+  };
   for (const session of sessions) {
     if (!session.ended) continue;
     const key = recordKey(session.id, student.id);
-    const record = finalRecord<ComputedFigures>(computed.get(key) ?? ABSENT, { session, enrolledAt: student.enrolledAt, override: overrides.get(key) ?? null });
+    const record = finalRecord<ComputedFigures>(computed.get(key) ?? ABSENT, {
+      session,
+      enrolledAt: student.enrolledAt,
+      override: overrides.get(key) ?? null,
+    });
     if (!record.ofRecord) continue;
     if (record.status === "excused") {
       figures.excused += 1;
@@ -84,7 +100,8 @@ export function studentTermFigures(
     figures.attendedSeconds += record.creditedSeconds;
     figures.windowSeconds += session.durationMinutes * 60;
   }
-  figures.attendedPercent = figures.windowSeconds > 0 ? Math.round((figures.attendedSeconds * 1000) / figures.windowSeconds) / 10 : null;
+  figures.attendedPercent =
+    figures.windowSeconds > 0 ? Math.round((figures.attendedSeconds * 1000) / figures.windowSeconds) / 10 : null;
   figures.atRisk = isAtRisk(figures, policy);
   return figures;
 }
@@ -98,5 +115,8 @@ export function termSummary(
   policy: TermPolicy,
 ): TermFigures[] {
   const rows = students.map((student) => studentTermFigures(student, sessions, computed, overrides, policy));
-  return rows.map((row, index) => ({ row, index })).sort((a, b) => Number(b.row.atRisk) - Number(a.row.atRisk) || a.index - b.index).map(({ row }) => row);
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => Number(b.row.atRisk) - Number(a.row.atRisk) || a.index - b.index)
+    .map(({ row }) => row);
 }

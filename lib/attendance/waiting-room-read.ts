@@ -12,7 +12,10 @@ export interface WaitingRoomView {
   studentId: string | null;
 }
 
-export function waitingRoomView(events: WaitingRoomEvent[], students: { studentId: string; email: string }[]): WaitingRoomView[] {
+export function waitingRoomView(
+  events: WaitingRoomEvent[],
+  students: { studentId: string; email: string }[],
+): WaitingRoomView[] {
   const byEmail = new Map(students.map((student) => [normalizeEmail(student.email), student.studentId]));
   return waitingNow(events.map((event) => ({ ...event, id: event.id.padStart(20, "0") }))).map((entry) => ({
     name: entry.name,

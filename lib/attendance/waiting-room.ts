@@ -55,13 +55,22 @@ export function waitingNow(events: WaitingRoomEvent[]): WaitingParticipant[] {
   };
   for (const event of sorted) {
     if (event.eventType === "meeting.ended") {
-      for (const [key, entry] of waiting) if (key.startsWith(`${event.meetingUuid ?? ""}\u0000`)) for (const other of entry.keys) waiting.delete(other);
+      for (const [key, entry] of waiting)
+        if (key.startsWith(`${event.meetingUuid ?? ""}\u0000`)) for (const other of entry.keys) waiting.delete(other);
       continue;
     }
     const keys = personKeys(event);
     endWait(keys);
-    if (event.eventType === "meeting.participant_joined_waiting_room" || event.eventType === "meeting.participant_put_in_waiting_room") {
-      const entry = { name: nonBlank(event.displayName) ?? nonBlank(event.email) ?? "", email: nonBlank(event.email), since: event.occurredAt, keys };
+    if (
+      event.eventType === "meeting.participant_joined_waiting_room" ||
+      event.eventType === "meeting.participant_put_in_waiting_room"
+    ) {
+      const entry = {
+        name: nonBlank(event.displayName) ?? nonBlank(event.email) ?? "",
+        email: nonBlank(event.email),
+        since: event.occurredAt,
+        keys,
+      };
       for (const key of keys) waiting.set(key, entry);
     }
   }

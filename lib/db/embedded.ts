@@ -145,7 +145,13 @@ async function connectMigratingPassword(cluster: EmbeddedPostgres, port: number,
   } catch (error) {
     if ((error as { code?: string }).code !== "28P01" || password === LEGACY_PASSWORD) throw error;
   }
-  const legacy = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: LEGACY_PASSWORD, database: "postgres" });
+  const legacy = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: "postgres",
+    password: LEGACY_PASSWORD,
+    database: "postgres",
+  });
   await legacy.connect();
   // Password auth: the new one is sent hashed by the server's rules (scram/md5) on next login.
   await legacy.query(`ALTER USER postgres PASSWORD ${pg.escapeLiteral(password)}`);

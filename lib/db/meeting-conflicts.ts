@@ -32,7 +32,11 @@ export async function queryMeetingConflicts(query: (sql: string) => Promise<unkn
   const byMeeting = new Map<string, MeetingConflict>();
   for (const row of rows) {
     let conflict = byMeeting.get(row.zoomMeetingId);
-    if (!conflict) byMeeting.set(row.zoomMeetingId, (conflict = { zoomMeetingId: row.zoomMeetingId, allowedCourses: [], conflictingCourses: [] }));
+    if (!conflict)
+      byMeeting.set(
+        row.zoomMeetingId,
+        (conflict = { zoomMeetingId: row.zoomMeetingId, allowedCourses: [], conflictingCourses: [] }),
+      );
     if (row.allowed) conflict.allowedCourses.push({ id: row.courseId, name: row.courseName });
     else conflict.conflictingCourses.push({ id: row.courseId, name: row.courseName, sessions: row.sessions });
   }
@@ -42,9 +46,11 @@ export async function queryMeetingConflicts(query: (sql: string) => Promise<unkn
 /** One line per conflicting meeting, for the migration-time warning. */
 export function describeMeetingConflicts(conflicts: MeetingConflict[]): string[] {
   return conflicts.map((conflict) => {
-    const allowed = conflict.allowedCourses.map((course) => `"${course.name}" (${course.id})`).join(", ") || "no course";
-    const others = conflict.conflictingCourses.map((course) => `"${course.name}" (${course.id}, ${course.sessions} session${course.sessions === 1 ? "" : "s"})`).join(", ");
+    const allowed =
+      conflict.allowedCourses.map((course) => `"${course.name}" (${course.id})`).join(", ") || "no course";
+    const others = conflict.conflictingCourses
+      .map((course) => `"${course.name}" (${course.id}, ${course.sessions} session${course.sessions === 1 ? "" : "s"})`)
+      .join(", ");
     return `meeting ${conflict.zoomMeetingId}: belongs to ${allowed}; also scheduled by ${others}, which receive none of its events until an admin shares the meeting`;
   });
 }
-

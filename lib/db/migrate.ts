@@ -59,7 +59,10 @@ function readMigrationsList() {
   return {
     baseDir: migrationsDir,
     // The engine wants the lock file's text even before the first migration exists.
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : lockFileContent },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : lockFileContent,
+    },
     shadowDbInitScript: "",
     migrationDirectories: directories.map((name) => {
       const file = path.join(migrationsDir, name, "migration.sql");
@@ -121,7 +124,9 @@ export async function applyMigrations(
     );
     const appliedChecksums = new Map(done.rows.map((row) => [row.migration_name, row.checksum]));
     // `through`: stop after that migration (tests of a migration on data of the schema before it).
-    const directories = readMigrationsList().migrationDirectories.filter((directory) => !options.through || directory.path <= options.through);
+    const directories = readMigrationsList().migrationDirectories.filter(
+      (directory) => !options.through || directory.path <= options.through,
+    );
     for (const directory of directories) {
       const content = directory.migrationFile.content;
       if (content.tag !== "ok") throw new Error(content.value);
@@ -129,7 +134,9 @@ export async function applyMigrations(
       const known = appliedChecksums.get(directory.path);
       if (known) {
         if (known !== checksum) {
-          throw new Error(`Migration ${directory.path} was changed after it was applied; restore it and add a new migration instead`);
+          throw new Error(
+            `Migration ${directory.path} was changed after it was applied; restore it and add a new migration instead`,
+          );
         }
         continue;
       }
@@ -148,7 +155,9 @@ export async function applyMigrations(
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
-        throw new Error(`Migration ${directory.path} failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(
+          `Migration ${directory.path} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       applied.push(directory.path);
     }

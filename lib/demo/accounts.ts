@@ -7,12 +7,20 @@ import path from "node:path";
 
 export const DEMO_USERS = {
   admin: { email: "admin@rollcall.test", name: "Ada Admin", role: "admin", password: "rollcall-admin" },
-  instructor: { email: "teacher@rollcall.test", name: "Tomás Teacher", role: "instructor", password: "rollcall-teacher" },
+  instructor: {
+    email: "teacher@rollcall.test",
+    name: "Tomás Teacher",
+    role: "instructor",
+    password: "rollcall-teacher",
+  },
   otherInstructor: { email: "other@rollcall.test", name: "Olga Other", role: "instructor", password: "rollcall-other" },
 } as const;
 
 export type DemoUserKey = keyof typeof DEMO_USERS;
-export type DemoUserSet = Record<DemoUserKey, { email: string; name: string; role: "admin" | "instructor"; password: string }>;
+export type DemoUserSet = Record<
+  DemoUserKey,
+  { email: string; name: string; role: "admin" | "instructor"; password: string }
+>;
 
 /** Every password the README publishes. */
 export const PUBLISHED_DEMO_PASSWORDS: readonly string[] = Object.values(DEMO_USERS).map((user) => user.password);

@@ -10,7 +10,11 @@ import { DEMO_USERS, PUBLISHED_DEMO_PASSWORDS } from "./accounts";
 /** Emails of enabled accounts that still sign in with a published demo password. */
 export async function accountsWithDemoPasswords(): Promise<string[]> {
   const users = await prisma.user.findMany({
-    where: { email: { in: Object.values(DEMO_USERS).map((user) => user.email) }, disabledAt: null, passwordHash: { not: null } },
+    where: {
+      email: { in: Object.values(DEMO_USERS).map((user) => user.email) },
+      disabledAt: null,
+      passwordHash: { not: null },
+    },
     select: { email: true, passwordHash: true },
     orderBy: { email: "asc" },
   });
@@ -31,7 +35,9 @@ export async function demoPasswordRefusal(): Promise<string[] | null> {
   const emails = await accountsWithDemoPasswords();
   if (emails.length === 0) return null;
   return [
-    ...emails.map((email) => `Rollcall will not start in production: the account ${email} still has a published demo password.`),
+    ...emails.map(
+      (email) => `Rollcall will not start in production: the account ${email} still has a published demo password.`,
+    ),
     "Give each one a new password or disable it (UPDATE users SET \"disabledAt\" = now() WHERE email = '…'), then start again.",
   ];
 }

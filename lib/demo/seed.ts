@@ -43,7 +43,8 @@ export async function seedDemo(options: { startsAt: Date; durationMinutes?: numb
   const users = options.users ?? DEMO_USERS;
   // DATABASE_URL set by resolveDatabase for the embedded database is the demo's own.
   const refusal = demoRefusal(usingEmbeddedDatabase() ? { ...process.env, DATABASE_URL: undefined } : process.env);
-  if (refusal && Object.values(users).some((user) => PUBLISHED_DEMO_PASSWORDS.includes(user.password))) throw new Error(refusal);
+  if (refusal && Object.values(users).some((user) => PUBLISHED_DEMO_PASSWORDS.includes(user.password)))
+    throw new Error(refusal);
   const [admin, instructor, other] = await Promise.all([
     upsertUser(users.admin),
     upsertUser(users.instructor),
@@ -51,19 +52,28 @@ export async function seedDemo(options: { startsAt: Date; durationMinutes?: numb
   ]);
   let course = await prisma.course.findFirst({ where: { name: DEMO_COURSE_NAME } });
   course ??= await prisma.course.create({
-    data: { name: DEMO_COURSE_NAME, timezone: "America/Los_Angeles", instructors: { create: [{ userId: instructor.id }] } },
+    data: {
+      name: DEMO_COURSE_NAME,
+      timezone: "America/Los_Angeles",
+      instructors: { create: [{ userId: instructor.id }] },
+    },
   });
   await upsertStudents(course.id, DEMO_STUDENTS);
 
   const otherCourse =
     (await prisma.course.findFirst({ where: { name: OTHER_COURSE_NAME } })) ??
-    (await prisma.course.create({ data: { name: OTHER_COURSE_NAME, timezone: "Europe/Berlin", instructors: { create: [{ userId: other.id }] } } }));
+    (await prisma.course.create({
+      data: { name: OTHER_COURSE_NAME, timezone: "Europe/Berlin", instructors: { create: [{ userId: other.id }] } },
+    }));
 
   const durationMinutes = options.durationMinutes ?? 60;
   const existing = await prisma.session.findFirst({
     where: {
       courseId: course.id,
-      startsAt: { gte: new Date(options.startsAt.getTime() - durationMinutes * 60_000), lte: new Date(options.startsAt.getTime() + 60_000) },
+      startsAt: {
+        gte: new Date(options.startsAt.getTime() - durationMinutes * 60_000),
+        lte: new Date(options.startsAt.getTime() + 60_000),
+      },
     },
   });
   const session =

@@ -88,7 +88,11 @@ let batchesInFlight = 0;
  * Stores a webhook's event (unless an event with its identity key is already stored) together
  * with the delivery's audit row, and resolves once both are committed.
  */
-export function storeWebhookEvent(fields: StoredEventFields, payload: unknown, meta: DeliveryMeta): Promise<StoreResult> {
+export function storeWebhookEvent(
+  fields: StoredEventFields,
+  payload: unknown,
+  meta: DeliveryMeta,
+): Promise<StoreResult> {
   return new Promise((resolve, reject) => {
     // Keys the statement does not name (the topic) are ignored by jsonb_to_recordset.
     waiting.push({ row: { ...fields, ...meta, payload }, resolve, reject });
@@ -144,7 +148,8 @@ async function insertRows(rows: StoreRow[]): Promise<StoreResult["outcome"][]> {
     text: STORE_EVENTS_SQL,
     values: [JSON.stringify(rows.map((row, ordinal) => ({ ...row, ordinal })))],
   });
-  if (result.rows.length !== rows.length) throw new Error(`stored ${result.rows.length} delivery rows for ${rows.length} events`);
+  if (result.rows.length !== rows.length)
+    throw new Error(`stored ${result.rows.length} delivery rows for ${rows.length} events`);
   return result.rows.map((row) => row.outcome);
 }
 

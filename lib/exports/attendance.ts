@@ -133,13 +133,20 @@ export function sessionGuestRow(guest: GuestRow, zoned: ZonedFormatter): CsvRow 
 }
 
 /** One session: every roster student (by name), then the guests (by first join). Null if there is no such session. */
-export async function sessionAttendanceExport(sessionId: string, options: ExportOptions = {}): Promise<ExportFile | null> {
+export async function sessionAttendanceExport(
+  sessionId: string,
+  options: ExportOptions = {},
+): Promise<ExportFile | null> {
   const view = await readSessionAttendance(sessionId, options.now ?? new Date());
   if (!view) return null;
   const zoned = zonedFormatter(view.course.timezone);
-  const rows = [...view.students.map((student) => sessionStudentRow(student, zoned)), ...view.guests.map((guest) => sessionGuestRow(guest, zoned))];
+  const rows = [
+    ...view.students.map((student) => sessionStudentRow(student, zoned)),
+    ...view.guests.map((guest) => sessionGuestRow(guest, zoned)),
+  ];
   async function* batches() {
-    for (let index = 0; index < rows.length; index += EXPORT_BATCH_ROWS) yield rows.slice(index, index + EXPORT_BATCH_ROWS);
+    for (let index = 0; index < rows.length; index += EXPORT_BATCH_ROWS)
+      yield rows.slice(index, index + EXPORT_BATCH_ROWS);
   }
   return {
     filename: sessionExportFilename(view.course.name, zoned.localDate(new Date(view.session.startsAt))),
@@ -290,7 +297,12 @@ export async function* rangeExportBatches(
     }
     const sessionStart = zoned.instant(session.startsAt);
     for await (const page of studentPages(session, batchRows)) {
-      yield page.map((row) => [session.courseName, session.id, sessionStart, ...studentCells(row.name, row.email, figuresOf(row), zoned)]);
+      yield page.map((row) => [
+        session.courseName,
+        session.id,
+        sessionStart,
+        ...studentCells(row.name, row.email, figuresOf(row), zoned),
+      ]);
     }
   }
 }
@@ -299,7 +311,11 @@ export async function* rangeExportBatches(
  * One course over local days [from, to] of its time zone, or every session so far without a
  * range: one row per student per session.
  */
-export function courseAttendanceExport(course: { id: string; name: string }, range: ExportRange | null, options: ExportOptions = {}): ExportFile {
+export function courseAttendanceExport(
+  course: { id: string; name: string },
+  range: ExportRange | null,
+  options: ExportOptions = {},
+): ExportFile {
   return {
     filename: courseExportFilename(course.name, range),
     stream: csvStream(COURSE_COLUMNS, rangeExportBatches(course.id, range, options), options),

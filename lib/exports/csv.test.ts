@@ -17,7 +17,7 @@ const tricky = [
   "Two\nlines",
   "Carriage\r\nreturn",
   "Zoë Ñandú 李雷 🙂",
-  "=HYPERLINK(\"http://evil.example\",\"x\")",
+  '=HYPERLINK("http://evil.example","x")',
   "+1 555",
   "-2+3",
   "@SUM(A1)",
@@ -91,7 +91,9 @@ describe("CSV writing", () => {
       yield [["1"]];
       throw new Error("database went away");
     }
-    await expect(readAll(csvStream(["n"], failing(), { onError: (error) => failures.push(error) }))).rejects.toThrow("database went away");
+    await expect(readAll(csvStream(["n"], failing(), { onError: (error) => failures.push(error) }))).rejects.toThrow(
+      "database went away",
+    );
     expect(failures).toHaveLength(1);
   });
 });

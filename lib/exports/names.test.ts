@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { allCoursesExportFilename, attachmentDisposition, courseExportFilename, sessionExportFilename, slugify } from "./names";
+import {
+  allCoursesExportFilename,
+  attachmentDisposition,
+  courseExportFilename,
+  sessionExportFilename,
+  slugify,
+} from "./names";
 import { formatPercent, secondsToMinutes } from "./attendance";
 
 describe("export file names", () => {
@@ -9,7 +15,9 @@ describe("export file names", () => {
       "quimica-organica-seccion-b_2026-09-01_to_2026-12-20_attendance.csv",
     );
     expect(courseExportFilename("Data Science 101", null)).toBe("data-science-101_all-sessions_attendance.csv");
-    expect(allCoursesExportFilename("2026-11-24", "2026-11-24")).toBe("all-courses_2026-11-24_to_2026-11-24_attendance.csv");
+    expect(allCoursesExportFilename("2026-11-24", "2026-11-24")).toBe(
+      "all-courses_2026-11-24_to_2026-11-24_attendance.csv",
+    );
   });
 
   it("never produce an empty or overlong name", () => {
@@ -19,7 +27,9 @@ describe("export file names", () => {
   });
 
   it("make an attachment header", () => {
-    expect(attachmentDisposition("a_2026-11-25_attendance.csv")).toBe('attachment; filename="a_2026-11-25_attendance.csv"');
+    expect(attachmentDisposition("a_2026-11-25_attendance.csv")).toBe(
+      'attachment; filename="a_2026-11-25_attendance.csv"',
+    );
   });
 });
 

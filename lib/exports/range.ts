@@ -21,5 +21,8 @@ export const optionalExportRangeSchema = z
     path: ["to"],
     message: "give both from and to, or neither (every session so far)",
   })
-  .refine((range) => !range.from || !range.to || range.from <= range.to, { path: ["to"], message: "must not be before from" })
+  .refine((range) => !range.from || !range.to || range.from <= range.to, {
+    path: ["to"],
+    message: "must not be before from",
+  })
   .transform((range): ExportRange | null => (range.from && range.to ? { from: range.from, to: range.to } : null));

@@ -42,7 +42,10 @@ export function summaryCsv(summary: CourseSummary, options: ExportOptions = {}):
   async function* batches() {
     yield rows;
   }
-  return { filename: `${slugify(summary.course.name)}_term-summary.csv`, stream: csvStream(SUMMARY_COLUMNS, batches(), options) };
+  return {
+    filename: `${slugify(summary.course.name)}_term-summary.csv`,
+    stream: csvStream(SUMMARY_COLUMNS, batches(), options),
+  };
 }
 
 const DESCRIPTOR = "uri://ed-fi.org/AttendanceEventCategoryDescriptor#";
@@ -53,7 +56,16 @@ const DESCRIPTOR = "uri://ed-fi.org/AttendanceEventCategoryDescriptor#";
  * Tardy, present → In Attendance. A late student who was only partly there stays Partial.
  */
 export function edFiCategory(status: FinalStatus, late: boolean): string {
-  const name = status === "excused" ? "Excused Absence" : status === "absent" ? "Unexcused Absence" : status === "partial" ? "Partial" : late ? "Tardy" : "In Attendance";
+  const name =
+    status === "excused"
+      ? "Excused Absence"
+      : status === "absent"
+        ? "Unexcused Absence"
+        : status === "partial"
+          ? "Partial"
+          : late
+            ? "Tardy"
+            : "In Attendance";
   return DESCRIPTOR + name;
 }
 
@@ -72,7 +84,11 @@ export interface EdFiAttendanceEvent {
  * One event per student per session of record (ended, not cancelled, the student enrolled) whose
  * start falls in the local days [from, to], by session start then student name.
  */
-export async function attendanceEvents(course: { id: string; name: string; timezone: string }, range: ExportRange, now: Date = new Date()): Promise<EdFiAttendanceEvent[]> {
+export async function attendanceEvents(
+  course: { id: string; name: string; timezone: string },
+  range: ExportRange,
+  now: Date = new Date(),
+): Promise<EdFiAttendanceEvent[]> {
   const bounds = localDateRange(range.from, range.to, course.timezone);
   const [sessions, students] = await Promise.all([
     prisma.session.findMany({
@@ -80,7 +96,11 @@ export async function attendanceEvents(course: { id: string; name: string; timez
       select: { id: true, startsAt: true, durationMinutes: true },
       orderBy: [{ startsAt: "asc" }, { id: "asc" }],
     }),
-    prisma.student.findMany({ where: { courseId: course.id }, select: { id: true, name: true, sisId: true, enrolledAt: true }, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    prisma.student.findMany({
+      where: { courseId: course.id },
+      select: { id: true, name: true, sisId: true, enrolledAt: true },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+    }),
   ]);
   const ended = sessions.filter((session) => sessionHasEnded(session, now));
   if (ended.length === 0) return [];
@@ -88,7 +108,16 @@ export async function attendanceEvents(course: { id: string; name: string; timez
   const [records, overrides] = await Promise.all([
     prisma.attendanceRecord.findMany({
       where: { sessionId: { in: sessionIds } },
-      select: { sessionId: true, studentId: true, status: true, attendedSeconds: true, late: true, lateBySeconds: true, firstJoinAt: true, lastLeaveAt: true },
+      select: {
+        sessionId: true,
+        studentId: true,
+        status: true,
+        attendedSeconds: true,
+        late: true,
+        lateBySeconds: true,
+        firstJoinAt: true,
+        lastLeaveAt: true,
+      },
     }),
     prisma.attendanceOverride.findMany({ where: { sessionId: { in: sessionIds } } }),
   ]);
@@ -102,11 +131,18 @@ export async function attendanceEvents(course: { id: string; name: string; timez
     for (const student of students) {
       const record = recordMap.get(key(session.id, student.id));
       const stored = overrideMap.get(key(session.id, student.id));
-      const computed = { status: (record?.status ?? "absent") as AttendanceStatus, attendedSeconds: record?.attendedSeconds ?? 0, late: record?.late ?? false, lateBySeconds: record?.lateBySeconds ?? 0 };
+      const computed = {
+        status: (record?.status ?? "absent") as AttendanceStatus,
+        attendedSeconds: record?.attendedSeconds ?? 0,
+        late: record?.late ?? false,
+        lateBySeconds: record?.lateBySeconds ?? 0,
+      };
       const final = finalRecord(computed, {
         session: { ...session, cancelled: false },
         enrolledAt: student.enrolledAt,
-        override: stored ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at } : null,
+        override: stored
+          ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at }
+          : null,
       });
       if (!final.ofRecord) continue;
       const absent = final.status === "absent" || final.status === "excused";

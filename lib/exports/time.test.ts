@@ -1,17 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { formatInstantInZone, isLocalDate, localDateRange, nextLocalDate, startOfLocalDay, utcOffsetMinutes, zonedFormatter } from "./time";
+import {
+  formatInstantInZone,
+  isLocalDate,
+  localDateRange,
+  nextLocalDate,
+  startOfLocalDay,
+  utcOffsetMinutes,
+  zonedFormatter,
+} from "./time";
 
 describe("formatInstantInZone", () => {
   it("writes ISO 8601 with the course's offset at that instant", () => {
-    expect(formatInstantInZone(new Date("2026-11-25T17:00:00Z"), "America/Los_Angeles")).toBe("2026-11-25T09:00:00-08:00");
-    expect(formatInstantInZone(new Date("2026-07-01T16:00:00Z"), "America/Los_Angeles")).toBe("2026-07-01T09:00:00-07:00");
+    expect(formatInstantInZone(new Date("2026-11-25T17:00:00Z"), "America/Los_Angeles")).toBe(
+      "2026-11-25T09:00:00-08:00",
+    );
+    expect(formatInstantInZone(new Date("2026-07-01T16:00:00Z"), "America/Los_Angeles")).toBe(
+      "2026-07-01T09:00:00-07:00",
+    );
     expect(formatInstantInZone(new Date("2026-07-01T16:00:00Z"), "UTC")).toBe("2026-07-01T16:00:00+00:00");
     expect(formatInstantInZone(new Date("2026-07-01T16:00:00Z"), "Asia/Kathmandu")).toBe("2026-07-01T21:45:00+05:45");
     expect(formatInstantInZone(new Date("2026-07-01T16:00:00Z"), "America/St_Johns")).toBe("2026-07-01T13:30:00-02:30");
   });
 
   it("drops milliseconds rather than rounding into the next second", () => {
-    expect(formatInstantInZone(new Date("2026-11-25T17:00:59.999Z"), "Europe/Berlin")).toBe("2026-11-25T18:00:59+01:00");
+    expect(formatInstantInZone(new Date("2026-11-25T17:00:59.999Z"), "Europe/Berlin")).toBe(
+      "2026-11-25T18:00:59+01:00",
+    );
   });
 
   it("changes offset exactly at a daylight-saving transition, also inside a memoised quarter hour", () => {

@@ -88,7 +88,8 @@ export function zonedFormatter(timeZone: string): ZonedFormatter {
     }
     return last.offsetMinutes;
   };
-  const localIso = (ms: number, offset: number) => new Date(Math.floor(ms / 1000) * 1000 + offset * MINUTE_MS).toISOString();
+  const localIso = (ms: number, offset: number) =>
+    new Date(Math.floor(ms / 1000) * 1000 + offset * MINUTE_MS).toISOString();
   return {
     instant(value) {
       if (!value) return "";

@@ -67,7 +67,8 @@ describe("suggestions for a guest", () => {
     expect(suggestions[0].score).toBeGreaterThanOrEqual(0.85);
     expect(suggestions.length).toBeLessThanOrEqual(3);
     // Best first, scores within 0–1.
-    for (let i = 1; i < suggestions.length; i++) expect(suggestions[i].score).toBeLessThanOrEqual(suggestions[i - 1].score);
+    for (let i = 1; i < suggestions.length; i++)
+      expect(suggestions[i].score).toBeLessThanOrEqual(suggestions[i - 1].score);
     for (const suggestion of suggestions) expect(suggestion.score).toBeLessThanOrEqual(1);
   });
 
@@ -97,7 +98,11 @@ describe("suggestions for a guest", () => {
   });
 
   it("never suggests more than three, and only from the candidates given", () => {
-    const many = Array.from({ length: 6 }, (_, index) => ({ studentId: `s${index}`, name: `Hana Sato${"x".repeat(index)}`, email: `h${index}@x.edu` }));
+    const many = Array.from({ length: 6 }, (_, index) => ({
+      studentId: `s${index}`,
+      name: `Hana Sato${"x".repeat(index)}`,
+      email: `h${index}@x.edu`,
+    }));
     expect(suggestStudents({ name: "Hana Sato" }, many)).toHaveLength(3);
     expect(suggestStudents({ name: "Hana Sato" }, [])).toEqual([]);
   });

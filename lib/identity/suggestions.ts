@@ -25,7 +25,8 @@ export const MIN_SUGGESTION_SCORE = 0.7;
 const INITIAL_AGREEMENT = 0.9;
 
 // What Zoom and phones add to a display name: "Hana (iPad)", "Hana's iPhone", "iPhone (2)".
-const DEVICE_WORDS = /\b(?:iphone|ipad|ipod|android|galaxy|pixel|samsung|huawei|xiaomi|phone|mobile|tablet|laptop|desktop|macbook|mac|pc|windows|chromebook|zoom ?user|zoom)\b/gi;
+const DEVICE_WORDS =
+  /\b(?:iphone|ipad|ipod|android|galaxy|pixel|samsung|huawei|xiaomi|phone|mobile|tablet|laptop|desktop|macbook|mac|pc|windows|chromebook|zoom ?user|zoom)\b/gi;
 
 /** Letters only, lower-case, without accents ("José" → "jose"). */
 function fold(text: string): string {
@@ -44,7 +45,10 @@ function fold(text: string): string {
  */
 export function nameTokens(displayName: string): string[] {
   let name = displayName.replace(/\([^)]*\)|\[[^\]]*\]/g, " ");
-  name = name.replace(/[’']s\b/gi, " ").replace(DEVICE_WORDS, " ").replace(/\S*\d\S*/g, " ");
+  name = name
+    .replace(/[’']s\b/gi, " ")
+    .replace(DEVICE_WORDS, " ")
+    .replace(/\S*\d\S*/g, " ");
   const comma = name.indexOf(",");
   if (comma > 0) name = `${name.slice(comma + 1)} ${name.slice(0, comma)}`;
   return fold(name)
@@ -83,7 +87,8 @@ function tokenAgreement(a: string, b: string): number {
  */
 function tokenScore(guest: string[], student: string[]): number {
   if (guest.length === 0 || student.length === 0) return 0;
-  const best = (from: string[], to: string[]) => from.reduce((sum, token) => sum + Math.max(...to.map((other) => tokenAgreement(token, other))), 0) / from.length;
+  const best = (from: string[], to: string[]) =>
+    from.reduce((sum, token) => sum + Math.max(...to.map((other) => tokenAgreement(token, other))), 0) / from.length;
   return 0.75 * best(guest, student) + 0.25 * best(student, guest);
 }
 
@@ -108,12 +113,19 @@ function handleScore(handle: string, candidates: string[]): number {
   if (handle.length < 3) return 0;
   return Math.max(
     0,
-    ...candidates.map((candidate) => alike(handle, candidate) * Math.sqrt(Math.min(handle.length, candidate.length) / Math.max(handle.length, candidate.length))),
+    ...candidates.map(
+      (candidate) =>
+        alike(handle, candidate) *
+        Math.sqrt(Math.min(handle.length, candidate.length) / Math.max(handle.length, candidate.length)),
+    ),
   );
 }
 
 /** Similarity 0–1 of a guest (display name, email) to a roster student. */
-export function similarity(guest: { name: string; email?: string | null }, student: { name: string; email: string }): number {
+export function similarity(
+  guest: { name: string; email?: string | null },
+  student: { name: string; email: string },
+): number {
   const guestTokens = nameTokens(guest.name);
   const studentTokens = nameTokens(student.name);
   const studentHandles = [...handlesOf(studentTokens), emailHandle(student.email)].filter((handle) => handle !== "");
@@ -136,7 +148,11 @@ export function suggestStudents(
 ): Suggestion[] {
   const minScore = options.minScore ?? MIN_SUGGESTION_SCORE;
   return candidates
-    .map((candidate) => ({ studentId: candidate.studentId, name: candidate.name, score: Math.round(similarity(guest, candidate) * 100) / 100 }))
+    .map((candidate) => ({
+      studentId: candidate.studentId,
+      name: candidate.name,
+      score: Math.round(similarity(guest, candidate) * 100) / 100,
+    }))
     .filter((suggestion) => suggestion.score >= minScore)
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
     .slice(0, options.limit ?? MAX_SUGGESTIONS);

@@ -15,7 +15,10 @@ export function parseSince(lastEventId: string | null, since: string | null): nu
   return /^\d{1,10}$/.test(value) ? Number(value) : "invalid";
 }
 
-export function openEventStream(signal: AbortSignal, start: (subscriber: LiveSubscriber) => Promise<() => void>): Response {
+export function openEventStream(
+  signal: AbortSignal,
+  start: (subscriber: LiveSubscriber) => Promise<() => void>,
+): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const body = new ReadableStream<Uint8Array>({

@@ -49,7 +49,12 @@ export async function parseMail(raw: Buffer | string): Promise<ParsedMail> {
   // mailparser is a development dependency, like smtp-server: load it only when mail is caught.
   const { simpleParser } = await import("mailparser");
   // Keep the bodies as sent: no text made from HTML (or back), no links rewritten.
-  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+  const mail = await simpleParser(raw, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    skipImageLinks: true,
+  });
   return {
     subject: mail.subject ?? "",
     from: addressText(mail.from),
@@ -105,7 +110,10 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           to: session.envelope.rcptTo.map((recipient) => recipient.address),
         };
-        keep(Buffer.concat(chunks), envelope).then(() => callback(), (error: Error) => callback(error));
+        keep(Buffer.concat(chunks), envelope).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
       });
     },
   });
@@ -144,6 +152,9 @@ export async function startDemoMailCatcher(): Promise<MailCatcher | null> {
     catcher = await startMailCatcher({ port: 0 });
   }
   process.env.SMTP_URL = catcher.url;
-  log.info("demo mail catcher running: email is caught, not delivered", { smtpUrl: catcher.url, directory: catcher.directory });
+  log.info("demo mail catcher running: email is caught, not delivered", {
+    smtpUrl: catcher.url,
+    directory: catcher.directory,
+  });
   return catcher;
 }

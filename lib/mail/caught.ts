@@ -30,7 +30,11 @@ export async function listCaughtMail(directory = mailCatcherDirectory(), limit =
   } catch {
     return null;
   }
-  const files = names.filter((name) => name.endsWith(".json")).sort().reverse().slice(0, limit);
+  const files = names
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .reverse()
+    .slice(0, limit);
   const messages: CaughtMail[] = [];
   for (const name of files) {
     try {

@@ -27,7 +27,14 @@ export function formatLongDate(value: Date, timeZone: string): string {
 /** "Mar 3, 9:07:12 AM PST" — for the notification list */
 export function formatShortDateTime(value: Date, timeZone: string): string {
   return plain(
-    formatter(timeZone, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", timeZoneName: "short" }).format(value),
+    formatter(timeZone, {
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      second: "2-digit",
+      timeZoneName: "short",
+    }).format(value),
   );
 }
 
@@ -39,7 +46,10 @@ export function escapeHtml(value: string): string {
 
 /** One line, for a header: no line breaks or control characters from user-entered names. */
 export function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return value
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The link if it is an http(s) URL (a join link is entered by people), else null. */

@@ -22,7 +22,12 @@ export class EmailNotConfiguredError extends Error {
 }
 
 // Time limits well inside the notification sender's transaction timeout (lib/notifications/send.ts).
-export const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000, dnsTimeout: 15_000 };
+export const SMTP_TIMEOUTS = {
+  connectionTimeout: 15_000,
+  greetingTimeout: 15_000,
+  socketTimeout: 60_000,
+  dnsTimeout: 15_000,
+};
 
 const transports = new Map<string, Transporter<SMTPTransport.SentMessageInfo>>();
 

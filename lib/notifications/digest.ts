@@ -18,7 +18,8 @@ export function isoWeek(now: Date): string {
   return `${day.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
 }
 
-export const digestPeriodKey = (courseId: string, week: string, recipient: string) => `digest:${courseId}:${week}:${recipient}`;
+export const digestPeriodKey = (courseId: string, week: string, recipient: string) =>
+  `digest:${courseId}:${week}:${recipient}`;
 
 export interface DigestRunOutcome {
   week: string;
@@ -32,7 +33,10 @@ export async function runAtRiskDigests(now: Date = new Date()): Promise<DigestRu
   const week = isoWeek(now);
   const courses = await prisma.course.findMany({
     where: { atRiskDigest: true },
-    select: { id: true, instructors: { where: { user: { disabledAt: null } }, select: { user: { select: { id: true, email: true } } } } },
+    select: {
+      id: true,
+      instructors: { where: { user: { disabledAt: null } }, select: { user: { select: { id: true, email: true } } } },
+    },
   });
   let created = 0;
   for (const course of courses) {
@@ -43,12 +47,21 @@ export async function runAtRiskDigests(now: Date = new Date()): Promise<DigestRu
       const rows = await tx.notification.createManyAndReturn({
         data: course.instructors.map(({ user }) => {
           const recipient = user.email.toLowerCase();
-          return { courseId: course.id, userId: user.id, kind: "at_risk_digest" as const, recipient, periodKey: digestPeriodKey(course.id, week, recipient) };
+          return {
+            courseId: course.id,
+            userId: user.id,
+            kind: "at_risk_digest" as const,
+            recipient,
+            periodKey: digestPeriodKey(course.id, week, recipient),
+          };
         }),
         skipDuplicates: true,
         select: { id: true },
       });
-      await enqueueSends(rows.map((row) => row.id), tx);
+      await enqueueSends(
+        rows.map((row) => row.id),
+        tx,
+      );
       return rows.length;
     });
   }

@@ -99,13 +99,26 @@ export async function runLateCheck(sessionId: string, now: () => Date = () => ne
     const data: Prisma.NotificationCreateManyInput[] = [
       ...late
         .filter((student) => !notified.has(student.id))
-        .map((student) => ({ sessionId, studentId: student.id, kind: "late_student" as const, recipient: student.emailNormalized })),
-      ...instructors.map(({ user }) => ({ sessionId, userId: user.id, kind: "instructor_summary" as const, recipient: user.email.toLowerCase() })),
+        .map((student) => ({
+          sessionId,
+          studentId: student.id,
+          kind: "late_student" as const,
+          recipient: student.emailNormalized,
+        })),
+      ...instructors.map(({ user }) => ({
+        sessionId,
+        userId: user.id,
+        kind: "instructor_summary" as const,
+        recipient: user.email.toLowerCase(),
+      })),
     ];
     // The unique (sessionId, kind, recipient) index is the guarantee: a row that exists already
     // (an earlier or a concurrent check) is skipped, and only rows inserted here get a send job.
     const rows = await tx.notification.createManyAndReturn({ data, skipDuplicates: true, select: { id: true } });
-    await enqueueSends(rows.map((row) => row.id), tx);
+    await enqueueSends(
+      rows.map((row) => row.id),
+      tx,
+    );
     return rows.length;
   });
   log.info("late check done", { sessionId, lateStudents: late.length, created });

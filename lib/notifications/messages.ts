@@ -222,9 +222,13 @@ export function invitationMail(input: InvitationMailInput): RenderedMail {
     `Hi ${oneLine(input.studentName)},`,
     "",
     `${className} meets on Zoom on ${when(first)} (${input.durationMinutes} minutes).`,
-    ...(later.length > 0 ? ["The same link opens the later classes:", ...later.map((start) => `- ${when(start)}`)] : []),
+    ...(later.length > 0
+      ? ["The same link opens the later classes:", ...later.map((start) => `- ${when(start)}`)]
+      : []),
     "",
-    joinUrl ? `Join with your personal link: ${joinUrl}` : "Join with the Zoom link your instructor shared for this class.",
+    joinUrl
+      ? `Join with your personal link: ${joinUrl}`
+      : "Join with the Zoom link your instructor shared for this class.",
     "",
     linkNote,
     "",
@@ -236,7 +240,9 @@ export function invitationMail(input: InvitationMailInput): RenderedMail {
     [
       `<p>Hi ${escapeHtml(oneLine(input.studentName))},</p>`,
       `<p><strong>${escapeHtml(className)}</strong> meets on Zoom on <strong>${escapeHtml(when(first))}</strong> (${input.durationMinutes} minutes).</p>`,
-      later.length > 0 ? `<p>The same link opens the later classes:</p><ul>${later.map((start) => `<li>${escapeHtml(when(start))}</li>`).join("")}</ul>` : "",
+      later.length > 0
+        ? `<p>The same link opens the later classes:</p><ul>${later.map((start) => `<li>${escapeHtml(when(start))}</li>`).join("")}</ul>`
+        : "",
       joinUrl
         ? `<p><a href="${escapeHtml(joinUrl)}" style="display: inline-block; background: #1d4ed8; color: #ffffff; padding: 8px 16px; border-radius: 6px; text-decoration: none;">Join with your personal link</a><br><span style="font-size: 13px; color: #475569;">${escapeHtml(joinUrl)}</span></p>`
         : `<p>Join with the Zoom link your instructor shared for this class.</p>`,

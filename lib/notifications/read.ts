@@ -24,7 +24,9 @@ export async function listSessionNotifications(sessionId: string): Promise<Notif
     include: { student: { select: { name: true } } },
   });
   const userIds = rows.map((row) => row.userId).filter((id): id is string => id !== null);
-  const users = userIds.length ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [];
+  const users = userIds.length
+    ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } })
+    : [];
   const userNames = new Map(users.map((user) => [user.id, user.name]));
   return rows
     .map((row) => ({
@@ -52,10 +54,17 @@ export interface SessionNotificationsView {
   checkDue: boolean;
 }
 
-export async function readSessionNotifications(sessionId: string, now: Date = new Date()): Promise<SessionNotificationsView | null> {
+export async function readSessionNotifications(
+  sessionId: string,
+  now: Date = new Date(),
+): Promise<SessionNotificationsView | null> {
   const session = await prisma.session.findUnique({
     where: { id: sessionId },
-    select: { startsAt: true, lateAfterMinutes: true, course: { select: { notifyLateJoiners: true, notifyInstructorSummary: true } } },
+    select: {
+      startsAt: true,
+      lateAfterMinutes: true,
+      course: { select: { notifyLateJoiners: true, notifyInstructorSummary: true } },
+    },
   });
   if (!session) return null;
   return {

@@ -19,7 +19,11 @@ import { atRiskDigestMail, instructorSummaryMail, invitationMail, lateStudentMai
 export type SendOutcome = "sent" | "not_configured" | "already_done" | "in_progress" | "expired" | "gone";
 
 const TRANSACTION_TIMEOUT_MS =
-  SMTP_TIMEOUTS.dnsTimeout + SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.greetingTimeout + SMTP_TIMEOUTS.socketTimeout + 30_000;
+  SMTP_TIMEOUTS.dnsTimeout +
+  SMTP_TIMEOUTS.connectionTimeout +
+  SMTP_TIMEOUTS.greetingTimeout +
+  SMTP_TIMEOUTS.socketTimeout +
+  30_000;
 const MAX_ERROR_LENGTH = 1000;
 
 export function notificationMessageId(notificationId: string): string {
@@ -56,7 +60,10 @@ async function loadNotification(id: string) {
             select: {
               name: true,
               timezone: true,
-              instructors: { where: { user: { disabledAt: null } }, select: { user: { select: { id: true, name: true, email: true } } } },
+              instructors: {
+                where: { user: { disabledAt: null } },
+                select: { user: { select: { id: true, name: true, email: true } } },
+              },
             },
           },
         },
@@ -69,7 +76,11 @@ async function loadNotification(id: string) {
 type LoadedNotification = NonNullable<Awaited<ReturnType<typeof loadNotification>>>;
 
 /** The weekly at-risk digest: the course's at-risk students as of the send. */
-async function buildDigestMail(notification: LoadedNotification, base: Pick<OutgoingMail, "messageId" | "headers">, now: Date): Promise<OutgoingMail> {
+async function buildDigestMail(
+  notification: LoadedNotification,
+  base: Pick<OutgoingMail, "messageId" | "headers">,
+  now: Date,
+): Promise<OutgoingMail> {
   const course = notification.course!;
   const [user, summary] = await Promise.all([
     notification.userId ? prisma.user.findUnique({ where: { id: notification.userId }, select: { name: true } }) : null,
@@ -86,14 +97,22 @@ async function buildDigestMail(notification: LoadedNotification, base: Pick<Outg
       week: notification.periodKey?.split(":")[2] ?? "",
       requiredPercent: summary?.course.requiredPercent ?? 90,
       maxAbsences: summary?.course.maxAbsences ?? null,
-      students: atRisk.map((student) => ({ name: student.name, email: student.email, attendedPercent: student.attendedPercent, absent: student.absent })),
+      students: atRisk.map((student) => ({
+        name: student.name,
+        email: student.email,
+        attendedPercent: student.attendedPercent,
+        absent: student.absent,
+      })),
       courseUrl: `${appBaseUrl()}/courses/${course.id}#term`,
     }),
   };
 }
 
 async function buildMail(notification: LoadedNotification, now: Date): Promise<OutgoingMail> {
-  const base = { messageId: notificationMessageId(notification.id), headers: { "X-Rollcall-Notification": notification.id } };
+  const base = {
+    messageId: notificationMessageId(notification.id),
+    headers: { "X-Rollcall-Notification": notification.id },
+  };
   if (notification.kind === "at_risk_digest") return buildDigestMail(notification, base, now);
   const session = notification.session!;
   const { course } = session;
@@ -154,7 +173,10 @@ async function buildMail(notification: LoadedNotification, now: Date): Promise<O
       where: { sessionId: session.id, kind: "late_student" },
       select: { studentId: true, recipient: true, student: { select: { name: true, email: true } } },
     }),
-    prisma.attendanceRecord.findMany({ where: { sessionId: session.id }, select: { studentId: true, firstJoinAt: true } }),
+    prisma.attendanceRecord.findMany({
+      where: { sessionId: session.id },
+      select: { studentId: true, firstJoinAt: true },
+    }),
   ]);
   const joined = new Map(records.map((record) => [record.studentId, record.firstJoinAt]));
   const students = lateRows
@@ -228,13 +250,20 @@ export async function sendNotification(id: string, now: () => Date = () => new D
     const previous = notification.lastError ? ` (last error: ${notification.lastError})` : "";
     await prisma.notification.updateMany({
       where: { id, status: { in: [...OPEN] } },
-      data: { status: "failed", lastError: `Not sent: the class ended before the email could be sent${previous}`.slice(0, MAX_ERROR_LENGTH) },
+      data: {
+        status: "failed",
+        lastError: `Not sent: the class ended before the email could be sent${previous}`.slice(0, MAX_ERROR_LENGTH),
+      },
     });
     return "expired";
   }
 
   const mail = await buildMail(notification, now());
-  const state: { outcome: SendOutcome | null; accepted: boolean; error: unknown } = { outcome: null, accepted: false, error: null };
+  const state: { outcome: SendOutcome | null; accepted: boolean; error: unknown } = {
+    outcome: null,
+    accepted: false,
+    error: null,
+  };
   try {
     await prisma.$transaction(
       async (tx) => {
@@ -251,12 +280,19 @@ export async function sendNotification(id: string, now: () => Date = () => new D
           state.error = error;
           await tx.notification.update({
             where: { id },
-            data: { status: "failed", attempts: { increment: 1 }, lastError: errorMessage(error).slice(0, MAX_ERROR_LENGTH) },
+            data: {
+              status: "failed",
+              attempts: { increment: 1 },
+              lastError: errorMessage(error).slice(0, MAX_ERROR_LENGTH),
+            },
           });
           return;
         }
         state.accepted = true;
-        await tx.notification.update({ where: { id }, data: { status: "sent", sentAt: new Date(), attempts: { increment: 1 } } });
+        await tx.notification.update({
+          where: { id },
+          data: { status: "sent", sentAt: new Date(), attempts: { increment: 1 } },
+        });
         state.outcome = "sent";
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 15_000 },
@@ -267,7 +303,11 @@ export async function sendNotification(id: string, now: () => Date = () => new D
     state.outcome = "sent";
   }
   if (state.error !== null) {
-    log.warn("notification email failed; will retry", { notificationId: id, kind: notification.kind, error: errorMessage(state.error) });
+    log.warn("notification email failed; will retry", {
+      notificationId: id,
+      kind: notification.kind,
+      error: errorMessage(state.error),
+    });
     throw new NotificationSendError(id, state.error);
   }
   if (state.outcome === "sent") log.info("notification email sent", { notificationId: id, kind: notification.kind });

@@ -20,7 +20,13 @@ import {
   ROLE_CHANGED_EVENT,
   WAITING_ROOM_EVENT_TYPES,
 } from "../attendance/rules";
-import type { EngineEvent, IdentityLinkInput, ManualMatchInput, RosterStudent, SessionInput } from "../attendance/types";
+import type {
+  EngineEvent,
+  IdentityLinkInput,
+  ManualMatchInput,
+  RosterStudent,
+  SessionInput,
+} from "../attendance/types";
 
 // Breakout-room connections are connections of the meeting (ADR 013).
 const JOIN_TYPES: ReadonlySet<string> = new Set(JOIN_EVENT_TYPES);
@@ -57,7 +63,15 @@ function eventTimeMs(event: EngineEvent, kind: "join" | "leave"): number {
 /** Identity merged over a group's events in the engine's order (time, join first, webhook first, id). */
 function mergeIdentity(records: { event: EngineEvent; kind: "join" | "leave"; timeMs: number }[]): Identity {
   records.sort(compareRecords);
-  const identity: Identity = { registrantId: null, accountId: null, emailNormalized: null, displayName: null, phone: null, parentKey: null, participantUuid: null };
+  const identity: Identity = {
+    registrantId: null,
+    accountId: null,
+    emailNormalized: null,
+    displayName: null,
+    phone: null,
+    parentKey: null,
+    participantUuid: null,
+  };
   let phoneNumber: string | null = null;
   for (const { event } of records) {
     identity.registrantId ??= nonBlank(event.registrantId);
@@ -68,9 +82,11 @@ function mergeIdentity(records: { event: EngineEvent; kind: "join" | "leave"; ti
     phoneNumber ??= nonBlank(event.phoneNumber);
     const meeting = event.meetingUuid ?? `meeting:${event.zoomMeetingId ?? ""}`;
     const parent = nonBlank(event.parentUserId);
-    if (identity.parentKey === null && parent !== null && nonBlank(event.breakoutRoomUuid) !== null) identity.parentKey = `${meeting}\u0000${parent}`;
+    if (identity.parentKey === null && parent !== null && nonBlank(event.breakoutRoomUuid) !== null)
+      identity.parentKey = `${meeting}\u0000${parent}`;
     const participantUuid = nonBlank(event.participantUuid);
-    if (identity.participantUuid === null && participantUuid !== null) identity.participantUuid = `${meeting}\u0000${participantUuid}`;
+    if (identity.participantUuid === null && participantUuid !== null)
+      identity.participantUuid = `${meeting}\u0000${participantUuid}`;
   }
   identity.phone = phoneDigits(phoneNumber) ?? phoneDigits(identity.displayName);
   return identity;
@@ -83,7 +99,12 @@ function groupsOf(events: EngineEvent[]): Group[] {
     const kind = JOIN_TYPES.has(event.eventType) ? "join" : LEAVE_TYPES.has(event.eventType) ? "leave" : null;
     if (kind === null) {
       if (OTHER_PERSON_TYPES.has(event.eventType)) {
-        groups.push({ key: null, eventIds: [event.id], identity: mergeIdentity([{ event, kind: "join", timeMs: event.occurredAt.getTime() }]), counted: false });
+        groups.push({
+          key: null,
+          eventIds: [event.id],
+          identity: mergeIdentity([{ event, kind: "join", timeMs: event.occurredAt.getTime() }]),
+          counted: false,
+        });
       }
       continue;
     }
@@ -95,7 +116,12 @@ function groupsOf(events: EngineEvent[]): Group[] {
     records.push({ event, kind, timeMs });
   }
   for (const [key, records] of connections) {
-    groups.push({ key, eventIds: records.map((record) => record.event.id), identity: mergeIdentity(records), counted: true });
+    groups.push({
+      key,
+      eventIds: records.map((record) => record.event.id),
+      identity: mergeIdentity(records),
+      counted: true,
+    });
   }
   return groups;
 }
@@ -114,7 +140,13 @@ export interface AttributionContext {
 export function attributeSessionEvents(events: EngineEvent[], context: AttributionContext): Map<string, string[]> {
   const { roster, links, manualMatches } = context;
   const sessionStartMs = context.session.startsAt.getTime();
-  const { byRegistrant, byEmail, byStoredLink, byPhone, manualByKind: manual } = buildIdentityIndex(roster, links, manualMatches, sessionStartMs);
+  const {
+    byRegistrant,
+    byEmail,
+    byStoredLink,
+    byPhone,
+    manualByKind: manual,
+  } = buildIdentityIndex(roster, links, manualMatches, sessionStartMs);
 
   const groups = groupsOf(events);
   const owner: (string | undefined)[] = new Array(groups.length);
@@ -145,7 +177,8 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
       studentId ??= manual.account_id.get(normalizeAccountForManualMatch(accountId));
     }
     if (studentId === undefined && emailNormalized !== null) studentId = manual.email.get(emailNormalized);
-    if (studentId === undefined && displayName !== null) studentId = manual.display_name.get(normalizeName(displayName));
+    if (studentId === undefined && displayName !== null)
+      studentId = manual.display_name.get(normalizeName(displayName));
     owner[position] = studentId;
   });
 
@@ -158,12 +191,15 @@ export function attributeSessionEvents(events: EngineEvent[], context: Attributi
     if (studentId === undefined) return;
     if (group.key !== null && !ownerByKey.has(group.key)) ownerByKey.set(group.key, studentId);
     const participantUuid = group.identity.participantUuid;
-    if (participantUuid !== null && !ownerByParticipant.has(participantUuid)) ownerByParticipant.set(participantUuid, studentId);
+    if (participantUuid !== null && !ownerByParticipant.has(participantUuid))
+      ownerByParticipant.set(participantUuid, studentId);
   });
   groups.forEach((group, position) => {
     if (owner[position] !== undefined) return;
     const { parentKey, participantUuid } = group.identity;
-    owner[position] = (parentKey !== null ? ownerByKey.get(parentKey) : undefined) ?? (participantUuid !== null ? ownerByParticipant.get(participantUuid) : undefined);
+    owner[position] =
+      (parentKey !== null ? ownerByKey.get(parentKey) : undefined) ??
+      (participantUuid !== null ? ownerByParticipant.get(participantUuid) : undefined);
   });
 
   const result = new Map<string, string[]>();
@@ -187,7 +223,11 @@ export function isDirectlyTheStudents(
   linkedAccountIds: Set<string>,
 ): boolean {
   const registrant = nonBlank(event.registrantId);
-  if (registrant !== null && (registrant === nonBlank(student.zoomRegistrantId) || (student.zoomRegistrantIds ?? []).includes(registrant))) return true;
+  if (
+    registrant !== null &&
+    (registrant === nonBlank(student.zoomRegistrantId) || (student.zoomRegistrantIds ?? []).includes(registrant))
+  )
+    return true;
   const stored = nonBlank(event.emailNormalized) ?? nonBlank(event.email);
   const own = normalizeEmail(student.emailNormalized || student.email);
   // After RETENTION_DAYS an event carries the email's pseudonym (lib/attendance/pseudonym.ts).

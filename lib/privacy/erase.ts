@@ -35,7 +35,10 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
   return prisma.$transaction(
     async (tx) => {
       // Lock the roster row: two erasures of the same student run one after the other.
-      const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM students WHERE id = $1 FOR UPDATE`, studentId);
+      const locked = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id FROM students WHERE id = $1 FOR UPDATE`,
+        studentId,
+      );
       if (locked.length === 0) return null;
       const student = await tx.student.findUniqueOrThrow({ where: { id: studentId } });
       const found = await findStudentEvents(tx, studentId);
@@ -62,7 +65,11 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
       const sessionIds = sessions.map((session) => session.id);
       // Guest rows are a projection: drop any that carry the student's email (rebuilt by the recompute below).
-      const guestRows = (await tx.guestAttendance.deleteMany({ where: { sessionId: { in: sessionIds }, email: { equals: student.emailNormalized, mode: "insensitive" } } })).count;
+      const guestRows = (
+        await tx.guestAttendance.deleteMany({
+          where: { sessionId: { in: sessionIds }, email: { equals: student.emailNormalized, mode: "insensitive" } },
+        })
+      ).count;
       // Earlier audit entries about this student (manual matches) keep what happened, not who.
       const auditRedactions = await tx.$executeRawUnsafe(
         `UPDATE audit_entries SET details = jsonb_set(details, '{guestKey}', '"[erased]"')
@@ -81,7 +88,18 @@ export async function eraseStudent(studentId: string, actorId: string | null): P
       await cancelRegistrationsOf([studentId], tx);
       await tx.student.delete({ where: { id: studentId } });
 
-      const counts: ErasureCounts = { events, identityLinks, manualMatches, notifications, attendanceRecords, overrides, overrideHistory, guestRows, deliveryBodies, auditRedactions };
+      const counts: ErasureCounts = {
+        events,
+        identityLinks,
+        manualMatches,
+        notifications,
+        attendanceRecords,
+        overrides,
+        overrideHistory,
+        guestRows,
+        deliveryBodies,
+        auditRedactions,
+      };
       const entry = await recordAudit(tx, {
         action: ERASED_ACTION,
         actorId,

@@ -16,22 +16,36 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
     prisma.attendanceOverride.findMany({ where: { studentId }, orderBy: { at: "asc" } }),
     prisma.overrideHistory.findMany({ where: { studentId }, orderBy: [{ at: "asc" }, { id: "asc" }] }),
   ]);
-  const [found, attendance, sessions, identityLinks, manualMatches, notifications, zoomRegistrations] = await Promise.all([
-    findStudentEvents(prisma, studentId),
-    prisma.attendanceRecord.findMany({ where: { studentId } }),
-    prisma.session.findMany({ where: { courseId: student.courseId }, orderBy: [{ startsAt: "asc" }, { id: "asc" }] }),
-    prisma.identityLink.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
-    prisma.manualMatch.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
-    prisma.notification.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
-    prisma.zoomRegistrant.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
-  ]);
+  const [found, attendance, sessions, identityLinks, manualMatches, notifications, zoomRegistrations] =
+    await Promise.all([
+      findStudentEvents(prisma, studentId),
+      prisma.attendanceRecord.findMany({ where: { studentId } }),
+      prisma.session.findMany({ where: { courseId: student.courseId }, orderBy: [{ startsAt: "asc" }, { id: "asc" }] }),
+      prisma.identityLink.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
+      prisma.manualMatch.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
+      prisma.notification.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
+      prisma.zoomRegistrant.findMany({ where: { studentId }, orderBy: { createdAt: "asc" } }),
+    ]);
   const eventSessions = found?.eventSessions ?? new Map<string, string | null>();
   const events = eventSessions.size
-    ? await prisma.event.findMany({ where: { id: { in: [...eventSessions.keys()].map((id) => BigInt(id)) } }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] })
+    ? await prisma.event.findMany({
+        where: { id: { in: [...eventSessions.keys()].map((id) => BigInt(id)) } },
+        orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+      })
     : [];
   const needles = found?.needles ?? [];
   const deliveries = needles.length
-    ? await prisma.$queryRawUnsafe<{ id: string; receivedAt: Date; outcome: string; httpStatus: number; eventType: string | null; reason: string | null; body: string }[]>(
+    ? await prisma.$queryRawUnsafe<
+        {
+          id: string;
+          receivedAt: Date;
+          outcome: string;
+          httpStatus: number;
+          eventType: string | null;
+          reason: string | null;
+          body: string;
+        }[]
+      >(
         `SELECT id::text AS id, "receivedAt", outcome::text AS outcome, "httpStatus", "eventType", reason, body FROM webhook_deliveries
          WHERE body IS NOT NULL AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS needle WHERE strpos(lower(body), lower(needle)) > 0)
          ORDER BY id`,
@@ -101,7 +115,11 @@ export async function exportStudentData(studentId: string, now: Date = new Date(
       payload: event.payload,
       payloadPurgedAt: iso(event.payloadPurgedAt),
     })),
-    identityLinks: identityLinks.map((link) => ({ zoomAccountId: link.zoomAccountId, source: link.source, createdAt: iso(link.createdAt) })),
+    identityLinks: identityLinks.map((link) => ({
+      zoomAccountId: link.zoomAccountId,
+      source: link.source,
+      createdAt: iso(link.createdAt),
+    })),
     manualMatches: manualMatches.map((match) => ({
       sessionId: match.sessionId,
       kind: match.kind,

@@ -32,9 +32,17 @@ export interface PurgeResult {
  * so that a first run over years of data never holds one huge transaction.
  */
 export async function purgeExpiredPayloads(now: Date, retentionDays: number): Promise<PurgeResult> {
-  if (!Number.isFinite(retentionDays) || retentionDays < 1) throw new Error(`retentionDays must be at least 1 (got ${retentionDays})`);
+  if (!Number.isFinite(retentionDays) || retentionDays < 1)
+    throw new Error(`retentionDays must be at least 1 (got ${retentionDays})`);
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  const result: PurgeResult = { cutoff, eventPayloads: 0, eventsPseudonymised: 0, deliveryRows: 0, rejectionCounts: 0, rateLimitRows: 0 };
+  const result: PurgeResult = {
+    cutoff,
+    eventPayloads: 0,
+    eventsPseudonymised: 0,
+    deliveryRows: 0,
+    rejectionCounts: 0,
+    rateLimitRows: 0,
+  };
 
   for (;;) {
     const count = await prisma.$executeRawUnsafe(
@@ -67,7 +75,11 @@ export async function purgeExpiredPayloads(now: Date, retentionDays: number): Pr
     now.toISOString(),
   );
   // Failed sign-ins (keyed by the email and address tried) are forgotten an hour after the last one.
-  result.rateLimitRows += (await prisma.signInThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } } })).count;
+  result.rateLimitRows += (
+    await prisma.signInThrottle.deleteMany({
+      where: { lastFailureAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } },
+    })
+  ).count;
   return result;
 }
 
@@ -84,7 +96,15 @@ async function pseudonymiseExpiredEvents(cutoff: Date, now: Date): Promise<numbe
   let total = 0;
   const meetings = new Set<string>();
   for (;;) {
-    const rows = await prisma.$queryRawUnsafe<{ id: string; email: string | null; emailNormalized: string | null; displayName: string | null; zoomMeetingId: string | null }[]>(
+    const rows = await prisma.$queryRawUnsafe<
+      {
+        id: string;
+        email: string | null;
+        emailNormalized: string | null;
+        displayName: string | null;
+        zoomMeetingId: string | null;
+      }[]
+    >(
       `SELECT e.id::text AS id, e.email, e."emailNormalized", e."displayName", e."zoomMeetingId" FROM events e
        WHERE e."receivedAt" < $1::timestamptz
          AND (e.email IS NOT NULL
@@ -105,10 +125,15 @@ async function pseudonymiseExpiredEvents(cutoff: Date, now: Date): Promise<numbe
     for (const row of rows) {
       const email = row.emailNormalized ?? row.email;
       const normalizedEmail = email === null ? "" : isPseudonym(email) ? email : normalizeEmail(email);
-      const normalizedName = row.displayName === null ? "" : isPseudonym(row.displayName) ? row.displayName : normalizeName(row.displayName);
+      const normalizedName =
+        row.displayName === null ? "" : isPseudonym(row.displayName) ? row.displayName : normalizeName(row.displayName);
       ids.push(row.id);
-      emails.push(normalizedEmail === "" ? null : isPseudonym(normalizedEmail) ? normalizedEmail : pseudonymOf(normalizedEmail));
-      names.push(normalizedName === "" ? null : isPseudonym(normalizedName) ? normalizedName : pseudonymOf(normalizedName));
+      emails.push(
+        normalizedEmail === "" ? null : isPseudonym(normalizedEmail) ? normalizedEmail : pseudonymOf(normalizedEmail),
+      );
+      names.push(
+        normalizedName === "" ? null : isPseudonym(normalizedName) ? normalizedName : pseudonymOf(normalizedName),
+      );
       if (row.zoomMeetingId) meetings.add(row.zoomMeetingId);
     }
     await prisma.$executeRawUnsafe(
@@ -122,7 +147,10 @@ async function pseudonymiseExpiredEvents(cutoff: Date, now: Date): Promise<numbe
     if (rows.length < PSEUDONYM_BATCH) break;
   }
   if (meetings.size > 0) {
-    const sessions = await prisma.session.findMany({ where: { zoomMeetingId: { in: [...meetings] } }, select: { id: true } });
+    const sessions = await prisma.session.findMany({
+      where: { zoomMeetingId: { in: [...meetings] } },
+      select: { id: true },
+    });
     await enqueueRecompute(sessions.map((session) => session.id));
   }
   return total;

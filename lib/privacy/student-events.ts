@@ -12,7 +12,10 @@ import type { EngineEvent, SessionInput } from "../attendance/types";
 import { attributeSessionEvents, isDirectlyTheStudents } from "./attribution";
 import type { PrismaClient } from "../generated/prisma/client";
 
-type Db = Pick<PrismaClient, "$queryRawUnsafe" | "student" | "session" | "meetingCourse" | "identityLink" | "manualMatch" | "courseInstructor">;
+type Db = Pick<
+  PrismaClient,
+  "$queryRawUnsafe" | "student" | "session" | "meetingCourse" | "identityLink" | "manualMatch" | "courseInstructor"
+>;
 
 export interface StudentEvents {
   /** event id → the session it counts for (null: attached to no session) */
@@ -42,18 +45,24 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     }),
     loadCourseIdentity(db, student.courseId),
   ]);
-  const linkedAccounts = new Set(links.filter((link) => link.studentId === student.id).map((link) => link.zoomAccountId.trim()));
+  const linkedAccounts = new Set(
+    links.filter((link) => link.studentId === student.id).map((link) => link.zoomAccountId.trim()),
+  );
   // Registrant IDs from registering the roster on Zoom meetings (one per meeting) are direct evidence too.
   const registrantIds = roster.find((entry) => entry.id === student.id)?.zoomRegistrantIds ?? [];
   const withRegistrations = { ...student, zoomRegistrantIds: registrantIds };
   const ownMatches = manualMatches.filter((match) => match.studentId === student.id);
   for (const match of ownMatches) if (match.kind === "account_id") linkedAccounts.add(match.value.trim());
   // Names that stand for the student: their roster name and display names matched to them.
-  const names = new Set([normalizeName(student.name), ...ownMatches.filter((match) => match.kind === "display_name").map((match) => normalizeName(match.value))]);
+  const names = new Set([
+    normalizeName(student.name),
+    ...ownMatches.filter((match) => match.kind === "display_name").map((match) => normalizeName(match.value)),
+  ]);
   names.delete("");
   // Events past RETENTION_DAYS carry pseudonyms of names and emails instead.
   for (const name of [...names]) names.add(pseudonymOf(name));
-  const byName = (event: Pick<EngineEvent, "displayName">) => event.displayName !== null && names.has(normalizeName(event.displayName));
+  const byName = (event: Pick<EngineEvent, "displayName">) =>
+    event.displayName !== null && names.has(normalizeName(event.displayName));
   const eventSessions = new Map<string, string | null>();
   const courseSessionIds = new Set(courseSessions.map((session) => session.id));
 
@@ -79,7 +88,11 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
       for (const id of owners.get(student.id) ?? []) eventSessions.set(id, sessionId);
     }
     for (const event of events) {
-      if (!attachedIds.has(event.id) && (isDirectlyTheStudents(event, withRegistrations, linkedAccounts) || byName(event))) eventSessions.set(event.id, null);
+      if (
+        !attachedIds.has(event.id) &&
+        (isDirectlyTheStudents(event, withRegistrations, linkedAccounts) || byName(event))
+      )
+        eventSessions.set(event.id, null);
     }
   }
 
@@ -112,13 +125,25 @@ export async function findStudentEvents(db: Db, studentId: string): Promise<Stud
     const courseMeetings = new Set(meetingIds);
     for (const event of loose) {
       if (eventSessions.has(event.id)) continue;
-      if (isDirectlyTheStudents(event, withRegistrations, linkedAccounts) || (courseMeetings.has(event.zoomMeetingId ?? "") && byName(event))) eventSessions.set(event.id, null);
+      if (
+        isDirectlyTheStudents(event, withRegistrations, linkedAccounts) ||
+        (courseMeetings.has(event.zoomMeetingId ?? "") && byName(event))
+      )
+        eventSessions.set(event.id, null);
     }
   }
   // What names the student in a raw delivery body: 6 characters at least, so that a short name
   // does not match every body.
-  const needles = [...new Set([student.emailNormalized, student.zoomRegistrantId?.trim() ?? "", ...registrantIds, ...linkedAccounts, ...[...names].filter((name) => !isPseudonym(name))].map((needle) => needle.toLowerCase()))].filter(
-    (needle) => needle.length >= 6,
-  );
+  const needles = [
+    ...new Set(
+      [
+        student.emailNormalized,
+        student.zoomRegistrantId?.trim() ?? "",
+        ...registrantIds,
+        ...linkedAccounts,
+        ...[...names].filter((name) => !isPseudonym(name)),
+      ].map((needle) => needle.toLowerCase()),
+    ),
+  ].filter((needle) => needle.length >= 6);
   return { eventSessions, needles };
 }

@@ -7,7 +7,9 @@ import { purgeExpiredPayloads } from "./retention";
 
 export const privacyTasks = {
   async purge_expired_payloads(payload) {
-    const retentionDays = Number((payload as { retentionDays?: number } | null)?.retentionDays ?? getConfig().RETENTION_DAYS);
+    const retentionDays = Number(
+      (payload as { retentionDays?: number } | null)?.retentionDays ?? getConfig().RETENTION_DAYS,
+    );
     const result = await purgeExpiredPayloads(new Date(), retentionDays);
     log.info("expired webhook payloads purged", {
       retentionDays,

@@ -4,7 +4,14 @@
 import { prisma } from "../db";
 import type { TaskName, TaskPayloads } from "./payloads";
 
-export type { CancelRegistrantsPayload, ReconcileJobPayload, ReconcileTrigger, TaskHandlers, TaskName, TaskPayloads } from "./payloads";
+export type {
+  CancelRegistrantsPayload,
+  ReconcileJobPayload,
+  ReconcileTrigger,
+  TaskHandlers,
+  TaskName,
+  TaskPayloads,
+} from "./payloads";
 
 /** The Prisma client, or the caller's transaction (the job then commits with its data). */
 export type Executor = { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> };
@@ -27,7 +34,12 @@ export interface JobOptions {
 }
 
 /** Queue one job of `task`. */
-export async function addJob<Name extends TaskName>(task: Name, payload: TaskPayloads[Name], options: JobOptions = {}, db: Executor = prisma): Promise<void> {
+export async function addJob<Name extends TaskName>(
+  task: Name,
+  payload: TaskPayloads[Name],
+  options: JobOptions = {},
+  db: Executor = prisma,
+): Promise<void> {
   const { jobKey, ...shared } = options;
   await addJobs(task, [{ payload, jobKey }], shared, db);
 }

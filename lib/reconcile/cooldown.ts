@@ -23,7 +23,11 @@ export async function claimManualReconcile(sessionId: string): Promise<CooldownC
   if (claimed.length > 0) return { allowed: true };
   const availableAt = await manualReconcileAvailableAt(sessionId);
   const at = availableAt ?? new Date();
-  return { allowed: false, availableAt: at, retryAfterSeconds: Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000)) };
+  return {
+    allowed: false,
+    availableAt: at,
+    retryAfterSeconds: Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000)),
+  };
 }
 
 /** When "Reconcile now" can be used again, or null when it can be used now. */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ZoomReportParticipant } from "../zoom/api";
-import { planReportMerge, reportDedupeKey, samePerson, type ReportEventInsert, type StoredParticipantEvent } from "./merge";
+import {
+  planReportMerge,
+  reportDedupeKey,
+  samePerson,
+  type ReportEventInsert,
+  type StoredParticipantEvent,
+} from "./merge";
 
 const UUID = "UFl5dhENRIaQEw6yvhNihw==";
 const context = { meetingUuid: UUID, zoomMeetingId: "97711976001" };
@@ -22,7 +28,11 @@ function row(overrides: Partial<ZoomReportParticipant> = {}): ZoomReportParticip
   };
 }
 
-function stored(kind: "join" | "leave", time: string, overrides: Partial<StoredParticipantEvent> = {}): StoredParticipantEvent {
+function stored(
+  kind: "join" | "leave",
+  time: string,
+  overrides: Partial<StoredParticipantEvent> = {},
+): StoredParticipantEvent {
   return {
     kind,
     time: T(time),
@@ -36,7 +46,12 @@ function stored(kind: "join" | "leave", time: string, overrides: Partial<StoredP
 }
 
 const brief = (inserts: ReportEventInsert[]) =>
-  inserts.map((insert) => `${insert.eventType.replace("meeting.participant_", "")}@${insert.occurredAt.toISOString().slice(11, 19)}/${insert.participantUserId}`).sort();
+  inserts
+    .map(
+      (insert) =>
+        `${insert.eventType.replace("meeting.participant_", "")}@${insert.occurredAt.toISOString().slice(11, 19)}/${insert.participantUserId}`,
+    )
+    .sort();
 
 describe("planReportMerge", () => {
   const cases: {
@@ -95,13 +110,22 @@ describe("planReportMerge", () => {
     {
       name: "another participant's join in the same second is not this one's",
       rows: [row()],
-      stored: [stored("join", "18:00:05", { participantUserId: "16779264", emailNormalized: "ben@example.edu", displayName: "Ben Okafor" })],
+      stored: [
+        stored("join", "18:00:05", {
+          participantUserId: "16779264",
+          emailNormalized: "ben@example.edu",
+          displayName: "Ben Okafor",
+        }),
+      ],
       inserts: ["joined@18:00:05/16778240", "left@19:00:00/16778240"],
     },
     {
       name: "a report that numbers connections differently matches by person and time",
       rows: [row({ user_id: "33555456", registrant_id: "regAna" })],
-      stored: [stored("join", "18:00:05", { participantUserId: "16778240", registrantId: "regAna" }), stored("leave", "19:00:00", { registrantId: "regAna" })],
+      stored: [
+        stored("join", "18:00:05", { participantUserId: "16778240", registrantId: "regAna" }),
+        stored("leave", "19:00:00", { registrantId: "regAna" }),
+      ],
       inserts: [],
       matched: [1, 1],
     },
@@ -114,13 +138,19 @@ describe("planReportMerge", () => {
     {
       name: "two devices joining in the same second stay two joins (one stored event, claimed once)",
       rows: [row({ user_id: "50000001" }), row({ user_id: "50000002", leave_time: "2026-11-20T18:30:00Z" })],
-      stored: [stored("join", "18:00:05", { participantUserId: "16778240" }), stored("leave", "19:00:00", { participantUserId: "16778240" })],
+      stored: [
+        stored("join", "18:00:05", { participantUserId: "16778240" }),
+        stored("leave", "19:00:00", { participantUserId: "16778240" }),
+      ],
       inserts: ["joined@18:00:05/50000002", "left@18:30:00/50000002"],
     },
     {
       name: "a stored connection the report knows is matched only by its own row",
       rows: [row({ user_id: "16778240" }), row({ user_id: "16779264", leave_time: "2026-11-20T18:10:00Z" })],
-      stored: [stored("join", "18:00:05", { participantUserId: "16779264" }), stored("leave", "18:10:00", { participantUserId: "16779264" })],
+      stored: [
+        stored("join", "18:00:05", { participantUserId: "16779264" }),
+        stored("leave", "18:10:00", { participantUserId: "16779264" }),
+      ],
       inserts: ["joined@18:00:05/16778240", "left@19:00:00/16778240"],
     },
     {
@@ -175,7 +205,10 @@ describe("planReportMerge", () => {
   });
 
   it("a second plan over the events the first one added adds nothing", () => {
-    const rows = [row({ user_id: "33555456" }), row({ user_id: "7", name: "Ben Okafor", user_email: "", join_time: "2026-11-20T18:03:00Z" })];
+    const rows = [
+      row({ user_id: "33555456" }),
+      row({ user_id: "7", name: "Ben Okafor", user_email: "", join_time: "2026-11-20T18:03:00Z" }),
+    ];
     const webhooks = [stored("join", "18:00:05", { participantUserId: "16778240" })];
     const first = planReportMerge(rows, webhooks, context);
     expect(first.inserts.length).toBe(3);
@@ -193,7 +226,9 @@ describe("planReportMerge", () => {
     ];
     expect(planReportMerge(rows, afterFirst, context).inserts).toEqual([]);
     // And the same plan again gives the same keys (the store's ON CONFLICT makes it a no-op).
-    expect(planReportMerge(rows, webhooks, context).inserts.map((insert) => insert.dedupeKey)).toEqual(first.inserts.map((insert) => insert.dedupeKey));
+    expect(planReportMerge(rows, webhooks, context).inserts.map((insert) => insert.dedupeKey)).toEqual(
+      first.inserts.map((insert) => insert.dedupeKey),
+    );
   });
 
   it("does not depend on the order of the rows", () => {
@@ -209,16 +244,34 @@ describe("planReportMerge", () => {
 
   it("webinar reports become webinar events", () => {
     const plan = planReportMerge([row()], [], { ...context, kind: "webinar" });
-    expect(plan.inserts.map((insert) => insert.eventType).sort()).toEqual(["webinar.participant_joined", "webinar.participant_left"]);
+    expect(plan.inserts.map((insert) => insert.eventType).sort()).toEqual([
+      "webinar.participant_joined",
+      "webinar.participant_left",
+    ]);
   });
 });
 
 describe("samePerson", () => {
   const none = { registrantId: null, accountId: null, email: null, name: null };
   const cases: [string, Parameters<typeof samePerson>[0], Parameters<typeof samePerson>[1], boolean][] = [
-    ["same registrant", { ...none, registrantId: "r1", email: "a@x" }, { ...none, registrantId: "r1", email: "b@x" }, true],
-    ["registrant decides over email", { ...none, registrantId: "r1", email: "a@x" }, { ...none, registrantId: "r2", email: "a@x" }, false],
-    ["same account when no registrant on one side", { ...none, registrantId: "r1", accountId: "u1" }, { ...none, accountId: "u1" }, true],
+    [
+      "same registrant",
+      { ...none, registrantId: "r1", email: "a@x" },
+      { ...none, registrantId: "r1", email: "b@x" },
+      true,
+    ],
+    [
+      "registrant decides over email",
+      { ...none, registrantId: "r1", email: "a@x" },
+      { ...none, registrantId: "r2", email: "a@x" },
+      false,
+    ],
+    [
+      "same account when no registrant on one side",
+      { ...none, registrantId: "r1", accountId: "u1" },
+      { ...none, accountId: "u1" },
+      true,
+    ],
     ["same email", { ...none, email: "a@x" }, { ...none, email: "a@x", name: "Other" }, true],
     ["same name only", { ...none, name: "ana lima" }, { ...none, name: "ana lima" }, true],
     ["no shared key", { ...none, email: "a@x" }, { ...none, name: "ana lima" }, false],

@@ -149,7 +149,11 @@ export function reportDedupeKey(eventType: string, meetingUuid: string, connecti
   return "rp1:" + crypto.createHash("sha256").update(JSON.stringify(identity)).digest("hex");
 }
 
-export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredParticipantEvent[], context: MergeContext): MergePlan {
+export function planReportMerge(
+  rows: ZoomReportParticipant[],
+  stored: StoredParticipantEvent[],
+  context: MergeContext,
+): MergePlan {
   const prefix = context.kind === "webinar" ? "webinar" : "meeting";
   const prepared: PreparedRow[] = [];
   let rowsSkipped = 0;
@@ -196,7 +200,11 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
   const exact = new Map<string, string | null>();
   for (const event of stored) {
     const userId = blank(event.participantUserId);
-    if (userId !== null) exact.set(`${event.kind}${place(event.breakoutRoomUuid)}\u0000${userId}\u0000${second(event.time)}`, blank(event.breakoutRoomUuid));
+    if (userId !== null)
+      exact.set(
+        `${event.kind}${place(event.breakoutRoomUuid)}\u0000${userId}\u0000${second(event.time)}`,
+        blank(event.breakoutRoomUuid),
+      );
   }
   // Pass 2 candidates: stored events whose connection the report does not know.
   const reportUserIds = new Set(prepared.map((entry) => entry.userId).filter((id): id is string => id !== null));
@@ -247,11 +255,25 @@ export function planReportMerge(rows: ZoomReportParticipant[], stored: StoredPar
       if (matchedConnection.has(half.kind)) continue;
       const room = entry.room === null ? null : (matchedRoom ?? entry.room);
       const eventType =
-        room === null ? `${prefix}.participant_${half.kind === "join" ? "joined" : "left"}` : half.kind === "join" ? BREAKOUT_JOIN_EVENT : BREAKOUT_LEAVE_EVENT;
+        room === null
+          ? `${prefix}.participant_${half.kind === "join" ? "joined" : "left"}`
+          : half.kind === "join"
+            ? BREAKOUT_JOIN_EVENT
+            : BREAKOUT_LEAVE_EVENT;
       const connection =
-        aligned ?? entry.identity.accountId ?? entry.identity.registrantId ?? entry.identity.email ?? entry.identity.name ?? "";
+        aligned ??
+        entry.identity.accountId ??
+        entry.identity.registrantId ??
+        entry.identity.email ??
+        entry.identity.name ??
+        "";
       // A room's user_ids are numbered within the room: the room is part of the identity.
-      const dedupeKey = reportDedupeKey(eventType, context.meetingUuid, room === null ? connection : `${room}\u0000${connection}`, half.time);
+      const dedupeKey = reportDedupeKey(
+        eventType,
+        context.meetingUuid,
+        room === null ? connection : `${room}\u0000${connection}`,
+        half.time,
+      );
       if (planned.has(dedupeKey)) continue;
       planned.add(dedupeKey);
       const email = blank(entry.row.user_email);

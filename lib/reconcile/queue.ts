@@ -15,5 +15,11 @@ export async function enqueueReconcile(
   options: { actorId?: string | null; runAt?: Date; db?: Executor } = {},
 ): Promise<void> {
   const payload: ReconcileJobPayload = { sessionId, trigger, ...(options.actorId ? { actorId: options.actorId } : {}) };
-  await enqueueAt("reconcile_session", payload, options.runAt ?? new Date(), reconcileJobKey(sessionId), options.db ?? prisma);
+  await enqueueAt(
+    "reconcile_session",
+    payload,
+    options.runAt ?? new Date(),
+    reconcileJobKey(sessionId),
+    options.db ?? prisma,
+  );
 }

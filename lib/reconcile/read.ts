@@ -75,10 +75,16 @@ function isConfigured(): boolean {
   }
 }
 
-export async function getReconciliationStatus(sessionId: string, options: { configured?: boolean } = {}): Promise<ReconciliationStatus> {
+export async function getReconciliationStatus(
+  sessionId: string,
+  options: { configured?: boolean } = {},
+): Promise<ReconciliationStatus> {
   const configured = options.configured ?? isConfigured();
   const [session, runs, jobs] = await Promise.all([
-    prisma.session.findUnique({ where: { id: sessionId }, select: { lastReconciledAt: true, course: { select: { timezone: true } } } }),
+    prisma.session.findUnique({
+      where: { id: sessionId },
+      select: { lastReconciledAt: true, course: { select: { timezone: true } } },
+    }),
     prisma.reconciliation.findMany({ where: { sessionId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }], take: 5 }),
     prisma.$queryRawUnsafe<{ run_at: Date; attempts: number; last_error: string | null; locked_at: Date | null }[]>(
       `SELECT run_at, attempts, last_error, locked_at FROM graphile_worker.jobs
@@ -89,7 +95,10 @@ export async function getReconciliationStatus(sessionId: string, options: { conf
   const recent = runs.map(toView);
   let lastSucceeded = recent.find((run) => run.status === "succeeded") ?? null;
   if (!lastSucceeded && recent.length > 0) {
-    const found = await prisma.reconciliation.findFirst({ where: { sessionId, status: "succeeded" }, orderBy: { startedAt: "desc" } });
+    const found = await prisma.reconciliation.findFirst({
+      where: { sessionId, status: "succeeded" },
+      orderBy: { startedAt: "desc" },
+    });
     lastSucceeded = found ? toView(found) : null;
   }
   const job = jobs[0];
@@ -102,7 +111,12 @@ export async function getReconciliationStatus(sessionId: string, options: { conf
     lastSucceeded,
     recent,
     pending: job
-      ? { runAt: new Date(job.run_at).toISOString(), attempts: Number(job.attempts), lastError: job.last_error, running: job.locked_at !== null }
+      ? {
+          runAt: new Date(job.run_at).toISOString(),
+          attempts: Number(job.attempts),
+          lastError: job.last_error,
+          running: job.locked_at !== null,
+        }
       : null,
   };
 }

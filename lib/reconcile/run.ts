@@ -10,7 +10,13 @@ import { prisma } from "../db";
 import { attachEventsToSessions } from "../attendance/engine";
 import { competingSessions, courseMaySeeMeeting, readMeetingEvents } from "../attendance/load";
 import { recomputeSession } from "../attendance/projection";
-import { isJoinEvent, isLeaveEvent, normalizeMeetingId, sessionWindow, widenedSessionWindow } from "../attendance/rules";
+import {
+  isJoinEvent,
+  isLeaveEvent,
+  normalizeMeetingId,
+  sessionWindow,
+  widenedSessionWindow,
+} from "../attendance/rules";
 import type { SessionInput } from "../attendance/types";
 import { errorMessage, log } from "../log";
 import { ZoomApiError, zoomClientFromConfig, type ZoomClient } from "../zoom/api";
@@ -74,7 +80,15 @@ export interface ReconcileOptions {
 }
 
 function emptyWebhookLogs(status: WebhookLogsSummary["status"], message: string | null): WebhookLogsSummary {
-  return { status, message, logsSeen: 0, joinsRecovered: 0, leavesRecovered: 0, otherRecovered: 0, elsewhereRecovered: 0 };
+  return {
+    status,
+    message,
+    logsSeen: 0,
+    joinsRecovered: 0,
+    leavesRecovered: 0,
+    otherRecovered: 0,
+    elsewhereRecovered: 0,
+  };
 }
 
 type SessionRow = SessionInput & { courseId: string };
@@ -87,7 +101,9 @@ async function knownInstanceUuids(session: SessionRow): Promise<string[]> {
     competingSessions(prisma, session.courseId, session.zoomMeetingId, widened),
   ]);
   const attached = attachEventsToSessions(events, siblings).get(session.id) ?? [];
-  return [...new Set(attached.map((event) => event.meetingUuid).filter((uuid): uuid is string => uuid !== null))].sort();
+  return [
+    ...new Set(attached.map((event) => event.meetingUuid).filter((uuid): uuid is string => uuid !== null)),
+  ].sort();
 }
 
 /** Zoom's past instances of the meeting ID that started inside the session's widened window. */
@@ -117,7 +133,9 @@ function summarizeWebhookLogs(result: WebhookLogsResult, session: SessionRow): W
   const meetingId = normalizeMeetingId(session.zoomMeetingId);
   for (const event of result.recovered) {
     const inSession =
-      normalizeMeetingId(event.zoomMeetingId) === meetingId && event.occurredAt >= widened.start && event.occurredAt < widened.end;
+      normalizeMeetingId(event.zoomMeetingId) === meetingId &&
+      event.occurredAt >= widened.start &&
+      event.occurredAt < widened.end;
     if (!inSession) summary.elsewhereRecovered++;
     else if (isJoinEvent(event.eventType)) summary.joinsRecovered++;
     else if (isLeaveEvent(event.eventType)) summary.leavesRecovered++;
@@ -150,17 +168,35 @@ export async function reconcileSession(
   };
   const client = options.client === undefined ? zoomClientFromConfig() : options.client;
   if (!client) {
-    return { ...summary, status: "off", error: NOT_CONFIGURED_MESSAGE, webhookLogs: emptyWebhookLogs("off", NOT_CONFIGURED_MESSAGE) };
+    return {
+      ...summary,
+      status: "off",
+      error: NOT_CONFIGURED_MESSAGE,
+      webhookLogs: emptyWebhookLogs("off", NOT_CONFIGURED_MESSAGE),
+    };
   }
   const session = await prisma.session.findUnique({
     where: { id: sessionId },
-    select: { id: true, courseId: true, zoomMeetingId: true, startsAt: true, durationMinutes: true, lateAfterMinutes: true, requiredPercent: true },
+    select: {
+      id: true,
+      courseId: true,
+      zoomMeetingId: true,
+      startsAt: true,
+      durationMinutes: true,
+      lateAfterMinutes: true,
+      requiredPercent: true,
+    },
   });
   if (!session) return { ...summary, status: "not_found", error: `No session with id ${sessionId}.` };
   // A course that may not see the meeting (another course's, not shared with it) learns nothing
   // of it: no Zoom report, no webhook logs, no run recorded.
   if (!(await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId))) {
-    return { ...summary, status: "failed", error: `${MEETING_NOT_VISIBLE_MESSAGE} (meeting ${session.zoomMeetingId})`, retryable: false };
+    return {
+      ...summary,
+      status: "failed",
+      error: `${MEETING_NOT_VISIBLE_MESSAGE} (meeting ${session.zoomMeetingId})`,
+      retryable: false,
+    };
   }
 
   await prisma.reconciliation.updateMany({
@@ -214,7 +250,12 @@ export async function reconcileSession(
       } catch (error) {
         if (error instanceof ZoomApiError && error.status === 404) {
           if (now.getTime() - sessionEndMs < REPORT_GRACE_MS) {
-            throw new ZoomApiError(`Zoom has no participant report for meeting instance ${uuid} yet`, 404, error.zoomCode, true);
+            throw new ZoomApiError(
+              `Zoom has no participant report for meeting instance ${uuid} yet`,
+              404,
+              error.zoomCode,
+              true,
+            );
           }
           summary.notes.push(`Zoom has no participant report for meeting instance ${uuid}.`);
           continue;
@@ -222,7 +263,11 @@ export async function reconcileSession(
         throw error;
       }
       const stored = await storedParticipantEvents(uuid);
-      const plan = planReportMerge(rows, stored, { meetingUuid: uuid, zoomMeetingId: normalizeMeetingId(session.zoomMeetingId), kind });
+      const plan = planReportMerge(rows, stored, {
+        meetingUuid: uuid,
+        zoomMeetingId: normalizeMeetingId(session.zoomMeetingId),
+        kind,
+      });
       const inserted = await insertReportEvents(plan.inserts);
       summary.rowsSeen += plan.rowsSeen;
       summary.report.rowsSkipped += plan.rowsSkipped;
@@ -253,7 +298,12 @@ export async function reconcileSession(
         },
       }),
       prisma.session.update({ where: { id: sessionId }, data: { lastReconciledAt: finishedAt } }),
-      recordAudit(prisma, { action: "session.reconciled", actorId: options.actorId ?? null, subject: { type: "session", id: sessionId }, detail: auditDetails(summary) }),
+      recordAudit(prisma, {
+        action: "session.reconciled",
+        actorId: options.actorId ?? null,
+        subject: { type: "session", id: sessionId },
+        detail: auditDetails(summary),
+      }),
     ]);
     log.info("session reconciled", {
       sessionId,
@@ -282,7 +332,9 @@ export async function reconcileSession(
           error: message,
         },
       })
-      .catch((updateError: unknown) => log.error("reconciliation row not updated", { sessionId, error: errorMessage(updateError) }));
+      .catch((updateError: unknown) =>
+        log.error("reconciliation row not updated", { sessionId, error: errorMessage(updateError) }),
+      );
     log.warn("session reconciliation failed", { sessionId, trigger, retryable: summary.retryable, error: message });
     return summary;
   }

@@ -72,8 +72,11 @@ export async function findSessionsForNightly(now: Date, days = NIGHTLY_DAYS): Pr
 
 function parsePayload(payload: unknown): ReconcileJobPayload {
   const value = (payload ?? {}) as Partial<ReconcileJobPayload>;
-  if (typeof value.sessionId !== "string" || value.sessionId === "") throw new Error("reconcile_session needs a sessionId");
-  const trigger: ReconcileTrigger = RECONCILE_TRIGGERS.includes(value.trigger as ReconcileTrigger) ? (value.trigger as ReconcileTrigger) : "manual";
+  if (typeof value.sessionId !== "string" || value.sessionId === "")
+    throw new Error("reconcile_session needs a sessionId");
+  const trigger: ReconcileTrigger = RECONCILE_TRIGGERS.includes(value.trigger as ReconcileTrigger)
+    ? (value.trigger as ReconcileTrigger)
+    : "manual";
   return { sessionId: value.sessionId, trigger, actorId: typeof value.actorId === "string" ? value.actorId : null };
 }
 
@@ -101,7 +104,12 @@ export const reconcileTasks = {
     // Account-wide: events of meetings no session claims yet are kept for sessions created later.
     const appId = webhookLogsAppId();
     if (appId) {
-      const result = await recoverWebhookLogs(client, { appId, from: new Date(now.getTime() - WEBHOOK_LOGS_MAX_AGE_MS), to: now, now });
+      const result = await recoverWebhookLogs(client, {
+        appId,
+        from: new Date(now.getTime() - WEBHOOK_LOGS_MAX_AGE_MS),
+        to: now,
+        now,
+      });
       if (result.status === "failed") log.warn("nightly webhook-logs recovery failed", { error: result.message });
     }
     const sessions = await findSessionsForNightly(now);

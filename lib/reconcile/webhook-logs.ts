@@ -94,7 +94,10 @@ export async function recoverWebhookLogs(
   }
 
   // The same event appears once per failed attempt (retry_num 0..3): one candidate per identity.
-  const candidates = new Map<string, { fields: StoredEventFields; body: unknown; text: string; entry: ZoomWebhookLog }>();
+  const candidates = new Map<
+    string,
+    { fields: StoredEventFields; body: unknown; text: string; entry: ZoomWebhookLog }
+  >();
   for (const entry of logs) {
     const request = logRequestBody(entry);
     if (!request) continue;
@@ -102,7 +105,8 @@ export async function recoverWebhookLogs(
     if (typeof eventType !== "string" || !isStoredEventType(eventType)) continue;
     const parsed = parseStoredEvent(request.body);
     if (!parsed.ok) continue;
-    if (!candidates.has(parsed.fields.dedupeKey)) candidates.set(parsed.fields.dedupeKey, { fields: parsed.fields, ...request, entry });
+    if (!candidates.has(parsed.fields.dedupeKey))
+      candidates.set(parsed.fields.dedupeKey, { fields: parsed.fields, ...request, entry });
   }
   const known = new Set(
     (
@@ -119,9 +123,25 @@ export async function recoverWebhookLogs(
       bodyBytes: Buffer.byteLength(candidate.text),
     });
     if (result.outcome === "stored") {
-      recovered.push({ eventType: candidate.fields.eventType, zoomMeetingId: candidate.fields.zoomMeetingId, occurredAt: candidate.fields.occurredAt });
+      recovered.push({
+        eventType: candidate.fields.eventType,
+        zoomMeetingId: candidate.fields.zoomMeetingId,
+        occurredAt: candidate.fields.occurredAt,
+      });
     }
   }
-  if (recovered.length > 0) log.info("webhook deliveries recovered from Zoom's logs", { recovered: recovered.length, from: from.toISOString(), to: to.toISOString() });
-  return { status: "done", from: from.toISOString(), to: to.toISOString(), logsSeen: logs.length, usable: candidates.size, recovered };
+  if (recovered.length > 0)
+    log.info("webhook deliveries recovered from Zoom's logs", {
+      recovered: recovered.length,
+      from: from.toISOString(),
+      to: to.toISOString(),
+    });
+  return {
+    status: "done",
+    from: from.toISOString(),
+    to: to.toISOString(),
+    logsSeen: logs.length,
+    usable: candidates.size,
+    recovered,
+  };
 }

@@ -15,21 +15,43 @@ export interface InvitationResult {
 }
 
 export async function inviteRegisteredStudents(sessionId: string): Promise<InvitationResult> {
-  const session = await prisma.session.findUniqueOrThrow({ where: { id: sessionId }, select: { id: true, courseId: true, zoomMeetingId: true } });
+  const session = await prisma.session.findUniqueOrThrow({
+    where: { id: sessionId },
+    select: { id: true, courseId: true, zoomMeetingId: true },
+  });
   const students = await prisma.student.findMany({
     where: { courseId: session.courseId },
-    select: { id: true, emailNormalized: true, registrations: { where: { zoomMeetingId: session.zoomMeetingId }, select: { joinUrl: true } } },
+    select: {
+      id: true,
+      emailNormalized: true,
+      registrations: { where: { zoomMeetingId: session.zoomMeetingId }, select: { joinUrl: true } },
+    },
   });
   const withLink = students.filter((student) => student.registrations.some((registration) => registration.joinUrl));
   return prisma.$transaction(async (tx) => {
-    const already = await tx.notification.findMany({ where: { sessionId, kind: "invitation", studentId: { not: null } }, select: { studentId: true } });
+    const already = await tx.notification.findMany({
+      where: { sessionId, kind: "invitation", studentId: { not: null } },
+      select: { studentId: true },
+    });
     const invitedBefore = new Set(already.map((row) => row.studentId));
     const data = withLink
       .filter((student) => !invitedBefore.has(student.id))
-      .map((student) => ({ sessionId, studentId: student.id, kind: "invitation" as const, recipient: student.emailNormalized }));
+      .map((student) => ({
+        sessionId,
+        studentId: student.id,
+        kind: "invitation" as const,
+        recipient: student.emailNormalized,
+      }));
     // The unique (sessionId, kind, recipient) index makes a concurrent second click a no-op.
     const rows = await tx.notification.createManyAndReturn({ data, skipDuplicates: true, select: { id: true } });
-    await enqueueSends(rows.map((row) => row.id), tx);
-    return { invited: rows.length, alreadyInvited: withLink.length - rows.length, notRegistered: students.length - withLink.length };
+    await enqueueSends(
+      rows.map((row) => row.id),
+      tx,
+    );
+    return {
+      invited: rows.length,
+      alreadyInvited: withLink.length - rows.length,
+      notRegistered: students.length - withLink.length,
+    };
   });
 }

@@ -25,17 +25,30 @@ export interface SessionRegistrationView {
 }
 
 export async function readSessionRegistration(sessionId: string): Promise<SessionRegistrationView | null> {
-  const session = await prisma.session.findUnique({ where: { id: sessionId }, select: { courseId: true, zoomMeetingId: true } });
+  const session = await prisma.session.findUnique({
+    where: { id: sessionId },
+    select: { courseId: true, zoomMeetingId: true },
+  });
   if (!session) return null;
   const [registration, sessionsOnMeeting, students, invitations] = await Promise.all([
-    prisma.meetingRegistration.findUnique({ where: { courseId_zoomMeetingId: { courseId: session.courseId, zoomMeetingId: session.zoomMeetingId } } }),
+    prisma.meetingRegistration.findUnique({
+      where: { courseId_zoomMeetingId: { courseId: session.courseId, zoomMeetingId: session.zoomMeetingId } },
+    }),
     prisma.session.count({ where: { courseId: session.courseId, zoomMeetingId: session.zoomMeetingId } }),
     prisma.student.findMany({
       where: { courseId: session.courseId },
-      select: { id: true, name: true, email: true, registrations: { where: { zoomMeetingId: session.zoomMeetingId }, select: { joinUrl: true } } },
+      select: {
+        id: true,
+        name: true,
+        email: true,
+        registrations: { where: { zoomMeetingId: session.zoomMeetingId }, select: { joinUrl: true } },
+      },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
-    prisma.notification.findMany({ where: { sessionId, kind: "invitation", studentId: { not: null } }, select: { studentId: true, status: true } }),
+    prisma.notification.findMany({
+      where: { sessionId, kind: "invitation", studentId: { not: null } },
+      select: { studentId: true, status: true },
+    }),
   ]);
   const invited = new Map(invitations.map((row) => [row.studentId!, row.status]));
   return {

@@ -8,7 +8,13 @@
 import { normalizeEmail } from "../attendance/rules";
 import { prisma } from "../db";
 import { errorMessage, log } from "../log";
-import { BATCH_REGISTRANTS_MAX, ZoomApiError, type ZoomClient, type ZoomMeeting, type ZoomRegistrantInput } from "../zoom/api";
+import {
+  BATCH_REGISTRANTS_MAX,
+  ZoomApiError,
+  type ZoomClient,
+  type ZoomMeeting,
+  type ZoomRegistrantInput,
+} from "../zoom/api";
 
 export interface FailedRegistration {
   studentId: string;
@@ -74,9 +80,12 @@ export function splitName(name: string): { first_name: string; last_name?: strin
  * meeting, else every upcoming occurrence. Empty when Zoom registers for the whole series at once.
  */
 export function occurrencesToRegister(meeting: ZoomMeeting, sessionStarts: Date[], now: Date): string[] {
-  const perOccurrence = meeting.type === 8 && (meeting.settings?.registration_type === 2 || meeting.settings?.registration_type === 3);
+  const perOccurrence =
+    meeting.type === 8 && (meeting.settings?.registration_type === 2 || meeting.settings?.registration_type === 3);
   if (!perOccurrence || !meeting.occurrences?.length) return [];
-  const upcoming = meeting.occurrences.filter((occurrence) => Date.parse(occurrence.start_time) >= now.getTime() - 24 * 3600_000);
+  const upcoming = meeting.occurrences.filter(
+    (occurrence) => Date.parse(occurrence.start_time) >= now.getTime() - 24 * 3600_000,
+  );
   const starts = new Set(sessionStarts.map((start) => start.getTime()));
   const ours = upcoming.filter((occurrence) => starts.has(Date.parse(occurrence.start_time)));
   return (ours.length > 0 ? ours : upcoming).map((occurrence) => occurrence.occurrence_id);
@@ -84,10 +93,20 @@ export function occurrencesToRegister(meeting: ZoomMeeting, sessionStarts: Date[
 
 /** A Zoom error that concerns the meeting, not the student (registration off, meeting gone). */
 function meetingWide(error: ZoomApiError): boolean {
-  return error.status === 404 || error.zoomCode === 3001 || /registration (has not been|is not) enabled|not enabled.*registration/i.test(error.message);
+  return (
+    error.status === 404 ||
+    error.zoomCode === 3001 ||
+    /registration (has not been|is not) enabled|not enabled.*registration/i.test(error.message)
+  );
 }
 
-async function recordProblem(courseId: string, zoomMeetingId: string, problem: string | null, approvalType: number | null, now: Date) {
+async function recordProblem(
+  courseId: string,
+  zoomMeetingId: string,
+  problem: string | null,
+  approvalType: number | null,
+  now: Date,
+) {
   await prisma.meetingRegistration.upsert({
     where: { courseId_zoomMeetingId: { courseId, zoomMeetingId } },
     create: { courseId, zoomMeetingId, problem, approvalType, lastRunAt: now },
@@ -101,14 +120,27 @@ function zoomSaid(error: ZoomApiError): string {
 }
 
 /** Records and returns the problem of a meeting Zoom refused in the middle of a run. */
-async function meetingRefused(courseId: string, zoomMeetingId: string, error: ZoomApiError, approvalType: number | null, now: Date): Promise<MeetingRegistrationProblem> {
+async function meetingRefused(
+  courseId: string,
+  zoomMeetingId: string,
+  error: ZoomApiError,
+  approvalType: number | null,
+  now: Date,
+): Promise<MeetingRegistrationProblem> {
   const off = /registration/i.test(error.message);
-  const message = off ? `${registrationOffMessage(zoomMeetingId)} (Zoom said: ${zoomSaid(error)})` : `Zoom refused meeting ${zoomMeetingId}: ${zoomSaid(error)}`;
+  const message = off
+    ? `${registrationOffMessage(zoomMeetingId)} (Zoom said: ${zoomSaid(error)})`
+    : `Zoom refused meeting ${zoomMeetingId}: ${zoomSaid(error)}`;
   await recordProblem(courseId, zoomMeetingId, message, approvalType, now);
   return new MeetingRegistrationProblem(zoomMeetingId, off ? "registration_not_enabled" : "zoom_refused", message);
 }
 
-async function store(studentId: string, zoomMeetingId: string, registrantId: string, joinUrl: string | null | undefined): Promise<void> {
+async function store(
+  studentId: string,
+  zoomMeetingId: string,
+  registrantId: string,
+  joinUrl: string | null | undefined,
+): Promise<void> {
   // The unique (student, meeting) index keeps one registrant per student and meeting, also if two runs raced.
   await prisma.zoomRegistrant.createMany({
     data: [{ studentId, zoomMeetingId, registrantId, joinUrl: joinUrl ?? null }],
@@ -122,7 +154,12 @@ async function store(studentId: string, zoomMeetingId: string, registrantId: str
  * retryable ZoomApiError only when nothing could be done; a rate limit met midway ends the run
  * with the rest counted as `pending`.
  */
-export async function registerRosterOnMeeting(client: ZoomClient, courseId: string, zoomMeetingId: string, options: RegisterOptions = {}): Promise<RegistrationResult> {
+export async function registerRosterOnMeeting(
+  client: ZoomClient,
+  courseId: string,
+  zoomMeetingId: string,
+  options: RegisterOptions = {},
+): Promise<RegistrationResult> {
   const now = options.now ?? new Date();
   const result: RegistrationResult = { zoomMeetingId, registered: 0, alreadyRegistered: 0, failed: [], pending: 0 };
 
@@ -145,7 +182,11 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
   }
 
   const [students, stored, sessions] = await Promise.all([
-    prisma.student.findMany({ where: { courseId }, select: { id: true, name: true, email: true, emailNormalized: true }, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    prisma.student.findMany({
+      where: { courseId },
+      select: { id: true, name: true, email: true, emailNormalized: true },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+    }),
     prisma.zoomRegistrant.findMany({ where: { zoomMeetingId, student: { courseId } }, select: { studentId: true } }),
     prisma.session.findMany({ where: { courseId, zoomMeetingId, startsAt: { gte: now } }, select: { startsAt: true } }),
   ]);
@@ -159,7 +200,8 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
     try {
       listed = await client.listRegistrants(zoomMeetingId, { status: "approved" });
     } catch (error) {
-      if (error instanceof ZoomApiError && !error.retryable && meetingWide(error)) throw await meetingRefused(courseId, zoomMeetingId, error, approvalType, now);
+      if (error instanceof ZoomApiError && !error.retryable && meetingWide(error))
+        throw await meetingRefused(courseId, zoomMeetingId, error, approvalType, now);
       throw error;
     }
     const byEmail = new Map(listed.map((registrant) => [normalizeEmail(registrant.email), registrant]));
@@ -177,12 +219,20 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const thisRun = todo.slice(0, limit);
   result.pending = todo.length - thisRun.length;
-  const occurrenceIds = occurrencesToRegister(meeting, sessions.map((session) => session.startsAt), now);
+  const occurrenceIds = occurrencesToRegister(
+    meeting,
+    sessions.map((session) => session.startsAt),
+    now,
+  );
   const useBatch = approvalType === 0 && occurrenceIds.length === 0;
   const groups: Student[][] = [];
-  for (let index = 0; index < thisRun.length; index += useBatch ? BATCH_REGISTRANTS_MAX : 1) groups.push(thisRun.slice(index, index + (useBatch ? BATCH_REGISTRANTS_MAX : 1)));
+  for (let index = 0; index < thisRun.length; index += useBatch ? BATCH_REGISTRANTS_MAX : 1)
+    groups.push(thisRun.slice(index, index + (useBatch ? BATCH_REGISTRANTS_MAX : 1)));
 
-  const input = (student: Student): ZoomRegistrantInput => ({ email: student.email.trim(), ...splitName(student.name) });
+  const input = (student: Student): ZoomRegistrantInput => ({
+    email: student.email.trim(),
+    ...splitName(student.name),
+  });
   for (const [index, group] of groups.entries()) {
     try {
       if (useBatch) {
@@ -194,7 +244,11 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
             await store(student.id, zoomMeetingId, registrant.registrant_id, registrant.join_url);
             result.registered += 1;
           } else {
-            result.failed.push({ studentId: student.id, email: student.email, message: "Zoom's batch answer did not include this email; try again." });
+            result.failed.push({
+              studentId: student.id,
+              email: student.email,
+              message: "Zoom's batch answer did not include this email; try again.",
+            });
           }
         }
       } else {
@@ -204,7 +258,8 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
       }
     } catch (error) {
       if (!(error instanceof ZoomApiError)) throw error;
-      if (!error.retryable && meetingWide(error)) throw await meetingRefused(courseId, zoomMeetingId, error, approvalType, now);
+      if (!error.retryable && meetingWide(error))
+        throw await meetingRefused(courseId, zoomMeetingId, error, approvalType, now);
       if (error.retryable) {
         // Rate limited beyond what we wait for in place, or Zoom is down: the rest waits for the job.
         const left = groups.slice(index).reduce((sum, rest) => sum + rest.length, 0);
@@ -222,16 +277,32 @@ export async function registerRosterOnMeeting(client: ZoomClient, courseId: stri
             result.registered += 1;
           } catch (single) {
             if (!(single instanceof ZoomApiError) || single.retryable) throw single;
-            result.failed.push({ studentId: student.id, email: student.email, message: `Zoom refused: ${zoomSaid(single)}` });
+            result.failed.push({
+              studentId: student.id,
+              email: student.email,
+              message: `Zoom refused: ${zoomSaid(single)}`,
+            });
           }
         }
         continue;
       }
       // This student was refused (e.g. an email Zoom does not accept): say so for them.
-      for (const student of group) result.failed.push({ studentId: student.id, email: student.email, message: `Zoom refused: ${zoomSaid(error)}` });
+      for (const student of group)
+        result.failed.push({
+          studentId: student.id,
+          email: student.email,
+          message: `Zoom refused: ${zoomSaid(error)}`,
+        });
     }
   }
   await recordProblem(courseId, zoomMeetingId, null, approvalType, now);
-  log.info("roster registered on Zoom", { courseId, zoomMeetingId, registered: result.registered, alreadyRegistered: result.alreadyRegistered, failed: result.failed.length, pending: result.pending });
+  log.info("roster registered on Zoom", {
+    courseId,
+    zoomMeetingId,
+    registered: result.registered,
+    alreadyRegistered: result.alreadyRegistered,
+    failed: result.failed.length,
+    pending: result.pending,
+  });
   return result;
 }

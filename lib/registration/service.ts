@@ -31,7 +31,11 @@ const lockKey = (courseId: string, zoomMeetingId: string) => `registration:${cou
 const registrationQueue = (zoomMeetingId: string) => `registration:${zoomMeetingId}`;
 
 /** Queue a registration run of a course's roster on a meeting (one pending job per pair). */
-export async function enqueueRegistration(courseId: string, zoomMeetingId: string, options: { db?: Executor; runAt?: Date } = {}): Promise<void> {
+export async function enqueueRegistration(
+  courseId: string,
+  zoomMeetingId: string,
+  options: { db?: Executor; runAt?: Date } = {},
+): Promise<void> {
   await addJob(
     "register_roster",
     { courseId, zoomMeetingId },
@@ -47,15 +51,25 @@ export async function enqueueRegistration(courseId: string, zoomMeetingId: strin
 }
 
 /** Runs `work` holding the course+meeting registration lock; `wait: false` gives up if it is taken. */
-async function withRegistrationLock<T>(courseId: string, zoomMeetingId: string, wait: boolean, work: () => Promise<T>): Promise<T> {
+async function withRegistrationLock<T>(
+  courseId: string,
+  zoomMeetingId: string,
+  wait: boolean,
+  work: () => Promise<T>,
+): Promise<T> {
   return prisma.$transaction(
     async (tx: Tx) => {
       const key = lockKey(courseId, zoomMeetingId);
       if (wait) {
         await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))::text`;
       } else {
-        const [row] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${key})) AS locked`;
-        if (!row?.locked) throw new RegistrationBusyError("The roster is being registered on this meeting right now; try again in a minute.");
+        const [row] = await tx.$queryRaw<
+          { locked: boolean }[]
+        >`SELECT pg_try_advisory_xact_lock(hashtext(${key})) AS locked`;
+        if (!row?.locked)
+          throw new RegistrationBusyError(
+            "The roster is being registered on this meeting right now; try again in a minute.",
+          );
       }
       return work();
     },
@@ -73,9 +87,15 @@ export interface SessionRegistrationResult extends RegistrationResult {
  * meeting (every session of the course on that meeting shares the registrants). Throws
  * MeetingRegistrationProblem, RegistrationBusyError, or Error when the API is not configured.
  */
-export async function registerSessionRoster(sessionId: string, client: ZoomClient | null = zoomClientFromConfig(undefined, { maxDelayMs: SYNC_MAX_RETRY_AFTER_MS })): Promise<SessionRegistrationResult> {
+export async function registerSessionRoster(
+  sessionId: string,
+  client: ZoomClient | null = zoomClientFromConfig(undefined, { maxDelayMs: SYNC_MAX_RETRY_AFTER_MS }),
+): Promise<SessionRegistrationResult> {
   if (!client) throw new Error(ZOOM_API_NOT_CONFIGURED_MESSAGE);
-  const session = await prisma.session.findUniqueOrThrow({ where: { id: sessionId }, select: { courseId: true, zoomMeetingId: true } });
+  const session = await prisma.session.findUniqueOrThrow({
+    where: { id: sessionId },
+    select: { courseId: true, zoomMeetingId: true },
+  });
   const { courseId, zoomMeetingId } = session;
   const sessions = await prisma.session.count({ where: { courseId, zoomMeetingId } });
   const result = await withRegistrationLock(courseId, zoomMeetingId, false, async () => {
@@ -100,9 +120,16 @@ export async function registerSessionRoster(sessionId: string, client: ZoomClien
  * After students were added to a course (in the caller's transaction): register them on every
  * meeting of the course whose roster was registered and that has a session still to come.
  */
-export async function registerAddedStudents(courseId: string, db: Tx | typeof prisma = prisma, now: Date = new Date()): Promise<number> {
+export async function registerAddedStudents(
+  courseId: string,
+  db: Tx | typeof prisma = prisma,
+  now: Date = new Date(),
+): Promise<number> {
   // Rows exist only where a registration ran (with credentials); the job itself checks them again.
-  const registrations = await db.meetingRegistration.findMany({ where: { courseId, problem: null }, select: { zoomMeetingId: true } });
+  const registrations = await db.meetingRegistration.findMany({
+    where: { courseId, problem: null },
+    select: { zoomMeetingId: true },
+  });
   let queued = 0;
   for (const { zoomMeetingId } of registrations) {
     const upcoming = await db.session.findFirst({
@@ -125,9 +152,16 @@ export async function registerAddedStudents(courseId: string, db: Tx | typeof pr
  */
 export async function cancelRegistrationsOf(studentIds: string[], db: Tx | typeof prisma = prisma): Promise<number> {
   if (studentIds.length === 0) return 0;
-  const rows = await db.zoomRegistrant.findMany({ where: { studentId: { in: studentIds } }, select: { zoomMeetingId: true, registrantId: true, student: { select: { email: true } } } });
+  const rows = await db.zoomRegistrant.findMany({
+    where: { studentId: { in: studentIds } },
+    select: { zoomMeetingId: true, registrantId: true, student: { select: { email: true } } },
+  });
   const byMeeting = new Map<string, { id: string; email: string }[]>();
-  for (const row of rows) byMeeting.set(row.zoomMeetingId, [...(byMeeting.get(row.zoomMeetingId) ?? []), { id: row.registrantId, email: row.student.email.trim() }]);
+  for (const row of rows)
+    byMeeting.set(row.zoomMeetingId, [
+      ...(byMeeting.get(row.zoomMeetingId) ?? []),
+      { id: row.registrantId, email: row.student.email.trim() },
+    ]);
   for (const [zoomMeetingId, registrants] of byMeeting) {
     for (let index = 0; index < registrants.length; index += 30) {
       const payload: CancelRegistrantsPayload = { zoomMeetingId, registrants: registrants.slice(index, index + 30) };
@@ -138,12 +172,16 @@ export async function cancelRegistrationsOf(studentIds: string[], db: Tx | typeo
 }
 
 /** The registrant calls of the job: a registrant or meeting Zoom no longer has is already cancelled. */
-export async function cancelRegistrants(client: ZoomClient, payload: CancelRegistrantsPayload): Promise<"cancelled" | "gone"> {
+export async function cancelRegistrants(
+  client: ZoomClient,
+  payload: CancelRegistrantsPayload,
+): Promise<"cancelled" | "gone"> {
   try {
     await client.updateRegistrantStatus(payload.zoomMeetingId, "cancel", payload.registrants);
     return "cancelled";
   } catch (error) {
-    if (error instanceof ZoomApiError && (error.status === 404 || error.zoomCode === 3001 || error.zoomCode === 3003)) return "gone";
+    if (error instanceof ZoomApiError && (error.status === 404 || error.zoomCode === 3001 || error.zoomCode === 3003))
+      return "gone";
     throw error;
   }
 }
@@ -155,9 +193,14 @@ export const registrationTasks = {
     const course = await prisma.course.findUnique({ where: { id: courseId }, select: { id: true } });
     if (!course) return;
     try {
-      const result = await withRegistrationLock(courseId, zoomMeetingId, true, () => registerRosterOnMeeting(client, courseId, zoomMeetingId));
+      const result = await withRegistrationLock(courseId, zoomMeetingId, true, () =>
+        registerRosterOnMeeting(client, courseId, zoomMeetingId),
+      );
       // Thrown: graphile-worker tries again later (exponential backoff) for the rest.
-      if (result.pending > 0) throw new Error(`${result.pending} students still to register on meeting ${zoomMeetingId} (Zoom asked us to wait)`);
+      if (result.pending > 0)
+        throw new Error(
+          `${result.pending} students still to register on meeting ${zoomMeetingId} (Zoom asked us to wait)`,
+        );
     } catch (error) {
       // The meeting's problem is recorded for the session page; retrying cannot fix it.
       if (error instanceof MeetingRegistrationProblem) {
@@ -172,6 +215,10 @@ export const registrationTasks = {
     const client = zoomClientFromConfig();
     if (!client) return;
     const outcome = await cancelRegistrants(client, payload);
-    log.info("registrants cancelled on Zoom", { zoomMeetingId: payload.zoomMeetingId, count: payload.registrants.length, outcome });
+    log.info("registrants cancelled on Zoom", {
+      zoomMeetingId: payload.zoomMeetingId,
+      count: payload.registrants.length,
+      outcome,
+    });
   },
 } satisfies Partial<TaskHandlers>;

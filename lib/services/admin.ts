@@ -8,7 +8,8 @@ export class AdminGuardError extends Error {}
 
 async function assertAnotherEnabledAdmin(tx: Tx, userId: string) {
   const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: userId } } });
-  if (others === 0) throw new AdminGuardError("Rollcall needs at least one enabled admin: make someone else an admin first.");
+  if (others === 0)
+    throw new AdminGuardError("Rollcall needs at least one enabled admin: make someone else an admin first.");
 }
 
 export async function setUserRole(actorId: string, userId: string, role: Role): Promise<void> {
@@ -21,7 +22,12 @@ export async function setUserRole(actorId: string, userId: string, role: Role): 
       await assertAnotherEnabledAdmin(tx, userId);
     }
     await tx.user.update({ where: { id: userId }, data: { role } });
-    await recordAudit(tx, { action: "user.role_changed", actorId, subject: { type: "user", id: userId }, detail: { from: user.role, to: role } });
+    await recordAudit(tx, {
+      action: "user.role_changed",
+      actorId,
+      subject: { type: "user", id: userId },
+      detail: { from: user.role, to: role },
+    });
   });
 }
 
@@ -36,7 +42,14 @@ export async function setUserDisabled(actorId: string, userId: string, disabled:
       if (user.role === "admin") await assertAnotherEnabledAdmin(tx, userId);
     }
     // Bumping the session version on disabling means re-enabling does not revive old sessions.
-    await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null, ...(disabled ? { sessionVersion: { increment: 1 } } : {}) } });
-    await recordAudit(tx, { action: disabled ? "user.disabled" : "user.enabled", actorId, subject: { type: "user", id: userId } });
+    await tx.user.update({
+      where: { id: userId },
+      data: { disabledAt: disabled ? new Date() : null, ...(disabled ? { sessionVersion: { increment: 1 } } : {}) },
+    });
+    await recordAudit(tx, {
+      action: disabled ? "user.disabled" : "user.enabled",
+      actorId,
+      subject: { type: "user", id: userId },
+    });
   });
 }

@@ -24,17 +24,33 @@ describe("guestKeyToIdentity", () => {
 describe("matchGuest", () => {
   const DAY = 24 * 3600_000;
   const guestKey = "name:hana (ipad)";
-  let ids: { course: string; other: string; ana: string; hana: string; stranger: string; before: string; during: string; after: string };
+  let ids: {
+    course: string;
+    other: string;
+    ana: string;
+    hana: string;
+    stranger: string;
+    before: string;
+    during: string;
+    after: string;
+  };
 
   const queuedRecomputes = async () =>
-    (await prisma.$queryRawUnsafe<{ key: string }[]>(`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'recompute_session'`)).map((job) => job.key).sort();
+    (
+      await prisma.$queryRawUnsafe<{ key: string }[]>(
+        `SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'recompute_session'`,
+      )
+    )
+      .map((job) => job.key)
+      .sort();
   const clearJobs = () => prisma.$executeRawUnsafe(`DELETE FROM graphile_worker._private_jobs`);
 
   beforeAll(async () => {
     await useFreshDatabase("manual_match");
     const course = await prisma.course.create({ data: { name: "Match course" } });
     const other = await prisma.course.create({ data: { name: "Other course" } });
-    const student = (courseId: string, name: string, email: string) => prisma.student.create({ data: { courseId, name, email, emailNormalized: email } });
+    const student = (courseId: string, name: string, email: string) =>
+      prisma.student.create({ data: { courseId, name, email, emailNormalized: email } });
     const [ana, hana, stranger] = await Promise.all([
       student(course.id, "Ana Lima", "ana@example.edu"),
       student(course.id, "Hana Sato", "hana@example.edu"),
@@ -42,7 +58,14 @@ describe("matchGuest", () => {
     ]);
     const start = Date.UTC(2026, 10, 2, 17);
     const session = (offsetDays: number) =>
-      prisma.session.create({ data: { courseId: course.id, zoomMeetingId: "81234567890", startsAt: new Date(start + offsetDays * DAY), durationMinutes: 60 } });
+      prisma.session.create({
+        data: {
+          courseId: course.id,
+          zoomMeetingId: "81234567890",
+          startsAt: new Date(start + offsetDays * DAY),
+          durationMinutes: 60,
+        },
+      });
     const [before, during, after] = await Promise.all([session(-7), session(0), session(7)]);
     await prisma.guestAttendance.create({
       data: {
@@ -58,7 +81,16 @@ describe("matchGuest", () => {
         computedAt: new Date(),
       },
     });
-    ids = { course: course.id, other: other.id, ana: ana.id, hana: hana.id, stranger: stranger.id, before: before.id, during: during.id, after: after.id };
+    ids = {
+      course: course.id,
+      other: other.id,
+      ana: ana.id,
+      hana: hana.id,
+      stranger: stranger.id,
+      before: before.id,
+      during: during.id,
+      after: after.id,
+    };
   });
 
   afterAll(async () => {
@@ -70,7 +102,9 @@ describe("matchGuest", () => {
     const result = await matchGuest(ids.during, guestKey, ids.hana, null);
     expect(result.studentName).toBe("Hana Sato");
     const matches = await prisma.manualMatch.findMany({ where: { courseId: ids.course } });
-    expect(matches).toMatchObject([{ kind: "display_name", value: "hana (ipad)", studentId: ids.hana, sessionId: ids.during }]);
+    expect(matches).toMatchObject([
+      { kind: "display_name", value: "hana (ipad)", studentId: ids.hana, sessionId: ids.during },
+    ]);
     expect(await queuedRecomputes()).toEqual([`recompute:${ids.after}`, `recompute:${ids.during}`].sort());
   });
 

@@ -44,24 +44,49 @@ export interface MatchResult {
  * and course: matching the same guest again replaces the student; it then applies from the
  * earlier of the two sessions, so a correction fixes every session the first match touched.
  */
-export async function matchGuest(sessionId: string, guestKey: string, studentId: string, userId: string | null): Promise<MatchResult> {
+export async function matchGuest(
+  sessionId: string,
+  guestKey: string,
+  studentId: string,
+  userId: string | null,
+): Promise<MatchResult> {
   const identity = guestKeyToIdentity(guestKey);
   if (!identity) throw new MatchError("This guest cannot be matched: it has no name, email or account.");
   return prisma.$transaction(async (tx) => {
-    const session = await tx.session.findUnique({ where: { id: sessionId }, select: { id: true, courseId: true, startsAt: true } });
+    const session = await tx.session.findUnique({
+      where: { id: sessionId },
+      select: { id: true, courseId: true, startsAt: true },
+    });
     if (!session) throw new MatchError("The session no longer exists.");
-    const student = await tx.student.findFirst({ where: { id: studentId, courseId: session.courseId }, select: { id: true, name: true } });
+    const student = await tx.student.findFirst({
+      where: { id: studentId, courseId: session.courseId },
+      select: { id: true, name: true },
+    });
     if (!student) throw new MatchError("That student is not on this course's roster.");
     // Only a guest the session actually has (the form could be replayed with any key).
-    const guest = await tx.guestAttendance.findUnique({ where: { sessionId_guestKey: { sessionId, guestKey } }, select: { guestKey: true } });
-    if (!guest) throw new MatchError("This guest is no longer listed in this session: it may have been matched already.");
+    const guest = await tx.guestAttendance.findUnique({
+      where: { sessionId_guestKey: { sessionId, guestKey } },
+      select: { guestKey: true },
+    });
+    if (!guest)
+      throw new MatchError("This guest is no longer listed in this session: it may have been matched already.");
 
     const key = { courseId_kind_value: { courseId: session.courseId, kind: identity.kind, value: identity.value } };
-    const existing = await tx.manualMatch.findUnique({ where: key, include: { session: { select: { id: true, startsAt: true } } } });
+    const existing = await tx.manualMatch.findUnique({
+      where: key,
+      include: { session: { select: { id: true, startsAt: true } } },
+    });
     const madeIn = existing && existing.session.startsAt < session.startsAt ? existing.session : session;
     const match = await tx.manualMatch.upsert({
       where: key,
-      create: { courseId: session.courseId, sessionId: session.id, studentId: student.id, kind: identity.kind, value: identity.value, createdById: userId },
+      create: {
+        courseId: session.courseId,
+        sessionId: session.id,
+        studentId: student.id,
+        kind: identity.kind,
+        value: identity.value,
+        createdById: userId,
+      },
       update: { sessionId: madeIn.id, studentId: student.id, createdById: userId },
     });
     await recordAudit(tx, {

@@ -70,8 +70,15 @@ async function lockMeeting(tx: Tx, zoomMeetingId: string): Promise<void> {
  * course is allowed any more (an admin removed them all) — courses that still have sessions on it.
  * Empty: the meeting is free for `courseId`, or already allowed to it.
  */
-async function otherHolders(db: Db, courseId: string, zoomMeetingId: string): Promise<{ id: string; name: string }[] | "allowed"> {
-  const allowed = await db.meetingCourse.findMany({ where: { zoomMeetingId }, select: { course: { select: { id: true, name: true } } } });
+async function otherHolders(
+  db: Db,
+  courseId: string,
+  zoomMeetingId: string,
+): Promise<{ id: string; name: string }[] | "allowed"> {
+  const allowed = await db.meetingCourse.findMany({
+    where: { zoomMeetingId },
+    select: { course: { select: { id: true, name: true } } },
+  });
   if (allowed.some((row) => row.course.id === courseId)) return "allowed";
   if (allowed.length > 0) return allowed.map((row) => row.course);
   return db.course.findMany({
@@ -82,7 +89,12 @@ async function otherHolders(db: Db, courseId: string, zoomMeetingId: string): Pr
 }
 
 /** Refuses early (no lock) when the meeting is another course's and the actor may not share it. */
-export async function assertMeetingAvailable(courseId: string, zoomMeetingId: string, actor: Actor, share: boolean): Promise<void> {
+export async function assertMeetingAvailable(
+  courseId: string,
+  zoomMeetingId: string,
+  actor: Actor,
+  share: boolean,
+): Promise<void> {
   const holders = await otherHolders(prisma, courseId, zoomMeetingId);
   if (holders === "allowed" || holders.length === 0) return;
   if (actor.role === "admin" && share) return;
@@ -94,14 +106,26 @@ export async function assertMeetingAvailable(courseId: string, zoomMeetingId: st
  * meeting becomes the course's; another course's meeting is refused, unless an admin asked to
  * share it. Returns true when a course was added to the meeting.
  */
-export async function claimMeeting(tx: Tx, courseId: string, zoomMeetingId: string, actor: Actor, share: boolean): Promise<boolean> {
+export async function claimMeeting(
+  tx: Tx,
+  courseId: string,
+  zoomMeetingId: string,
+  actor: Actor,
+  share: boolean,
+): Promise<boolean> {
   await lockMeeting(tx, zoomMeetingId);
   const holders = await otherHolders(tx, courseId, zoomMeetingId);
   if (holders === "allowed") return false;
   if (holders.length > 0) {
-    if (!(actor.role === "admin" && share)) throw new MeetingInUseError(zoomMeetingId, actor.role === "admin" ? holders : null);
+    if (!(actor.role === "admin" && share))
+      throw new MeetingInUseError(zoomMeetingId, actor.role === "admin" ? holders : null);
     await tx.meetingCourse.create({ data: { zoomMeetingId, courseId, sharedById: actor.id } });
-    await recordAudit(tx, { action: "meeting.shared", actorId: actor.id, subject: { type: "meeting", id: zoomMeetingId }, detail: { courseId } });
+    await recordAudit(tx, {
+      action: "meeting.shared",
+      actorId: actor.id,
+      subject: { type: "meeting", id: zoomMeetingId },
+      detail: { courseId },
+    });
     return true;
   }
   await tx.meetingCourse.create({ data: { zoomMeetingId, courseId } });
@@ -109,9 +133,15 @@ export async function claimMeeting(tx: Tx, courseId: string, zoomMeetingId: stri
 }
 
 /** Sessions of the meeting: after its courses change, every one of them may win or lose events. */
-async function recomputeMeetingSessions(db: Pick<Tx, "session" | "$executeRawUnsafe">, zoomMeetingId: string): Promise<void> {
+async function recomputeMeetingSessions(
+  db: Pick<Tx, "session" | "$executeRawUnsafe">,
+  zoomMeetingId: string,
+): Promise<void> {
   const sessions = await db.session.findMany({ where: { zoomMeetingId }, select: { id: true } });
-  await enqueueRecompute(sessions.map((session) => session.id), db);
+  await enqueueRecompute(
+    sessions.map((session) => session.id),
+    db,
+  );
 }
 
 export type { MeetingConflict };
@@ -127,16 +157,27 @@ export class MeetingShareError extends Error {
 }
 
 /** Admins: lets `courseId` see the meeting's participants (cross-listed sections). Idempotent. */
-export async function shareMeeting(zoomMeetingId: string, courseId: string, adminId: string): Promise<{ added: boolean }> {
+export async function shareMeeting(
+  zoomMeetingId: string,
+  courseId: string,
+  adminId: string,
+): Promise<{ added: boolean }> {
   return prisma.$transaction(async (tx) => {
     await lockMeeting(tx, zoomMeetingId);
     const course = await tx.course.findUnique({ where: { id: courseId }, select: { id: true } });
     if (!course) throw new MeetingShareError(`No course with id ${courseId}.`, 404);
-    const existing = await tx.meetingCourse.findUnique({ where: { zoomMeetingId_courseId: { zoomMeetingId, courseId } } });
+    const existing = await tx.meetingCourse.findUnique({
+      where: { zoomMeetingId_courseId: { zoomMeetingId, courseId } },
+    });
     if (existing) return { added: false };
     const first = (await tx.meetingCourse.count({ where: { zoomMeetingId } })) === 0;
     await tx.meetingCourse.create({ data: { zoomMeetingId, courseId, sharedById: first ? null : adminId } });
-    await recordAudit(tx, { action: "meeting.shared", actorId: adminId, subject: { type: "meeting", id: zoomMeetingId }, detail: { courseId } });
+    await recordAudit(tx, {
+      action: "meeting.shared",
+      actorId: adminId,
+      subject: { type: "meeting", id: zoomMeetingId },
+      detail: { courseId },
+    });
     await recomputeMeetingSessions(tx, zoomMeetingId);
     return { added: true };
   });
@@ -146,12 +187,21 @@ export async function shareMeeting(zoomMeetingId: string, courseId: string, admi
  * Admins: the course no longer sees the meeting. Its sessions on the meeting stay (listed as
  * conflicting until they are moved or deleted, or the meeting is shared again) and lose its events.
  */
-export async function unshareMeeting(zoomMeetingId: string, courseId: string, adminId: string): Promise<{ removed: boolean }> {
+export async function unshareMeeting(
+  zoomMeetingId: string,
+  courseId: string,
+  adminId: string,
+): Promise<{ removed: boolean }> {
   return prisma.$transaction(async (tx) => {
     await lockMeeting(tx, zoomMeetingId);
     const removed = await tx.meetingCourse.deleteMany({ where: { zoomMeetingId, courseId } });
     if (removed.count === 0) return { removed: false };
-    await recordAudit(tx, { action: "meeting.unshared", actorId: adminId, subject: { type: "meeting", id: zoomMeetingId }, detail: { courseId } });
+    await recordAudit(tx, {
+      action: "meeting.unshared",
+      actorId: adminId,
+      subject: { type: "meeting", id: zoomMeetingId },
+      detail: { courseId },
+    });
     await recomputeMeetingSessions(tx, zoomMeetingId);
     return { removed: true };
   });
@@ -171,7 +221,11 @@ export interface MeetingCourseUse {
 /** Every course that may see the meeting or has sessions on it (admins' view). */
 export async function meetingCourses(zoomMeetingId: string): Promise<MeetingCourseUse[]> {
   const [allowed, withSessions] = await Promise.all([
-    prisma.meetingCourse.findMany({ where: { zoomMeetingId }, include: { course: { select: { name: true } } }, orderBy: { createdAt: "asc" } }),
+    prisma.meetingCourse.findMany({
+      where: { zoomMeetingId },
+      include: { course: { select: { name: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
     prisma.session.groupBy({ by: ["courseId"], where: { zoomMeetingId }, _count: { _all: true } }),
   ]);
   const counts = new Map(withSessions.map((row) => [row.courseId, row._count._all]));
@@ -186,9 +240,19 @@ export async function meetingCourses(zoomMeetingId: string): Promise<MeetingCour
   const allowedIds = new Set(allowed.map((row) => row.courseId));
   const others = withSessions.filter((row) => !allowedIds.has(row.courseId));
   if (others.length > 0) {
-    const courses = await prisma.course.findMany({ where: { id: { in: others.map((row) => row.courseId) } }, select: { id: true, name: true } });
+    const courses = await prisma.course.findMany({
+      where: { id: { in: others.map((row) => row.courseId) } },
+      select: { id: true, name: true },
+    });
     for (const course of courses.sort((a, b) => a.name.localeCompare(b.name))) {
-      uses.push({ courseId: course.id, courseName: course.name, allowed: false, sharedById: null, since: null, sessions: counts.get(course.id) ?? 0 });
+      uses.push({
+        courseId: course.id,
+        courseName: course.name,
+        allowed: false,
+        sharedById: null,
+        since: null,
+        sessions: counts.get(course.id) ?? 0,
+      });
     }
   }
   return uses;
@@ -212,17 +276,25 @@ function interactiveZoomClient(): ZoomClient | null {
  * GET /meetings/{id}) by one of the course's instructors, by email. Without credentials there is
  * nothing to ask and the check passes. Zoom unreachable is never taken as a yes.
  */
-export async function verifyMeetingHost(courseId: string, zoomMeetingId: string, client: ZoomClient | null = interactiveZoomClient()): Promise<"verified" | "not_configured"> {
+export async function verifyMeetingHost(
+  courseId: string,
+  zoomMeetingId: string,
+  client: ZoomClient | null = interactiveZoomClient(),
+): Promise<"verified" | "not_configured"> {
   if (!client) return "not_configured";
   let hostEmail: string | undefined;
   try {
     hostEmail = (await client.getMeeting(zoomMeetingId)).host_email;
   } catch (error) {
     if (error instanceof ZoomApiError && error.status === 404) {
-      throw new MeetingHostError("not_on_zoom", `Zoom says meeting ${zoomMeetingId} does not exist: check the meeting ID.`);
+      throw new MeetingHostError(
+        "not_on_zoom",
+        `Zoom says meeting ${zoomMeetingId} does not exist: check the meeting ID.`,
+      );
     }
     const retryAfter = error instanceof ZoomApiError && error.status === 429 ? 60 : null;
-    const detail = error instanceof ZoomApiError ? (error.status === 0 ? "no answer" : `HTTP ${error.status}`) : "unexpected error";
+    const detail =
+      error instanceof ZoomApiError ? (error.status === 0 ? "no answer" : `HTTP ${error.status}`) : "unexpected error";
     throw new MeetingHostError(
       "zoom_unreachable",
       `Zoom could not be reached to check who hosts meeting ${zoomMeetingId} (${detail}), so the session was not created. ` +
@@ -230,7 +302,10 @@ export async function verifyMeetingHost(courseId: string, zoomMeetingId: string,
       retryAfter,
     );
   }
-  const instructors = await prisma.courseInstructor.findMany({ where: { courseId }, select: { user: { select: { email: true } } } });
+  const instructors = await prisma.courseInstructor.findMany({
+    where: { courseId },
+    select: { user: { select: { email: true } } },
+  });
   const emails = new Set(instructors.map((instructor) => normalizeEmail(instructor.user.email)));
   if (!hostEmail || !emails.has(normalizeEmail(hostEmail))) {
     throw new MeetingHostError(

@@ -23,8 +23,14 @@ const snapshot = (override: StoredOverride | null): Prisma.InputJsonValue | unde
   override ? { status: override.status, late: override.late, note: override.note } : undefined;
 
 async function sessionOf(tx: Tx, sessionId: string, studentIds: string[]) {
-  const session = await tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: { id: true, courseId: true, startsAt: true } });
-  const students = await tx.student.findMany({ where: { id: { in: studentIds }, courseId: session.courseId }, select: { id: true } });
+  const session = await tx.session.findUniqueOrThrow({
+    where: { id: sessionId },
+    select: { id: true, courseId: true, startsAt: true },
+  });
+  const students = await tx.student.findMany({
+    where: { id: { in: studentIds }, courseId: session.courseId },
+    select: { id: true },
+  });
   const known = new Set(students.map((student) => student.id));
   const missing = studentIds.find((id) => !known.has(id));
   if (missing !== undefined) throw new OverrideTargetError(`No student with id ${missing} on this session's roster.`);
@@ -35,7 +41,12 @@ async function sessionOf(tx: Tx, sessionId: string, studentIds: string[]) {
  * Sets (or changes) the override of each student in one transaction; an identical repeat changes
  * nothing and adds no history. Returns how many overrides changed.
  */
-export async function setOverrides(sessionId: string, studentIds: string[], input: OverrideInputData, actor: Actor): Promise<number> {
+export async function setOverrides(
+  sessionId: string,
+  studentIds: string[],
+  input: OverrideInputData,
+  actor: Actor,
+): Promise<number> {
   const ids = [...new Set(studentIds)];
   return prisma.$transaction(async (tx) => {
     const session = await sessionOf(tx, sessionId, ids);
@@ -44,9 +55,21 @@ export async function setOverrides(sessionId: string, studentIds: string[], inpu
     let changed = 0;
     for (const studentId of ids) {
       const previous = before.get(studentId) ?? null;
-      if (previous && previous.status === input.status && previous.late === input.late && previous.note === input.note) continue;
-      const data = { status: input.status, late: input.late, note: input.note, byId: actor.id, byName: actor.name, at: new Date() };
-      await tx.attendanceOverride.upsert({ where: { sessionId_studentId: { sessionId, studentId } }, create: { sessionId, studentId, ...data }, update: data });
+      if (previous && previous.status === input.status && previous.late === input.late && previous.note === input.note)
+        continue;
+      const data = {
+        status: input.status,
+        late: input.late,
+        note: input.note,
+        byId: actor.id,
+        byName: actor.name,
+        at: new Date(),
+      };
+      await tx.attendanceOverride.upsert({
+        where: { sessionId_studentId: { sessionId, studentId } },
+        create: { sessionId, studentId, ...data },
+        update: data,
+      });
       await tx.overrideHistory.create({
         data: {
           courseId: session.courseId,
@@ -74,7 +97,9 @@ export async function removeOverrides(sessionId: string, studentIds: string[], a
     const session = await sessionOf(tx, sessionId, ids);
     const existing = await tx.attendanceOverride.findMany({ where: { sessionId, studentId: { in: ids } } });
     for (const previous of existing) {
-      await tx.attendanceOverride.delete({ where: { sessionId_studentId: { sessionId, studentId: previous.studentId } } });
+      await tx.attendanceOverride.delete({
+        where: { sessionId_studentId: { sessionId, studentId: previous.studentId } },
+      });
       await tx.overrideHistory.create({
         data: {
           courseId: session.courseId,
@@ -107,7 +132,10 @@ export interface HistoryEntry {
 
 /** A student's override history, newest first. */
 export async function studentOverrideHistory(studentId: string): Promise<HistoryEntry[]> {
-  const rows = await prisma.overrideHistory.findMany({ where: { studentId }, orderBy: [{ at: "desc" }, { id: "desc" }] });
+  const rows = await prisma.overrideHistory.findMany({
+    where: { studentId },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+  });
   return rows.map((row) => ({
     id: row.id.toString(),
     sessionId: row.sessionId,

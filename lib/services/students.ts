@@ -26,7 +26,12 @@ export function parseRosterCsv(text: string): ParsedRoster {
   try {
     records = parse(text.replace(/^\uFEFF/, ""), { skip_empty_lines: true, relax_column_count: true, trim: true });
   } catch (error) {
-    return { students: [], errors: [{ row: 0, message: `The CSV could not be read: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      students: [],
+      errors: [
+        { row: 0, message: `The CSV could not be read: ${error instanceof Error ? error.message : String(error)}` },
+      ],
+    };
   }
   if (records.length === 0) return { students: [], errors: [{ row: 0, message: "The CSV is empty." }] };
   const header = records[0].map((cell) => cell.trim().toLowerCase());
@@ -37,10 +42,18 @@ export function parseRosterCsv(text: string): ParsedRoster {
   const sisColumn = header.indexOf("sis_id");
   const phoneColumn = header.indexOf("phone");
   if (nameColumn < 0 || emailColumn < 0) {
-    return { students: [], errors: [{ row: 1, message: "The header must be name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone]." }] };
+    return {
+      students: [],
+      errors: [
+        { row: 1, message: "The header must be name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone]." },
+      ],
+    };
   }
   if (records.length - 1 > MAX_ROSTER_ROWS) {
-    return { students: [], errors: [{ row: 0, message: `At most ${MAX_ROSTER_ROWS} students can be imported at once.` }] };
+    return {
+      students: [],
+      errors: [{ row: 0, message: `At most ${MAX_ROSTER_ROWS} students can be imported at once.` }],
+    };
   }
   const students: StudentInput[] = [];
   const errors: RosterRowError[] = [];
@@ -88,7 +101,10 @@ function enrolmentInstant(value: Date | string | undefined, timeZone: string): D
 }
 
 /** Inserts new students and updates existing ones (matched by email, case-insensitively). */
-export async function upsertStudents(courseId: string, students: StudentInput[]): Promise<{ created: number; updated: number }> {
+export async function upsertStudents(
+  courseId: string,
+  students: StudentInput[],
+): Promise<{ created: number; updated: number }> {
   const result = await prisma.$transaction(async (tx) => {
     let created = 0;
     let updated = 0;
@@ -103,8 +119,24 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
       const enrolledAt = enrolmentInstant(student.enrolledAt, timezone);
       await tx.student.upsert({
         where: { courseId_emailNormalized: { courseId, emailNormalized } },
-        create: { courseId, name: student.name, email: student.email.trim(), emailNormalized, zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId ?? null, enrolledAt, phone: student.phone },
-        update: { name: student.name, email: student.email.trim(), zoomRegistrantId: student.zoomRegistrantId, sisId: student.sisId, enrolledAt, phone: student.phone },
+        create: {
+          courseId,
+          name: student.name,
+          email: student.email.trim(),
+          emailNormalized,
+          zoomRegistrantId: student.zoomRegistrantId,
+          sisId: student.sisId ?? null,
+          enrolledAt,
+          phone: student.phone,
+        },
+        update: {
+          name: student.name,
+          email: student.email.trim(),
+          zoomRegistrantId: student.zoomRegistrantId,
+          sisId: student.sisId,
+          enrolledAt,
+          phone: student.phone,
+        },
       });
       if (known.has(emailNormalized)) updated += 1;
       else {
@@ -113,7 +145,10 @@ export async function upsertStudents(courseId: string, students: StudentInput[])
       }
     }
     const sessions = await tx.session.findMany({ where: { courseId }, select: { id: true } });
-    await enqueueRecompute(sessions.map((session) => session.id), tx);
+    await enqueueRecompute(
+      sessions.map((session) => session.id),
+      tx,
+    );
     // New students get registered on the course's registered Zoom meetings (personal links).
     if (created > 0) await registerAddedStudents(courseId, tx);
     return { created, updated };
@@ -128,14 +163,28 @@ export async function updateStudent(studentId: string, input: StudentInput): Pro
   const email = input.email.trim();
   try {
     await prisma.$transaction(async (tx) => {
-      const { course } = await tx.student.findUniqueOrThrow({ where: { id: studentId }, select: { course: { select: { timezone: true } } } });
+      const { course } = await tx.student.findUniqueOrThrow({
+        where: { id: studentId },
+        select: { course: { select: { timezone: true } } },
+      });
       const student = await tx.student.update({
         where: { id: studentId },
-        data: { name: input.name, email, emailNormalized: normalizeEmail(email), zoomRegistrantId: input.zoomRegistrantId, sisId: input.sisId, enrolledAt: enrolmentInstant(input.enrolledAt, course.timezone), phone: input.phone },
+        data: {
+          name: input.name,
+          email,
+          emailNormalized: normalizeEmail(email),
+          zoomRegistrantId: input.zoomRegistrantId,
+          sisId: input.sisId,
+          enrolledAt: enrolmentInstant(input.enrolledAt, course.timezone),
+          phone: input.phone,
+        },
       });
       // Email, registrant ID and phone decide who is who: recompute the course's sessions.
       const sessions = await tx.session.findMany({ where: { courseId: student.courseId }, select: { id: true } });
-      await enqueueRecompute(sessions.map((session) => session.id), tx);
+      await enqueueRecompute(
+        sessions.map((session) => session.id),
+        tx,
+      );
     });
   } catch (error) {
     if (isUniqueViolation(error)) {

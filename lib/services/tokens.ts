@@ -41,7 +41,10 @@ export interface TokenOptions {
 }
 
 /** Creates a token for `userId` and records `token.created`; the secret is returned once. */
-export async function createApiToken(userId: string, nameOrOptions: string | TokenOptions = {}): Promise<{ id: string; token: string; expiresAt: Date | null; readOnly: boolean }> {
+export async function createApiToken(
+  userId: string,
+  nameOrOptions: string | TokenOptions = {},
+): Promise<{ id: string; token: string; expiresAt: Date | null; readOnly: boolean }> {
   const options = typeof nameOrOptions === "string" ? { name: nameOrOptions } : nameOrOptions;
   const token = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
   const created = await prisma.$transaction(async (tx) => {
@@ -60,7 +63,11 @@ export async function createApiToken(userId: string, nameOrOptions: string | Tok
       action: "token.created",
       actorId: options.actorId ?? null,
       subject: { type: "token", id: created.id },
-      detail: { owner: created.user.email, scope: tokenScope(created), expiresAt: created.expiresAt?.toISOString() ?? null },
+      detail: {
+        owner: created.user.email,
+        scope: tokenScope(created),
+        expiresAt: created.expiresAt?.toISOString() ?? null,
+      },
     });
     return created;
   });
@@ -70,7 +77,10 @@ export async function createApiToken(userId: string, nameOrOptions: string | Tok
 /** Revokes an active token and records `token.revoked`; false when there was none to revoke. */
 export async function revokeApiToken(tokenId: string, actorId: string | null = null): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
-    const result = await tx.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const result = await tx.apiToken.updateMany({
+      where: { id: tokenId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     if (result.count === 0) return false;
     await recordAudit(tx, { action: "token.revoked", actorId, subject: { type: "token", id: tokenId } });
     return true;
@@ -78,7 +88,12 @@ export async function revokeApiToken(tokenId: string, actorId: string | null = n
 }
 
 export type TokenLookup =
-  | { status: "ok"; tokenId: string; readOnly: boolean; user: { id: string; email: string; name: string; role: "admin" | "instructor" } }
+  | {
+      status: "ok";
+      tokenId: string;
+      readOnly: boolean;
+      user: { id: string; email: string; name: string; role: "admin" | "instructor" };
+    }
   | { status: "unknown" }
   | { status: "expired"; expiresAt: Date };
 
@@ -89,7 +104,8 @@ export async function lookupToken(token: string, now = new Date()): Promise<Toke
     include: { user: { select: { id: true, email: true, name: true, role: true, disabledAt: true } } },
   });
   if (!found || found.revokedAt || found.user.disabledAt) return { status: "unknown" };
-  if (found.expiresAt && found.expiresAt.getTime() <= now.getTime()) return { status: "expired", expiresAt: found.expiresAt };
+  if (found.expiresAt && found.expiresAt.getTime() <= now.getTime())
+    return { status: "expired", expiresAt: found.expiresAt };
   // Last use is informative only: refresh it at most once a minute to keep the API path cheap
   // (the condition in the WHERE clause keeps concurrent requests from all writing).
   if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > 60_000) {

@@ -19,7 +19,10 @@ export class UserExistsError extends Error {}
  * Creates a user and records `user.created` (actorId null: the command line or a script); without
  * a password one is generated and returned (shown once).
  */
-export async function createUser(input: UserInput, actorId: string | null = null): Promise<{ id: string; email: string; generatedPassword: string | null }> {
+export async function createUser(
+  input: UserInput,
+  actorId: string | null = null,
+): Promise<{ id: string; email: string; generatedPassword: string | null }> {
   const data = userInputSchema.parse(input);
   const generatedPassword = data.password ? null : generatePassword();
   const existing = await prisma.user.findUnique({ where: { email: data.email } });
@@ -27,7 +30,12 @@ export async function createUser(input: UserInput, actorId: string | null = null
   const passwordHash = await hashPassword(data.password ?? generatedPassword!);
   const user = await prisma.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email: data.email, name: data.name, role: data.role, passwordHash } });
-    await recordAudit(tx, { action: "user.created", actorId, subject: { type: "user", id: user.id }, detail: { role: user.role } });
+    await recordAudit(tx, {
+      action: "user.created",
+      actorId,
+      subject: { type: "user", id: user.id },
+      detail: { role: user.role },
+    });
     return user;
   });
   return { id: user.id, email: user.email, generatedPassword };
@@ -47,10 +55,18 @@ export function generatePassword(): string {
  * Sets a user's password, bumps their session version (every sign-in session of theirs issued
  * before now ends on its next request, lib/access.ts) and records the change. Returns the new version.
  */
-async function setPassword(userId: string, password: string, audit: { action: "user.password_changed" | "user.password_reset"; actorId: string | null }): Promise<number> {
+async function setPassword(
+  userId: string,
+  password: string,
+  audit: { action: "user.password_changed" | "user.password_reset"; actorId: string | null },
+): Promise<number> {
   const passwordHash = await hashPassword(newPasswordSchema.parse(password));
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
+    const updated = await tx.user.update({
+      where: { id: userId },
+      data: { passwordHash, sessionVersion: { increment: 1 } },
+      select: { sessionVersion: true },
+    });
     await recordAudit(tx, { ...audit, subject: { type: "user", id: userId } });
     return updated.sessionVersion;
   });

@@ -93,9 +93,13 @@ export function classScenario(options: ClassScenarioOptions): ScheduledDelivery[
     deliveries.push({
       sendAt: new Date(atMs + 1000),
       note: `${person.name} joins (${note})`,
-      body: envelope("meeting.participant_joined", atMs, meetingObject({
-        participant: { ...participantFields(person, userId, usedEmail), join_time: new Date(atMs).toISOString() },
-      })),
+      body: envelope(
+        "meeting.participant_joined",
+        atMs,
+        meetingObject({
+          participant: { ...participantFields(person, userId, usedEmail), join_time: new Date(atMs).toISOString() },
+        }),
+      ),
     });
     open.set(userId, { person, joinedAt: atMs, email: usedEmail });
     return userId;
@@ -105,13 +109,17 @@ export function classScenario(options: ClassScenarioOptions): ScheduledDelivery[
     const connection = open.get(userId);
     if (!connection) return;
     open.delete(userId);
-    const body = envelope("meeting.participant_left", atMs, meetingObject({
-      participant: {
-        ...participantFields(connection.person, userId, connection.email),
-        leave_time: new Date(atMs).toISOString(),
-        leave_reason: "left the meeting. Reason : left the meeting",
-      },
-    }));
+    const body = envelope(
+      "meeting.participant_left",
+      atMs,
+      meetingObject({
+        participant: {
+          ...participantFields(connection.person, userId, connection.email),
+          leave_time: new Date(atMs).toISOString(),
+          leave_reason: "left the meeting. Reason : left the meeting",
+        },
+      }),
+    );
     deliveries.push({ sendAt: new Date(atMs + 1500), note: `${connection.person.name} leaves (${note})`, body });
     if (redeliverAfterMs !== undefined) {
       deliveries.push({
@@ -148,31 +156,67 @@ export function classScenario(options: ClassScenarioOptions): ScheduledDelivery[
   join(emil, start + 15 * MINUTE, "late");
   const fatimaJoin = join(fatima, start + 2 * MINUTE, "on time");
   leave(fatimaJoin, start + Math.round(durationMinutes * 0.6) * MINUTE, "left early");
-  join(hana ? { name: `${hana.name.split(" ")[0]} (iPad)`, email: null } : undefined, start + 3 * MINUTE, "no email: shows as a guest to match", null);
+  join(
+    hana ? { name: `${hana.name.split(" ")[0]} (iPad)`, email: null } : undefined,
+    start + 3 * MINUTE,
+    "no email: shows as a guest to match",
+    null,
+  );
   join({ name: "Visiting parent", email: null }, start + 4 * MINUTE, "not on the roster: a guest", null);
-  if (options.host) joinMain(options.host, start - 3 * MINUTE, "the instructor, as host: listed under Hosts, not Guests");
-  if (options.dialIn) join(options.dialIn, start + 90_000, "dials in by phone: matched by the roster's phone number", null);
+  if (options.host)
+    joinMain(options.host, start - 3 * MINUTE, "the instructor, as host: listed under Hosts, not Guests");
+  if (options.dialIn)
+    join(options.dialIn, start + 90_000, "dials in by phone: matched by the roster's phone number", null);
 
   // Breakout rooms: a connection in a room is a connection of the meeting (breakout time is class time).
   const rooms = [
     { uuid: crypto.createHash("md5").update(`${uuid} room 1`).digest("base64"), name: "Room 1" },
     { uuid: crypto.createHash("md5").update(`${uuid} room 2`).digest("base64"), name: "Room 2" },
   ];
-  const openRooms = new Map<string, { person: SimulatedParticipant; room: (typeof rooms)[number]; parentUserId: string }>();
-  const roomEvent = (kind: "joined" | "left", person: SimulatedParticipant, userId: string, room: (typeof rooms)[number], parentUserId: string, atMs: number) => {
-    const timeField = kind === "joined" ? { join_time: new Date(atMs).toISOString() } : { leave_time: new Date(atMs).toISOString(), leave_reason: "left the meeting. Reason : left the breakout room" };
+  const openRooms = new Map<
+    string,
+    { person: SimulatedParticipant; room: (typeof rooms)[number]; parentUserId: string }
+  >();
+  const roomEvent = (
+    kind: "joined" | "left",
+    person: SimulatedParticipant,
+    userId: string,
+    room: (typeof rooms)[number],
+    parentUserId: string,
+    atMs: number,
+  ) => {
+    const timeField =
+      kind === "joined"
+        ? { join_time: new Date(atMs).toISOString() }
+        : {
+            leave_time: new Date(atMs).toISOString(),
+            leave_reason: "left the meeting. Reason : left the breakout room",
+          };
     deliveries.push({
       sendAt: new Date(atMs + 1200),
       note: `${person.name} ${kind === "joined" ? "joins" : "leaves"} breakout room "${room.name}"`,
-      body: envelope(`meeting.participant_${kind}_breakout_room`, atMs, meetingObject({
-        breakout_room_uuid: room.uuid,
-        breakout_room_name: room.name,
-        participant: { ...participantFields(person, userId, person.email), parent_user_id: parentUserId, ...timeField },
-      })),
+      body: envelope(
+        `meeting.participant_${kind}_breakout_room`,
+        atMs,
+        meetingObject({
+          breakout_room_uuid: room.uuid,
+          breakout_room_name: room.name,
+          participant: {
+            ...participantFields(person, userId, person.email),
+            parent_user_id: parentUserId,
+            ...timeField,
+          },
+        }),
+      ),
     });
   };
   /** Into a room; `withMainMoves`: Zoom also reports the main-room leave (and a main-room join on return). */
-  const toRoom = (person: SimulatedParticipant | undefined, room: (typeof rooms)[number], atMs: number, withMainMoves: boolean) => {
+  const toRoom = (
+    person: SimulatedParticipant | undefined,
+    room: (typeof rooms)[number],
+    atMs: number,
+    withMainMoves: boolean,
+  ) => {
     const parentUserId = person ? mainUserIdOf.get(person) : undefined;
     if (!person || !parentUserId || !open.has(parentUserId)) return null;
     if (withMainMoves) leave(parentUserId, atMs, "moved to a breakout room");
@@ -186,7 +230,8 @@ export function classScenario(options: ClassScenarioOptions): ScheduledDelivery[
     if (!visit || !entry) return;
     openRooms.delete(visit.userId);
     roomEvent("left", entry.person, visit.userId, entry.room, entry.parentUserId, atMs);
-    if (visit.withMainMoves) joinMain(entry.person, atMs + 3_000, "back from the breakout room (a return, not a new join)");
+    if (visit.withMainMoves)
+      joinMain(entry.person, atMs + 3_000, "back from the breakout room (a return, not a new join)");
   };
   if (options.breakoutRound) {
     const roundStart = start + Math.round(durationMinutes / 3) * MINUTE;
@@ -208,7 +253,8 @@ export function classScenario(options: ClassScenarioOptions): ScheduledDelivery[
     note: "meeting ended",
     body: envelope("meeting.ended", endedAt, meetingObject({ end_time: new Date(endedAt).toISOString() })),
   });
-  for (const [userId, entry] of [...openRooms]) roomEvent("left", entry.person, userId, entry.room, entry.parentUserId, endedAt);
+  for (const [userId, entry] of [...openRooms])
+    roomEvent("left", entry.person, userId, entry.room, entry.parentUserId, endedAt);
   for (const userId of [...open.keys()]) leave(userId, endedAt, "host ended the meeting");
 
   return deliveries.sort((a, b) => a.sendAt.getTime() - b.sendAt.getTime());

@@ -11,11 +11,22 @@ export const sessionInputSchema = z
       .string()
       .trim()
       .max(2000)
-      .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), { message: "must be an http:// or https:// URL" })
+      .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), {
+        message: "must be an http:// or https:// URL",
+      })
       .nullish(),
     startsAt: instantSchema,
-    durationMinutes: z.number().int().min(1).max(MAX_SESSION_MINUTES, { message: `must be at most ${MAX_SESSION_MINUTES} (one day)` }),
-    lateAfterMinutes: z.number().int().min(0).max(24 * 60).default(5),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SESSION_MINUTES, { message: `must be at most ${MAX_SESSION_MINUTES} (one day)` }),
+    lateAfterMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(5),
     requiredPercent: z.number().int().min(1).max(100).default(90),
   })
   .refine((session) => session.lateAfterMinutes < session.durationMinutes, {
@@ -29,7 +40,15 @@ export type SessionInputData = z.infer<typeof sessionInputSchema>;
  * checked by sessionInputSchema exactly as a creation is), the create options `shareMeeting` and
  * `skipHostCheck`, and `cancelled` with an optional `cancelNote`.
  */
-export const SESSION_PATCH_FIELDS = ["title", "zoomMeetingId", "joinUrl", "startsAt", "durationMinutes", "lateAfterMinutes", "requiredPercent"] as const;
+export const SESSION_PATCH_FIELDS = [
+  "title",
+  "zoomMeetingId",
+  "joinUrl",
+  "startsAt",
+  "durationMinutes",
+  "lateAfterMinutes",
+  "requiredPercent",
+] as const;
 
 export const sessionPatchSchema = z
   .object({
@@ -37,7 +56,11 @@ export const sessionPatchSchema = z
     shareMeeting: z.boolean({ message: "must be true or false" }).optional(),
     skipHostCheck: z.boolean({ message: "must be true or false" }).optional(),
     cancelled: z.boolean({ message: "must be true or false" }).optional(),
-    cancelNote: z.string({ message: "must be text" }).trim().max(1000, { message: "must be at most 1000 characters" }).nullish(),
+    cancelNote: z
+      .string({ message: "must be text" })
+      .trim()
+      .max(1000, { message: "must be at most 1000 characters" })
+      .nullish(),
   } as Record<(typeof SESSION_PATCH_FIELDS)[number], z.ZodOptional<z.ZodUnknown>> & {
     shareMeeting: z.ZodOptional<z.ZodBoolean>;
     skipHostCheck: z.ZodOptional<z.ZodBoolean>;

@@ -10,9 +10,15 @@ import { emailSchema } from "./common";
 export const enrolledAtSchema = z
   .string()
   .trim()
-  .refine((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? isLocalDate(value) : /(Z|[+-]\d{2}:?\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value))), {
-    message: "must be a date (YYYY-MM-DD) or an ISO 8601 time with a zone",
-  })
+  .refine(
+    (value) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? isLocalDate(value)
+        : /(Z|[+-]\d{2}:?\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)),
+    {
+      message: "must be a date (YYYY-MM-DD) or an ISO 8601 time with a zone",
+    },
+  )
   .transform((value): Date | string => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? value : new Date(value)));
 
 export const studentInputSchema = z.object({
@@ -44,7 +50,10 @@ export const studentInputSchema = z.object({
       if (!value) return null;
       const normalized = normalizePhone(value);
       if (normalized === null) {
-        context.addIssue({ code: "custom", message: "phone must be a phone number with its country code, e.g. +1 555 123 4567" });
+        context.addIssue({
+          code: "custom",
+          message: "phone must be a phone number with its country code, e.g. +1 555 123 4567",
+        });
         return z.NEVER;
       }
       return normalized;

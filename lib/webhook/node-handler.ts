@@ -11,7 +11,9 @@ export const WEBHOOK_PATH = "/api/zoom/webhook";
 const ZOOM_PREFIX = "/api/zoom/";
 
 export function isWebhookRequest(request: IncomingMessage): boolean {
-  return request.method === "POST" && (request.url === WEBHOOK_PATH || request.url?.startsWith(`${WEBHOOK_PATH}?`) === true);
+  return (
+    request.method === "POST" && (request.url === WEBHOOK_PATH || request.url?.startsWith(`${WEBHOOK_PATH}?`) === true)
+  );
 }
 
 /** Any other request under /api/zoom/: answered here too, so that probes are recorded with a bound. */
@@ -33,7 +35,8 @@ function answerHeaders(): Record<string, string> {
 
 /** Node's header object as receipt reads headers (lower-case names; repeated values joined). */
 function headerSource(request: IncomingMessage): HeaderSource {
-  const value = (raw: string | string[] | undefined) => (raw === undefined ? null : Array.isArray(raw) ? raw.join(", ") : raw);
+  const value = (raw: string | string[] | undefined) =>
+    raw === undefined ? null : Array.isArray(raw) ? raw.join(", ") : raw;
   return {
     get: (name) => value(request.headers[name.toLowerCase()]),
     forEach: (callback) => {
@@ -66,7 +69,8 @@ function readCappedNodeBody(request: IncomingMessage): Promise<Buffer | "too_lar
     request.once("error", reject);
     // A sender that hangs up mid-body gets no answer; nothing was stored.
     request.once("close", () => {
-      if (!request.complete && total <= MAX_BODY_BYTES) reject(new Error("the request was aborted before its body arrived"));
+      if (!request.complete && total <= MAX_BODY_BYTES)
+        reject(new Error("the request was aborted before its body arrived"));
     });
   });
 }
@@ -86,7 +90,12 @@ export async function handleWebhookRequest(request: IncomingMessage, response: S
   writeAnswer(response, status, body, extraHeaders);
 }
 
-function writeAnswer(response: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string>): void {
+function writeAnswer(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string>,
+): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, { ...answerHeaders(), "content-length": Buffer.byteLength(payload), ...extraHeaders });
   response.end(payload);
@@ -94,13 +103,24 @@ function writeAnswer(response: ServerResponse, status: number, body: unknown, ex
 
 /** 404/405 for the rest of /api/zoom/, recorded within the rejected-delivery budget; the body is not read. */
 export async function handleOtherZoomRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let answer: { status: number; body: unknown; headers?: Record<string, string> } = { status: 404, body: { error: { code: "not_found", message: "Not found." } } };
+  let answer: { status: number; body: unknown; headers?: Record<string, string> } = {
+    status: 404,
+    body: { error: { code: "not_found", message: "Not found." } },
+  };
   try {
-    answer = await rejectUnknownZoomPath(headerSource(request), request.method ?? "GET", (request.url ?? "").slice(0, 2000), Date.now());
+    answer = await rejectUnknownZoomPath(
+      headerSource(request),
+      request.method ?? "GET",
+      (request.url ?? "").slice(0, 2000),
+      Date.now(),
+    );
   } catch (error) {
     log.error("unknown zoom path handler failed", { error: errorMessage(error) });
   }
   // An unread body would be taken for the connection's next request.
   const unread = request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined;
-  writeAnswer(response, answer.status, answer.body, { ...(answer.headers ?? {}), ...(unread && !request.complete ? { connection: "close" } : {}) });
+  writeAnswer(response, answer.status, answer.body, {
+    ...(answer.headers ?? {}),
+    ...(unread && !request.complete ? { connection: "close" } : {}),
+  });
 }

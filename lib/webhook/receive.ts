@@ -7,7 +7,14 @@ import { recordDelivery, storeWebhookEvent, type DeliveryMeta } from "../events/
 import { errorMessage, log } from "../log";
 import { verifySignature, urlValidationAnswer } from "../zoom/signature";
 import { admitRejectedRow, diagnosticHeaders, type RejectedOutcome } from "./rejections";
-import { envelopeSchema, isStoredEventType, parseStoredEvent, storableJson, storableText, urlValidationSchema } from "../zoom/payload";
+import {
+  envelopeSchema,
+  isStoredEventType,
+  parseStoredEvent,
+  storableJson,
+  storableText,
+  urlValidationSchema,
+} from "../zoom/payload";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const KEPT_BODY_CHARS = 64 * 1024;
@@ -62,13 +69,21 @@ async function auditRejected(
 }
 
 /** An unknown path or method under /api/zoom/ (only POST /api/zoom/webhook exists): 404 or 405. */
-export async function rejectUnknownZoomPath(headers: HeaderSource, method: string, path: string, nowMs: number): Promise<WebhookAnswer> {
+export async function rejectUnknownZoomPath(
+  headers: HeaderSource,
+  method: string,
+  path: string,
+  nowMs: number,
+): Promise<WebhookAnswer> {
   const wrongMethod = path === "/api/zoom/webhook" || path.startsWith("/api/zoom/webhook?");
   const status = wrongMethod ? 405 : 404;
   const reason = `${method} ${path}`.slice(0, 300);
   await auditRejected("rejected_path", status, reason, headers, Number(headers.get("content-length") ?? 0) || 0, nowMs);
   return wrongMethod
-    ? { ...failure(405, "method_not_allowed", "Zoom's webhook endpoint accepts POST only."), headers: { allow: "POST" } }
+    ? {
+        ...failure(405, "method_not_allowed", "Zoom's webhook endpoint accepts POST only."),
+        headers: { allow: "POST" },
+      }
     : failure(404, "not_found", "There is nothing here; Zoom's webhook endpoint is POST /api/zoom/webhook.");
 }
 
@@ -118,9 +133,20 @@ export async function receiveWebhook(request: Request, nowMs: number): Promise<W
 }
 
 /** Verify, store, answer — given the headers and the body read with the 1 MiB cap. */
-export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer | "too_large", nowMs: number): Promise<WebhookAnswer> {
+export async function receiveWebhookBody(
+  headers: HeaderSource,
+  rawBody: Buffer | "too_large",
+  nowMs: number,
+): Promise<WebhookAnswer> {
   if (rawBody === "too_large") {
-    await auditRejected("rejected_size", 413, "body over 1 MiB", headers, Number(headers.get("content-length") ?? 0) || 0, nowMs);
+    await auditRejected(
+      "rejected_size",
+      413,
+      "body over 1 MiB",
+      headers,
+      Number(headers.get("content-length") ?? 0) || 0,
+      nowMs,
+    );
     // The unread rest of the body would otherwise be taken for the connection's next request.
     return { ...failure(413, "payload_too_large", "The body is larger than 1 MiB."), headers: { connection: "close" } };
   }
@@ -133,7 +159,14 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
   });
   if (!check.ok) {
     const stale = check.reason === "stale_timestamp" || check.reason === "future_timestamp";
-    await auditRejected(stale ? "rejected_timestamp" : "rejected_signature", 401, check.reason, headers, rawBody.length, nowMs);
+    await auditRejected(
+      stale ? "rejected_timestamp" : "rejected_signature",
+      401,
+      check.reason,
+      headers,
+      rawBody.length,
+      nowMs,
+    );
     return failure(
       401,
       check.reason,
@@ -151,13 +184,17 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
   try {
     body = JSON.parse(bodyText);
   } catch {
-    await auditRejected("rejected_body", 400, "malformed JSON", headers, rawBody.length, nowMs, { body: bodyText.slice(0, KEPT_BODY_CHARS) });
+    await auditRejected("rejected_body", 400, "malformed JSON", headers, rawBody.length, nowMs, {
+      body: bodyText.slice(0, KEPT_BODY_CHARS),
+    });
     return failure(400, "malformed_json", "The body is not valid JSON.");
   }
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) {
     const reason = "not a Zoom event: expected {event, event_ts, payload}";
-    await auditRejected("rejected_body", 400, reason, headers, rawBody.length, nowMs, { body: bodyText.slice(0, KEPT_BODY_CHARS) });
+    await auditRejected("rejected_body", 400, reason, headers, rawBody.length, nowMs, {
+      body: bodyText.slice(0, KEPT_BODY_CHARS),
+    });
     return failure(400, "invalid_event", `The body is ${reason}.`);
   }
   const eventType = envelope.data.event;
@@ -166,7 +203,15 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
   if (eventType === "endpoint.url_validation") {
     const validation = urlValidationSchema.safeParse(body);
     if (!validation.success) {
-      await auditRejected("rejected_body", 400, "url_validation without payload.plainToken", headers, rawBody.length, nowMs, { eventType });
+      await auditRejected(
+        "rejected_body",
+        400,
+        "url_validation without payload.plainToken",
+        headers,
+        rawBody.length,
+        nowMs,
+        { eventType },
+      );
       return failure(400, "invalid_event", "endpoint.url_validation needs payload.plainToken.");
     }
     await audit({ outcome: "url_validation", httpStatus: 200, eventType, eventTs, meta });
@@ -174,19 +219,35 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
   }
 
   if (!isStoredEventType(eventType)) {
-    await audit({ outcome: "ignored", httpStatus: 200, reason: "event type not used by Rollcall", eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS), meta });
+    await audit({
+      outcome: "ignored",
+      httpStatus: 200,
+      reason: "event type not used by Rollcall",
+      eventType,
+      eventTs,
+      body: bodyText.slice(0, KEPT_BODY_CHARS),
+      meta,
+    });
     return { status: 200, body: { status: "ignored", event: eventType } };
   }
 
   const storable = storableJson(body);
   if (!storable.ok) {
-    await auditRejected("rejected_body", 400, storable.message, headers, rawBody.length, nowMs, { eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS) });
+    await auditRejected("rejected_body", 400, storable.message, headers, rawBody.length, nowMs, {
+      eventType,
+      eventTs,
+      body: bodyText.slice(0, KEPT_BODY_CHARS),
+    });
     return failure(400, "invalid_event", `The ${eventType} event is malformed: ${storable.message}.`);
   }
   body = storable.value;
   const parsed = parseStoredEvent(body);
   if (!parsed.ok) {
-    await auditRejected("rejected_body", 400, parsed.message.slice(0, 500), headers, rawBody.length, nowMs, { eventType, eventTs, body: bodyText.slice(0, KEPT_BODY_CHARS) });
+    await auditRejected("rejected_body", 400, parsed.message.slice(0, 500), headers, rawBody.length, nowMs, {
+      eventType,
+      eventTs,
+      body: bodyText.slice(0, KEPT_BODY_CHARS),
+    });
     return failure(400, "invalid_event", `The ${eventType} event is malformed: ${parsed.message}`);
   }
 
@@ -196,7 +257,17 @@ export async function receiveWebhookBody(headers: HeaderSource, rawBody: Buffer 
   } catch (error) {
     // Not stored: a 5xx makes Zoom retry (T+5, +25, +85 min). Never a 200 here.
     log.error("webhook event not stored", { eventType, trackingId: meta.trackingId, error: errorMessage(error) });
-    await audit({ outcome: "failed", httpStatus: 503, reason: errorMessage(error).slice(0, 500), eventType, eventTs, meta });
-    return { ...failure(503, "unavailable", "The event could not be stored; Zoom will retry."), headers: { "Retry-After": "60" } };
+    await audit({
+      outcome: "failed",
+      httpStatus: 503,
+      reason: errorMessage(error).slice(0, 500),
+      eventType,
+      eventTs,
+      meta,
+    });
+    return {
+      ...failure(503, "unavailable", "The event could not be stored; Zoom will retry."),
+      headers: { "Retry-After": "60" },
+    };
   }
 }

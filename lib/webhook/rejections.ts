@@ -13,7 +13,10 @@ import type { DeliveryOutcome } from "../generated/prisma/enums";
 /** The only request headers a rejected row keeps: enough to find the sender, nothing more. */
 export const DIAGNOSTIC_HEADERS = ["x-zm-trackingid", "x-zm-request-id", "user-agent", "content-length"] as const;
 
-export type RejectedOutcome = Extract<DeliveryOutcome, "rejected_signature" | "rejected_timestamp" | "rejected_body" | "rejected_size" | "rejected_path">;
+export type RejectedOutcome = Extract<
+  DeliveryOutcome,
+  "rejected_signature" | "rejected_timestamp" | "rejected_body" | "rejected_size" | "rejected_path"
+>;
 
 const MINUTE_MS = 60_000;
 const FLUSH_INTERVAL_MS = 1_000;

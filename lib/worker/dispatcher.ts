@@ -30,7 +30,9 @@ export interface DispatchPass {
 }
 
 export async function dispatchStoredEvents(): Promise<DispatchPass> {
-  const rows = await prisma.$queryRawUnsafe<{ dispatched: number; queued: number; dueLater: [number, number][] | null }[]>(
+  const rows = await prisma.$queryRawUnsafe<
+    { dispatched: number; queued: number; dueLater: [number, number][] | null }[]
+  >(
     `WITH batch AS (
        SELECT "eventId" FROM event_outbox ORDER BY "eventId" LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED
      ), marked AS (
@@ -86,7 +88,8 @@ export function startDispatcher(options: { wakeWorkers?: (jobs: number) => void 
       } catch (error) {
         failures += 1;
         delay = Math.min(30_000, IDLE_POLL_MS * 2 ** failures);
-        if (failures === 1 || failures % 20 === 0) log.warn("event dispatch failed; retrying", { error: errorMessage(error), failures });
+        if (failures === 1 || failures % 20 === 0)
+          log.warn("event dispatch failed; retrying", { error: errorMessage(error), failures });
       }
       if (delay > 0 && running) {
         await new Promise<void>((resolve) => {

@@ -12,7 +12,12 @@ import { tasks } from "./tasks";
 
 const queueLogger = new Logger((scope) => (level, message, meta) => {
   if (level === "debug") return;
-  const fields = { scope: scope.label ?? "worker", task: scope.taskIdentifier, job: scope.jobId, ...((meta as object) ?? {}) };
+  const fields = {
+    scope: scope.label ?? "worker",
+    task: scope.taskIdentifier,
+    job: scope.jobId,
+    ...((meta as object) ?? {}),
+  };
   if (level === "error") log.error(message, fields);
   else if (level === "warning") log.warn(message, fields);
   else if (!/^Worker connected|^Completed task/.test(message)) log.info(message, fields);
@@ -39,7 +44,11 @@ const STALLED_SHUTDOWN_MS = 15_000;
  * complete are unlocked and redone (recomputes and the retention purge are idempotent; notifications are claimed in the
  * database first, see ADR 005), and the sweeper requeues any projection left stale.
  */
-export async function startWorker(options: { connectionString: string; concurrency?: number; crontab?: string }): Promise<Worker> {
+export async function startWorker(options: {
+  connectionString: string;
+  concurrency?: number;
+  crontab?: string;
+}): Promise<Worker> {
   const runnerOptions = {
     connectionString: options.connectionString,
     concurrency: options.concurrency ?? setting("WORKER_CONCURRENCY"),
@@ -106,7 +115,11 @@ export async function startWorker(options: { connectionString: string; concurren
       const startedAt = Date.now();
       let failure: unknown = null;
       try {
-        const outcome = await Promise.race([runner.promise.then(() => "stopped" as const), stalled.then(() => "stalled" as const), stopRequested]);
+        const outcome = await Promise.race([
+          runner.promise.then(() => "stopped" as const),
+          stalled.then(() => "stalled" as const),
+          stopRequested,
+        ]);
         if (outcome === "stop") {
           runner.promise.catch(() => {});
           return;
@@ -120,10 +133,12 @@ export async function startWorker(options: { connectionString: string; concurren
         failure = error;
       }
       if (stopping) return;
-      log.error("job runner stopped unexpectedly; restarting it", { error: failure === null ? null : errorMessage(failure) });
+      log.error("job runner stopped unexpectedly; restarting it", {
+        error: failure === null ? null : errorMessage(failure),
+      });
       failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
       let delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_MIN_DELAY_MS * 2 ** (failures - 1));
-      for (;; delay = Math.min(RESTART_MAX_DELAY_MS, delay * 2)) {
+      for (; ; delay = Math.min(RESTART_MAX_DELAY_MS, delay * 2)) {
         await new Promise<void>((resolve) => {
           wakeUp = resolve;
           setTimeout(resolve, delay);
@@ -136,7 +151,10 @@ export async function startWorker(options: { connectionString: string; concurren
           log.info("job runner restarted", { afterFailures: failures });
           break;
         } catch (error) {
-          log.warn("job runner could not restart yet", { error: errorMessage(error), retryInMs: Math.min(RESTART_MAX_DELAY_MS, delay * 2) });
+          log.warn("job runner could not restart yet", {
+            error: errorMessage(error),
+            retryInMs: Math.min(RESTART_MAX_DELAY_MS, delay * 2),
+          });
         }
       }
     }
@@ -160,7 +178,10 @@ export async function startWorker(options: { connectionString: string; concurren
       wakeUp?.();
       await dispatcher.stop();
       // A job that never ends would hold a graceful shutdown forever: give it a bounded time.
-      await Promise.race([runner.stop().catch(() => {}), new Promise((resolve) => setTimeout(resolve, STALLED_SHUTDOWN_MS).unref())]);
+      await Promise.race([
+        runner.stop().catch(() => {}),
+        new Promise((resolve) => setTimeout(resolve, STALLED_SHUTDOWN_MS).unref()),
+      ]);
       onStopRequested();
       await supervised;
     },

@@ -137,7 +137,8 @@ export class ZoomApiError extends Error {
 
 /** The Report API credentials from the configuration, or null when they are not all set. */
 export function zoomCredentialsFromConfig(config: Config = getConfig()): ZoomCredentials | null {
-  if (!config.reportApiConfigured || !config.ZOOM_ACCOUNT_ID || !config.ZOOM_CLIENT_ID || !config.ZOOM_CLIENT_SECRET) return null;
+  if (!config.reportApiConfigured || !config.ZOOM_ACCOUNT_ID || !config.ZOOM_CLIENT_ID || !config.ZOOM_CLIENT_SECRET)
+    return null;
   return {
     accountId: config.ZOOM_ACCOUNT_ID,
     clientId: config.ZOOM_CLIENT_ID,
@@ -244,7 +245,11 @@ export class ZoomClient {
     url.searchParams.set("grant_type", "account_credentials");
     url.searchParams.set("account_id", this.credentials.accountId);
     const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`).toString("base64");
-    const response = await this.send(url, { method: "POST", headers: { authorization: `Basic ${basic}` } }, "OAuth token");
+    const response = await this.send(
+      url,
+      { method: "POST", headers: { authorization: `Basic ${basic}` } },
+      "OAuth token",
+    );
     const body = (await response.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown } | null;
     if (!body || typeof body.access_token !== "string" || body.access_token === "") {
       throw new ZoomApiError("Zoom's OAuth answer had no access_token", response.status, null, true);
@@ -269,22 +274,38 @@ export class ZoomClient {
       try {
         response = await this.fetchImpl(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (error) {
-        lastError = new ZoomApiError(`${what}: ${error instanceof Error ? error.message : String(error)}`, 0, null, true);
+        lastError = new ZoomApiError(
+          `${what}: ${error instanceof Error ? error.message : String(error)}`,
+          0,
+          null,
+          true,
+        );
         if (attempt < this.maxAttempts) await this.sleep(this.backoff(attempt));
         continue;
       }
       if (response.ok) return response;
       const { message, code } = await readZoomError(response);
       if (response.status === 429 || response.status >= 500) {
-        lastError = new ZoomApiError(`${what}: HTTP ${response.status}${message ? ` ${message}` : ""}`, response.status, code, true);
+        lastError = new ZoomApiError(
+          `${what}: HTTP ${response.status}${message ? ` ${message}` : ""}`,
+          response.status,
+          code,
+          true,
+        );
         if (attempt >= this.maxAttempts) break;
-        const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers.get("retry-after"), this.now()) : null;
+        const retryAfterMs =
+          response.status === 429 ? parseRetryAfter(response.headers.get("retry-after"), this.now()) : null;
         // A Retry-After far in the future (a daily limit) is not waited for here: the job retries later.
         if (retryAfterMs !== null && retryAfterMs > this.maxDelayMs) break;
         await this.sleep(retryAfterMs ?? this.backoff(attempt));
         continue;
       }
-      throw new ZoomApiError(`${what}: HTTP ${response.status}${message ? ` ${message}` : ""}`, response.status, code, false);
+      throw new ZoomApiError(
+        `${what}: HTTP ${response.status}${message ? ` ${message}` : ""}`,
+        response.status,
+        code,
+        false,
+      );
     }
     throw lastError ?? new ZoomApiError(`${what}: no answer`, 0, null, true);
   }
@@ -317,7 +338,11 @@ export class ZoomClient {
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
       if (body !== undefined) headers["content-type"] = "application/json";
       try {
-        return await this.send(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, `${method} ${path}`);
+        return await this.send(
+          url,
+          { method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+          `${method} ${path}`,
+        );
       } catch (error) {
         if (error instanceof ZoomApiError && error.status === 401 && round === 0) {
           this.invalidateToken(token);
@@ -334,37 +359,58 @@ export class ZoomClient {
   // getMeeting (beside the report calls) reads the registration settings (approval_type 2: off).
 
   /** Registers one person (auto-approved); `occurrenceIds` for recurring meetings registered per occurrence. */
-  async addRegistrant(meetingId: string, registrant: ZoomRegistrantInput, occurrenceIds: string[] = []): Promise<ZoomAddedRegistrant> {
+  async addRegistrant(
+    meetingId: string,
+    registrant: ZoomRegistrantInput,
+    occurrenceIds: string[] = [],
+  ): Promise<ZoomAddedRegistrant> {
     const answer = await this.write<ZoomAddedRegistrant>(
       "POST",
       `/meetings/${encodeURIComponent(meetingId)}/registrants`,
       { ...registrant, auto_approve: true },
       { occurrence_ids: occurrenceIds.length > 0 ? occurrenceIds.join(",") : undefined },
     );
-    if (!answer || typeof answer.registrant_id !== "string") throw new ZoomApiError(`POST /meetings/${meetingId}/registrants: no registrant_id in Zoom's answer`, 201, null, false);
+    if (!answer || typeof answer.registrant_id !== "string")
+      throw new ZoomApiError(
+        `POST /meetings/${meetingId}/registrants: no registrant_id in Zoom's answer`,
+        201,
+        null,
+        false,
+      );
     return answer;
   }
 
   /** Registers up to 30 people in one call (meetings with automatic approval only). */
   async addRegistrantsBatch(meetingId: string, registrants: ZoomRegistrantInput[]): Promise<ZoomBatchRegistrant[]> {
-    if (registrants.length > BATCH_REGISTRANTS_MAX) throw new Error(`at most ${BATCH_REGISTRANTS_MAX} registrants per batch`);
-    const answer = await this.write<{ registrants?: ZoomBatchRegistrant[] }>("POST", `/meetings/${encodeURIComponent(meetingId)}/batch_registrants`, {
-      auto_approve: true,
-      registrants,
-    });
+    if (registrants.length > BATCH_REGISTRANTS_MAX)
+      throw new Error(`at most ${BATCH_REGISTRANTS_MAX} registrants per batch`);
+    const answer = await this.write<{ registrants?: ZoomBatchRegistrant[] }>(
+      "POST",
+      `/meetings/${encodeURIComponent(meetingId)}/batch_registrants`,
+      {
+        auto_approve: true,
+        registrants,
+      },
+    );
     return answer?.registrants ?? [];
   }
 
   /** Every registrant of a meeting with the given status (all pages). */
-  async listRegistrants(meetingId: string, options: { status?: "approved" | "pending" | "denied"; pageSize?: number } = {}): Promise<ZoomListedRegistrant[]> {
+  async listRegistrants(
+    meetingId: string,
+    options: { status?: "approved" | "pending" | "denied"; pageSize?: number } = {},
+  ): Promise<ZoomListedRegistrant[]> {
     const registrants: ZoomListedRegistrant[] = [];
     let nextPageToken: string | undefined;
     do {
-      const page = await this.get<{ registrants?: ZoomListedRegistrant[]; next_page_token?: string }>(`/meetings/${encodeURIComponent(meetingId)}/registrants`, {
-        status: options.status ?? "approved",
-        page_size: options.pageSize ?? 300,
-        next_page_token: nextPageToken,
-      });
+      const page = await this.get<{ registrants?: ZoomListedRegistrant[]; next_page_token?: string }>(
+        `/meetings/${encodeURIComponent(meetingId)}/registrants`,
+        {
+          status: options.status ?? "approved",
+          page_size: options.pageSize ?? 300,
+          next_page_token: nextPageToken,
+        },
+      );
       registrants.push(...(page.registrants ?? []));
       nextPageToken = page.next_page_token || undefined;
     } while (nextPageToken);
@@ -372,12 +418,19 @@ export class ZoomClient {
   }
 
   /** Approves, denies or cancels registrants; a cancelled registrant's personal link stops working. */
-  async updateRegistrantStatus(meetingId: string, action: "approve" | "deny" | "cancel", registrants: { id: string; email: string }[]): Promise<void> {
+  async updateRegistrantStatus(
+    meetingId: string,
+    action: "approve" | "deny" | "cancel",
+    registrants: { id: string; email: string }[],
+  ): Promise<void> {
     await this.write("PUT", `/meetings/${encodeURIComponent(meetingId)}/registrants/status`, { action, registrants });
   }
 
   /** Every row of the participant report of one meeting (or webinar) instance (all pages). */
-  async reportParticipants(meetingUuid: string, options: { pageSize?: number; kind?: "meeting" | "webinar" } = {}): Promise<ZoomReportParticipant[]> {
+  async reportParticipants(
+    meetingUuid: string,
+    options: { pageSize?: number; kind?: "meeting" | "webinar" } = {},
+  ): Promise<ZoomReportParticipant[]> {
     const rows: ZoomReportParticipant[] = [];
     const collection = options.kind === "webinar" ? "webinars" : "meetings";
     let nextPageToken: string | undefined;
@@ -399,12 +452,17 @@ export class ZoomClient {
 
   /** The ended instances of a meeting ID: [{uuid, start_time}]. */
   async pastInstances(meetingId: string): Promise<ZoomPastInstance[]> {
-    const answer = await this.get<{ meetings?: ZoomPastInstance[] }>(`/past_meetings/${encodeURIComponent(meetingId)}/instances`);
+    const answer = await this.get<{ meetings?: ZoomPastInstance[] }>(
+      `/past_meetings/${encodeURIComponent(meetingId)}/instances`,
+    );
     return (answer.meetings ?? []).filter((meeting) => typeof meeting.uuid === "string" && meeting.uuid !== "");
   }
 
   /** The app's webhook logs between `from` and `to` (at most 7 days ago); failed deliveries by default. */
-  async webhookLogs(appId: string, options: { from: Date; to: Date; type?: 1 | 2 | 3; pageSize?: number }): Promise<ZoomWebhookLog[]> {
+  async webhookLogs(
+    appId: string,
+    options: { from: Date; to: Date; type?: 1 | 2 | 3; pageSize?: number },
+  ): Promise<ZoomWebhookLog[]> {
     const logs: ZoomWebhookLog[] = [];
     let nextPageToken: string | undefined;
     do {
@@ -430,7 +488,8 @@ async function readZoomError(response: Response): Promise<{ message: string; cod
   try {
     const body = JSON.parse(text) as { code?: unknown; message?: unknown; reason?: unknown; error?: unknown };
     const code = typeof body.code === "number" ? body.code : null;
-    const message = [body.message, body.reason, body.error].find((value): value is string => typeof value === "string") ?? "";
+    const message =
+      [body.message, body.reason, body.error].find((value): value is string => typeof value === "string") ?? "";
     return { message: message.slice(0, 300), code };
   } catch {
     return { message: text.slice(0, 300), code: null };

@@ -27,8 +27,12 @@ const zoomId = z.union([z.string(), z.number()]).transform((value) => String(val
 const optionalText = z
   .union([z.string(), z.number()])
   .nullish()
-  .transform((value) => (value === null || value === undefined || String(value).trim() === "" ? null : String(value).trim()))
-  .refine((value) => value === null || value.length <= MAX_TEXT_FIELD_CHARS, { message: `must be at most ${MAX_TEXT_FIELD_CHARS} characters` });
+  .transform((value) =>
+    value === null || value === undefined || String(value).trim() === "" ? null : String(value).trim(),
+  )
+  .refine((value) => value === null || value.length <= MAX_TEXT_FIELD_CHARS, {
+    message: `must be at most ${MAX_TEXT_FIELD_CHARS} characters`,
+  });
 const optionalTime = z
   .string()
   .nullish()
@@ -127,7 +131,8 @@ export type StorableJson = { ok: true; value: unknown } | { ok: false; message: 
 export function storableJson(value: unknown, depth = 0): StorableJson {
   if (typeof value === "string") return { ok: true, value: storableText(value) };
   if (value === null || typeof value !== "object") return { ok: true, value };
-  if (depth >= MAX_BODY_DEPTH) return { ok: false, message: `the body is nested more than ${MAX_BODY_DEPTH} levels deep` };
+  if (depth >= MAX_BODY_DEPTH)
+    return { ok: false, message: `the body is nested more than ${MAX_BODY_DEPTH} levels deep` };
   if (Array.isArray(value)) {
     const items: unknown[] = [];
     for (const item of value) {
@@ -206,11 +211,27 @@ function parseLeaveReason(reason: string | null): string | null {
  * redelivery with a new tracking ID, or a re-serialised body, maps to the same key.
  */
 export function eventIdentityKey(
-  fields: Pick<StoredEventFields, "eventType" | "eventTs" | "meetingUuid" | "participantUserId" | "participantUuid" | "participantAccountId" | "emailNormalized" | "displayName" | "joinTime" | "leaveTime"> &
+  fields: Pick<
+    StoredEventFields,
+    | "eventType"
+    | "eventTs"
+    | "meetingUuid"
+    | "participantUserId"
+    | "participantUuid"
+    | "participantAccountId"
+    | "emailNormalized"
+    | "displayName"
+    | "joinTime"
+    | "leaveTime"
+  > &
     Partial<Pick<StoredEventFields, "breakoutRoomUuid" | "newRole">>,
 ): string {
   const connection =
-    fields.participantUserId ?? fields.participantUuid ?? fields.participantAccountId ?? fields.emailNormalized ?? fields.displayName;
+    fields.participantUserId ??
+    fields.participantUuid ??
+    fields.participantAccountId ??
+    fields.emailNormalized ??
+    fields.displayName;
   const identity = [
     fields.eventType,
     fields.eventTs.getTime(),
@@ -235,7 +256,10 @@ export function parseStoredEvent(body: unknown): ParsedEvent {
   const participant = object.participant;
   const isBreakout = BREAKOUT_EVENTS.has(eventType);
   const isParticipantEvent =
-    PARTICIPANT_EVENTS.has(eventType) || WAITING_ROOM_EVENTS.has(eventType) || isBreakout || eventType === ROLE_CHANGED_EVENT;
+    PARTICIPANT_EVENTS.has(eventType) ||
+    WAITING_ROOM_EVENTS.has(eventType) ||
+    isBreakout ||
+    eventType === ROLE_CHANGED_EVENT;
   if (isParticipantEvent && !participant) {
     return { ok: false, message: "payload.object.participant: required for participant events" };
   }

@@ -8,7 +8,10 @@ export const MAX_SIGNATURE_SKEW_AHEAD_SECONDS = 5 * 60;
 
 export type SignatureCheck =
   | { ok: true; secret: string }
-  | { ok: false; reason: "missing_signature" | "missing_timestamp" | "bad_signature" | "stale_timestamp" | "future_timestamp" };
+  | {
+      ok: false;
+      reason: "missing_signature" | "missing_timestamp" | "bad_signature" | "stale_timestamp" | "future_timestamp";
+    };
 
 export function signBody(secret: string, timestamp: string | number, rawBody: string | Buffer): string {
   const hmac = crypto.createHmac("sha256", secret);

@@ -5,7 +5,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken, revokeApiToken } from "../../lib/services/tokens";
 import { baseUrl } from "../helpers/server";
-import { call, createUserWithToken, errorCode, randomMeetingId, signIn, unique, connectToServerDatabase, type TestUser } from "../helpers/fixtures";
+import {
+  call,
+  createUserWithToken,
+  errorCode,
+  randomMeetingId,
+  signIn,
+  unique,
+  connectToServerDatabase,
+  type TestUser,
+} from "../helpers/fixtures";
 
 connectToServerDatabase();
 
@@ -40,7 +49,14 @@ interface Route {
 
 const routes: Route[] = [
   { name: "list courses", method: "GET", path: () => "/api/v1/courses", ok: 200, scoped: false },
-  { name: "create course", method: "POST", path: () => "/api/v1/courses", body: () => ({ name: unique("Matrix course") }), ok: 201, scoped: false },
+  {
+    name: "create course",
+    method: "POST",
+    path: () => "/api/v1/courses",
+    body: () => ({ name: unique("Matrix course") }),
+    ok: 201,
+    scoped: false,
+  },
   { name: "list students", method: "GET", path: () => `/api/v1/courses/${courseId}/students`, ok: 200, scoped: true },
   {
     name: "import students",
@@ -51,11 +67,46 @@ const routes: Route[] = [
     scoped: true,
   },
   { name: "list sessions", method: "GET", path: () => `/api/v1/courses/${courseId}/sessions`, ok: 200, scoped: true },
-  { name: "create session", method: "POST", path: () => `/api/v1/courses/${courseId}/sessions`, body: newSessionBody, ok: 201, scoped: true },
-  { name: "session attendance", method: "GET", path: () => `/api/v1/sessions/${sessionId}/attendance`, ok: 200, scoped: true },
-  { name: "session CSV", method: "GET", path: () => `/api/v1/sessions/${sessionId}/attendance.csv`, ok: 200, scoped: true, csv: true },
-  { name: "course CSV", method: "GET", path: () => `/api/v1/courses/${courseId}/attendance.csv?from=2025-01-01&to=2025-12-31`, ok: 200, scoped: true, csv: true },
-  { name: "all-courses CSV", method: "GET", path: () => "/api/v1/attendance.csv?from=2025-01-01&to=2025-01-31", ok: 200, scoped: false, adminOnly: true, csv: true },
+  {
+    name: "create session",
+    method: "POST",
+    path: () => `/api/v1/courses/${courseId}/sessions`,
+    body: newSessionBody,
+    ok: 201,
+    scoped: true,
+  },
+  {
+    name: "session attendance",
+    method: "GET",
+    path: () => `/api/v1/sessions/${sessionId}/attendance`,
+    ok: 200,
+    scoped: true,
+  },
+  {
+    name: "session CSV",
+    method: "GET",
+    path: () => `/api/v1/sessions/${sessionId}/attendance.csv`,
+    ok: 200,
+    scoped: true,
+    csv: true,
+  },
+  {
+    name: "course CSV",
+    method: "GET",
+    path: () => `/api/v1/courses/${courseId}/attendance.csv?from=2025-01-01&to=2025-12-31`,
+    ok: 200,
+    scoped: true,
+    csv: true,
+  },
+  {
+    name: "all-courses CSV",
+    method: "GET",
+    path: () => "/api/v1/attendance.csv?from=2025-01-01&to=2025-01-31",
+    ok: 200,
+    scoped: false,
+    adminOnly: true,
+    csv: true,
+  },
 ];
 
 async function request(route: Route, headers: Record<string, string>) {
@@ -78,9 +129,15 @@ beforeAll(async () => {
     createUserWithToken("instructor", "matrix-owner"),
     createUserWithToken("instructor", "matrix-stranger"),
   ]);
-  const course = await call("POST", "/api/v1/courses", { token: owner.token, body: { name: unique("Matrix"), timezone: "America/New_York" } });
+  const course = await call("POST", "/api/v1/courses", {
+    token: owner.token,
+    body: { name: unique("Matrix"), timezone: "America/New_York" },
+  });
   courseId = (course.json as { id: string }).id;
-  const session = await call("POST", `/api/v1/courses/${courseId}/sessions`, { token: owner.token, body: newSessionBody() });
+  const session = await call("POST", `/api/v1/courses/${courseId}/sessions`, {
+    token: owner.token,
+    body: newSessionBody(),
+  });
   sessionId = (session.json as { id: string }).id;
 
   const revoked = await createApiToken(owner.id, "to be revoked");
@@ -116,7 +173,14 @@ describe.each(routes)("$method $name", (route) => {
   });
 
   it("answers 401 without a token, and with a revoked, unknown, malformed or disabled user's token", async () => {
-    for (const headers of [{}, bearer(revokedToken), bearer("rc_unknown_token_0123456789"), { authorization: `Token ${admin.token}` }, { authorization: "Bearer" }, bearer(disabledToken)]) {
+    for (const headers of [
+      {},
+      bearer(revokedToken),
+      bearer("rc_unknown_token_0123456789"),
+      { authorization: `Token ${admin.token}` },
+      { authorization: "Bearer" },
+      bearer(disabledToken),
+    ]) {
       const answer = await request(route, headers);
       expect(answer.status, JSON.stringify(headers)).toBe(401);
       expect(answer.contentType).toContain("application/json");
@@ -124,12 +188,15 @@ describe.each(routes)("$method $name", (route) => {
     }
   });
 
-  it(route.csv ? "takes the dashboard cookie (a download button)" : "does not take the dashboard cookie (tokens only)", async () => {
-    const answer = await request(route, { cookie: ownerCookie });
-    expect(answer.status, answer.text).toBe(route.csv ? (route.adminOnly ? 403 : route.ok) : 401);
-    // A bad Authorization header is judged alone, even with a valid cookie.
-    expect((await request(route, { cookie: ownerCookie, ...bearer(revokedToken) })).status).toBe(401);
-  });
+  it(
+    route.csv ? "takes the dashboard cookie (a download button)" : "does not take the dashboard cookie (tokens only)",
+    async () => {
+      const answer = await request(route, { cookie: ownerCookie });
+      expect(answer.status, answer.text).toBe(route.csv ? (route.adminOnly ? 403 : route.ok) : 401);
+      // A bad Authorization header is judged alone, even with a valid cookie.
+      expect((await request(route, { cookie: ownerCookie, ...bearer(revokedToken) })).status).toBe(401);
+    },
+  );
 });
 
 describe("hidden resources", () => {
@@ -148,7 +215,10 @@ describe("hidden resources", () => {
     const list = await call("GET", "/api/v1/courses", { token: stranger.token });
     expect((list.json as { courses: { id: string }[] }).courses.map((course) => course.id)).not.toContain(courseId);
     const before = await prisma.student.count({ where: { courseId } });
-    await call("POST", `/api/v1/courses/${courseId}/students`, { token: stranger.token, body: { students: [{ name: "Intruder", email: "intruder@school.example" }] } });
+    await call("POST", `/api/v1/courses/${courseId}/students`, {
+      token: stranger.token,
+      body: { students: [{ name: "Intruder", email: "intruder@school.example" }] },
+    });
     expect(await prisma.student.count({ where: { courseId } })).toBe(before);
   });
 });

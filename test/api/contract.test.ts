@@ -4,7 +4,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { API_RATE_LIMIT } from "../../lib/api/auth";
 import { baseUrl } from "../helpers/server";
-import { call, createUserWithToken, errorCode, unique, connectToServerDatabase, type TestUser } from "../helpers/fixtures";
+import {
+  call,
+  createUserWithToken,
+  errorCode,
+  unique,
+  connectToServerDatabase,
+  type TestUser,
+} from "../helpers/fixtures";
 
 connectToServerDatabase();
 
@@ -21,7 +28,10 @@ beforeAll(async () => {
 });
 
 async function createCourse(user: TestUser, body: Record<string, unknown> = {}) {
-  const answer = await call("POST", "/api/v1/courses", { token: user.token, body: { name: unique("Course"), timezone: "America/Los_Angeles", ...body } });
+  const answer = await call("POST", "/api/v1/courses", {
+    token: user.token,
+    body: { name: unique("Course"), timezone: "America/Los_Angeles", ...body },
+  });
   expect(answer.status).toBe(201);
   return answer.json as { id: string; name: string; timezone: string };
 }
@@ -79,7 +89,10 @@ describe("tokens", () => {
 describe("POST /api/v1/courses", () => {
   it("creates a course: 201 {id, name, timezone}, and its instructor teaches it", async () => {
     const name = unique("Data Science 101");
-    const answer = await call("POST", "/api/v1/courses", { token: teacher.token, body: { name: `  ${name} `, timezone: "America/Los_Angeles" } });
+    const answer = await call("POST", "/api/v1/courses", {
+      token: teacher.token,
+      body: { name: `  ${name} `, timezone: "America/Los_Angeles" },
+    });
     expect(answer.status).toBe(201);
     const course = answer.json as { id: string };
     expect(answer.json).toEqual({ id: expect.any(String), name, timezone: "America/Los_Angeles" });
@@ -100,10 +113,17 @@ describe("POST /api/v1/courses", () => {
   });
 
   it("answers 422 with the issues when values are wrong", async () => {
-    const badZone = await call("POST", "/api/v1/courses", { token: teacher.token, body: { name: "X", timezone: "Mars/Olympus" } });
+    const badZone = await call("POST", "/api/v1/courses", {
+      token: teacher.token,
+      body: { name: "X", timezone: "Mars/Olympus" },
+    });
     expect(badZone.status).toBe(422);
     expect(badZone.json).toEqual({
-      error: { code: "validation_failed", message: expect.stringContaining("timezone"), issues: [{ path: "timezone", message: expect.stringContaining("IANA") }] },
+      error: {
+        code: "validation_failed",
+        message: expect.stringContaining("timezone"),
+        issues: [{ path: "timezone", message: expect.stringContaining("IANA") }],
+      },
     });
     const noName = await call("POST", "/api/v1/courses", { token: teacher.token, body: { timezone: "UTC" } });
     expect(noName.status).toBe(422);
@@ -122,7 +142,11 @@ describe("POST /api/v1/courses", () => {
   });
 
   it("answers 415 for a body that is not JSON by its Content-Type", async () => {
-    const answer = await call("POST", "/api/v1/courses", { token: teacher.token, body: "name=X", contentType: "application/x-www-form-urlencoded" });
+    const answer = await call("POST", "/api/v1/courses", {
+      token: teacher.token,
+      body: "name=X",
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect(answer.status).toBe(415);
     expect(errorCode(answer)).toBe("unsupported_media_type");
   });
@@ -180,13 +204,23 @@ describe("POST /api/v1/courses/{courseId}/students", () => {
     const path = `/api/v1/courses/${course.id}/students`;
     const first = await call("POST", path, {
       token: teacher.token,
-      body: { students: [{ name: "Ana Lima", email: "ana@school.example", zoomRegistrantId: "reg-1" }, { name: "Ben Okafor", email: "ben@school.example" }] },
+      body: {
+        students: [
+          { name: "Ana Lima", email: "ana@school.example", zoomRegistrantId: "reg-1" },
+          { name: "Ben Okafor", email: "ben@school.example" },
+        ],
+      },
     });
     expect(first.status).toBe(200);
     expect(first.json).toEqual({ created: 2, updated: 0 });
     const second = await call("POST", path, {
       token: teacher.token,
-      body: { students: [{ name: "Ana Lima-Souza", email: " ANA@School.Example " }, { name: "Chen Wei", email: "chen@school.example" }] },
+      body: {
+        students: [
+          { name: "Ana Lima-Souza", email: " ANA@School.Example " },
+          { name: "Chen Wei", email: "chen@school.example" },
+        ],
+      },
     });
     expect(second.json).toEqual({ created: 1, updated: 1 });
     const listed = await call("GET", path, { token: teacher.token });
@@ -194,22 +228,56 @@ describe("POST /api/v1/courses/{courseId}/students", () => {
     expect(listed.json).toEqual({
       students: [
         // zoomRegistrantId left out of an update keeps the stored one.
-        { id: expect.any(String), name: "Ana Lima-Souza", email: "ANA@School.Example", zoomRegistrantId: "reg-1", enrolledAt: expect.any(String), sisId: null, phone: null },
-        { id: expect.any(String), name: "Ben Okafor", email: "ben@school.example", zoomRegistrantId: null, enrolledAt: expect.any(String), sisId: null, phone: null },
-        { id: expect.any(String), name: "Chen Wei", email: "chen@school.example", zoomRegistrantId: null, enrolledAt: expect.any(String), sisId: null, phone: null },
+        {
+          id: expect.any(String),
+          name: "Ana Lima-Souza",
+          email: "ANA@School.Example",
+          zoomRegistrantId: "reg-1",
+          enrolledAt: expect.any(String),
+          sisId: null,
+          phone: null,
+        },
+        {
+          id: expect.any(String),
+          name: "Ben Okafor",
+          email: "ben@school.example",
+          zoomRegistrantId: null,
+          enrolledAt: expect.any(String),
+          sisId: null,
+          phone: null,
+        },
+        {
+          id: expect.any(String),
+          name: "Chen Wei",
+          email: "chen@school.example",
+          zoomRegistrantId: null,
+          enrolledAt: expect.any(String),
+          sisId: null,
+          phone: null,
+        },
       ],
     });
     // An explicit null clears it.
-    const cleared = await call("POST", path, { token: teacher.token, body: { students: [{ name: "Ana Lima-Souza", email: "ana@school.example", zoomRegistrantId: null }] } });
+    const cleared = await call("POST", path, {
+      token: teacher.token,
+      body: { students: [{ name: "Ana Lima-Souza", email: "ana@school.example", zoomRegistrantId: null }] },
+    });
     expect(cleared.json).toEqual({ created: 0, updated: 1 });
     const after = await call("GET", path, { token: teacher.token });
-    expect((after.json as { students: { zoomRegistrantId: string | null }[] }).students[0]!.zoomRegistrantId).toBeNull();
+    expect(
+      (after.json as { students: { zoomRegistrantId: string | null }[] }).students[0]!.zoomRegistrantId,
+    ).toBeNull();
   });
 
   it("takes text/csv with header name,email[,zoom_registrant_id] (a byte-order mark is fine)", async () => {
     const course = await createCourse(teacher);
-    const csv = '\uFEFFname,email,zoom_registrant_id\r\n"Lima, Ana",ana@school.example,reg-1\r\n"Zoë ""Z"" Ñandú",zoe@school.example,\r\n';
-    const answer = await call("POST", `/api/v1/courses/${course.id}/students`, { token: teacher.token, body: csv, contentType: "text/csv; charset=utf-8" });
+    const csv =
+      '\uFEFFname,email,zoom_registrant_id\r\n"Lima, Ana",ana@school.example,reg-1\r\n"Zoë ""Z"" Ñandú",zoe@school.example,\r\n';
+    const answer = await call("POST", `/api/v1/courses/${course.id}/students`, {
+      token: teacher.token,
+      body: csv,
+      contentType: "text/csv; charset=utf-8",
+    });
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ created: 2, updated: 0 });
     const students = await prisma.student.findMany({ where: { courseId: course.id }, orderBy: { name: "asc" } });
@@ -222,9 +290,15 @@ describe("POST /api/v1/courses/{courseId}/students", () => {
   it("refuses a CSV with bad rows whole: 422 with every row's problem, nothing stored", async () => {
     const course = await createCourse(teacher);
     const csv = "name,email\nAna,ana@school.example\nBen,not-an-email\n,chen@school.example\nDana,ANA@school.example\n";
-    const answer = await call("POST", `/api/v1/courses/${course.id}/students`, { token: teacher.token, body: csv, contentType: "text/csv" });
+    const answer = await call("POST", `/api/v1/courses/${course.id}/students`, {
+      token: teacher.token,
+      body: csv,
+      contentType: "text/csv",
+    });
     expect(answer.status).toBe(422);
-    const error = (answer.json as { error: { code: string; message: string; rows: { row: number; message: string }[] } }).error;
+    const error = (
+      answer.json as { error: { code: string; message: string; rows: { row: number; message: string }[] } }
+    ).error;
     expect(error.code).toBe("invalid_roster");
     expect(error.message).toContain("nothing was stored");
     expect(error.rows.map((row) => row.row)).toEqual([3, 4, 5]);
@@ -235,16 +309,28 @@ describe("POST /api/v1/courses/{courseId}/students", () => {
   it("answers 422 for a CSV without name/email header or without students", async () => {
     const course = await createCourse(teacher);
     const path = `/api/v1/courses/${course.id}/students`;
-    const noHeader = await call("POST", path, { token: teacher.token, body: "full_name,mail\nAna,ana@school.example\n", contentType: "text/csv" });
+    const noHeader = await call("POST", path, {
+      token: teacher.token,
+      body: "full_name,mail\nAna,ana@school.example\n",
+      contentType: "text/csv",
+    });
     expect(noHeader.status).toBe(422);
     expect((noHeader.json as { error: { rows: { row: number }[] } }).error.rows[0].row).toBe(1);
-    const headerOnly = await call("POST", path, { token: teacher.token, body: "name,email\n", contentType: "text/csv" });
+    const headerOnly = await call("POST", path, {
+      token: teacher.token,
+      body: "name,email\n",
+      contentType: "text/csv",
+    });
     expect(headerOnly.status).toBe(422);
   });
 
   it("answers 400 for a CSV that cannot be read (an unclosed quote)", async () => {
     const course = await createCourse(teacher);
-    const answer = await call("POST", `/api/v1/courses/${course.id}/students`, { token: teacher.token, body: 'name,email\n"Ana,ana@school.example\n', contentType: "text/csv" });
+    const answer = await call("POST", `/api/v1/courses/${course.id}/students`, {
+      token: teacher.token,
+      body: 'name,email\n"Ana,ana@school.example\n',
+      contentType: "text/csv",
+    });
     expect(answer.status).toBe(400);
     expect(errorCode(answer)).toBe("invalid_csv");
   });
@@ -252,17 +338,27 @@ describe("POST /api/v1/courses/{courseId}/students", () => {
   it("answers 422 for JSON rosters that break the rules, and 415 for other formats", async () => {
     const course = await createCourse(teacher);
     const path = `/api/v1/courses/${course.id}/students`;
-    const badEmail = await call("POST", path, { token: teacher.token, body: { students: [{ name: "Ana", email: "nope" }] } });
+    const badEmail = await call("POST", path, {
+      token: teacher.token,
+      body: { students: [{ name: "Ana", email: "nope" }] },
+    });
     expect(badEmail.status).toBe(422);
     expect((badEmail.json as { error: { issues: { path: string }[] } }).error.issues[0].path).toBe("students.0.email");
     const duplicate = await call("POST", path, {
       token: teacher.token,
-      body: { students: [{ name: "Ana", email: "ana@school.example" }, { name: "Ana 2", email: "Ana@School.example" }] },
+      body: {
+        students: [
+          { name: "Ana", email: "ana@school.example" },
+          { name: "Ana 2", email: "Ana@School.example" },
+        ],
+      },
     });
     expect(duplicate.status).toBe(422);
     expect((duplicate.json as { error: { issues: { path: string }[] } }).error.issues[0].path).toBe("students.1.email");
     expect((await call("POST", path, { token: teacher.token, body: { students: [] } })).status).toBe(422);
-    expect((await call("POST", path, { token: teacher.token, body: "name,email", contentType: "text/plain" })).status).toBe(415);
+    expect(
+      (await call("POST", path, { token: teacher.token, body: "name,email", contentType: "text/plain" })).status,
+    ).toBe(415);
     expect(await prisma.student.count({ where: { courseId: course.id } })).toBe(0);
   });
 });
@@ -297,19 +393,36 @@ describe("POST /api/v1/courses/{courseId}/sessions", () => {
     const course = await createCourse(teacher);
     const answer = await call("POST", `/api/v1/courses/${course.id}/sessions`, {
       token: teacher.token,
-      body: { zoomMeetingId: 97711976124, startsAt: "2026-11-26T17:00:00Z", durationMinutes: 60, lateAfterMinutes: 10, requiredPercent: 75, title: "Lab" },
+      body: {
+        zoomMeetingId: 97711976124,
+        startsAt: "2026-11-26T17:00:00Z",
+        durationMinutes: 60,
+        lateAfterMinutes: 10,
+        requiredPercent: 75,
+        title: "Lab",
+      },
     });
     expect(answer.status).toBe(201);
-    expect(answer.json).toMatchObject({ zoomMeetingId: "97711976124", lateAfterMinutes: 10, requiredPercent: 75, title: "Lab" });
+    expect(answer.json).toMatchObject({
+      zoomMeetingId: "97711976124",
+      lateAfterMinutes: 10,
+      requiredPercent: 75,
+      title: "Lab",
+    });
   });
 
   it("answers 409 for the same meeting at the same time again", async () => {
     const course = await createCourse(teacher);
     const body = { zoomMeetingId: "97711976125", startsAt: "2026-11-27T17:00:00Z", durationMinutes: 60 };
     const first = await call("POST", `/api/v1/courses/${course.id}/sessions`, { token: teacher.token, body });
-    const again = await call("POST", `/api/v1/courses/${course.id}/sessions`, { token: teacher.token, body: { ...body, startsAt: "2026-11-27T09:00:00-08:00" } });
+    const again = await call("POST", `/api/v1/courses/${course.id}/sessions`, {
+      token: teacher.token,
+      body: { ...body, startsAt: "2026-11-27T09:00:00-08:00" },
+    });
     expect(again.status).toBe(409);
-    expect(again.json).toEqual({ error: { code: "conflict", message: expect.any(String), existingId: (first.json as { id: string }).id } });
+    expect(again.json).toEqual({
+      error: { code: "conflict", message: expect.any(String), existingId: (first.json as { id: string }).id },
+    });
     expect(await prisma.session.count({ where: { courseId: course.id } })).toBe(1);
   });
 
@@ -317,16 +430,24 @@ describe("POST /api/v1/courses/{courseId}/sessions", () => {
     const course = await createCourse(teacher);
     const path = `/api/v1/courses/${course.id}/sessions`;
     const cases: [Record<string, unknown>, string][] = [
-      [{ zoomMeetingId: "97711976126", startsAt: "2026-11-27T17:00:00Z", durationMinutes: 60, lateAfterMinutes: 60 }, "lateAfterMinutes"],
+      [
+        { zoomMeetingId: "97711976126", startsAt: "2026-11-27T17:00:00Z", durationMinutes: 60, lateAfterMinutes: 60 },
+        "lateAfterMinutes",
+      ],
       [{ zoomMeetingId: "97711976126", startsAt: "2026-11-27T17:00:00", durationMinutes: 60 }, "startsAt"],
       [{ zoomMeetingId: "12", startsAt: "2026-11-27T17:00:00Z", durationMinutes: 60 }, "zoomMeetingId"],
       [{ zoomMeetingId: "97711976126", startsAt: "2026-11-27T17:00:00Z", durationMinutes: 0 }, "durationMinutes"],
-      [{ zoomMeetingId: "97711976126", startsAt: "2026-11-27T17:00:00Z", durationMinutes: 60, requiredPercent: 101 }, "requiredPercent"],
+      [
+        { zoomMeetingId: "97711976126", startsAt: "2026-11-27T17:00:00Z", durationMinutes: 60, requiredPercent: 101 },
+        "requiredPercent",
+      ],
     ];
     for (const [body, field] of cases) {
       const answer = await call("POST", path, { token: teacher.token, body });
       expect(answer.status, field).toBe(422);
-      expect((answer.json as { error: { issues: { path: string }[] } }).error.issues.map((issue) => issue.path)).toContain(field);
+      expect(
+        (answer.json as { error: { issues: { path: string }[] } }).error.issues.map((issue) => issue.path),
+      ).toContain(field);
     }
   });
 
@@ -335,7 +456,14 @@ describe("POST /api/v1/courses/{courseId}/sessions", () => {
     const path = `/api/v1/courses/${course.id}/sessions`;
     // 23:30 on 2026-11-24 in Los Angeles is already 2026-11-25 in UTC.
     for (const startsAt of ["2026-11-24T23:30:00-08:00", "2026-11-23T09:00:00-08:00", "2026-11-26T09:00:00-08:00"]) {
-      expect((await call("POST", path, { token: teacher.token, body: { zoomMeetingId: "97711976127", startsAt, durationMinutes: 60 } })).status).toBe(201);
+      expect(
+        (
+          await call("POST", path, {
+            token: teacher.token,
+            body: { zoomMeetingId: "97711976127", startsAt, durationMinutes: 60 },
+          })
+        ).status,
+      ).toBe(201);
     }
     const all = await call("GET", path, { token: teacher.token });
     expect((all.json as { sessions: { startsAt: string }[] }).sessions.map((session) => session.startsAt)).toEqual([
@@ -344,7 +472,9 @@ describe("POST /api/v1/courses/{courseId}/sessions", () => {
       "2026-11-26T17:00:00.000Z",
     ]);
     const narrowed = await call("GET", `${path}?from=2026-11-24&to=2026-11-24`, { token: teacher.token });
-    expect((narrowed.json as { sessions: { startsAt: string }[] }).sessions.map((session) => session.startsAt)).toEqual(["2026-11-25T07:30:00.000Z"]);
+    expect((narrowed.json as { sessions: { startsAt: string }[] }).sessions.map((session) => session.startsAt)).toEqual(
+      ["2026-11-25T07:30:00.000Z"],
+    );
     const bad = await call("GET", `${path}?from=yesterday`, { token: teacher.token });
     expect(bad.status).toBe(400);
     expect(errorCode(bad)).toBe("invalid_query");
@@ -354,7 +484,13 @@ describe("POST /api/v1/courses/{courseId}/sessions", () => {
 describe("CSV export queries", () => {
   it("answer 400 for missing, half-given or wrong from/to", async () => {
     const course = await createCourse(teacher);
-    for (const query of ["?from=2026-11-01", "?to=2026-11-01", "?from=2026-11-01&to=2026-13-01", "?from=2026-11-02&to=2026-11-01", "?from=11/01/2026&to=2026-11-02"]) {
+    for (const query of [
+      "?from=2026-11-01",
+      "?to=2026-11-01",
+      "?from=2026-11-01&to=2026-13-01",
+      "?from=2026-11-02&to=2026-11-01",
+      "?from=11/01/2026&to=2026-11-02",
+    ]) {
       const answer = await call("GET", `/api/v1/courses/${course.id}/attendance.csv${query}`, { token: teacher.token });
       expect(answer.status, query).toBe(400);
       expect(errorCode(answer)).toBe("invalid_query");

@@ -14,7 +14,7 @@ let server: RunningServer;
 let teacher: TestUser;
 let admin: TestUser;
 let courseId: string;
-let prisma: typeof import("../../lib/db")["prisma"];
+let prisma: (typeof import("../../lib/db"))["prisma"];
 
 async function post(path: string, token: string, body: unknown) {
   const response = await fetch(`${server.url}${path}`, {
@@ -23,18 +23,31 @@ async function post(path: string, token: string, body: unknown) {
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: JSON.parse(text) as { id?: string; error?: { code: string; message: string } } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: JSON.parse(text) as { id?: string; error?: { code: string; message: string } },
+  };
 }
 
 const createSession = (token: string, zoomMeetingId: string, extra: Record<string, unknown> = {}) =>
-  post(`/api/v1/courses/${courseId}/sessions`, token, { zoomMeetingId, startsAt: "2026-12-14T17:00:00Z", durationMinutes: 60, ...extra });
+  post(`/api/v1/courses/${courseId}/sessions`, token, {
+    zoomMeetingId,
+    startsAt: "2026-12-14T17:00:00Z",
+    durationMinutes: 60,
+    ...extra,
+  });
 
 beforeAll(async () => {
   const databaseUrl = await useFreshDatabase("host_check");
   ({ prisma } = await import("../../lib/db"));
   await fake.start();
   server = await startServer({ databaseUrl, env: { ...fake.env(), WORKER: "off" } });
-  [teacher, admin] = await Promise.all([createUserWithToken("instructor", "host-teacher"), createUserWithToken("admin", "host-admin")]);
+  [teacher, admin] = await Promise.all([
+    createUserWithToken("instructor", "host-teacher"),
+    createUserWithToken("admin", "host-admin"),
+  ]);
   const course = await post("/api/v1/courses", teacher.token, { name: unique("Hosted course"), timezone: "UTC" });
   expect(course.status).toBe(201);
   courseId = course.json.id!;
@@ -52,7 +65,9 @@ describe("the Zoom host check of a new session", () => {
     fake.addMeeting({ meetingId, hostEmail: teacher.email.toUpperCase(), approvalType: 2 });
     const answer = await createSession(teacher.token, meetingId);
     expect(answer.status).toBe(201);
-    expect(fake.requestsTo(new RegExp(`^/v2/meetings/${meetingId}$`))).toEqual([expect.objectContaining({ method: "GET", status: 200 })]);
+    expect(fake.requestsTo(new RegExp(`^/v2/meetings/${meetingId}$`))).toEqual([
+      expect.objectContaining({ method: "GET", status: 200 }),
+    ]);
   });
 
   it("refuses a meeting hosted by someone else with 422, naming the host problem but not the host", async () => {

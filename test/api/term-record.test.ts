@@ -6,7 +6,16 @@ import { parse } from "csv-parse/sync";
 import { prisma } from "../../lib/db";
 import { eraseStudent } from "../../lib/privacy/erase";
 import { baseUrl } from "../helpers/server";
-import { call, connectToServerDatabase, createUserWithToken, errorCode, playClass, randomMeetingId, unique, type TestUser } from "../helpers/fixtures";
+import {
+  call,
+  connectToServerDatabase,
+  createUserWithToken,
+  errorCode,
+  playClass,
+  randomMeetingId,
+  unique,
+  type TestUser,
+} from "../helpers/fixtures";
 
 connectToServerDatabase();
 
@@ -49,7 +58,10 @@ async function attendance(sessionId: string) {
 async function summary() {
   const answer = await call("GET", `/api/v1/courses/${course.id}/summary`, { token: teacher.token });
   expect(answer.status).toBe(200);
-  const body = answer.json as { course: { requiredPercent: number; maxAbsences: number | null }; students: SummaryRow[] };
+  const body = answer.json as {
+    course: { requiredPercent: number; maxAbsences: number | null };
+    students: SummaryRow[];
+  };
   return { ...body, by: new Map(body.students.map((row) => [row.name, row])) };
 }
 
@@ -60,8 +72,14 @@ async function csv(path: string) {
 }
 
 beforeAll(async () => {
-  [teacher, other] = await Promise.all([createUserWithToken("instructor", "term-teacher"), createUserWithToken("instructor", "term-other")]);
-  const created = await call("POST", "/api/v1/courses", { token: teacher.token, body: { name: unique("Biology 110"), timezone: "America/Chicago" } });
+  [teacher, other] = await Promise.all([
+    createUserWithToken("instructor", "term-teacher"),
+    createUserWithToken("instructor", "term-other"),
+  ]);
+  const created = await call("POST", "/api/v1/courses", {
+    token: teacher.token,
+    body: { name: unique("Biology 110"), timezone: "America/Chicago" },
+  });
   course = created.json as typeof course;
   // Chen enrolled on 2025-03-08 (course time zone), after session A ended and before B.
   const roster = await call("POST", `/api/v1/courses/${course.id}/students`, {
@@ -71,23 +89,35 @@ beforeAll(async () => {
   });
   expect(roster.json).toEqual({ created: 3, updated: 0 });
   const listed = await call("GET", `/api/v1/courses/${course.id}/students`, { token: teacher.token });
-  for (const row of (listed.json as { students: { id: string; name: string }[] }).students) student[row.name.split(" ")[0]!.toLowerCase() as "ana"] = row.id;
+  for (const row of (listed.json as { students: { id: string; name: string }[] }).students)
+    student[row.name.split(" ")[0]!.toLowerCase() as "ana"] = row.id;
   const meetingId = randomMeetingId();
   const make = async (startsAt: string) => {
-    const answer = await call("POST", `/api/v1/courses/${course.id}/sessions`, { token: teacher.token, body: { zoomMeetingId: meetingId, startsAt, durationMinutes: 60 } });
+    const answer = await call("POST", `/api/v1/courses/${course.id}/sessions`, {
+      token: teacher.token,
+      body: { zoomMeetingId: meetingId, startsAt, durationMinutes: 60 },
+    });
     expect(answer.status).toBe(201);
     return (answer.json as { id: string }).id;
   };
   ids.a = await make("2025-03-07T15:00:00Z");
   ids.b = await make("2025-03-10T15:00:00Z");
   // In A, Ana is there throughout (laptop + phone); Ben and Chen never join.
-  await playClass({ sessionId: ids.a, meetingId, startsAt: new Date("2025-03-07T15:00:00Z"), durationMinutes: 60, participants: [{ name: "Ana Lima", email: "ana@term.example" }] });
+  await playClass({
+    sessionId: ids.a,
+    meetingId,
+    startsAt: new Date("2025-03-07T15:00:00Z"),
+    durationMinutes: 60,
+    participants: [{ name: "Ana Lima", email: "ana@term.example" }],
+  });
 });
 
 describe("roster: enrolment dates and SIS IDs", () => {
   it("stores enrolled_at (a local day of the course) and sis_id from the CSV, and answers them", async () => {
     const listed = await call("GET", `/api/v1/courses/${course.id}/students`, { token: teacher.token });
-    const chen = (listed.json as { students: { name: string; enrolledAt: string; sisId: string | null }[] }).students.find((row) => row.name === "Chen Wei");
+    const chen = (
+      listed.json as { students: { name: string; enrolledAt: string; sisId: string | null }[] }
+    ).students.find((row) => row.name === "Chen Wei");
     // 2025-03-08 00:00 in Chicago (UTC-6)
     expect(chen).toMatchObject({ enrolledAt: "2025-03-08T06:00:00.000Z", sisId: "SIS-3" });
   });
@@ -99,17 +129,25 @@ describe("roster: enrolment dates and SIS IDs", () => {
       body: "name,email,enrolled_at\nDee,dee@term.example,2025-02-30\n",
     });
     expect(answer.status).toBe(422);
-    expect(answer.json).toMatchObject({ error: { code: "invalid_roster", rows: [{ row: 2, message: expect.stringContaining("enrolledAt") }] } });
+    expect(answer.json).toMatchObject({
+      error: { code: "invalid_roster", rows: [{ row: 2, message: expect.stringContaining("enrolledAt") }] },
+    });
     expect(await prisma.student.count({ where: { courseId: course.id, emailNormalized: "dee@term.example" } })).toBe(0);
   });
 
   it("takes enrolledAt and sisId in JSON too", async () => {
     const answer = await call("POST", `/api/v1/courses/${course.id}/students`, {
       token: teacher.token,
-      body: { students: [{ name: "Eve Adams", email: "eve@term.example", enrolledAt: "2026-01-05T08:00:00Z", sisId: "SIS-5" }] },
+      body: {
+        students: [
+          { name: "Eve Adams", email: "eve@term.example", enrolledAt: "2026-01-05T08:00:00Z", sisId: "SIS-5" },
+        ],
+      },
     });
     expect(answer.json).toEqual({ created: 1, updated: 0 });
-    const eve = await prisma.student.findFirstOrThrow({ where: { courseId: course.id, emailNormalized: "eve@term.example" } });
+    const eve = await prisma.student.findFirstOrThrow({
+      where: { courseId: course.id, emailNormalized: "eve@term.example" },
+    });
     expect(eve.enrolledAt.toISOString()).toBe("2026-01-05T08:00:00.000Z");
     expect(eve.sisId).toBe("SIS-5");
     await prisma.student.delete({ where: { id: eve.id } });
@@ -121,8 +159,18 @@ describe("attendance rows carry the final record", () => {
     const a = await attendance(ids.a);
     expect(a.session.cancelled).toBe(false);
     const by = new Map(a.students.map((row) => [row.name, row]));
-    expect(by.get("Ana Lima")).toMatchObject({ status: "present", computedStatus: "present", override: null, enrolled: true });
-    expect(by.get("Ben Okafor")).toMatchObject({ status: "absent", computedStatus: "absent", override: null, enrolled: true });
+    expect(by.get("Ana Lima")).toMatchObject({
+      status: "present",
+      computedStatus: "present",
+      override: null,
+      enrolled: true,
+    });
+    expect(by.get("Ben Okafor")).toMatchObject({
+      status: "absent",
+      computedStatus: "absent",
+      override: null,
+      enrolled: true,
+    });
     expect(by.get("Chen Wei")).toMatchObject({ enrolled: false });
     const b = await attendance(ids.b);
     expect(b.students.find((row) => row.name === "Chen Wei")).toMatchObject({ enrolled: true, status: "absent" });
@@ -135,16 +183,29 @@ describe("PUT / DELETE /api/v1/sessions/{id}/overrides/{studentId}", () => {
     const bad = await call("PUT", path, { token: teacher.token, body: { status: "sick" } });
     expect(bad.status).toBe(422);
     expect(errorCode(bad)).toBe("validation_failed");
-    expect((bad.json as { error: { message: string } }).error.message).toContain("status: must be one of present, partial, absent, excused");
+    expect((bad.json as { error: { message: string } }).error.message).toContain(
+      "status: must be one of present, partial, absent, excused",
+    );
     const missing = await call("PUT", path, { token: teacher.token, body: { note: "no status" } });
     expect(missing.status).toBe(422);
-    expect((missing.json as { error: { issues: { path: string }[] } }).error.issues.map((issue) => issue.path)).toContain("status");
+    expect(
+      (missing.json as { error: { issues: { path: string }[] } }).error.issues.map((issue) => issue.path),
+    ).toContain("status");
     const badLate = await call("PUT", path, { token: teacher.token, body: { status: "present", late: "yes" } });
     expect(badLate.status).toBe(422);
-    expect((await call("PUT", path, { token: teacher.token, body: "status=excused", contentType: "text/plain" })).status).toBe(415);
+    expect(
+      (await call("PUT", path, { token: teacher.token, body: "status=excused", contentType: "text/plain" })).status,
+    ).toBe(415);
     expect((await call("PUT", path, { token: other.token, body: { status: "excused" } })).status).toBe(404);
     expect((await call("DELETE", path, { token: other.token })).status).toBe(404);
-    expect((await call("PUT", `/api/v1/sessions/${ids.a}/overrides/no-such-student`, { token: teacher.token, body: { status: "excused" } })).status).toBe(404);
+    expect(
+      (
+        await call("PUT", `/api/v1/sessions/${ids.a}/overrides/no-such-student`, {
+          token: teacher.token,
+          body: { status: "excused" },
+        })
+      ).status,
+    ).toBe(404);
     expect(await prisma.attendanceOverride.count({ where: { sessionId: ids.a } })).toBe(0);
   });
 
@@ -158,12 +219,28 @@ describe("PUT / DELETE /api/v1/sessions/{id}/overrides/{studentId}", () => {
       computedStatus: "absent",
       attendedSeconds: 0,
       enrolled: true,
-      override: { status: "excused", late: null, note: "doctor's note", by: "term-teacher (API tests)", at: expect.any(String) },
+      override: {
+        status: "excused",
+        late: null,
+        note: "doctor's note",
+        by: "term-teacher (API tests)",
+        at: expect.any(String),
+      },
     });
     // A student Zoom never saw, present by phone and late: the late flag is corrected too.
-    const ana = await call("PUT", `/api/v1/sessions/${ids.a}/overrides/${student.ana}`, { token: teacher.token, body: { status: "present", late: true, note: "joined by phone" } });
-    expect(ana.json).toMatchObject({ status: "present", computedStatus: "present", late: true, override: { late: true } });
-    const removed = await call("DELETE", `/api/v1/sessions/${ids.a}/overrides/${student.ana}`, { token: teacher.token });
+    const ana = await call("PUT", `/api/v1/sessions/${ids.a}/overrides/${student.ana}`, {
+      token: teacher.token,
+      body: { status: "present", late: true, note: "joined by phone" },
+    });
+    expect(ana.json).toMatchObject({
+      status: "present",
+      computedStatus: "present",
+      late: true,
+      override: { late: true },
+    });
+    const removed = await call("DELETE", `/api/v1/sessions/${ids.a}/overrides/${student.ana}`, {
+      token: teacher.token,
+    });
     expect(removed.status).toBe(200);
     expect(removed.json).toMatchObject({ status: "present", computedStatus: "present", late: false, override: null });
 
@@ -173,13 +250,19 @@ describe("PUT / DELETE /api/v1/sessions/{id}/overrides/{studentId}", () => {
       [student.ana, "set", null, { status: "present", late: true, note: "joined by phone" }, "joined by phone"],
       [student.ana, "remove", { status: "present", late: true, note: "joined by phone" }, null, null],
     ]);
-    expect(history.every((entry) => entry.byId === teacher.id && entry.byName === "term-teacher (API tests)")).toBe(true);
+    expect(history.every((entry) => entry.byId === teacher.id && entry.byName === "term-teacher (API tests)")).toBe(
+      true,
+    );
   });
 
   it("keeps the history append-only: the database refuses UPDATE and DELETE", async () => {
     const entry = await prisma.overrideHistory.findFirstOrThrow({ where: { sessionId: ids.a } });
-    await expect(prisma.$executeRaw`UPDATE override_history SET note = 'edited' WHERE id = ${entry.id}`).rejects.toThrow(/append-only/);
-    await expect(prisma.$executeRaw`DELETE FROM override_history WHERE id = ${entry.id}`).rejects.toThrow(/append-only/);
+    await expect(
+      prisma.$executeRaw`UPDATE override_history SET note = 'edited' WHERE id = ${entry.id}`,
+    ).rejects.toThrow(/append-only/);
+    await expect(prisma.$executeRaw`DELETE FROM override_history WHERE id = ${entry.id}`).rejects.toThrow(
+      /append-only/,
+    );
     expect((await prisma.overrideHistory.findUniqueOrThrow({ where: { id: entry.id } })).note).toBe(entry.note);
   });
 });
@@ -189,11 +272,38 @@ describe("term figures, cancellation and exports", () => {
     const { by, course: policy } = await summary();
     expect(policy).toMatchObject({ requiredPercent: 90, maxAbsences: null });
     // Ana: A present, B absent → 50 %. Ben: A excused, B absent. Chen: only B counts.
-    expect(by.get("Ana Lima")).toMatchObject({ sessionsCounted: 2, present: 1, absent: 1, excused: 0, attendedPercent: 50, atRisk: true });
-    expect(by.get("Ben Okafor")).toMatchObject({ sessionsCounted: 1, present: 0, absent: 1, excused: 1, attendedPercent: 0, atRisk: true });
+    expect(by.get("Ana Lima")).toMatchObject({
+      sessionsCounted: 2,
+      present: 1,
+      absent: 1,
+      excused: 0,
+      attendedPercent: 50,
+      atRisk: true,
+    });
+    expect(by.get("Ben Okafor")).toMatchObject({
+      sessionsCounted: 1,
+      present: 0,
+      absent: 1,
+      excused: 1,
+      attendedPercent: 0,
+      atRisk: true,
+    });
     expect(by.get("Chen Wei")).toMatchObject({ sessionsCounted: 1, absent: 1, attendedPercent: 0, sisId: "SIS-3" });
     expect(Object.keys((await summary()).students[0]!).sort()).toEqual(
-      ["studentId", "name", "email", "sisId", "sessionsCounted", "present", "partial", "absent", "excused", "late", "attendedPercent", "atRisk"].sort(),
+      [
+        "studentId",
+        "name",
+        "email",
+        "sisId",
+        "sessionsCounted",
+        "present",
+        "partial",
+        "absent",
+        "excused",
+        "late",
+        "attendedPercent",
+        "atRisk",
+      ].sort(),
     );
     expect((await call("GET", `/api/v1/courses/${course.id}/summary`, { token: other.token })).status).toBe(404);
   });
@@ -204,18 +314,44 @@ describe("term figures, cancellation and exports", () => {
     expect((await call("PATCH", path, { token: teacher.token, body: { cancelled: "yes" } })).status).toBe(422);
     expect((await call("PATCH", path, { token: teacher.token, body: {} })).status).toBe(422);
     expect((await call("PATCH", path, { token: teacher.token, body: { cancelNote: "no cancel" } })).status).toBe(422);
-    const cancelled = await call("PATCH", path, { token: teacher.token, body: { cancelled: true, cancelNote: "snow day" } });
+    const cancelled = await call("PATCH", path, {
+      token: teacher.token,
+      body: { cancelled: true, cancelNote: "snow day" },
+    });
     expect(cancelled.status).toBe(200);
-    expect(cancelled.json).toMatchObject({ id: ids.b, cancelled: true, cancelNote: "snow day", cancelledAt: expect.any(String) });
+    expect(cancelled.json).toMatchObject({
+      id: ids.b,
+      cancelled: true,
+      cancelNote: "snow day",
+      cancelledAt: expect.any(String),
+    });
     const listed = await call("GET", `/api/v1/courses/${course.id}/sessions`, { token: teacher.token });
     expect((listed.json as { sessions: { id: string }[] }).sessions.map((session) => session.id)).toContain(ids.b);
     expect((await attendance(ids.b)).session).toMatchObject({ cancelled: true, cancelNote: "snow day" });
     // Overrides on a cancelled session are refused: it is no one's record.
-    expect((await call("PUT", `/api/v1/sessions/${ids.b}/overrides/${student.ana}`, { token: teacher.token, body: { status: "present" } })).status).toBe(409);
+    expect(
+      (
+        await call("PUT", `/api/v1/sessions/${ids.b}/overrides/${student.ana}`, {
+          token: teacher.token,
+          body: { status: "present" },
+        })
+      ).status,
+    ).toBe(409);
 
     const { by } = await summary();
-    expect(by.get("Ana Lima")).toMatchObject({ sessionsCounted: 1, present: 1, absent: 0, attendedPercent: 100, atRisk: false });
-    expect(by.get("Ben Okafor")).toMatchObject({ sessionsCounted: 0, excused: 1, attendedPercent: null, atRisk: false });
+    expect(by.get("Ana Lima")).toMatchObject({
+      sessionsCounted: 1,
+      present: 1,
+      absent: 0,
+      attendedPercent: 100,
+      atRisk: false,
+    });
+    expect(by.get("Ben Okafor")).toMatchObject({
+      sessionsCounted: 0,
+      excused: 1,
+      attendedPercent: null,
+      atRisk: false,
+    });
     expect(by.get("Chen Wei")).toMatchObject({ sessionsCounted: 0, attendedPercent: null, atRisk: false });
 
     const restored = await call("PATCH", path, { token: teacher.token, body: { cancelled: false } });
@@ -236,7 +372,13 @@ describe("term figures, cancellation and exports", () => {
     expect(await prisma.session.count({ where: { id: ids.b } })).toBe(1);
     const changed = await call("PATCH", path, { token: teacher.token, body: { title: "Lab", requiredPercent: 75 } });
     expect(changed.status).toBe(200);
-    expect(changed.json).toMatchObject({ id: ids.b, title: "Lab", requiredPercent: 75, durationMinutes: 60, startsAt: "2025-03-10T15:00:00.000Z" });
+    expect(changed.json).toMatchObject({
+      id: ids.b,
+      title: "Lab",
+      requiredPercent: 75,
+      durationMinutes: 60,
+      startsAt: "2025-03-10T15:00:00.000Z",
+    });
   });
 
   it("at risk follows the course policy: maxAbsences", async () => {
@@ -270,15 +412,41 @@ describe("term figures, cancellation and exports", () => {
 
   it("the term-summary CSV has one row per student with the at-risk flag", async () => {
     const rows = await csv(`/api/v1/courses/${course.id}/summary.csv`);
-    expect(rows[0]).toEqual(["student_name", "student_email", "sis_id", "sessions_counted", "present", "partial", "absent", "excused", "late", "attended_percent", "at_risk"]);
-    expect(rows.find((row) => row[0] === "Ben Okafor")).toEqual(["Ben Okafor", "ben@term.example", "", "1", "0", "0", "1", "1", "0", "0.0", "true"]);
+    expect(rows[0]).toEqual([
+      "student_name",
+      "student_email",
+      "sis_id",
+      "sessions_counted",
+      "present",
+      "partial",
+      "absent",
+      "excused",
+      "late",
+      "attended_percent",
+      "at_risk",
+    ]);
+    expect(rows.find((row) => row[0] === "Ben Okafor")).toEqual([
+      "Ben Okafor",
+      "ben@term.example",
+      "",
+      "1",
+      "0",
+      "0",
+      "1",
+      "1",
+      "0",
+      "0.0",
+      "true",
+    ]);
     expect(rows.find((row) => row[0] === "Chen Wei")![2]).toBe("SIS-3");
   });
 
   it("GET /attendance-events gives Ed-Fi StudentSectionAttendanceEvent records", async () => {
     const missing = await call("GET", `/api/v1/courses/${course.id}/attendance-events`, { token: teacher.token });
     expect(missing.status).toBe(400);
-    const answer = await call("GET", `/api/v1/courses/${course.id}/attendance-events?from=2025-03-07&to=2025-03-10`, { token: teacher.token });
+    const answer = await call("GET", `/api/v1/courses/${course.id}/attendance-events?from=2025-03-07&to=2025-03-10`, {
+      token: teacher.token,
+    });
     expect(answer.status).toBe(200);
     const events = (answer.json as { events: Record<string, unknown>[] }).events;
     const D = "uri://ed-fi.org/AttendanceEventCategoryDescriptor#";
@@ -294,18 +462,40 @@ describe("term figures, cancellation and exports", () => {
       sectionAttendanceDuration: 60,
       attendanceEventReason: null,
     });
-    expect(events[1]).toMatchObject({ studentReference: { studentUniqueId: student.ben }, attendanceEventCategoryDescriptor: `${D}Excused Absence`, attendanceEventReason: "doctor's note", arrivalTime: null, sectionAttendanceDuration: 0 });
-    expect(events.slice(2).map((event) => [(event.studentReference as { studentUniqueId: string }).studentUniqueId, event.eventDate, event.attendanceEventCategoryDescriptor])).toEqual([
+    expect(events[1]).toMatchObject({
+      studentReference: { studentUniqueId: student.ben },
+      attendanceEventCategoryDescriptor: `${D}Excused Absence`,
+      attendanceEventReason: "doctor's note",
+      arrivalTime: null,
+      sectionAttendanceDuration: 0,
+    });
+    expect(
+      events
+        .slice(2)
+        .map((event) => [
+          (event.studentReference as { studentUniqueId: string }).studentUniqueId,
+          event.eventDate,
+          event.attendanceEventCategoryDescriptor,
+        ]),
+    ).toEqual([
       [student.ana, "2025-03-10", `${D}Unexcused Absence`],
       [student.ben, "2025-03-10", `${D}Unexcused Absence`],
       ["SIS-3", "2025-03-10", `${D}Unexcused Absence`],
     ]);
     // A cancelled session has no events.
     await call("PATCH", `/api/v1/sessions/${ids.b}`, { token: teacher.token, body: { cancelled: true } });
-    const after = await call("GET", `/api/v1/courses/${course.id}/attendance-events?from=2025-03-07&to=2025-03-10`, { token: teacher.token });
+    const after = await call("GET", `/api/v1/courses/${course.id}/attendance-events?from=2025-03-07&to=2025-03-10`, {
+      token: teacher.token,
+    });
     expect((after.json as { events: unknown[] }).events).toHaveLength(2);
     await call("PATCH", `/api/v1/sessions/${ids.b}`, { token: teacher.token, body: { cancelled: false } });
-    expect((await call("GET", `/api/v1/courses/${course.id}/attendance-events?from=2025-03-07&to=2025-03-10`, { token: other.token })).status).toBe(404);
+    expect(
+      (
+        await call("GET", `/api/v1/courses/${course.id}/attendance-events?from=2025-03-07&to=2025-03-10`, {
+          token: other.token,
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -314,9 +504,20 @@ describe("erasure and the privacy export", () => {
     const admin = await createUserWithToken("admin", "term-admin");
     const exported = await call("GET", `/api/v1/students/${student.ben}/export`, { token: admin.token });
     expect(exported.status).toBe(200);
-    const data = exported.json as { student: { sisId: string | null; enrolledAt: string }; overrides: { status: string; note: string }[]; overrideHistory: { action: string; by: string }[] };
+    const data = exported.json as {
+      student: { sisId: string | null; enrolledAt: string };
+      overrides: { status: string; note: string }[];
+      overrideHistory: { action: string; by: string }[];
+    };
     expect(data.student.enrolledAt).toBe("2025-01-06T06:00:00.000Z");
-    expect(data.overrides).toEqual([expect.objectContaining({ sessionId: ids.a, status: "excused", note: "doctor's note", by: "term-teacher (API tests)" })]);
+    expect(data.overrides).toEqual([
+      expect.objectContaining({
+        sessionId: ids.a,
+        status: "excused",
+        note: "doctor's note",
+        by: "term-teacher (API tests)",
+      }),
+    ]);
     expect(data.overrideHistory.map((entry) => entry.action)).toEqual(["set"]);
     const erased = await eraseStudent(student.ben, admin.id);
     expect(erased?.counts).toMatchObject({ overrides: 1, overrideHistory: 1 });

@@ -7,7 +7,15 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { createApiToken } from "../../lib/services/tokens";
 import { baseUrl } from "../helpers/server";
-import { call, connectToServerDatabase, createUserWithToken, errorCode, randomMeetingId, signIn, unique } from "../helpers/fixtures";
+import {
+  call,
+  connectToServerDatabase,
+  createUserWithToken,
+  errorCode,
+  randomMeetingId,
+  signIn,
+  unique,
+} from "../helpers/fixtures";
 
 connectToServerDatabase();
 
@@ -20,14 +28,23 @@ function cli(args: string[]) {
 }
 
 async function courseOf(userId: string) {
-  return prisma.course.create({ data: { name: unique("Token limits"), timezone: "UTC", notifyLateJoiners: false, instructors: { create: [{ userId }] } } });
+  return prisma.course.create({
+    data: {
+      name: unique("Token limits"),
+      timezone: "UTC",
+      notifyLateJoiners: false,
+      instructors: { create: [{ userId }] },
+    },
+  });
 }
 
 describe("read-only tokens", () => {
   it("read, and every write verb answers 403 read_only_token and writes nothing", async () => {
     const owner = await createUserWithToken("instructor", "read-only");
     const course = await courseOf(owner.id);
-    const session = await prisma.session.create({ data: { courseId: course.id, zoomMeetingId: randomMeetingId(), startsAt: new Date(), durationMinutes: 60 } });
+    const session = await prisma.session.create({
+      data: { courseId: course.id, zoomMeetingId: randomMeetingId(), startsAt: new Date(), durationMinutes: 60 },
+    });
     const { token } = await createApiToken(owner.id, { name: "read-only", readOnly: true });
 
     expect((await call("GET", "/api/v1/courses", { token })).status).toBe(200);
@@ -36,8 +53,16 @@ describe("read-only tokens", () => {
 
     const writes: [string, string, unknown][] = [
       ["POST", "/api/v1/courses", { name: "Should not exist", timezone: "UTC" }],
-      ["POST", `/api/v1/courses/${course.id}/students`, { students: [{ name: "Nobody", email: "nobody@example.edu" }] }],
-      ["POST", `/api/v1/courses/${course.id}/sessions`, { zoomMeetingId: randomMeetingId(), startsAt: "2026-12-01T15:00:00Z", durationMinutes: 60 }],
+      [
+        "POST",
+        `/api/v1/courses/${course.id}/students`,
+        { students: [{ name: "Nobody", email: "nobody@example.edu" }] },
+      ],
+      [
+        "POST",
+        `/api/v1/courses/${course.id}/sessions`,
+        { zoomMeetingId: randomMeetingId(), startsAt: "2026-12-01T15:00:00Z", durationMinutes: 60 },
+      ],
       ["POST", `/api/v1/sessions/${session.id}/reconcile`, undefined],
       ["PUT", `/api/v1/courses/${course.id}`, { name: "Renamed" }],
       ["PATCH", `/api/v1/courses/${course.id}`, { name: "Renamed" }],
@@ -51,8 +76,17 @@ describe("read-only tokens", () => {
       expect((answer.json as { error: { message: string } }).error.message).toContain("read-only");
     }
     // The same token's owner, with a full token, is not refused: the 403s come from the scope.
-    expect((await call("PUT", `/api/v1/courses/${course.id}`, { token: owner.token, body: { name: "Renamed" } })).status).toBe(404);
-    expect((await call("POST", `/api/v1/courses/${course.id}/students`, { token: owner.token, body: { students: [{ name: "Ana", email: "ana-token@example.edu" }] } })).status).toBe(200);
+    expect(
+      (await call("PUT", `/api/v1/courses/${course.id}`, { token: owner.token, body: { name: "Renamed" } })).status,
+    ).toBe(404);
+    expect(
+      (
+        await call("POST", `/api/v1/courses/${course.id}/students`, {
+          token: owner.token,
+          body: { students: [{ name: "Ana", email: "ana-token@example.edu" }] },
+        })
+      ).status,
+    ).toBe(200);
 
     expect(await prisma.course.count({ where: { instructors: { some: { userId: owner.id } } } })).toBe(1);
     expect(await prisma.student.count({ where: { courseId: course.id, email: "nobody@example.edu" } })).toBe(0);
@@ -71,7 +105,9 @@ describe("expiring tokens", () => {
     const refused = await call("GET", "/api/v1/courses", { token: expired.token });
     expect(refused.status).toBe(401);
     expect(errorCode(refused)).toBe("token_expired");
-    expect((refused.json as { error: { message: string } }).error.message).toBe(`The API token expired at ${expiredAt.toISOString()}; ask an admin for a new one.`);
+    expect((refused.json as { error: { message: string } }).error.message).toBe(
+      `The API token expired at ${expiredAt.toISOString()}; ask an admin for a new one.`,
+    );
     expect(refused.headers.get("www-authenticate")).toContain("invalid_token");
     // Expired is told even on unknown paths and writes: the token is judged first.
     expect(errorCode(await call("POST", "/api/v1/nothing-here", { token: expired.token }))).toBe("token_expired");
@@ -89,7 +125,17 @@ describe("the CLI and the lists", () => {
   it("`token create --read-only --expires-in 90d` makes a limited token; `token list` and the admin page show scope, expiry and last use", async () => {
     const owner = await createUserWithToken("admin", "cli-limits");
     const label = unique("limited");
-    const created = cli(["token", "create", "--email", owner.email, "--name", label, "--read-only", "--expires-in", "90d"]);
+    const created = cli([
+      "token",
+      "create",
+      "--email",
+      owner.email,
+      "--name",
+      label,
+      "--read-only",
+      "--expires-in",
+      "90d",
+    ]);
     expect(created.stderr).toBe("");
     expect(created.status).toBe(0);
     const lines = created.stdout.trim().split("\n");
@@ -104,7 +150,9 @@ describe("the CLI and the lists", () => {
     expect(row.lastUsedAt).toBeNull();
 
     expect((await call("GET", "/api/v1/courses", { token })).status).toBe(200);
-    expect(errorCode(await call("POST", "/api/v1/courses", { token, body: { name: "No", timezone: "UTC" } }))).toBe("read_only_token");
+    expect(errorCode(await call("POST", "/api/v1/courses", { token, body: { name: "No", timezone: "UTC" } }))).toBe(
+      "read_only_token",
+    );
     const used = await prisma.apiToken.findUniqueOrThrow({ where: { id: row.id } });
     expect(used.lastUsedAt).not.toBeNull();
     // Last use is written at most once a minute: a second request leaves it alone.
@@ -126,7 +174,9 @@ describe("the CLI and the lists", () => {
     ]);
 
     // The admin page, as served to a signed-in admin.
-    const page = await fetch(`${baseUrl()}/admin/tokens`, { headers: { cookie: await signIn(owner.email, owner.password) } });
+    const page = await fetch(`${baseUrl()}/admin/tokens`, {
+      headers: { cookie: await signIn(owner.email, owner.password) },
+    });
     expect(page.status).toBe(200);
     const html = await page.text();
     const start = html.indexOf(`data-token="${label}"`);
@@ -149,7 +199,9 @@ describe("the CLI and the lists", () => {
     for (const bad of ["90x", "0d", "1.5d", "forever", "99999999d"]) {
       const refused = cli(["token", "create", "--email", owner.email, "--name", `${label}-bad`, "--expires-in", bad]);
       expect(refused.status, bad).toBe(1);
-      expect(refused.stderr).toContain(`"${bad}" is not a token lifetime: use a whole number of days or hours, e.g. 90d or 12h`);
+      expect(refused.stderr).toContain(
+        `"${bad}" is not a token lifetime: use a whole number of days or hours, e.g. 90d or 12h`,
+      );
     }
     expect(await prisma.apiToken.count({ where: { name: `${label}-bad` } })).toBe(0);
   });

@@ -5,9 +5,16 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../helpers/db";
-import { meetingEnded, meetingStarted, participantJoined, participantLeft, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
+import {
+  meetingEnded,
+  meetingStarted,
+  participantJoined,
+  participantLeft,
+  uniqueMeetingId,
+  uniqueUuid,
+} from "../helpers/zoom";
 
-type Prisma = typeof import("../../lib/db")["prisma"];
+type Prisma = (typeof import("../../lib/db"))["prisma"];
 let prisma: Prisma;
 let store: typeof import("../../lib/events/store");
 let payload: typeof import("../../lib/zoom/payload");
@@ -38,8 +45,16 @@ async function storeEvent(body: unknown) {
 
 /** The session's stored rows, without computedAt (an unchanged row keeps the time it was computed). */
 async function storedRows(sessionId: string) {
-  const students = await prisma.attendanceRecord.findMany({ where: { sessionId }, orderBy: { studentId: "asc" }, omit: { computedAt: true } });
-  const guests = await prisma.guestAttendance.findMany({ where: { sessionId }, orderBy: { guestKey: "asc" }, omit: { computedAt: true } });
+  const students = await prisma.attendanceRecord.findMany({
+    where: { sessionId },
+    orderBy: { studentId: "asc" },
+    omit: { computedAt: true },
+  });
+  const guests = await prisma.guestAttendance.findMany({
+    where: { sessionId },
+    orderBy: { guestKey: "asc" },
+    omit: { computedAt: true },
+  });
   return { students, guests };
 }
 
@@ -63,12 +78,23 @@ function randomSequence(seed: number) {
 async function classFixture(name: string, studentCount: number) {
   const course = await prisma.course.create({ data: { name, timezone: "UTC" } });
   await prisma.student.createMany({
-    data: Array.from({ length: studentCount }, (_, index) => ({ courseId: course.id, name: `Student ${index}`, email: `s${index}@cache.test`, emailNormalized: `s${index}@cache.test` })),
+    data: Array.from({ length: studentCount }, (_, index) => ({
+      courseId: course.id,
+      name: `Student ${index}`,
+      email: `s${index}@cache.test`,
+      emailNormalized: `s${index}@cache.test`,
+    })),
   });
   const meetingId = uniqueMeetingId();
   const uuid = uniqueUuid();
   const startsAt = new Date("2026-04-06T14:00:00Z");
-  const session = await sessions.createSession(course.id, { zoomMeetingId: meetingId, startsAt, durationMinutes: 90, lateAfterMinutes: 5, requiredPercent: 90 });
+  const session = await sessions.createSession(course.id, {
+    zoomMeetingId: meetingId,
+    startsAt,
+    durationMinutes: 90,
+    lateAfterMinutes: 5,
+    requiredPercent: 90,
+  });
   const at = (minutes: number) => new Date(startsAt.getTime() + minutes * 60_000);
   return { course, meetingId, uuid, session, at };
 }
@@ -87,7 +113,14 @@ describe("projection cache", () => {
         if (leaving && random() < 0.4) {
           const [userId, { student }] = leaving;
           open.delete(userId);
-          const body = participantLeft({ uuid, meetingId, userId, name: `Student ${student}`, email: `s${student}@cache.test`, leaveTime: at(minute) });
+          const body = participantLeft({
+            uuid,
+            meetingId,
+            userId,
+            name: `Student ${student}`,
+            email: `s${student}@cache.test`,
+            leaveTime: at(minute),
+          });
           await storeEvent(body);
           if (random() < 0.3) await storeEvent(body); // a redelivery
         } else {
@@ -95,7 +128,16 @@ describe("projection cache", () => {
           const student = Math.floor(random() * 30);
           const userId = String(nextUser++);
           open.set(userId, { student, joined: minute });
-          await storeEvent(participantJoined({ uuid, meetingId, userId, name: `Student ${student}`, email: `s${student}@cache.test`, joinTime: at(minute) }));
+          await storeEvent(
+            participantJoined({
+              uuid,
+              meetingId,
+              userId,
+              name: `Student ${student}`,
+              email: `s${student}@cache.test`,
+              joinTime: at(minute),
+            }),
+          );
         }
       }
       const now = at(round * 7 + 6.5);
@@ -113,21 +155,39 @@ describe("projection cache", () => {
 
   it("takes in an event whose transaction committed after the previous read began", async () => {
     const { meetingId, uuid, session, at } = await classFixture("Late commit course", 3);
-    await storeEvent(participantJoined({ uuid, meetingId, userId: "1", name: "Student 0", email: "s0@cache.test", joinTime: at(1) }));
+    await storeEvent(
+      participantJoined({ uuid, meetingId, userId: "1", name: "Student 0", email: "s0@cache.test", joinTime: at(1) }),
+    );
     await projection.recomputeSession(session.id, at(10));
 
     // A slow writer inserts a join and commits only after the next recompute has read.
     const slow = new pg.Client({ connectionString: databaseUrl });
     await slow.connect();
-    const fields = parse(participantJoined({ uuid, meetingId, userId: "2", name: "Student 1", email: "s1@cache.test", joinTime: at(2) }));
+    const fields = parse(
+      participantJoined({ uuid, meetingId, userId: "2", name: "Student 1", email: "s1@cache.test", joinTime: at(2) }),
+    );
     await slow.query("BEGIN");
     await slow.query(
       `INSERT INTO events ("dedupeKey", source, "eventType", "eventTs", "zoomMeetingId", "meetingUuid", "occurredAt", "participantUserId",
          email, "emailNormalized", "displayName", "joinTime", payload)
        VALUES ($1, 'webhook', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '{}')`,
-      [fields.dedupeKey, fields.eventType, fields.eventTs, fields.zoomMeetingId, fields.meetingUuid, fields.occurredAt, fields.participantUserId, fields.email, fields.emailNormalized, fields.displayName, fields.joinTime],
+      [
+        fields.dedupeKey,
+        fields.eventType,
+        fields.eventTs,
+        fields.zoomMeetingId,
+        fields.meetingUuid,
+        fields.occurredAt,
+        fields.participantUserId,
+        fields.email,
+        fields.emailNormalized,
+        fields.displayName,
+        fields.joinTime,
+      ],
     );
-    await storeEvent(participantJoined({ uuid, meetingId, userId: "3", name: "Student 2", email: "s2@cache.test", joinTime: at(3) }));
+    await storeEvent(
+      participantJoined({ uuid, meetingId, userId: "3", name: "Student 2", email: "s2@cache.test", joinTime: at(3) }),
+    );
     await projection.recomputeSession(session.id, at(11));
     expect((await storedRows(session.id)).students.filter((row) => row.joinCount > 0)).toHaveLength(2);
     await slow.query("COMMIT");
@@ -142,13 +202,25 @@ describe("projection cache", () => {
   it("follows events rewritten or deleted in place, and rows deleted behind its back", async () => {
     const { meetingId, uuid, session, at, course } = await classFixture("Rewrite course", 4);
     for (let index = 0; index < 4; index += 1) {
-      await storeEvent(participantJoined({ uuid, meetingId, userId: String(index + 1), name: `Student ${index}`, email: `s${index}@cache.test`, joinTime: at(index) }));
+      await storeEvent(
+        participantJoined({
+          uuid,
+          meetingId,
+          userId: String(index + 1),
+          name: `Student ${index}`,
+          email: `s${index}@cache.test`,
+          joinTime: at(index),
+        }),
+      );
     }
     await projection.recomputeSession(session.id, at(20));
     expect((await storedRows(session.id)).guests).toHaveLength(0);
 
     // Erasure-style redaction: student 3's join loses its email, so it becomes a guest by name.
-    await prisma.event.updateMany({ where: { zoomMeetingId: meetingId, participantUserId: "4" }, data: { email: null, emailNormalized: null, displayName: "Someone Else" } });
+    await prisma.event.updateMany({
+      where: { zoomMeetingId: meetingId, participantUserId: "4" },
+      data: { email: null, emailNormalized: null, displayName: "Someone Else" },
+    });
     await projection.recomputeSession(session.id, at(21));
     let rows = await storedRows(session.id);
     expect(rows.guests.map((guest) => guest.name)).toEqual(["Someone Else"]);
@@ -166,12 +238,21 @@ describe("projection cache", () => {
     // A row deleted by someone else is written again even though its figures did not change.
     const victim = rows.students.find((row) => row.joinCount > 0);
     await projection.recomputeSession(session.id, at(23));
-    await prisma.attendanceRecord.delete({ where: { sessionId_studentId: { sessionId: session.id, studentId: victim!.studentId } } });
+    await prisma.attendanceRecord.delete({
+      where: { sessionId_studentId: { sessionId: session.id, studentId: victim!.studentId } },
+    });
     await projection.recomputeSession(session.id, at(23));
     expect((await storedRows(session.id)).students).toHaveLength(4);
 
     // A student added to the roster gets a row; one removed loses it.
-    const added = await prisma.student.create({ data: { courseId: course.id, name: "Late Enrolment", email: "late@cache.test", emailNormalized: "late@cache.test" } });
+    const added = await prisma.student.create({
+      data: {
+        courseId: course.id,
+        name: "Late Enrolment",
+        email: "late@cache.test",
+        emailNormalized: "late@cache.test",
+      },
+    });
     await projection.recomputeSession(session.id, at(24));
     expect((await storedRows(session.id)).students.map((row) => row.studentId)).toContain(added.id);
     await expectSameAsUncached(session.id, at(24));
@@ -189,7 +270,9 @@ describe("projection cache", () => {
 
   it("writes every row again after another process recomputed the session", async () => {
     const { meetingId, uuid, session, at } = await classFixture("Two workers course", 2);
-    await storeEvent(participantJoined({ uuid, meetingId, userId: "1", name: "Student 0", email: "s0@cache.test", joinTime: at(1) }));
+    await storeEvent(
+      participantJoined({ uuid, meetingId, userId: "1", name: "Student 0", email: "s0@cache.test", joinTime: at(1) }),
+    );
     await projection.recomputeSession(session.id, at(5));
     // Another process (simulated: an edit of the stored row plus a session row write) got there
     // in between; this process's memory of the rows no longer describes what is stored.

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../helpers/db";
 import { competitorStartRange } from "../../lib/attendance/rules";
 
-type Prisma = typeof import("../../lib/db")["prisma"];
+type Prisma = (typeof import("../../lib/db"))["prisma"];
 let prisma: Prisma;
 let load: typeof import("../../lib/attendance/load");
 let db: typeof import("../../lib/db");
@@ -27,7 +27,9 @@ const byJson = <Row>(rows: Row[]) => [...rows].sort((a, b) => JSON.stringify(a).
 describe("the projection's inputs", () => {
   it("are the roster, links, manual matches, instructors and competing sessions the Prisma loaders read", async () => {
     const teacher = await prisma.user.create({ data: { email: "inputs-teacher@example.edu", name: "Teacher Inputs" } });
-    const course = await prisma.course.create({ data: { name: "Inputs course", timezone: "UTC", instructors: { create: [{ userId: teacher.id }] } } });
+    const course = await prisma.course.create({
+      data: { name: "Inputs course", timezone: "UTC", instructors: { create: [{ userId: teacher.id }] } },
+    });
     const meetingId = "84455500077";
     const startsAt = new Date("2026-03-02T15:00:00Z");
     const spec = (offsetHours: number, durationMinutes = 60) => ({
@@ -58,13 +60,39 @@ describe("the projection's inputs", () => {
         }),
       );
     }
-    await prisma.zoomRegistrant.create({ data: { studentId: students[0].id, zoomMeetingId: meetingId, registrantId: "reg-a" } });
-    await prisma.zoomRegistrant.create({ data: { studentId: students[0].id, zoomMeetingId: "84455500078", registrantId: "reg-b" } });
-    await prisma.identityLink.create({ data: { courseId: course.id, zoomAccountId: "acct-1", studentId: students[3].id } });
-    await prisma.identityLink.create({ data: { courseId: course.id, zoomAccountId: "acct-2", studentId: students[4].id } });
-    const earlier = await prisma.session.findFirstOrThrow({ where: { courseId: course.id, startsAt: new Date(startsAt.getTime() - 3 * HOUR) } });
-    await prisma.manualMatch.create({ data: { courseId: course.id, sessionId: earlier.id, studentId: students[5].id, kind: "display_name", value: "omar ipad" } });
-    await prisma.manualMatch.create({ data: { courseId: course.id, sessionId: session.id, studentId: students[1].id, kind: "email", value: "ana.home@example.com" } });
+    await prisma.zoomRegistrant.create({
+      data: { studentId: students[0].id, zoomMeetingId: meetingId, registrantId: "reg-a" },
+    });
+    await prisma.zoomRegistrant.create({
+      data: { studentId: students[0].id, zoomMeetingId: "84455500078", registrantId: "reg-b" },
+    });
+    await prisma.identityLink.create({
+      data: { courseId: course.id, zoomAccountId: "acct-1", studentId: students[3].id },
+    });
+    await prisma.identityLink.create({
+      data: { courseId: course.id, zoomAccountId: "acct-2", studentId: students[4].id },
+    });
+    const earlier = await prisma.session.findFirstOrThrow({
+      where: { courseId: course.id, startsAt: new Date(startsAt.getTime() - 3 * HOUR) },
+    });
+    await prisma.manualMatch.create({
+      data: {
+        courseId: course.id,
+        sessionId: earlier.id,
+        studentId: students[5].id,
+        kind: "display_name",
+        value: "omar ipad",
+      },
+    });
+    await prisma.manualMatch.create({
+      data: {
+        courseId: course.id,
+        sessionId: session.id,
+        studentId: students[1].id,
+        kind: "email",
+        value: "ana.home@example.com",
+      },
+    });
 
     const inputs = await load.loadProjectionInputs(db.getPool(), session.id);
     expect(inputs).not.toBeNull();
@@ -77,9 +105,14 @@ describe("the projection's inputs", () => {
 
     const widenedStart = new Date(startsAt.getTime() - HOUR);
     const widenedEnd = new Date(startsAt.getTime() + 90 * 60_000 + HOUR);
-    const competing = await load.competingSessions(prisma, course.id, meetingId, { start: widenedStart, end: widenedEnd });
+    const competing = await load.competingSessions(prisma, course.id, meetingId, {
+      start: widenedStart,
+      end: widenedEnd,
+    });
     const range = competitorStartRange({ start: widenedStart, end: widenedEnd });
-    const narrowed = inputs!.siblingCandidates.filter((sibling) => sibling.startsAt >= range.start && sibling.startsAt < range.end);
+    const narrowed = inputs!.siblingCandidates.filter(
+      (sibling) => sibling.startsAt >= range.start && sibling.startsAt < range.end,
+    );
     expect(byId(narrowed)).toEqual(byId(competing));
     // The session itself and the siblings 20 h and 3 h before and 2 h after it; the candidates also hold those 30 h before and 20 h after.
     expect(competing.length).toBe(4);
@@ -101,11 +134,22 @@ describe("the projection's inputs", () => {
 
   it("are empty of competing sessions when the course may not see the meeting", async () => {
     const course = await prisma.course.create({ data: { name: "Unshared course", timezone: "UTC" } });
-    const session = await sessions.createSession(course.id, { zoomMeetingId: "84455500079", startsAt: new Date("2026-03-03T15:00:00Z"), durationMinutes: 60, lateAfterMinutes: 5, requiredPercent: 90 });
+    const session = await sessions.createSession(course.id, {
+      zoomMeetingId: "84455500079",
+      startsAt: new Date("2026-03-03T15:00:00Z"),
+      durationMinutes: 60,
+      lateAfterMinutes: 5,
+      requiredPercent: 90,
+    });
     await prisma.meetingCourse.deleteMany({ where: { courseId: course.id } });
     const inputs = await load.loadProjectionInputs(db.getPool(), session.id);
     expect(inputs!.siblingCandidates).toEqual([]);
-    expect(await load.competingSessions(prisma, course.id, "84455500079", { start: new Date("2026-03-01T00:00:00Z"), end: new Date("2026-03-05T00:00:00Z") })).toEqual([]);
+    expect(
+      await load.competingSessions(prisma, course.id, "84455500079", {
+        start: new Date("2026-03-01T00:00:00Z"),
+        end: new Date("2026-03-05T00:00:00Z"),
+      }),
+    ).toEqual([]);
     expect(await load.loadProjectionInputs(db.getPool(), "no-such-session")).toBeNull();
   });
 });

@@ -12,7 +12,14 @@ import { createApiToken } from "../../lib/services/tokens";
 import { createUser } from "../../lib/services/users";
 import { baseUrl, credentialsSignIn, randomClientAddress } from "../helpers/server";
 import { connectToServerDatabase } from "../helpers/fixtures";
-import { callAction, createFixture, pagePathFor, serverAction, serverActions, type Fixture } from "../helpers/server-actions";
+import {
+  callAction,
+  createFixture,
+  pagePathFor,
+  serverAction,
+  serverActions,
+  type Fixture,
+} from "../helpers/server-actions";
 
 connectToServerDatabase();
 
@@ -31,10 +38,21 @@ function refused(answer: { status: number; redirect: string | null; text: string
 describe("server actions from another origin", () => {
   it("every action of the build is refused with a foreign Origin, even with the admin's cookie", async () => {
     for (const action of serverActions()) {
-      const pageUrl = pagePathFor(action.pages[0], { courseId: fixture.courseId, sessionId: fixture.sessionId, studentId: fixture.studentId });
+      const pageUrl = pagePathFor(action.pages[0], {
+        courseId: fixture.courseId,
+        sessionId: fixture.sessionId,
+        studentId: fixture.studentId,
+      });
       for (const origin of FOREIGN_ORIGINS) {
-        const answer = await callAction(pageUrl, action.id, { cookie: fixture.admin.cookie, origin, args: [fixture.studentId] });
-        expect(refused(answer), `${action.exportedName} with Origin ${origin}: ${answer.status} ${answer.redirect} ${answer.text.slice(0, 200)}`).toBe(true);
+        const answer = await callAction(pageUrl, action.id, {
+          cookie: fixture.admin.cookie,
+          origin,
+          args: [fixture.studentId],
+        });
+        expect(
+          refused(answer),
+          `${action.exportedName} with Origin ${origin}: ${answer.status} ${answer.redirect} ${answer.text.slice(0, 200)}`,
+        ).toBe(true);
       }
     }
     expect(await prisma.student.findUnique({ where: { id: fixture.studentId } })).not.toBeNull();
@@ -43,7 +61,11 @@ describe("server actions from another origin", () => {
   it("removing a student: refused cross-origin, done same-origin", async () => {
     const action = serverAction("removeStudentAction");
     const pageUrl = `/students/${fixture.studentId}`;
-    const foreign = await callAction(pageUrl, action.id, { cookie: fixture.owner.cookie, origin: "https://evil.example", args: [fixture.studentId] });
+    const foreign = await callAction(pageUrl, action.id, {
+      cookie: fixture.owner.cookie,
+      origin: "https://evil.example",
+      args: [fixture.studentId],
+    });
     expect(refused(foreign)).toBe(true);
     expect(await prisma.student.findUnique({ where: { id: fixture.studentId } })).not.toBeNull();
 
@@ -55,7 +77,11 @@ describe("server actions from another origin", () => {
   it("revoking an API token: refused cross-origin, done same-origin", async () => {
     const token = await createApiToken(fixture.admin.id, "csrf victim");
     const action = serverAction("revokeTokenAction");
-    const foreign = await callAction("/admin/tokens", action.id, { cookie: fixture.admin.cookie, origin: "https://evil.example", args: [token.id] });
+    const foreign = await callAction("/admin/tokens", action.id, {
+      cookie: fixture.admin.cookie,
+      origin: "https://evil.example",
+      args: [token.id],
+    });
     expect(refused(foreign)).toBe(true);
     expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt).toBeNull();
 
@@ -86,4 +112,5 @@ describe("server actions from another origin", () => {
 });
 
 /** next-auth's credentials flow; returns the Set-Cookie headers of the callback. */
-const signInRaw = (email: string, password: string) => credentialsSignIn(baseUrl(), email, password, randomClientAddress());
+const signInRaw = (email: string, password: string) =>
+  credentialsSignIn(baseUrl(), email, password, randomClientAddress());

@@ -26,7 +26,10 @@ connectToServerDatabase();
 let proxied: RunningServer;
 
 beforeAll(async () => {
-  proxied = await startServer({ databaseUrl: process.env.TEST_SERVER_DATABASE_URL!, env: { TRUSTED_PROXIES: "127.0.0.1, ::1", WORKER: "off" } });
+  proxied = await startServer({
+    databaseUrl: process.env.TEST_SERVER_DATABASE_URL!,
+    env: { TRUSTED_PROXIES: "127.0.0.1, ::1", WORKER: "off" },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -41,7 +44,12 @@ interface Attempt {
 }
 
 /** next-auth's credentials flow as the login form runs it; `headers` go on both requests. */
-async function attempt(url: string, email: string, password: string, headers: Record<string, string> = {}): Promise<Attempt> {
+async function attempt(
+  url: string,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Attempt> {
   const csrf = await fetch(`${url}/api/auth/csrf`, { headers });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
@@ -140,7 +148,9 @@ describe("growing delay instead of a lock", () => {
     expect(accepted.cookie).not.toBeNull();
     expect(await prisma.signInThrottle.findUnique({ where: { key: `pair:${user.email}|${client}` } })).toBeNull();
     // The address and the email keep their counts (a success does not wipe an attacker's record).
-    expect((await prisma.signInThrottle.findUniqueOrThrow({ where: { key: `address:${client}` } })).failures).toBe(SIGN_IN_POLICY.pair.free + 3);
+    expect((await prisma.signInThrottle.findUniqueOrThrow({ where: { key: `address:${client}` } })).failures).toBe(
+      SIGN_IN_POLICY.pair.free + 3,
+    );
   }, 180_000);
 
   it("successful sign-ins are never counted", async () => {
@@ -149,7 +159,11 @@ describe("growing delay instead of a lock", () => {
     for (let round = 0; round < SIGN_IN_POLICY.pair.free + 3; round += 1) {
       expect((await attempt(proxied.url, user.email, user.password, from(client))).cookie).not.toBeNull();
     }
-    expect(await prisma.signInThrottle.count({ where: { key: { in: [`pair:${user.email}|${client}`, `address:${client}`, `email:${user.email}`] } } })).toBe(0);
+    expect(
+      await prisma.signInThrottle.count({
+        where: { key: { in: [`pair:${user.email}|${client}`, `address:${client}`, `email:${user.email}`] } },
+      }),
+    ).toBe(0);
   });
 });
 
@@ -158,17 +172,27 @@ describe("the client address", () => {
     const user = await newUser("socket");
     const spoofed = { "x-forwarded-for": "198.51.100.77", [CLIENT_ADDRESS_HEADER]: "198.51.100.78" };
     expect((await attempt(baseUrl(), user.email, "wrong password", spoofed)).error).toBe("CredentialsSignin");
-    const keys = (await prisma.signInThrottle.findMany({ where: { key: { startsWith: `pair:${user.email}|` } } })).map((row) => row.key);
+    const keys = (await prisma.signInThrottle.findMany({ where: { key: { startsWith: `pair:${user.email}|` } } })).map(
+      (row) => row.key,
+    );
     expect(keys).toEqual([`pair:${user.email}|127.0.0.1`]);
   });
 
   it("with TRUSTED_PROXIES, the right-most hop that is not a trusted proxy counts, and the internal header is still ignored", async () => {
     const user = await newUser("proxy");
     // The client wrote 198.51.100.1 itself; the trusted proxy (127.0.0.1) appended the real peer.
-    await attempt(proxied.url, user.email, "wrong password", { "x-forwarded-for": "198.51.100.1, 203.0.113.200", [CLIENT_ADDRESS_HEADER]: "198.51.100.2" });
+    await attempt(proxied.url, user.email, "wrong password", {
+      "x-forwarded-for": "198.51.100.1, 203.0.113.200",
+      [CLIENT_ADDRESS_HEADER]: "198.51.100.2",
+    });
     // Two proxies in a row: the trusted hop is skipped.
     await attempt(proxied.url, user.email, "wrong password", { "x-forwarded-for": "203.0.113.201, 127.0.0.1" });
-    const keys = (await prisma.signInThrottle.findMany({ where: { key: { startsWith: `pair:${user.email}|` } }, orderBy: { key: "asc" } })).map((row) => row.key);
+    const keys = (
+      await prisma.signInThrottle.findMany({
+        where: { key: { startsWith: `pair:${user.email}|` } },
+        orderBy: { key: "asc" },
+      })
+    ).map((row) => row.key);
     expect(keys).toEqual([`pair:${user.email}|203.0.113.200`, `pair:${user.email}|203.0.113.201`]);
   });
 });
@@ -184,7 +208,10 @@ function cli(args: string[]) {
 describe("ending sessions", () => {
   it("`user set-password` (admin reset) ends every session of the user; the new password works, the old one not", async () => {
     const user = await newUser("reset", "admin");
-    const [first, second] = [await attempt(baseUrl(), user.email, user.password), await attempt(proxied.url, user.email, user.password, from(address()))];
+    const [first, second] = [
+      await attempt(baseUrl(), user.email, user.password),
+      await attempt(proxied.url, user.email, user.password, from(address())),
+    ];
     expect(await pageState(baseUrl(), first.cookie!)).toBe("in");
     expect(await pageState(baseUrl(), second.cookie!)).toBe("in");
     // The cookie also works for the CSV export of every course (the API's cookie path; admins) before the reset.
@@ -202,9 +229,21 @@ describe("ending sessions", () => {
     const exported = await fetch(exportUrl, { headers: { cookie: first.cookie! } });
     expect(exported.status).toBe(401);
     // Server actions too: the old cookie is sent to sign in, and nothing is done.
-    const course = await prisma.course.create({ data: { name: `Reset ${user.email}`, timezone: "UTC", notifyLateJoiners: false } });
-    const student = await prisma.student.create({ data: { courseId: course.id, name: "Kept Student", email: `kept-${user.email}`, emailNormalized: `kept-${user.email}` } });
-    const action = await callAction(`/students/${student.id}`, serverAction("removeStudentAction").id, { cookie: first.cookie!, args: [student.id] });
+    const course = await prisma.course.create({
+      data: { name: `Reset ${user.email}`, timezone: "UTC", notifyLateJoiners: false },
+    });
+    const student = await prisma.student.create({
+      data: {
+        courseId: course.id,
+        name: "Kept Student",
+        email: `kept-${user.email}`,
+        emailNormalized: `kept-${user.email}`,
+      },
+    });
+    const action = await callAction(`/students/${student.id}`, serverAction("removeStudentAction").id, {
+      cookie: first.cookie!,
+      args: [student.id],
+    });
     expect(action.redirect).toMatch(/^\/login/);
     expect(await prisma.student.findUnique({ where: { id: student.id } })).not.toBeNull();
     expect((await attempt(proxied.url, user.email, user.password, from(address()))).cookie).toBeNull();
@@ -219,7 +258,14 @@ describe("ending sessions", () => {
     const short = cli(["user", "set-password", "--email", user.email, "--password", "short"]);
     expect(short.status).toBe(1);
     expect(short.stderr).toContain("password must be at least 10 characters");
-    const unknown = cli(["user", "set-password", "--email", `nobody-${user.email}`, "--password", "long-enough-password"]);
+    const unknown = cli([
+      "user",
+      "set-password",
+      "--email",
+      `nobody-${user.email}`,
+      "--password",
+      "long-enough-password",
+    ]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("No user with email nobody-");
     const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });

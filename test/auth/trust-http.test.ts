@@ -21,11 +21,20 @@ let courseId: string;
 beforeAll(async () => {
   await fake.start();
   // In this process too (the panel is rendered here): Report API on, through the fake.
-  Object.assign(process.env, fake.env(), { ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET, AUTH_SECRET: TEST_AUTH_SECRET });
+  Object.assign(process.env, fake.env(), {
+    ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET,
+    AUTH_SECRET: TEST_AUTH_SECRET,
+  });
   const databaseUrl = await useFreshDatabase("trust_http");
   ({ prisma } = await import("../../lib/db"));
   const { createApiToken } = await import("../../lib/services/tokens");
-  const admin = await prisma.user.create({ data: { email: `trust-admin-${crypto.randomBytes(3).toString("hex")}@school.example`, name: "Admin", role: "admin" } });
+  const admin = await prisma.user.create({
+    data: {
+      email: `trust-admin-${crypto.randomBytes(3).toString("hex")}@school.example`,
+      name: "Admin",
+      role: "admin",
+    },
+  });
   adminToken = (await createApiToken(admin.id, "trust test")).token;
   courseId = (await prisma.course.create({ data: { name: "Trust 101", timezone: "UTC" } })).id;
   server = await startServer({ databaseUrl, env: { ...fake.env(), APP_URL, ALLOW_INSECURE_HTTP: "0", WORKER: "off" } });
@@ -38,7 +47,10 @@ afterAll(async () => {
 });
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json", ...(init.headers ?? {}) } });
+  fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json", ...(init.headers ?? {}) },
+  });
 
 describe("served over https", () => {
   it("production refuses an http APP_URL unless ALLOW_INSECURE_HTTP=1, with a clear message", () => {
@@ -47,11 +59,17 @@ describe("served over https", () => {
       /APP_URL must be an https:\/\/ URL in production .*set ALLOW_INSECURE_HTTP=1/,
     );
     expect(() => parseConfig(base)).toThrow(/APP_URL must be an https:\/\/ URL in production \(got nothing\)/);
-    expect(parseConfig({ ...base, APP_URL: "http://rollcall.school.example", ALLOW_INSECURE_HTTP: "1" }).servedOverHttps).toBe(false);
+    expect(
+      parseConfig({ ...base, APP_URL: "http://rollcall.school.example", ALLOW_INSECURE_HTTP: "1" }).servedOverHttps,
+    ).toBe(false);
     expect(parseConfig({ ...base, APP_URL }).servedOverHttps).toBe(true);
-    expect(() => parseConfig({ ...base, APP_URL, ALLOW_INSECURE_HTTP: "yes" })).toThrow(/ALLOW_INSECURE_HTTP must be 1/);
+    expect(() => parseConfig({ ...base, APP_URL, ALLOW_INSECURE_HTTP: "yes" })).toThrow(
+      /ALLOW_INSECURE_HTTP must be 1/,
+    );
     // Development keeps its http://localhost default.
-    expect(parseConfig({ ZOOM_WEBHOOK_SECRET_TOKEN: "x", AUTH_SECRET: "a".repeat(32) }).appUrl).toBe("http://localhost:3000");
+    expect(parseConfig({ ZOOM_WEBHOOK_SECRET_TOKEN: "x", AUTH_SECRET: "a".repeat(32) }).appUrl).toBe(
+      "http://localhost:3000",
+    );
   });
 
   it("pages and the webhook answer with Strict-Transport-Security, and sign-in cookies are Secure", async () => {
@@ -59,7 +77,13 @@ describe("served over https", () => {
     expect(page.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
     const webhook = await postWebhook(
       server.url,
-      participantJoined({ uuid: uniqueUuid(), meetingId: uniqueMeetingId(), userId: "1", name: "Ana", joinTime: new Date() }),
+      participantJoined({
+        uuid: uniqueUuid(),
+        meetingId: uniqueMeetingId(),
+        userId: "1",
+        name: "Ana",
+        joinTime: new Date(),
+      }),
     );
     expect(webhook.status).toBe(200);
     expect(webhook.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
@@ -77,10 +101,22 @@ describe("served over https", () => {
 
 describe("join links", () => {
   it("are http(s) only: javascript:, data: and the like answer 422 naming the field", async () => {
-    for (const joinUrl of ["javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox", "ftp://zoom.us/j/1", "zoom.us/j/1"]) {
+    for (const joinUrl of [
+      "javascript:alert(document.cookie)",
+      "JavaScript:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "vbscript:msgbox",
+      "ftp://zoom.us/j/1",
+      "zoom.us/j/1",
+    ]) {
       const response = await api(`/api/v1/courses/${courseId}/sessions`, {
         method: "POST",
-        body: JSON.stringify({ zoomMeetingId: uniqueMeetingId(), startsAt: "2026-12-01T15:00:00Z", durationMinutes: 60, joinUrl }),
+        body: JSON.stringify({
+          zoomMeetingId: uniqueMeetingId(),
+          startsAt: "2026-12-01T15:00:00Z",
+          durationMinutes: 60,
+          joinUrl,
+        }),
       });
       expect(response.status, joinUrl).toBe(422);
       const body = (await response.json()) as { error: { code: string; message: string } };
@@ -92,7 +128,13 @@ describe("join links", () => {
       method: "POST",
       // With Zoom credentials a new session's host is checked with Zoom (ADR 010); this fake knows
       // no meeting, so the admin skips that check: this test is about the join link.
-      body: JSON.stringify({ zoomMeetingId: uniqueMeetingId(), startsAt: "2026-12-01T15:00:00Z", durationMinutes: 60, joinUrl: "https://zoom.us/j/97711976001?pwd=x", skipHostCheck: true }),
+      body: JSON.stringify({
+        zoomMeetingId: uniqueMeetingId(),
+        startsAt: "2026-12-01T15:00:00Z",
+        durationMinutes: 60,
+        joinUrl: "https://zoom.us/j/97711976001?pwd=x",
+        skipHostCheck: true,
+      }),
     });
     expect(ok.status).toBe(201);
   });
@@ -101,7 +143,14 @@ describe("join links", () => {
     const { parseSessionForm } = await import("../../app/(dashboard)/_lib/forms");
     const form = (joinUrl: string) => {
       const data = new FormData();
-      for (const [name, value] of Object.entries({ zoomMeetingId: "97711976001", startsAtLocal: "2026-12-01T09:00", durationMinutes: "60", lateAfterMinutes: "5", requiredPercent: "90", joinUrl })) {
+      for (const [name, value] of Object.entries({
+        zoomMeetingId: "97711976001",
+        startsAtLocal: "2026-12-01T09:00",
+        durationMinutes: "60",
+        lateAfterMinutes: "5",
+        requiredPercent: "90",
+        joinUrl,
+      })) {
         data.set(name, value);
       }
       return parseSessionForm(data, "UTC");
@@ -116,10 +165,20 @@ describe("join links", () => {
 describe("Reconcile now", () => {
   it("is allowed once per session every 5 minutes: 202, then 429 with Retry-After and a code", async () => {
     const session = await prisma.session.create({
-      data: { courseId, zoomMeetingId: uniqueMeetingId(), startsAt: new Date(Date.now() - 5 * 3600_000), durationMinutes: 60 },
+      data: {
+        courseId,
+        zoomMeetingId: uniqueMeetingId(),
+        startsAt: new Date(Date.now() - 5 * 3600_000),
+        durationMinutes: 60,
+      },
     });
     const other = await prisma.session.create({
-      data: { courseId, zoomMeetingId: uniqueMeetingId(), startsAt: new Date(Date.now() - 5 * 3600_000), durationMinutes: 60 },
+      data: {
+        courseId,
+        zoomMeetingId: uniqueMeetingId(),
+        startsAt: new Date(Date.now() - 5 * 3600_000),
+        durationMinutes: 60,
+      },
     });
     const first = await api(`/api/v1/sessions/${session.id}/reconcile`, { method: "POST" });
     expect(first.status).toBe(202);
@@ -135,21 +194,33 @@ describe("Reconcile now", () => {
     // Another session is not held up.
     expect((await api(`/api/v1/sessions/${other.id}/reconcile`, { method: "POST" })).status).toBe(202);
     // Once the 5 minutes are over (moved back in the database), it is allowed again.
-    await prisma.rateLimit.update({ where: { key: `reconcile:manual:${session.id}` }, data: { windowStart: new Date(Date.now() - 301_000) } });
+    await prisma.rateLimit.update({
+      where: { key: `reconcile:manual:${session.id}` },
+      data: { windowStart: new Date(Date.now() - 301_000) },
+    });
     expect((await api(`/api/v1/sessions/${session.id}/reconcile`, { method: "POST" })).status).toBe(202);
   });
 
   it("the session page's button says when it can be used again", async () => {
     const session = await prisma.session.create({
-      data: { courseId, zoomMeetingId: uniqueMeetingId(), startsAt: new Date(Date.now() - 5 * 3600_000), durationMinutes: 60 },
+      data: {
+        courseId,
+        zoomMeetingId: uniqueMeetingId(),
+        startsAt: new Date(Date.now() - 5 * 3600_000),
+        durationMinutes: 60,
+      },
     });
     const { ReconciliationPanel } = await import("../../components/reconciliation-panel");
     const { renderToStaticMarkup } = await import("react-dom/server");
-    const before = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
+    const before = renderToStaticMarkup(
+      await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }),
+    );
     expect(before).toContain("Reconcile now");
     expect(before).not.toContain("Available again at");
     expect((await api(`/api/v1/sessions/${session.id}/reconcile`, { method: "POST" })).status).toBe(202);
-    const after = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
+    const after = renderToStaticMarkup(
+      await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }),
+    );
     expect(after).toMatch(/Available again at <time dateTime="[^"]+">[^<]+<\/time> \(once every 5 minutes\)/);
     expect(after).toMatch(/<button type="button" disabled=""/);
   });

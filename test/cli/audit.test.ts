@@ -30,7 +30,20 @@ describe("rollcall CLI audit rows", () => {
   const email = "cli.audit@school.test";
 
   it("records user create, token create, token revoke and set-password, like the dashboard does", async () => {
-    succeeded(cli(["user", "create", "--email", email, "--name", "Cli Audit", "--role", "instructor", "--password", "long-enough-password"]));
+    succeeded(
+      cli([
+        "user",
+        "create",
+        "--email",
+        email,
+        "--name",
+        "Cli Audit",
+        "--role",
+        "instructor",
+        "--password",
+        "long-enough-password",
+      ]),
+    );
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
 
     const created = succeeded(cli(["token", "create", "--email", email, "--read-only", "--expires-in", "30d"]));
@@ -39,7 +52,10 @@ describe("rollcall CLI audit rows", () => {
     succeeded(cli(["token", "revoke", token.id]));
     succeeded(cli(["user", "set-password", "--email", email, "--password", "another-long-password"]));
 
-    const rows = await prisma.auditEntry.findMany({ orderBy: { id: "asc" }, select: { action: true, actorId: true, subject: true, details: true } });
+    const rows = await prisma.auditEntry.findMany({
+      orderBy: { id: "asc" },
+      select: { action: true, actorId: true, subject: true, details: true },
+    });
     expect(rows).toEqual([
       { action: "user.created", actorId: null, subject: `user:${user.id}`, details: { role: "instructor" } },
       {

@@ -15,7 +15,18 @@ describe("rollcall CLI", () => {
   const email = `cli-${Date.now()}@school.test`;
 
   it("creates a user, then refuses the same email with a clear error", () => {
-    const created = cli(["user", "create", "--email", email, "--name", "Cli Admin", "--role", "admin", "--password", "long-enough-password"]);
+    const created = cli([
+      "user",
+      "create",
+      "--email",
+      email,
+      "--name",
+      "Cli Admin",
+      "--role",
+      "admin",
+      "--password",
+      "long-enough-password",
+    ]);
     expect(created.status).toBe(0);
     expect(created.stdout).toContain(`Created admin ${email}`);
     const again = cli(["user", "create", "--email", email.toUpperCase(), "--name", "Again", "--role", "admin"]);
@@ -27,7 +38,18 @@ describe("rollcall CLI", () => {
     const badRole = cli(["user", "create", "--email", `x-${email}`, "--name", "X", "--role", "teacher"]);
     expect(badRole.status).toBe(1);
     expect(badRole.stderr).toContain("role must be admin or instructor");
-    const shortPassword = cli(["user", "create", "--email", `y-${email}`, "--name", "Y", "--role", "admin", "--password", "short"]);
+    const shortPassword = cli([
+      "user",
+      "create",
+      "--email",
+      `y-${email}`,
+      "--name",
+      "Y",
+      "--role",
+      "admin",
+      "--password",
+      "short",
+    ]);
     expect(shortPassword.status).toBe(1);
     expect(shortPassword.stderr).toContain("password must be at least 10 characters");
   });

@@ -26,7 +26,10 @@ describe("configuration", () => {
   });
 
   it("splits comma-separated webhook secrets for rotation", () => {
-    expect(parseConfig({ ...valid, ZOOM_WEBHOOK_SECRET_TOKEN: " new , old " }).ZOOM_WEBHOOK_SECRET_TOKEN).toEqual(["new", "old"]);
+    expect(parseConfig({ ...valid, ZOOM_WEBHOOK_SECRET_TOKEN: " new , old " }).ZOOM_WEBHOOK_SECRET_TOKEN).toEqual([
+      "new",
+      "old",
+    ]);
   });
 
   it.each([
@@ -41,7 +44,10 @@ describe("configuration", () => {
     [{ SMTP_URL: "http://mail" }, "SMTP_URL must start with smtp://"],
     [{ WORKER: "maybe" }, "WORKER must be on or off"],
     [{ ZOOM_ACCOUNT_ID: "acc" }, "ZOOM_CLIENT_ID is required when any of"],
-    [{ TRUSTED_PROXIES: "10.0.0.1, proxy.local" }, 'TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated: "proxy.local" is not an IP address'],
+    [
+      { TRUSTED_PROXIES: "10.0.0.1, proxy.local" },
+      'TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated: "proxy.local" is not an IP address',
+    ],
     [{ TRUSTED_PROXIES: "10.0.0.0/33" }, '"10.0.0.0/33" has a bad prefix length (0–32)'],
   ])("names the bad variable: %j", (override, message) => {
     const found = problems({ ...valid, ...override });
@@ -58,11 +64,17 @@ describe("configuration", () => {
   });
 
   it("turns the Report API on only with all three credentials", () => {
-    expect(parseConfig({ ...valid, ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "b", ZOOM_CLIENT_SECRET: "c" }).reportApiConfigured).toBe(true);
+    expect(
+      parseConfig({ ...valid, ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "b", ZOOM_CLIENT_SECRET: "c" }).reportApiConfigured,
+    ).toBe(true);
   });
 
   it("refuses development secrets in production", () => {
-    expect(() => assertNoDevelopmentSecrets({ NODE_ENV: "production", ZOOM_WEBHOOK_SECRET_TOKEN: "dev-webhook-secret-abc" })).toThrow(/development default/);
-    expect(() => assertNoDevelopmentSecrets({ NODE_ENV: "development", ZOOM_WEBHOOK_SECRET_TOKEN: "dev-webhook-secret-abc" })).not.toThrow();
+    expect(() =>
+      assertNoDevelopmentSecrets({ NODE_ENV: "production", ZOOM_WEBHOOK_SECRET_TOKEN: "dev-webhook-secret-abc" }),
+    ).toThrow(/development default/);
+    expect(() =>
+      assertNoDevelopmentSecrets({ NODE_ENV: "development", ZOOM_WEBHOOK_SECRET_TOKEN: "dev-webhook-secret-abc" }),
+    ).not.toThrow();
   });
 });

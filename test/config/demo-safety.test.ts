@@ -16,12 +16,19 @@ import { DEMO_USERS } from "../../lib/demo/accounts";
 import { hashPassword } from "../../lib/passwords";
 
 function runScript(script: string, env: Record<string, string | undefined>, args: string[] = []) {
-  return spawnSync(process.execPath, ["--import", "tsx", script, ...args], { env: { ...process.env, ...env } as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 });
+  return spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+    env: { ...process.env, ...env } as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
 }
 
 describe("npm run demo", () => {
   it("refuses to run with DATABASE_URL set, with one clear line and exit 1", () => {
-    const result = runScript("scripts/demo.ts", { NODE_ENV: "development", DATABASE_URL: "postgresql://db.school.example/rollcall" });
+    const result = runScript("scripts/demo.ts", {
+      NODE_ENV: "development",
+      DATABASE_URL: "postgresql://db.school.example/rollcall",
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("Demo refused: The demo does not run with DATABASE_URL set");
   });
@@ -35,7 +42,12 @@ describe("npm run demo", () => {
   it("keeps its data under .data/demo, apart from the database npm start uses", async () => {
     const { DEMO_DATA_DIRECTORY } = await import("../../lib/demo/accounts");
     expect(DEMO_DATA_DIRECTORY).toBe(path.join(".data", "demo"));
-    expect(fs.readFileSync("scripts/demo.ts", "utf8").split("\n").find((line) => line.startsWith("import"))).toContain("./demo-guard");
+    expect(
+      fs
+        .readFileSync("scripts/demo.ts", "utf8")
+        .split("\n")
+        .find((line) => line.startsWith("import")),
+    ).toContain("./demo-guard");
   });
 
   it("the seed will not write the published passwords into a database given by DATABASE_URL", async () => {
@@ -59,12 +71,10 @@ describe("a production start with a demo password left", () => {
   });
 
   async function addUser(email: string, password: string, disabled = false) {
-    await db.query(`INSERT INTO users (id, email, name, role, "passwordHash", "disabledAt", "updatedAt") VALUES ($1, $2, 'X', 'admin', $3, $4, now())`, [
-      crypto.randomUUID(),
-      email,
-      await hashPassword(password),
-      disabled ? new Date() : null,
-    ]);
+    await db.query(
+      `INSERT INTO users (id, email, name, role, "passwordHash", "disabledAt", "updatedAt") VALUES ($1, $2, 'X', 'admin', $3, $4, now())`,
+      [crypto.randomUUID(), email, await hashPassword(password), disabled ? new Date() : null],
+    );
   }
 
   it("is refused, naming the account to fix; a changed or disabled demo account is fine", async () => {
@@ -93,7 +103,12 @@ describe("the embedded PostgreSQL's password", () => {
   it("is generated and kept in dev-secrets.json (0600); a cluster made with the old fixed password is moved to it", async () => {
     const { startEmbeddedPostgres, LEGACY_PASSWORD } = await import("../../lib/db/embedded");
     // A data directory as an earlier Rollcall left it: superuser password "postgres".
-    const legacy = await startEmbeddedPostgres({ dataDir: path.join(root, "postgres"), password: LEGACY_PASSWORD, port: 0, quiet: true });
+    const legacy = await startEmbeddedPostgres({
+      dataDir: path.join(root, "postgres"),
+      password: LEGACY_PASSWORD,
+      port: 0,
+      quiet: true,
+    });
     const legacyClient = new pg.Client({ connectionString: legacy.url });
     await legacyClient.connect();
     await legacyClient.query("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('data from before')");
@@ -102,14 +117,23 @@ describe("the embedded PostgreSQL's password", () => {
 
     // `npm run db:migrate` on that data directory, as after an upgrade (a process of its own, so
     // ROLLCALL_DATA_DIR is read fresh).
-    const migrate = runScript("scripts/migrate.ts", { ROLLCALL_DATA_DIR: root, DATABASE_URL: "", NODE_ENV: "production" }, ["deploy"]);
+    const migrate = runScript(
+      "scripts/migrate.ts",
+      { ROLLCALL_DATA_DIR: root, DATABASE_URL: "", NODE_ENV: "production" },
+      ["deploy"],
+    );
     expect(migrate.status, migrate.stderr).toBe(0);
     const secretsFile = path.join(root, "dev-secrets.json");
     expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600);
     const password = JSON.parse(fs.readFileSync(secretsFile, "utf8")).EMBEDDED_POSTGRES_PASSWORD as string;
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
 
-    const database = await startEmbeddedPostgres({ dataDir: path.join(root, "postgres"), password, port: 0, quiet: true });
+    const database = await startEmbeddedPostgres({
+      dataDir: path.join(root, "postgres"),
+      password,
+      port: 0,
+      quiet: true,
+    });
     try {
       expect(database.url).toContain(`:${password}@`);
       const client = new pg.Client({ connectionString: database.url });
@@ -120,7 +144,13 @@ describe("the embedded PostgreSQL's password", () => {
       await client.end();
       // The fixed password no longer opens it.
       const port = new URL(database.url).port;
-      const old = new pg.Client({ host: "127.0.0.1", port: Number(port), user: "postgres", password: LEGACY_PASSWORD, database: "rollcall" });
+      const old = new pg.Client({
+        host: "127.0.0.1",
+        port: Number(port),
+        user: "postgres",
+        password: LEGACY_PASSWORD,
+        database: "rollcall",
+      });
       await expect(old.connect()).rejects.toMatchObject({ code: "28P01" });
     } finally {
       await database.stop();

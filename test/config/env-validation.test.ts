@@ -65,14 +65,22 @@ describe("variables read one at a time", () => {
 
   it("put caught mail under the data directory unless MAIL_CATCHER_DIR is set", () => {
     expect(mailCatcherDirectory({ ROLLCALL_DATA_DIR: "/srv/rollcall" })).toBe("/srv/rollcall/mail");
-    expect(mailCatcherDirectory({ ROLLCALL_DATA_DIR: "/srv/rollcall", MAIL_CATCHER_DIR: "/srv/mail" })).toBe("/srv/mail");
+    expect(mailCatcherDirectory({ ROLLCALL_DATA_DIR: "/srv/rollcall", MAIL_CATCHER_DIR: "/srv/mail" })).toBe(
+      "/srv/mail",
+    );
   });
 });
 
 describe("the start-up check", () => {
   it("validates them with the rest, one line per bad variable", () => {
     const problems = problemsOf(() =>
-      parseConfig({ ...valid, DATABASE_POOL_SIZE: "many", WORKER_CONCURRENCY: "0", NEXTAUTH_URL: "nowhere", NEXTAUTH_SECRET: "short" }),
+      parseConfig({
+        ...valid,
+        DATABASE_POOL_SIZE: "many",
+        WORKER_CONCURRENCY: "0",
+        NEXTAUTH_URL: "nowhere",
+        NEXTAUTH_SECRET: "short",
+      }),
     );
     expect(problems).toEqual([
       "Configuration error: DATABASE_POOL_SIZE must be a number",
@@ -100,7 +108,11 @@ function run(script: string, args: string[], env: Record<string, string>) {
 
 describe("processes", () => {
   it("the worker stops at start-up on a bad WORKER_CONCURRENCY or DATABASE_POOL_SIZE", () => {
-    const result = run("scripts/worker.ts", [], testServerEnv({ WORKER_CONCURRENCY: "lots", DATABASE_POOL_SIZE: "0", DATABASE_URL: "postgresql://unused" }));
+    const result = run(
+      "scripts/worker.ts",
+      [],
+      testServerEnv({ WORKER_CONCURRENCY: "lots", DATABASE_POOL_SIZE: "0", DATABASE_URL: "postgresql://unused" }),
+    );
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toContain("Configuration error: WORKER_CONCURRENCY must be a number");

@@ -24,15 +24,28 @@ describe("migrations", () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+      const tables = await client.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+      );
       const names = tables.rows.map((row) => row.table_name);
-      for (const table of ["events", "sessions", "students", "courses", "users", "webhook_deliveries", "attendance_records", "_prisma_migrations"]) {
+      for (const table of [
+        "events",
+        "sessions",
+        "students",
+        "courses",
+        "users",
+        "webhook_deliveries",
+        "attendance_records",
+        "_prisma_migrations",
+      ]) {
         expect(names).toContain(table);
       }
       const recorded = await client.query('SELECT migration_name, finished_at FROM "_prisma_migrations"');
       expect(recorded.rows.map((row) => row.migration_name)).toEqual(applied);
       expect(recorded.rows.every((row) => row.finished_at !== null)).toBe(true);
-      const queue = await client.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = 'graphile_worker'");
+      const queue = await client.query(
+        "SELECT 1 FROM information_schema.schemata WHERE schema_name = 'graphile_worker'",
+      );
       expect(queue.rowCount).toBe(1);
     } finally {
       await client.end();
@@ -54,19 +67,28 @@ describe("migrations", () => {
 describe("server start-up", () => {
   it("stops with one clear line per bad variable", () => {
     const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-      env: { ...process.env, ...testServerEnv({ AUTH_SECRET: "short", PORT: "not-a-port", DATABASE_URL: "postgresql://unused" }) },
+      env: {
+        ...process.env,
+        ...testServerEnv({ AUTH_SECRET: "short", PORT: "not-a-port", DATABASE_URL: "postgresql://unused" }),
+      },
       encoding: "utf8",
       timeout: 60_000,
     });
     expect(result.status).toBe(1);
-    const lines = result.stderr.trim().split("\n").filter((line) => line.startsWith("Configuration error"));
+    const lines = result.stderr
+      .trim()
+      .split("\n")
+      .filter((line) => line.startsWith("Configuration error"));
     expect(lines).toContain("Configuration error: AUTH_SECRET must be at least 32 characters long");
     expect(lines).toContain("Configuration error: PORT must be a number");
   });
 
   it("refuses development default secrets in production", () => {
     const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-      env: { ...process.env, ...testServerEnv({ ZOOM_WEBHOOK_SECRET_TOKEN: "dev-webhook-secret-0123", DATABASE_URL: "postgresql://unused" }) },
+      env: {
+        ...process.env,
+        ...testServerEnv({ ZOOM_WEBHOOK_SECRET_TOKEN: "dev-webhook-secret-0123", DATABASE_URL: "postgresql://unused" }),
+      },
       encoding: "utf8",
       timeout: 60_000,
     });

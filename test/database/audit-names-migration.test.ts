@@ -40,7 +40,10 @@ describe("migration audit_action_names", () => {
         ["student.erased", "st1", '{"courseId":"c1","events":4}'],
       ];
       for (const [action, subject, details] of old) {
-        await db.query(`INSERT INTO audit_entries ("actorId", action, subject, details) VALUES ('admin1', $1, $2, $3::jsonb)`, [action, subject, details]);
+        await db.query(
+          `INSERT INTO audit_entries ("actorId", action, subject, details) VALUES ('admin1', $1, $2, $3::jsonb)`,
+          [action, subject, details],
+        );
       }
       await applyMigrations(url);
       const { rows } = await db.query<{ actorId: string; action: string; subject: string; details: unknown }>(
@@ -62,7 +65,9 @@ describe("migration audit_action_names", () => {
         ["student.erased", "student:st1"],
       ]);
       expect(rows.every((row) => row.actorId === "admin1")).toBe(true);
-      expect(rows.map((row) => row.details)).toEqual(old.map(([, , details]) => (details === null ? null : JSON.parse(details))));
+      expect(rows.map((row) => row.details)).toEqual(
+        old.map(([, , details]) => (details === null ? null : JSON.parse(details))),
+      );
     } finally {
       await db.end();
     }

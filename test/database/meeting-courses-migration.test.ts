@@ -35,7 +35,9 @@ describe("migration meeting_courses", () => {
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
-      await db.query(`INSERT INTO courses (id, name, "updatedAt") VALUES ('c-first', 'Statistics 200', now()), ('c-second', 'Poetry 101', now()), ('c-alone', 'Chemistry 300', now())`);
+      await db.query(
+        `INSERT INTO courses (id, name, "updatedAt") VALUES ('c-first', 'Statistics 200', now()), ('c-second', 'Poetry 101', now()), ('c-alone', 'Chemistry 300', now())`,
+      );
       await db.query(
         `INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "createdAt", "updatedAt", "computedAt") VALUES
            ('s-first', 'c-first', '81234567890', '2026-11-02T17:00:00', 60, '2026-10-01T00:00:00', now(), now()),
@@ -47,12 +49,16 @@ describe("migration meeting_courses", () => {
            ('s-second', 'name:ana', 'Ana of Statistics', 3600, 100, 1, false, 0, '[]', now()),
            ('s-first', 'name:ana', 'Ana of Statistics', 3600, 100, 1, false, 0, '[]', now())`,
       );
-      await db.query(`INSERT INTO events ("dedupeKey", "eventType", "zoomMeetingId", "occurredAt") VALUES ('k1', 'meeting.participant_joined', '81234567890', '2026-11-02T17:01:00')`);
+      await db.query(
+        `INSERT INTO events ("dedupeKey", "eventType", "zoomMeetingId", "occurredAt") VALUES ('k1', 'meeting.participant_joined', '81234567890', '2026-11-02T17:01:00')`,
+      );
 
       const result = migrate(url);
       expect(result.status, result.stderr).toBe(0);
       // On stderr: a command's stdout may carry data (the CLI's CSV export).
-      const warning = result.stderr.split("\n").find((line) => line.includes('"level":"warn"') && line.includes("scheduled by courses that may not see"));
+      const warning = result.stderr
+        .split("\n")
+        .find((line) => line.includes('"level":"warn"') && line.includes("scheduled by courses that may not see"));
       expect(warning, result.stderr).toBeDefined();
       expect(result.stdout).not.toContain("scheduled by courses that may not see");
       const fields = JSON.parse(warning!) as { message: string; meetingConflicts: string[] };
@@ -67,20 +73,34 @@ describe("migration meeting_courses", () => {
         { zoomMeetingId: "89999999999", courseId: "c-alone", sharedById: null },
       ]);
       // Data stays; only the second course's derived attendance (which held the first's class) goes.
-      expect((await db.query(`SELECT id FROM sessions ORDER BY id`)).rows.map((row) => row.id)).toEqual(["s-alone", "s-first", "s-second"]);
+      expect((await db.query(`SELECT id FROM sessions ORDER BY id`)).rows.map((row) => row.id)).toEqual([
+        "s-alone",
+        "s-first",
+        "s-second",
+      ]);
       expect((await db.query(`SELECT count(*)::int AS n FROM events`)).rows[0].n).toBe(1);
       expect((await db.query(`SELECT "sessionId" FROM guest_attendance`)).rows).toEqual([{ sessionId: "s-first" }]);
       expect((await db.query(`SELECT "computedAt" FROM sessions WHERE id = 's-second'`)).rows[0].computedAt).toBeNull();
 
       // From now on whatever writes a session, a free meeting becomes its course's, a taken one does not.
-      await db.query(`INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt") VALUES ('s-new', 'c-second', '87777777777', now(), 60, now())`);
-      await db.query(`INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt") VALUES ('s-again', 'c-alone', '81234567890', now(), 60, now())`);
-      expect((await db.query(`SELECT "courseId" FROM meeting_courses WHERE "zoomMeetingId" = '87777777777'`)).rows).toEqual([{ courseId: "c-second" }]);
-      expect((await db.query(`SELECT "courseId" FROM meeting_courses WHERE "zoomMeetingId" = '81234567890'`)).rows).toEqual([{ courseId: "c-first" }]);
+      await db.query(
+        `INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt") VALUES ('s-new', 'c-second', '87777777777', now(), 60, now())`,
+      );
+      await db.query(
+        `INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "updatedAt") VALUES ('s-again', 'c-alone', '81234567890', now(), 60, now())`,
+      );
+      expect(
+        (await db.query(`SELECT "courseId" FROM meeting_courses WHERE "zoomMeetingId" = '87777777777'`)).rows,
+      ).toEqual([{ courseId: "c-second" }]);
+      expect(
+        (await db.query(`SELECT "courseId" FROM meeting_courses WHERE "zoomMeetingId" = '81234567890'`)).rows,
+      ).toEqual([{ courseId: "c-first" }]);
 
       // The second course resolved (shared by an admin): only the third course's new session on the
       // meeting is reported now; once it is gone, nothing is.
-      await db.query(`INSERT INTO meeting_courses ("zoomMeetingId", "courseId", "sharedById") VALUES ('81234567890', 'c-second', 'admin')`);
+      await db.query(
+        `INSERT INTO meeting_courses ("zoomMeetingId", "courseId", "sharedById") VALUES ('81234567890', 'c-second', 'admin')`,
+      );
       const again = migrate(url);
       expect(again.status, again.stderr).toBe(0);
       const resolved = again.stderr.split("\n").find((line) => line.includes("scheduled by courses that may not see"));

@@ -7,7 +7,6 @@ import type { RunningServer } from "../helpers/server";
 import type { DrillResult } from "./report";
 import { expectedAttendance, type Scenario } from "./scenario";
 
-
 export interface StoreCheck {
   stored: number;
   lost: number;
@@ -16,11 +15,18 @@ export interface StoreCheck {
   acknowledgedButMissing: number;
 }
 
-export async function checkStore(databaseUrl: string, scenario: Scenario, acknowledged: Iterable<string>): Promise<StoreCheck> {
+export async function checkStore(
+  databaseUrl: string,
+  scenario: Scenario,
+  acknowledged: Iterable<string>,
+): Promise<StoreCheck> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const rows = await client.query<{ dedupeKey: string }>(`SELECT "dedupeKey" FROM events WHERE "zoomMeetingId" = ANY($1::text[])`, [scenario.sessions.map((session) => session.zoomMeetingId)]);
+    const rows = await client.query<{ dedupeKey: string }>(
+      `SELECT "dedupeKey" FROM events WHERE "zoomMeetingId" = ANY($1::text[])`,
+      [scenario.sessions.map((session) => session.zoomMeetingId)],
+    );
     const stored = new Set(rows.rows.map((row) => row.dedupeKey));
     const expected = new Set(scenario.events.map((event) => event.dedupeKey));
     let acknowledgedButMissing = 0;
@@ -43,7 +49,12 @@ export interface AttendanceCheck {
   waitedSeconds: number;
 }
 
-export async function waitForAttendance(databaseUrl: string, scenario: Scenario, timeoutMs: number, processes: RunningServer[] = []): Promise<AttendanceCheck> {
+export async function waitForAttendance(
+  databaseUrl: string,
+  scenario: Scenario,
+  timeoutMs: number,
+  processes: RunningServer[] = [],
+): Promise<AttendanceCheck> {
   const expected = expectedAttendance(scenario);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -51,7 +62,15 @@ export async function waitForAttendance(databaseUrl: string, scenario: Scenario,
   let last: AttendanceCheck = { rows: 0, mismatches: expected.size, example: "no attendance yet", waitedSeconds: 0 };
   try {
     while (Date.now() - started < timeoutMs) {
-      const result = await client.query<{ sessionId: string; studentId: string; attendedSeconds: number; joinCount: number; status: string; firstJoinAt: Date | null; lastLeaveAt: Date | null }>(
+      const result = await client.query<{
+        sessionId: string;
+        studentId: string;
+        attendedSeconds: number;
+        joinCount: number;
+        status: string;
+        firstJoinAt: Date | null;
+        lastLeaveAt: Date | null;
+      }>(
         `SELECT "sessionId", "studentId", "attendedSeconds", "joinCount", status::text AS status, "firstJoinAt", "lastLeaveAt"
          FROM attendance_records WHERE "sessionId" = ANY($1::text[])`,
         [scenario.sessions.map((session) => session.id)],
@@ -63,7 +82,13 @@ export async function waitForAttendance(databaseUrl: string, scenario: Scenario,
         const key = `${row.sessionId}/${row.studentId}`;
         seen.add(key);
         const want = expected.get(key);
-        const got = { attendedSeconds: row.attendedSeconds, joinCount: row.joinCount, status: row.status, firstJoinAt: row.firstJoinAt?.getTime() ?? null, lastLeaveAt: row.lastLeaveAt?.getTime() ?? null };
+        const got = {
+          attendedSeconds: row.attendedSeconds,
+          joinCount: row.joinCount,
+          status: row.status,
+          firstJoinAt: row.firstJoinAt?.getTime() ?? null,
+          lastLeaveAt: row.lastLeaveAt?.getTime() ?? null,
+        };
         if (!want || JSON.stringify(want) !== JSON.stringify(got)) {
           mismatches += 1;
           example ??= `${key}: expected ${JSON.stringify(want)}, stored ${JSON.stringify(got)}`;
@@ -75,7 +100,12 @@ export async function waitForAttendance(databaseUrl: string, scenario: Scenario,
           example ??= `${key}: no attendance row`;
         }
       }
-      last = { rows: result.rowCount ?? 0, mismatches, example, waitedSeconds: Math.round((Date.now() - started) / 100) / 10 };
+      last = {
+        rows: result.rowCount ?? 0,
+        mismatches,
+        example,
+        waitedSeconds: Math.round((Date.now() - started) / 100) / 10,
+      };
       if (mismatches === 0) return last;
       // Nothing left that could compute it: no point waiting.
       if (processes.length > 0 && processes.every((proc) => proc.unexpectedExit() !== null)) return last;
@@ -91,10 +121,18 @@ export async function waitForAttendance(databaseUrl: string, scenario: Scenario,
 export function checkServerLog(proc: RunningServer, result: DrillResult): void {
   const exit = proc.unexpectedExit();
   if (exit) {
-    const tail = proc.output().split("\n").filter((line) => line.trim() && !/^\s/.test(line)).slice(-3).join(" | ");
+    const tail = proc
+      .output()
+      .split("\n")
+      .filter((line) => line.trim() && !/^\s/.test(line))
+      .slice(-3)
+      .join(" | ");
     result.notes.push(`CRASH: ${proc.label} exited on its own (${exit}); last lines: ${tail.slice(0, 600)}`);
     result.crashes += 1;
   }
   const markers = proc.output().match(/uncaughtException|unhandledRejection|FATAL ERROR|Segmentation fault/g);
-  if (markers) result.notes.push(`${proc.label}: ${markers.length} crash markers in its log (${[...new Set(markers)].join(", ")})`);
+  if (markers)
+    result.notes.push(
+      `${proc.label}: ${markers.length} crash markers in its log (${[...new Set(markers)].join(", ")})`,
+    );
 }

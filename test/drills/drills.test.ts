@@ -27,18 +27,29 @@ function expectNothingLost(result: DrillResult) {
   expect(result.acknowledgedButMissing, summary).toBe(0);
   expect(result.otherAnswers, summary).toBe(0);
   expect(result.attendanceMismatches, summary).toBe(0);
-  expect(result.notes.filter((note) => /crash markers|MISMATCH/.test(note)), summary).toEqual([]);
+  expect(
+    result.notes.filter((note) => /crash markers|MISMATCH/.test(note)),
+    summary,
+  ).toEqual([]);
 }
 
 describe("fault drills (CI size)", () => {
   it(`(a) ${EVENTS} signed events and their redeliveries at full speed: each stored once, attendance exact`, async () => {
-    const result = await runLoadDrill(await useFreshDatabase("drill_load"), { events: EVENTS, logDir, attendanceTimeoutMs: 120_000 });
+    const result = await runLoadDrill(await useFreshDatabase("drill_load"), {
+      events: EVENTS,
+      logDir,
+      attendanceTimeoutMs: 120_000,
+    });
     expectNothingLost(result);
     expect(result.answered503 + result.connectionErrors).toBe(0);
   }, 300_000);
 
   it("(b) the server killed with SIGKILL mid-load and restarted: every 200 was stored, the rest land on retry", async () => {
-    const result = await runKillDrill(await useFreshDatabase("drill_kill"), { events: EVENTS, logDir, attendanceTimeoutMs: 120_000 });
+    const result = await runKillDrill(await useFreshDatabase("drill_kill"), {
+      events: EVENTS,
+      logDir,
+      attendanceTimeoutMs: 120_000,
+    });
     expectNothingLost(result);
     expect(result.connectionErrors, "the kill interrupted nothing: the drill did not drill").toBeGreaterThan(0);
     expect(result.retriedEvents).toBeGreaterThan(0);
@@ -49,7 +60,12 @@ describe("fault drills (CI size)", () => {
     await cluster.start();
     try {
       await applyMigrations(cluster.url);
-      const result = await runOutageDrill(cluster, { events: EVENTS, outageSeconds: 5, logDir, attendanceTimeoutMs: 120_000 });
+      const result = await runOutageDrill(cluster, {
+        events: EVENTS,
+        outageSeconds: 5,
+        logDir,
+        attendanceTimeoutMs: 120_000,
+      });
       expectNothingLost(result);
       expect(result.outage?.requests, "no request fell inside the outage").toBeGreaterThan(10);
       expect(result.outage?.non503).toBe(0);

@@ -40,16 +40,34 @@ export async function runLoadDrill(databaseUrl: string, options: DrillOptions): 
   await insertScenario(databaseUrl, scenario);
   const server = await startDrillProcess({ label: "load-server", databaseUrl, logDir: options.logDir });
   try {
-    log(`(a) load: ${scenario.events.length} events + ${scenario.deliveries.length - scenario.events.length} redeliveries`);
-    const attempts = await sendAll(scenario.deliveries, { target: () => server.url, concurrency: options.concurrency ?? 32 });
+    log(
+      `(a) load: ${scenario.events.length} events + ${scenario.deliveries.length - scenario.events.length} redeliveries`,
+    );
+    const attempts = await sendAll(scenario.deliveries, {
+      target: () => server.url,
+      concurrency: options.concurrency ?? 32,
+    });
     const retry = await retryUnacknowledged(attempts, scenario, () => server.url);
     const all = [...attempts, ...retry.attempts];
     const store = await checkStore(databaseUrl, scenario, acknowledgedKeys(all));
     const attendance = await waitForAttendance(databaseUrl, scenario, options.attendanceTimeoutMs ?? 180_000, [server]);
-    const result = summarise("(a) load", "1 server (web + worker)", scenario, all, retry.retried, store, attendance, startedAt);
+    const result = summarise(
+      "(a) load",
+      "1 server (web + worker)",
+      scenario,
+      all,
+      retry.retried,
+      store,
+      attendance,
+      startedAt,
+    );
     const duplicates = attempts.filter((attempt) => attempt.outcome === "duplicate").length;
-    result.notes.push(`${duplicates} answers were "duplicate" (the ${scenario.deliveries.length - scenario.events.length} redeliveries, or a retry after a lost answer)`);
-    result.notes.push(`throughput ${Math.round(attempts.length / Math.max(0.001, (Math.max(...attempts.map((a) => a.startedAt + a.ms)) - startedAt) / 1000))} requests/s`);
+    result.notes.push(
+      `${duplicates} answers were "duplicate" (the ${scenario.deliveries.length - scenario.events.length} redeliveries, or a retry after a lost answer)`,
+    );
+    result.notes.push(
+      `throughput ${Math.round(attempts.length / Math.max(0.001, (Math.max(...attempts.map((a) => a.startedAt + a.ms)) - startedAt) / 1000))} requests/s`,
+    );
     checkServerLog(server, result);
     return result;
   } finally {
@@ -58,7 +76,10 @@ export async function runLoadDrill(databaseUrl: string, options: DrillOptions): 
 }
 
 /** (b) the all-in-one server SIGKILLed mid-load, restarted on the same port; non-200s resent. */
-export async function runKillDrill(databaseUrl: string, options: DrillOptions & { killAfterFraction?: number }): Promise<DrillResult> {
+export async function runKillDrill(
+  databaseUrl: string,
+  options: DrillOptions & { killAfterFraction?: number },
+): Promise<DrillResult> {
   const log = options.log ?? (() => {});
   const startedAt = Date.now();
   const scenario = buildScenario(options.events, 22);
@@ -86,7 +107,9 @@ export async function runKillDrill(databaseUrl: string, options: DrillOptions & 
     // Before anything is resent: every event answered 200 before the kill is in the database.
     const acknowledgedBeforeRestart = acknowledgedKeys(attempts);
     const durable = await checkStore(databaseUrl, scenario, acknowledgedBeforeRestart);
-    log(`(b) killed; ${acknowledgedBeforeRestart.size} events had a 200, ${durable.acknowledgedButMissing} of them missing; restarting on port ${port}`);
+    log(
+      `(b) killed; ${acknowledgedBeforeRestart.size} events had a 200, ${durable.acknowledgedButMissing} of them missing; restarting on port ${port}`,
+    );
     const restartedAt = Date.now();
     server = await startDrillProcess({ label: "kill-server-2", databaseUrl, port, logDir: options.logDir });
     const restartSeconds = Math.round((Date.now() - restartedAt) / 100) / 10;
@@ -95,8 +118,19 @@ export async function runKillDrill(databaseUrl: string, options: DrillOptions & 
     const store = await checkStore(databaseUrl, scenario, acknowledgedKeys(all));
     store.acknowledgedButMissing += durable.acknowledgedButMissing;
     const attendance = await waitForAttendance(databaseUrl, scenario, options.attendanceTimeoutMs ?? 180_000, [server]);
-    const result = summarise("(b) SIGKILL mid-load", "1 server (web + worker thread), killed and restarted", scenario, all, retry.retried, store, attendance, startedAt);
-    const inFlight = attempts.filter((attempt) => attempt.startedAt <= killedAt && attempt.startedAt + attempt.ms >= killedAt).length;
+    const result = summarise(
+      "(b) SIGKILL mid-load",
+      "1 server (web + worker thread), killed and restarted",
+      scenario,
+      all,
+      retry.retried,
+      store,
+      attendance,
+      startedAt,
+    );
+    const inFlight = attempts.filter(
+      (attempt) => attempt.startedAt <= killedAt && attempt.startedAt + attempt.ms >= killedAt,
+    ).length;
     result.fault = `SIGKILL after ${killedAfter} of ${scenario.deliveries.length} answers (${inFlight} requests in flight); ${acknowledgedBeforeRestart.size} distinct events had been answered 200, all ${acknowledgedBeforeRestart.size - durable.acknowledgedButMissing} found stored before any retry; restarted in ${restartSeconds} s; ${retry.retried} events resent`;
     checkServerLog(server, result);
     return result;
@@ -109,7 +143,10 @@ export async function runKillDrill(databaseUrl: string, options: DrillOptions & 
  * (c) Postgres stopped for `outageSeconds` during a paced load: a web process (WORKER=off) and a
  * separate worker ("split"), or the all-in-one server ("single").
  */
-export async function runOutageDrill(cluster: Cluster, options: DrillOptions & { outageSeconds: number; perSecond?: number; topology?: "split" | "single" }): Promise<DrillResult> {
+export async function runOutageDrill(
+  cluster: Cluster,
+  options: DrillOptions & { outageSeconds: number; perSecond?: number; topology?: "split" | "single" },
+): Promise<DrillResult> {
   const log = options.log ?? (() => {});
   const startedAt = Date.now();
   const databaseUrl = cluster.url;
@@ -117,7 +154,8 @@ export async function runOutageDrill(cluster: Cluster, options: DrillOptions & {
   const scenario = buildScenario(options.events, topology === "split" ? 33 : 55);
   await insertScenario(databaseUrl, scenario);
   // Pace the load so that it runs before, during and after the outage.
-  const perSecond = options.perSecond ?? Math.max(20, Math.ceil(scenario.deliveries.length / (options.outageSeconds * 2 + 10)));
+  const perSecond =
+    options.perSecond ?? Math.max(20, Math.ceil(scenario.deliveries.length / (options.outageSeconds * 2 + 10)));
   const processes =
     topology === "split"
       ? [
@@ -130,7 +168,9 @@ export async function runOutageDrill(cluster: Cluster, options: DrillOptions & {
   let downUntil = 0;
   const outageStartsAfterMs = Math.max(1000, Math.floor((scenario.deliveries.length / perSecond) * 1000 * 0.2));
   try {
-    log(`(c) outage (${topology}): ${scenario.deliveries.length} deliveries at ${perSecond}/s; Postgres down for ${options.outageSeconds} s after ${outageStartsAfterMs} ms`);
+    log(
+      `(c) outage (${topology}): ${scenario.deliveries.length} deliveries at ${perSecond}/s; Postgres down for ${options.outageSeconds} s after ${outageStartsAfterMs} ms`,
+    );
     const outage = (async () => {
       await sleep(outageStartsAfterMs);
       await cluster.stop();
@@ -141,14 +181,25 @@ export async function runOutageDrill(cluster: Cluster, options: DrillOptions & {
       await cluster.start();
       log(`(c) Postgres started again`);
     })();
-    const attempts = await sendAll(scenario.deliveries, { target: () => web.url, concurrency: options.concurrency ?? 32, perSecond });
+    const attempts = await sendAll(scenario.deliveries, {
+      target: () => web.url,
+      concurrency: options.concurrency ?? 32,
+      perSecond,
+    });
     await outage;
-    const during = attempts.filter((attempt) => attempt.startedAt >= downFrom && attempt.startedAt + attempt.ms <= downUntil);
+    const during = attempts.filter(
+      (attempt) => attempt.startedAt >= downFrom && attempt.startedAt + attempt.ms <= downUntil,
+    );
     const non503 = during.filter((attempt) => attempt.status !== 503);
     const retry = await retryUnacknowledged(attempts, scenario, () => web.url, 30);
     const all = [...attempts, ...retry.attempts];
     const store = await checkStore(databaseUrl, scenario, acknowledgedKeys(all));
-    const attendance = await waitForAttendance(databaseUrl, scenario, options.attendanceTimeoutMs ?? 180_000, topology === "split" ? processes.slice(1) : processes);
+    const attendance = await waitForAttendance(
+      databaseUrl,
+      scenario,
+      options.attendanceTimeoutMs ?? 180_000,
+      topology === "split" ? processes.slice(1) : processes,
+    );
     const result = summarise(
       `(c) Postgres down ${options.outageSeconds} s`,
       topology === "split" ? "1 web (WORKER=off) + 1 worker" : "1 server (web + worker thread)",
@@ -167,9 +218,17 @@ export async function runOutageDrill(cluster: Cluster, options: DrillOptions & {
       maxMs: Math.max(0, ...during.map((attempt) => attempt.ms)),
       over3s: during.filter((attempt) => attempt.ms > 3000).length,
     };
-    if (non503.length) result.notes.push(`answers during the outage other than 503: ${[...new Set(non503.map((attempt) => String(attempt.status === "error" ? `connection error (${attempt.error})` : attempt.status)))].join(", ")}`);
-    const firstAfter = attempts.filter((attempt) => attempt.startedAt >= downUntil && attempt.status === 200).sort((a, b) => a.startedAt - b.startedAt)[0];
-    if (firstAfter) result.notes.push(`first 200 after Postgres came back: ${firstAfter.startedAt - downUntil} ms after it was started`);
+    if (non503.length)
+      result.notes.push(
+        `answers during the outage other than 503: ${[...new Set(non503.map((attempt) => String(attempt.status === "error" ? `connection error (${attempt.error})` : attempt.status)))].join(", ")}`,
+      );
+    const firstAfter = attempts
+      .filter((attempt) => attempt.startedAt >= downUntil && attempt.status === 200)
+      .sort((a, b) => a.startedAt - b.startedAt)[0];
+    if (firstAfter)
+      result.notes.push(
+        `first 200 after Postgres came back: ${firstAfter.startedAt - downUntil} ms after it was started`,
+      );
     result.fault = `Postgres (fast shutdown) stopped ${Math.round(outageStartsAfterMs / 100) / 10} s into a load of ${perSecond} requests/s, started again ${result.outage.seconds} s later; ${retry.retried} events resent afterwards`;
     for (const proc of processes) checkServerLog(proc, result);
     return result;
@@ -204,11 +263,28 @@ export async function runScaleOutDrill(databaseUrl: string, options: DrillOption
     const retry = await retryUnacknowledged(attempts, scenario, () => webA.url);
     const all = [...attempts, ...retry.attempts];
     const store = await checkStore(databaseUrl, scenario, acknowledgedKeys(all));
-    const attendance = await waitForAttendance(databaseUrl, scenario, options.attendanceTimeoutMs ?? 180_000, processes.slice(2));
-    const result = summarise("(d) scale-out", "2 web (WORKER=off) + 2 workers", scenario, all, retry.retried, store, attendance, startedAt);
+    const attendance = await waitForAttendance(
+      databaseUrl,
+      scenario,
+      options.attendanceTimeoutMs ?? 180_000,
+      processes.slice(2),
+    );
+    const result = summarise(
+      "(d) scale-out",
+      "2 web (WORKER=off) + 2 workers",
+      scenario,
+      all,
+      retry.retried,
+      store,
+      attendance,
+      startedAt,
+    );
     const storedAnswers = attempts.filter((attempt) => attempt.outcome === "stored").length;
-    result.notes.push(`"stored" answered ${storedAnswers} times for ${scenario.events.length} events (each sent to both web processes at once); the rest "duplicate"`);
-    if (storedAnswers !== scenario.events.length) result.notes.push("MISMATCH: an event was answered \"stored\" twice or never");
+    result.notes.push(
+      `"stored" answered ${storedAnswers} times for ${scenario.events.length} events (each sent to both web processes at once); the rest "duplicate"`,
+    );
+    if (storedAnswers !== scenario.events.length)
+      result.notes.push('MISMATCH: an event was answered "stored" twice or never');
     for (const process of processes) checkServerLog(process, result);
     return result;
   } finally {

@@ -47,8 +47,15 @@ export class Cluster {
   }
 
   async start(): Promise<void> {
-    this.running = await startEmbeddedPostgres({ dataDir: this.dataDir, port: this.port, database: this.database, quiet: true, password: this.password });
-    if (!this.running.url.includes(`:${this.port}/`)) throw new Error(`Postgres came back on another port: ${this.running.url}`);
+    this.running = await startEmbeddedPostgres({
+      dataDir: this.dataDir,
+      port: this.port,
+      database: this.database,
+      quiet: true,
+      password: this.password,
+    });
+    if (!this.running.url.includes(`:${this.port}/`))
+      throw new Error(`Postgres came back on another port: ${this.running.url}`);
   }
 
   async stop(): Promise<void> {

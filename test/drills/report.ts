@@ -4,7 +4,6 @@ import type { AttendanceCheck, StoreCheck } from "./check";
 import type { Scenario } from "./scenario";
 import type { Attempt } from "./send";
 
-
 export interface DrillResult {
   drill: string;
   topology: string;
@@ -42,7 +41,16 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
-export function summarise(drill: string, topology: string, scenario: Scenario, attempts: Attempt[], retried: number, store: StoreCheck, attendance: AttendanceCheck, startedAt: number): DrillResult {
+export function summarise(
+  drill: string,
+  topology: string,
+  scenario: Scenario,
+  attempts: Attempt[],
+  retried: number,
+  store: StoreCheck,
+  attendance: AttendanceCheck,
+  startedAt: number,
+): DrillResult {
   const latencies = attempts.filter((attempt) => attempt.status !== "error").map((attempt) => attempt.ms);
   return {
     drill,
@@ -52,7 +60,9 @@ export function summarise(drill: string, topology: string, scenario: Scenario, a
     answered200: attempts.filter((attempt) => attempt.status === 200).length,
     answered503: attempts.filter((attempt) => attempt.status === 503).length,
     connectionErrors: attempts.filter((attempt) => attempt.status === "error").length,
-    otherAnswers: attempts.filter((attempt) => attempt.status !== 200 && attempt.status !== 503 && attempt.status !== "error").length,
+    otherAnswers: attempts.filter(
+      (attempt) => attempt.status !== 200 && attempt.status !== 503 && attempt.status !== "error",
+    ).length,
     retriedEvents: retried,
     stored: store.stored,
     lost: store.lost,
@@ -98,7 +108,9 @@ export function markdownSummary(results: DrillResult[]): string {
   const details = results.flatMap((r) => [
     `- **${r.drill}**${r.fault ? `: ${r.fault}` : ""}`,
     ...(r.outage
-      ? [`  - during the outage: ${r.outage.requests} requests, ${r.outage.requests - r.outage.non503} answered 503, ${r.outage.non503} otherwise; slowest ${r.outage.maxMs} ms, ${r.outage.over3s} over 3 s`]
+      ? [
+          `  - during the outage: ${r.outage.requests} requests, ${r.outage.requests - r.outage.non503} answered 503, ${r.outage.non503} otherwise; slowest ${r.outage.maxMs} ms, ${r.outage.over3s} over 3 s`,
+        ]
       : []),
     r.attendanceMismatches === 0
       ? `  - attendance equal to the engine's (all ${r.attendanceRows} rows) ${r.attendanceSeconds} s after the last answer; whole drill ${r.seconds} s`

@@ -34,7 +34,13 @@ export function buildScenario(targetEvents: number, seed = 1): Scenario {
   const courseId = `drill_course_${tag}`;
   const roster: RosterStudent[] = Array.from({ length: STUDENTS_PER_SESSION }, (_, index) => {
     const email = `s${index}.${tag}@drill.example`;
-    return { id: `drill_${tag}_s${index}`, name: `Student ${String(index).padStart(2, "0")}`, email, emailNormalized: email, zoomRegistrantId: null };
+    return {
+      id: `drill_${tag}_s${index}`,
+      name: `Student ${String(index).padStart(2, "0")}`,
+      email,
+      emailNormalized: email,
+      zoomRegistrantId: null,
+    };
   });
   const perSession = 2 + STUDENTS_PER_SESSION * CONNECTIONS_PER_STUDENT * 2;
   const sessionCount = Math.max(1, Math.ceil(targetEvents / perSession));
@@ -56,12 +62,23 @@ export function buildScenario(targetEvents: number, seed = 1): Scenario {
     const add = (body: unknown) => {
       const parsed = parseStoredEvent(body);
       if (!parsed.ok) throw new Error(parsed.message);
-      events.push({ index: events.length, body: JSON.stringify(body), dedupeKey: parsed.fields.dedupeKey, sessionId: session.id });
+      events.push({
+        index: events.length,
+        body: JSON.stringify(body),
+        dedupeKey: parsed.fields.dedupeKey,
+        sessionId: session.id,
+      });
     };
     add(meetingStarted(uuid, session.zoomMeetingId, at(-120)));
     roster.forEach((student, i) => {
       for (let j = 0; j < CONNECTIONS_PER_STUDENT; j += 1) {
-        const spec = { uuid, meetingId: session.zoomMeetingId, userId: `${i + 1}${String(j).padStart(2, "0")}${s}`, name: student.name, email: student.email };
+        const spec = {
+          uuid,
+          meetingId: session.zoomMeetingId,
+          userId: `${i + 1}${String(j).padStart(2, "0")}${s}`,
+          name: student.name,
+          email: student.email,
+        };
         const joinAt = at(j * 360 + i);
         add(participantJoined({ ...spec, joinTime: joinAt }));
         add(participantLeft({ ...spec, leaveTime: new Date(joinAt.getTime() + 240_000) }));
@@ -93,27 +110,34 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return items;
 }
 
-
 /** The scenario's course, roster and sessions, written straight into the drill's database. */
 export async function insertScenario(databaseUrl: string, scenario: Scenario): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`INSERT INTO courses (id, name, timezone, "notifyLateJoiners", "updatedAt") VALUES ($1, $2, 'UTC', false, now())`, [scenario.courseId, `Drill ${scenario.tag}`]);
+    await client.query(
+      `INSERT INTO courses (id, name, timezone, "notifyLateJoiners", "updatedAt") VALUES ($1, $2, 'UTC', false, now())`,
+      [scenario.courseId, `Drill ${scenario.tag}`],
+    );
     for (const student of scenario.roster) {
-      await client.query(`INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt") VALUES ($1, $2, $3, $4, $5, now())`, [
-        student.id,
-        scenario.courseId,
-        student.name,
-        student.email,
-        student.emailNormalized,
-      ]);
+      await client.query(
+        `INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt") VALUES ($1, $2, $3, $4, $5, now())`,
+        [student.id, scenario.courseId, student.name, student.email, student.emailNormalized],
+      );
     }
     for (const session of scenario.sessions) {
       await client.query(
         `INSERT INTO sessions (id, "courseId", "zoomMeetingId", "startsAt", "durationMinutes", "lateAfterMinutes", "requiredPercent", "updatedAt")
          VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
-        [session.id, scenario.courseId, session.zoomMeetingId, session.startsAt, session.durationMinutes, session.lateAfterMinutes, session.requiredPercent],
+        [
+          session.id,
+          scenario.courseId,
+          session.zoomMeetingId,
+          session.startsAt,
+          session.durationMinutes,
+          session.lateAfterMinutes,
+          session.requiredPercent,
+        ],
       );
     }
   } finally {
@@ -123,7 +147,16 @@ export async function insertScenario(databaseUrl: string, scenario: Scenario): P
 
 /** What attendance must be: the pure engine on exactly the events sent. */
 export function expectedAttendance(scenario: Scenario) {
-  const expected = new Map<string, { attendedSeconds: number; joinCount: number; status: string; firstJoinAt: number | null; lastLeaveAt: number | null }>();
+  const expected = new Map<
+    string,
+    {
+      attendedSeconds: number;
+      joinCount: number;
+      status: string;
+      firstJoinAt: number | null;
+      lastLeaveAt: number | null;
+    }
+  >();
   for (const session of scenario.sessions) {
     const events: EngineEvent[] = scenario.events
       .filter((event) => event.sessionId === session.id)
@@ -133,7 +166,15 @@ export function expectedAttendance(scenario: Scenario) {
         const fields = parsed.fields;
         return { id: String(event.index).padStart(8, "0"), source: "webhook" as const, ...fields };
       });
-    const computed = computeSessionAttendance({ session, roster: scenario.roster, links: [], manualMatches: [], events, instances: deriveInstances(events), now: new Date() });
+    const computed = computeSessionAttendance({
+      session,
+      roster: scenario.roster,
+      links: [],
+      manualMatches: [],
+      events,
+      instances: deriveInstances(events),
+      now: new Date(),
+    });
     for (const student of computed.students) {
       expected.set(`${session.id}/${student.studentId}`, {
         attendedSeconds: student.attendedSeconds,

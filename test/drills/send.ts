@@ -35,20 +35,37 @@ async function deliver(delivery: Delivery, target: string): Promise<Attempt> {
     const text = await response.text();
     let outcome: string | null = null;
     try {
-      outcome = (JSON.parse(text) as { status?: string; error?: { code?: string } }).status ?? (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? null;
+      outcome =
+        (JSON.parse(text) as { status?: string; error?: { code?: string } }).status ??
+        (JSON.parse(text) as { error?: { code?: string } }).error?.code ??
+        null;
     } catch {
       outcome = text.slice(0, 80);
     }
     return { delivery, target, startedAt, ms: Date.now() - startedAt, status: response.status, outcome };
   } catch (error) {
-    return { delivery, target, startedAt, ms: Date.now() - startedAt, status: "error", outcome: null, error: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error) };
+    return {
+      delivery,
+      target,
+      startedAt,
+      ms: Date.now() - startedAt,
+      status: "error",
+      outcome: null,
+      error:
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error),
+    };
   }
 }
 
 /** Sends every delivery with `concurrency` in flight (optionally paced to `perSecond`). */
 export async function sendAll(
   deliveries: Delivery[],
-  options: { target: (delivery: Delivery, position: number) => string; concurrency: number; perSecond?: number; onAttempt?: (attempt: Attempt, done: number) => void },
+  options: {
+    target: (delivery: Delivery, position: number) => string;
+    concurrency: number;
+    perSecond?: number;
+    onAttempt?: (attempt: Attempt, done: number) => void;
+  },
 ): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
   let next = 0;
@@ -71,8 +88,15 @@ export async function sendAll(
 }
 
 /** Zoom's retries: every event that never got a 200 is sent again until it does (or `rounds` runs out). */
-export async function retryUnacknowledged(all: Attempt[], scenario: Scenario, target: () => string, rounds = 10): Promise<{ retried: number; attempts: Attempt[] }> {
-  const acknowledged = new Set(all.filter((attempt) => attempt.status === 200).map((attempt) => attempt.delivery.dedupeKey));
+export async function retryUnacknowledged(
+  all: Attempt[],
+  scenario: Scenario,
+  target: () => string,
+  rounds = 10,
+): Promise<{ retried: number; attempts: Attempt[] }> {
+  const acknowledged = new Set(
+    all.filter((attempt) => attempt.status === 200).map((attempt) => attempt.delivery.dedupeKey),
+  );
   const retriedKeys = new Set<string>();
   const attempts: Attempt[] = [];
   for (let round = 0; round < rounds; round += 1) {

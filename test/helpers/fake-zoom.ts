@@ -29,7 +29,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ZoomMeeting, ZoomReportParticipant, ZoomWebhookLog } from "../../lib/zoom/api";
 
-
 type StoredMeeting = FakeMeeting & { registrants: FakeRegistrant[] };
 
 export interface FakeInstance {
@@ -175,10 +174,17 @@ export class FakeZoom {
   }
 
   /** A registrant as Zoom creates one: a 22-character ID and a personal link carrying a tk= token. */
-  registerDirectly(meetingId: string, person: { email: string; first_name: string; last_name?: string }, occurrenceIds: string[] = []): FakeRegistrant {
+  registerDirectly(
+    meetingId: string,
+    person: { email: string; first_name: string; last_name?: string },
+    occurrenceIds: string[] = [],
+  ): FakeRegistrant {
     const meeting = this.meetings.get(meetingId);
     if (!meeting) throw new Error(`no fake meeting ${meetingId}`);
-    const existing = meeting.registrants.find((registrant) => registrant.email.toLowerCase() === person.email.toLowerCase() && registrant.status !== "cancelled");
+    const existing = meeting.registrants.find(
+      (registrant) =>
+        registrant.email.toLowerCase() === person.email.toLowerCase() && registrant.status !== "cancelled",
+    );
     if (existing) return existing;
     const id = crypto.randomBytes(16).toString("base64url").slice(0, 22);
     const registrant: FakeRegistrant = {
@@ -234,15 +240,32 @@ export class FakeZoom {
     }
 
     for (const failure of this.failures) {
-      if (failure.remaining.length > 0 && failure.pattern.test(rawPath) && (!failure.method || failure.method === request.method)) {
+      if (
+        failure.remaining.length > 0 &&
+        failure.pattern.test(rawPath) &&
+        (!failure.method || failure.method === request.method)
+      ) {
         const next = failure.remaining.shift()!;
         const headers: Record<string, string> = next.retryAfter !== undefined ? { "retry-after": next.retryAfter } : {};
-        return send(next.status, next.body ?? { code: next.status, message: next.status === 429 ? "You have reached the maximum per-second rate limit for this API. Try again later." : "Internal error" }, headers);
+        return send(
+          next.status,
+          next.body ?? {
+            code: next.status,
+            message:
+              next.status === 429
+                ? "You have reached the maximum per-second rate limit for this API. Try again later."
+                : "Internal error",
+          },
+          headers,
+        );
       }
     }
 
     let match: RegExpExecArray | null;
-    if (request.method === "GET" && (match = /^\/v2\/report\/(meetings|webinars)\/([^/]+)\/participants$/.exec(rawPath))) {
+    if (
+      request.method === "GET" &&
+      (match = /^\/v2\/report\/(meetings|webinars)\/([^/]+)\/participants$/.exec(rawPath))
+    ) {
       return this.participants(match[1] === "webinars" ? "webinar" : "meeting", match[2], query, send);
     }
     if (request.method === "GET" && (match = /^\/v2\/past_meetings\/([^/]+)\/instances$/.exec(rawPath))) {
@@ -268,9 +291,15 @@ export class FakeZoom {
         }
       }
       const route = `${request.method} ${match[2]}`;
-      if (!["POST /registrants", "POST /batch_registrants", "GET /registrants", "PUT /registrants/status"].includes(route)) return send(404, { code: 404, message: "Not found" });
+      if (
+        !["POST /registrants", "POST /batch_registrants", "GET /registrants", "PUT /registrants/status"].includes(route)
+      )
+        return send(404, { code: 404, message: "Not found" });
       if ((meeting.approvalType ?? 2) === 2) {
-        return send(400, { code: 3000, message: `Registration has not been enabled for this meeting: ${meeting.meetingId}.` });
+        return send(400, {
+          code: 3000,
+          message: `Registration has not been enabled for this meeting: ${meeting.meetingId}.`,
+        });
       }
       if (route === "POST /registrants") return this.addRegistrant(meeting, body, query, send);
       if (route === "POST /batch_registrants") return this.addBatch(meeting, body, send);
@@ -312,9 +341,14 @@ export class FakeZoom {
   }
 
   /** A page of `items` for a query with page_size / next_page_token, or an error answer. */
-  private page<T>(scope: string, items: T[], query: Record<string, string>): { ok: true; items: T[]; pageSize: number; next: string } | { ok: false; status: number; body: unknown } {
+  private page<T>(
+    scope: string,
+    items: T[],
+    query: Record<string, string>,
+  ): { ok: true; items: T[]; pageSize: number; next: string } | { ok: false; status: number; body: unknown } {
     const requested = query.page_size === undefined ? DEFAULT_PAGE_SIZE : Number(query.page_size);
-    if (!Number.isInteger(requested) || requested < 1) return { ok: false, status: 400, body: { code: 300, message: "Invalid field: page_size" } };
+    if (!Number.isInteger(requested) || requested < 1)
+      return { ok: false, status: 400, body: { code: 300, message: "Invalid field: page_size" } };
     const pageSize = Math.min(MAX_PAGE_SIZE, requested);
     let offset = 0;
     if (query.next_page_token) {
@@ -333,7 +367,12 @@ export class FakeZoom {
     return { ok: true, items: slice, pageSize, next };
   }
 
-  private participants(kind: "meeting" | "webinar", segment: string, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+  private participants(
+    kind: "meeting" | "webinar",
+    segment: string,
+    query: Record<string, string>,
+    send: (status: number, body: unknown) => void,
+  ) {
     // What Zoom's gateway sees once the path is decoded: a single-encoded "/" at the start or a
     // "//" splits the path and the meeting is not found; a double-encoded one decodes again.
     let id = decodeURIComponent(segment);
@@ -341,10 +380,15 @@ export class FakeZoom {
     if (id.includes("%")) id = decodeURIComponent(id);
     const ofKind = this.instances.filter((candidate) => (candidate.kind ?? "meeting") === kind);
     const instance = /^\d+$/.test(id)
-      ? ofKind.filter((candidate) => candidate.meetingId === id).sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime))[0]
+      ? ofKind
+          .filter((candidate) => candidate.meetingId === id)
+          .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime))[0]
       : ofKind.find((candidate) => candidate.uuid === id);
     if (!instance) return send(404, { code: 3001, message: `Meeting does not exist: ${id}.` });
-    const withRegistrant = (query.include_fields ?? "").split(",").map((field) => field.trim()).includes("registrant_id");
+    const withRegistrant = (query.include_fields ?? "")
+      .split(",")
+      .map((field) => field.trim())
+      .includes("registrant_id");
     const rows = instance.participants.map((row) => {
       if (withRegistrant) return row;
       const { registrant_id: _registrantId, ...rest } = row;
@@ -363,15 +407,28 @@ export class FakeZoom {
 
   private static person(value: unknown): { email: string; first_name: string; last_name?: string } | string {
     const person = (value ?? {}) as Record<string, unknown>;
-    if (typeof person.email !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(person.email)) return "Invalid field: email";
+    if (typeof person.email !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(person.email))
+      return "Invalid field: email";
     if (typeof person.first_name !== "string" || person.first_name.trim() === "") return "Invalid field: first_name";
-    return { email: person.email, first_name: person.first_name, last_name: typeof person.last_name === "string" ? person.last_name : undefined };
+    return {
+      email: person.email,
+      first_name: person.first_name,
+      last_name: typeof person.last_name === "string" ? person.last_name : undefined,
+    };
   }
 
-  private addRegistrant(meeting: StoredMeeting, body: Record<string, unknown>, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+  private addRegistrant(
+    meeting: StoredMeeting,
+    body: Record<string, unknown>,
+    query: Record<string, string>,
+    send: (status: number, body: unknown) => void,
+  ) {
     const person = FakeZoom.person(body);
     if (typeof person === "string") return send(400, { code: 300, message: person });
-    const occurrenceIds = (query.occurrence_ids ?? "").split(",").map((id) => id.trim()).filter((id) => id !== "");
+    const occurrenceIds = (query.occurrence_ids ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
     const known = new Set((meeting.occurrences ?? []).map((occurrence) => occurrence.occurrence_id));
     const unknown = occurrenceIds.find((id) => !known.has(id));
     if (unknown) return send(400, { code: 3000, message: `Invalid occurrence_ids: ${unknown}.` });
@@ -385,32 +442,66 @@ export class FakeZoom {
       join_url: registrant.join_url,
       topic: meeting.topic ?? "Class",
       start_time: meeting.startTime ?? new Date().toISOString(),
-      ...(occurrenceIds.length > 0 ? { occurrences: (meeting.occurrences ?? []).filter((occurrence) => occurrenceIds.includes(occurrence.occurrence_id)) } : {}),
+      ...(occurrenceIds.length > 0
+        ? {
+            occurrences: (meeting.occurrences ?? []).filter((occurrence) =>
+              occurrenceIds.includes(occurrence.occurrence_id),
+            ),
+          }
+        : {}),
     });
   }
 
-  private addBatch(meeting: StoredMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
-    if ((meeting.approvalType ?? 2) !== 0) return send(400, { code: 3000, message: "Batch registration is only available for meetings with automatic approval." });
+  private addBatch(
+    meeting: StoredMeeting,
+    body: Record<string, unknown>,
+    send: (status: number, body: unknown) => void,
+  ) {
+    if ((meeting.approvalType ?? 2) !== 0)
+      return send(400, {
+        code: 3000,
+        message: "Batch registration is only available for meetings with automatic approval.",
+      });
     const registrants = body.registrants;
-    if (!Array.isArray(registrants) || registrants.length === 0) return send(400, { code: 300, message: "Invalid field: registrants" });
-    if (registrants.length > 30) return send(400, { code: 300, message: "The number of registrants can not exceed 30." });
+    if (!Array.isArray(registrants) || registrants.length === 0)
+      return send(400, { code: 300, message: "Invalid field: registrants" });
+    if (registrants.length > 30)
+      return send(400, { code: 300, message: "The number of registrants can not exceed 30." });
     const people = registrants.map((entry) => FakeZoom.person(entry));
     const invalid = people.find((person) => typeof person === "string");
     if (invalid) return send(400, { code: 300, message: invalid as string });
     send(201, {
       registrants: (people as { email: string; first_name: string; last_name?: string }[]).map((person) => {
         const registrant = this.registerDirectly(meeting.meetingId, person);
-        return { email: registrant.email, registrant_id: registrant.id, join_url: registrant.join_url, participant_pin_code: 100000 + meeting.registrants.indexOf(registrant) };
+        return {
+          email: registrant.email,
+          registrant_id: registrant.id,
+          join_url: registrant.join_url,
+          participant_pin_code: 100000 + meeting.registrants.indexOf(registrant),
+        };
       }),
     });
   }
 
-  private listRegistrants(meeting: StoredMeeting, query: Record<string, string>, send: (status: number, body: unknown) => void) {
+  private listRegistrants(
+    meeting: StoredMeeting,
+    query: Record<string, string>,
+    send: (status: number, body: unknown) => void,
+  ) {
     const status = query.status ?? "approved";
-    if (!["approved", "pending", "denied"].includes(status)) return send(400, { code: 300, message: "Invalid field: status" });
+    if (!["approved", "pending", "denied"].includes(status))
+      return send(400, { code: 300, message: "Invalid field: status" });
     const selected = meeting.registrants
       .filter((registrant) => registrant.status === status)
-      .map(({ id, email, first_name, last_name, status: state, create_time, join_url }) => ({ id, email, first_name, last_name, status: state, create_time, join_url }));
+      .map(({ id, email, first_name, last_name, status: state, create_time, join_url }) => ({
+        id,
+        email,
+        first_name,
+        last_name,
+        status: state,
+        create_time,
+        join_url,
+      }));
     const page = this.page(`registrants:${meeting.meetingId}:${status}`, selected, query);
     if (!page.ok) return send(page.status, page.body);
     send(200, {
@@ -422,14 +513,23 @@ export class FakeZoom {
     });
   }
 
-  private updateStatus(meeting: StoredMeeting, body: Record<string, unknown>, send: (status: number, body: unknown) => void) {
+  private updateStatus(
+    meeting: StoredMeeting,
+    body: Record<string, unknown>,
+    send: (status: number, body: unknown) => void,
+  ) {
     const action = body.action;
-    const next = action === "approve" ? "approved" : action === "deny" ? "denied" : action === "cancel" ? "cancelled" : null;
+    const next =
+      action === "approve" ? "approved" : action === "deny" ? "denied" : action === "cancel" ? "cancelled" : null;
     if (!next) return send(400, { code: 300, message: "Invalid field: action" });
     const list = Array.isArray(body.registrants) ? (body.registrants as { id?: unknown; email?: unknown }[]) : [];
     if (list.length === 0 || list.length > 30) return send(400, { code: 300, message: "Invalid field: registrants" });
     for (const entry of list) {
-      const registrant = meeting.registrants.find((candidate) => candidate.id === entry.id && (typeof entry.email !== "string" || candidate.email.toLowerCase() === entry.email.toLowerCase()));
+      const registrant = meeting.registrants.find(
+        (candidate) =>
+          candidate.id === entry.id &&
+          (typeof entry.email !== "string" || candidate.email.toLowerCase() === entry.email.toLowerCase()),
+      );
       if (!registrant) return send(404, { code: 3003, message: `Registrant does not exist: ${String(entry.id)}.` });
     }
     for (const entry of list) meeting.registrants.find((candidate) => candidate.id === entry.id)!.status = next;
@@ -442,7 +542,11 @@ export class FakeZoom {
     const body: ZoomMeeting = {
       id: Number(meeting.meetingId),
       uuid: crypto.createHash("sha256").update(meeting.meetingId).digest("base64").slice(0, 22) + "==",
-      host_id: crypto.createHash("sha256").update(meeting.hostEmail ?? DEFAULT_HOST_EMAIL).digest("base64url").slice(0, 22),
+      host_id: crypto
+        .createHash("sha256")
+        .update(meeting.hostEmail ?? DEFAULT_HOST_EMAIL)
+        .digest("base64url")
+        .slice(0, 22),
       host_email: meeting.hostEmail ?? DEFAULT_HOST_EMAIL,
       topic: meeting.topic ?? "Class",
       type: meeting.type ?? 8,
@@ -450,7 +554,15 @@ export class FakeZoom {
       duration: meeting.duration ?? 60,
       timezone: "UTC",
       join_url: `https://zoom.us/j/${meeting.meetingId}`,
-      ...(meeting.occurrences ? { occurrences: meeting.occurrences.map((occurrence) => ({ duration: meeting.duration ?? 60, status: "available", ...occurrence })) } : {}),
+      ...(meeting.occurrences
+        ? {
+            occurrences: meeting.occurrences.map((occurrence) => ({
+              duration: meeting.duration ?? 60,
+              status: "available",
+              ...occurrence,
+            })),
+          }
+        : {}),
       settings: {
         approval_type: meeting.approvalType ?? 2,
         ...(meeting.registrationType !== undefined ? { registration_type: meeting.registrationType } : {}),
@@ -465,13 +577,17 @@ export class FakeZoom {
     const logs = this.webhookLogs.get(appId);
     if (!logs) return send(404, { code: 1401, message: `APP ID does not exist: ${appId}.` });
     const now = Date.now();
-    if ((query.from !== undefined && !ZOOM_DATE.test(query.from)) || (query.to !== undefined && !ZOOM_DATE.test(query.to))) {
+    if (
+      (query.from !== undefined && !ZOOM_DATE.test(query.from)) ||
+      (query.to !== undefined && !ZOOM_DATE.test(query.to))
+    ) {
       return send(404, { code: 1503, message: "The dates must follow the format: yyyy-MM-dd'T'HH:mm:ss'Z'" });
     }
     const from = query.from ? Date.parse(query.from) : now - 24 * 3600_000;
     const to = query.to ? Date.parse(query.to) : now;
     if (to <= from) return send(404, { code: 1501, message: "The 'to' date must be after the 'from' date." });
-    if (from < now - 7 * 24 * 3600_000 - 60_000) return send(404, { code: 1502, message: "The date range must be within the last seven days." });
+    if (from < now - 7 * 24 * 3600_000 - 60_000)
+      return send(404, { code: 1502, message: "The date range must be within the last seven days." });
     const type = query.type === undefined ? 2 : Number(query.type);
     const failed = (log: ZoomWebhookLog) => log.status === undefined || log.status < 200 || log.status >= 300;
     const selected = logs.filter((log) => {

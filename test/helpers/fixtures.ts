@@ -74,8 +74,19 @@ export function randomMeetingId(): string {
  * Plays a class to the server as Zoom would (signed webhooks) and waits until the worker has
  * computed attendance from them. See lib/simulator/scenario.ts for who does what.
  */
-export async function playClass(options: { sessionId: string; meetingId: string; startsAt: Date; durationMinutes: number; participants: SimulatedParticipant[] }) {
-  const deliveries = classScenario({ meetingId: options.meetingId, startsAt: options.startsAt, durationMinutes: options.durationMinutes, participants: options.participants });
+export async function playClass(options: {
+  sessionId: string;
+  meetingId: string;
+  startsAt: Date;
+  durationMinutes: number;
+  participants: SimulatedParticipant[];
+}) {
+  const deliveries = classScenario({
+    meetingId: options.meetingId,
+    startsAt: options.startsAt,
+    durationMinutes: options.durationMinutes,
+    participants: options.participants,
+  });
   for (const delivery of deliveries) {
     const response = await postWebhook(baseUrl(), delivery.body);
     if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
@@ -84,7 +95,10 @@ export async function playClass(options: { sessionId: string; meetingId: string;
   const distinctEvents = new Set(deliveries.map((delivery) => JSON.stringify(delivery.body))).size;
   await waitFor(
     async () => {
-      const session = await prisma.session.findUnique({ where: { id: options.sessionId }, select: { computedEvents: true } });
+      const session = await prisma.session.findUnique({
+        where: { id: options.sessionId },
+        select: { computedEvents: true },
+      });
       // the last recompute saw every event of the class
       return session && session.computedEvents >= distinctEvents ? session : null;
     },
@@ -96,7 +110,9 @@ export async function playClass(options: { sessionId: string; meetingId: string;
 /** Signs in through next-auth's credentials flow, as the browser does; returns the Cookie header. */
 export async function signIn(email: string, password: string): Promise<string> {
   const setCookies = await credentialsSignIn(baseUrl(), email, password, randomClientAddress());
-  const sessionCookie = setCookies.map((cookie) => cookie.split(";")[0]).find((cookie) => cookie.includes("session-token="));
+  const sessionCookie = setCookies
+    .map((cookie) => cookie.split(";")[0])
+    .find((cookie) => cookie.includes("session-token="));
   if (!sessionCookie) throw new Error(`sign-in failed for ${email}: no session cookie came back`);
   return sessionCookie;
 }

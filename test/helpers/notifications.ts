@@ -94,14 +94,16 @@ let counter = 0;
  * students: one joined at minute 3, one at minute 7, one never. Creating the session through the
  * service schedules its `late_check` job (startsAt + 5 minutes: already due).
  */
-export async function createScenario(options: {
-  notifyLateJoiners?: boolean;
-  notifyInstructorSummary?: boolean;
-  minutesAgo?: number;
-  timezone?: string;
-  instructors?: number;
-  durationMinutes?: number;
-} = {}): Promise<Scenario> {
+export async function createScenario(
+  options: {
+    notifyLateJoiners?: boolean;
+    notifyInstructorSummary?: boolean;
+    minutesAgo?: number;
+    timezone?: string;
+    instructors?: number;
+    durationMinutes?: number;
+  } = {},
+): Promise<Scenario> {
   counter += 1;
   const tag = `${process.pid}${counter}${Math.random().toString(36).slice(2, 6)}`;
   const instructors = [];
@@ -128,7 +130,12 @@ export async function createScenario(options: {
   const students = {} as Scenario["students"];
   for (const [key, person] of Object.entries(people) as [keyof typeof people, (typeof people)["early"]][]) {
     const student = await prisma.student.create({
-      data: { courseId: course.id, name: person.name, email: person.email, emailNormalized: person.email.toLowerCase() },
+      data: {
+        courseId: course.id,
+        name: person.name,
+        email: person.email,
+        emailNormalized: person.email.toLowerCase(),
+      },
     });
     students[key] = { id: student.id, name: student.name, email: student.email };
   }
@@ -149,7 +156,12 @@ export async function createScenario(options: {
 async function store(body: unknown): Promise<void> {
   const parsed = parseStoredEvent(body);
   if (!parsed.ok) throw new Error(parsed.message);
-  await storeWebhookEvent(parsed.fields, body, { trackingId: `Webhook_${uniqueUuid()}`, requestId: null, headers: {}, bodyBytes: 0 });
+  await storeWebhookEvent(parsed.fields, body, {
+    trackingId: `Webhook_${uniqueUuid()}`,
+    requestId: null,
+    headers: {},
+    bodyBytes: 0,
+  });
 }
 
 /** Zoom's webhooks for the scenario: the meeting starts on time; Ana joins at minute 3, Ben at 7. */
@@ -158,8 +170,26 @@ export async function storeScenarioEvents(scenario: Scenario): Promise<void> {
   const at = (minutes: number) => new Date(scenario.startsAt.getTime() + minutes * 60_000);
   await store(meetingStarted(uuid, scenario.meetingId, scenario.startsAt));
   const { early, late } = scenario.students;
-  await store(participantJoined({ uuid, meetingId: scenario.meetingId, userId: "16778240", name: early.name, email: early.email, joinTime: at(3) }));
-  await store(participantJoined({ uuid, meetingId: scenario.meetingId, userId: "16779264", name: late.name, email: late.email, joinTime: at(7) }));
+  await store(
+    participantJoined({
+      uuid,
+      meetingId: scenario.meetingId,
+      userId: "16778240",
+      name: early.name,
+      email: early.email,
+      joinTime: at(3),
+    }),
+  );
+  await store(
+    participantJoined({
+      uuid,
+      meetingId: scenario.meetingId,
+      userId: "16779264",
+      name: late.name,
+      email: late.email,
+      joinTime: at(7),
+    }),
+  );
 }
 
 export async function jobCount(task: string): Promise<number> {

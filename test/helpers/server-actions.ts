@@ -28,17 +28,35 @@ async function actor(role: "admin" | "instructor", label: string): Promise<Actor
 
 /** Users, tokens, cookies and a course of the owner with one session and two students. */
 export async function createFixture(label: string): Promise<Fixture> {
-  const [admin, owner, stranger] = await Promise.all([actor("admin", `${label}-admin`), actor("instructor", `${label}-owner`), actor("instructor", `${label}-stranger`)]);
+  const [admin, owner, stranger] = await Promise.all([
+    actor("admin", `${label}-admin`),
+    actor("instructor", `${label}-owner`),
+    actor("instructor", `${label}-stranger`),
+  ]);
   const course = await prisma.course.create({
-    data: { name: unique(`Access ${label}`), timezone: "UTC", notifyLateJoiners: false, instructors: { create: [{ userId: owner.id }] } },
+    data: {
+      name: unique(`Access ${label}`),
+      timezone: "UTC",
+      notifyLateJoiners: false,
+      instructors: { create: [{ userId: owner.id }] },
+    },
   });
   const session = await prisma.session.create({
-    data: { courseId: course.id, zoomMeetingId: String(80_000_000_000 + Math.floor(Math.random() * 9_999_999_999)), startsAt: new Date(Date.now() - 30 * 60_000), durationMinutes: 60 },
+    data: {
+      courseId: course.id,
+      zoomMeetingId: String(80_000_000_000 + Math.floor(Math.random() * 9_999_999_999)),
+      startsAt: new Date(Date.now() - 30 * 60_000),
+      durationMinutes: 60,
+    },
   });
   const email = `${unique("student")}@access-tests.example`;
-  const student = await prisma.student.create({ data: { courseId: course.id, name: "Access Student", email, emailNormalized: email } });
+  const student = await prisma.student.create({
+    data: { courseId: course.id, name: "Access Student", email, emailNormalized: email },
+  });
   const spare = `${unique("spare")}@access-tests.example`;
-  await prisma.student.create({ data: { courseId: course.id, name: "Spare Student", email: spare, emailNormalized: spare } });
+  await prisma.student.create({
+    data: { courseId: course.id, name: "Spare Student", email: spare, emailNormalized: spare },
+  });
   return { admin, owner, stranger, courseId: course.id, sessionId: session.id, studentId: student.id };
 }
 
@@ -56,7 +74,12 @@ export function serverActions(): ActionEntry[] {
   const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as {
     node: Record<string, { filename: string; exportedName: string; workers: Record<string, unknown> }>;
   };
-  return Object.entries(manifest.node).map(([id, entry]) => ({ id, filename: entry.filename, exportedName: entry.exportedName, pages: Object.keys(entry.workers) }));
+  return Object.entries(manifest.node).map(([id, entry]) => ({
+    id,
+    filename: entry.filename,
+    exportedName: entry.exportedName,
+    pages: Object.keys(entry.workers),
+  }));
 }
 
 export function serverAction(exportedName: string): ActionEntry {

@@ -62,11 +62,23 @@ export async function startServer(options: {
   const script = options.script ?? "scripts/serve.ts";
   const isWorker = script === "scripts/worker.ts";
   const label = options.label ?? (isWorker ? "worker" : "server");
-  const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(" ") : []), "--import", "tsx", path.join(root, script)], {
-    cwd: root,
-    env: { ...process.env, ...testServerEnv({ DATABASE_URL: options.databaseUrl, PORT: String(port), ...options.env }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(" ") : []),
+      "--import",
+      "tsx",
+      path.join(root, script),
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...testServerEnv({ DATABASE_URL: options.databaseUrl, PORT: String(port), ...options.env }),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const append = (chunk: Buffer) => {
     output += chunk;
@@ -118,7 +130,11 @@ export async function startServer(options: {
 
 async function warmUp(url: string): Promise<void> {
   for (let index = 0; index < 3; index += 1) {
-    await fetch(`${url}/api/zoom/webhook`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } }).then((response) => response.text());
+    await fetch(`${url}/api/zoom/webhook`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    }).then((response) => response.text());
   }
 }
 
@@ -147,7 +163,11 @@ export async function postWebhook(url: string, body: unknown, options: SignedReq
   });
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -171,7 +191,12 @@ export function randomClientAddress(): string {
  * next-auth's credentials sign-in as a browser does it (CSRF token and cookie, then the callback);
  * returns the callback's Set-Cookie headers (a `session-token` cookie when it succeeded).
  */
-export async function credentialsSignIn(url: string, email: string, password: string, forwardedFor?: string): Promise<string[]> {
+export async function credentialsSignIn(
+  url: string,
+  email: string,
+  password: string,
+  forwardedFor?: string,
+): Promise<string[]> {
   const addressHeader: Record<string, string> = forwardedFor ? { "x-forwarded-for": forwardedFor } : {};
   const csrf = await fetch(`${url}/api/auth/csrf`, { headers: addressHeader });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };

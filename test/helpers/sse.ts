@@ -24,7 +24,10 @@ export interface SseStream {
 
 export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: "text/event-stream", ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { accept: "text/event-stream", ...headers },
+    signal: controller.signal,
+  });
   const events: SseEvent[] = [];
   const listeners: ((event: SseEvent) => void)[] = [];
   let bytes = 0;
@@ -88,12 +91,18 @@ export async function openSse(url: string, headers: Record<string, string> = {})
             resolve(found);
           } else if (finished) {
             cleanup();
-            reject(new Error(`the stream ended without the event; got: ${events.map((event) => event.event).join(", ")}`));
+            reject(
+              new Error(`the stream ended without the event; got: ${events.map((event) => event.event).join(", ")}`),
+            );
           }
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`no such event within ${timeoutMs} ms; got: ${events.map((event) => `${event.event}#${event.id}`).join(", ")}`));
+          reject(
+            new Error(
+              `no such event within ${timeoutMs} ms; got: ${events.map((event) => `${event.event}#${event.id}`).join(", ")}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

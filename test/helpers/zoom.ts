@@ -14,7 +14,16 @@ export interface ParticipantSpec {
 }
 
 function meetingObject(uuid: string, meetingId: string, extra: Record<string, unknown> = {}) {
-  return { uuid, id: meetingId, host_id: "z8yCxjabSbyIdtgp0Tgmsw", topic: "Test class", type: 2, duration: 60, timezone: "UTC", ...extra };
+  return {
+    uuid,
+    id: meetingId,
+    host_id: "z8yCxjabSbyIdtgp0Tgmsw",
+    topic: "Test class",
+    type: 2,
+    duration: 60,
+    timezone: "UTC",
+    ...extra,
+  };
 }
 
 function participant(spec: ParticipantSpec) {
@@ -34,7 +43,12 @@ export function participantJoined(spec: ParticipantSpec & { joinTime: Date }) {
   return {
     event: "meeting.participant_joined",
     event_ts: spec.eventTs ?? spec.joinTime.getTime() + 420,
-    payload: { account_id: "ACCOUNT", object: meetingObject(spec.uuid, spec.meetingId, { participant: { ...participant(spec), join_time: spec.joinTime.toISOString().replace(/\.\d{3}Z$/, "Z") } }) },
+    payload: {
+      account_id: "ACCOUNT",
+      object: meetingObject(spec.uuid, spec.meetingId, {
+        participant: { ...participant(spec), join_time: spec.joinTime.toISOString().replace(/\.\d{3}Z$/, "Z") },
+      }),
+    },
   };
 }
 
@@ -45,7 +59,11 @@ export function participantLeft(spec: ParticipantSpec & { leaveTime: Date }) {
     payload: {
       account_id: "ACCOUNT",
       object: meetingObject(spec.uuid, spec.meetingId, {
-        participant: { ...participant(spec), leave_time: spec.leaveTime.toISOString().replace(/\.\d{3}Z$/, "Z"), leave_reason: "left the meeting. Reason : left the meeting" },
+        participant: {
+          ...participant(spec),
+          leave_time: spec.leaveTime.toISOString().replace(/\.\d{3}Z$/, "Z"),
+          leave_reason: "left the meeting. Reason : left the meeting",
+        },
       }),
     },
   };
@@ -58,7 +76,10 @@ export function breakoutRoomEvent(
   kind: "joined" | "left",
   spec: ParticipantSpec & { at: Date; roomUuid: string; roomName?: string; parentUserId: string },
 ) {
-  const time = kind === "joined" ? { join_time: zoomTime(spec.at) } : { leave_time: zoomTime(spec.at), leave_reason: "left the meeting. Reason : left the breakout room" };
+  const time =
+    kind === "joined"
+      ? { join_time: zoomTime(spec.at) }
+      : { leave_time: zoomTime(spec.at), leave_reason: "left the meeting. Reason : left the breakout room" };
   return {
     event: `meeting.participant_${kind}_breakout_room`,
     event_ts: spec.eventTs ?? spec.at.getTime() + 420,
@@ -75,25 +96,41 @@ export function breakoutRoomEvent(
 
 /** Waiting-room events carry `date_time`. */
 export function waitingRoomEvent(
-  event: "meeting.participant_joined_waiting_room" | "meeting.participant_admitted" | "meeting.participant_left_waiting_room" | "meeting.participant_put_in_waiting_room",
+  event:
+    | "meeting.participant_joined_waiting_room"
+    | "meeting.participant_admitted"
+    | "meeting.participant_left_waiting_room"
+    | "meeting.participant_put_in_waiting_room",
   spec: ParticipantSpec & { at: Date },
 ) {
   return {
     event,
     event_ts: spec.eventTs ?? spec.at.getTime() + 420,
-    payload: { account_id: "ACCOUNT", object: meetingObject(spec.uuid, spec.meetingId, { participant: { ...participant(spec), date_time: zoomTime(spec.at) } }) },
+    payload: {
+      account_id: "ACCOUNT",
+      object: meetingObject(spec.uuid, spec.meetingId, {
+        participant: { ...participant(spec), date_time: zoomTime(spec.at) },
+      }),
+    },
   };
 }
 
 export function meetingStarted(uuid: string, meetingId: string, startTime: Date) {
-  return { event: "meeting.started", event_ts: startTime.getTime() + 300, payload: { account_id: "ACCOUNT", object: meetingObject(uuid, meetingId, { start_time: startTime.toISOString() }) } };
+  return {
+    event: "meeting.started",
+    event_ts: startTime.getTime() + 300,
+    payload: { account_id: "ACCOUNT", object: meetingObject(uuid, meetingId, { start_time: startTime.toISOString() }) },
+  };
 }
 
 export function meetingEnded(uuid: string, meetingId: string, startTime: Date, endTime: Date) {
   return {
     event: "meeting.ended",
     event_ts: endTime.getTime() + 300,
-    payload: { account_id: "ACCOUNT", object: meetingObject(uuid, meetingId, { start_time: startTime.toISOString(), end_time: endTime.toISOString() }) },
+    payload: {
+      account_id: "ACCOUNT",
+      object: meetingObject(uuid, meetingId, { start_time: startTime.toISOString(), end_time: endTime.toISOString() }),
+    },
   };
 }
 

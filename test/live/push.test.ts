@@ -18,7 +18,13 @@ const meetingId = "84477700001";
 const uuid = uniqueUuid();
 const startsAt = new Date(Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000);
 const minute = (n: number) => new Date(startsAt.getTime() + n * 60_000);
-const student = (n: number) => ({ uuid, meetingId, userId: `77${n}01`, name: `Student ${n}`, email: `s${n}@live.test` });
+const student = (n: number) => ({
+  uuid,
+  meetingId,
+  userId: `77${n}01`,
+  name: `Student ${n}`,
+  email: `s${n}@live.test`,
+});
 
 async function open(server: RunningServer, headers: Record<string, string> = {}, query = ""): Promise<SseStream> {
   const stream = await openSse(`${server.url}/api/sessions/live_session/live/stream${query}`, { cookie, ...headers });
@@ -58,7 +64,12 @@ beforeAll(async () => {
   expect(cookie).toContain("session-token");
   // The class starts: its first recompute gives the page a version to start from.
   expect((await postWebhook(processes[0].url, meetingStarted(uuid, meetingId, minute(-1)))).status).toBe(200);
-  await waitFor(async () => (await db.query(`SELECT "liveVersion" FROM sessions WHERE id = 'live_session'`)).rows[0].liveVersion > 0, 20_000, "the first recompute");
+  await waitFor(
+    async () =>
+      (await db.query(`SELECT "liveVersion" FROM sessions WHERE id = 'live_session'`)).rows[0].liveVersion > 0,
+    20_000,
+    "the first recompute",
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -96,14 +107,23 @@ describe("the live stream", () => {
     expect(full.students.find((row) => row.email === "s7@live.test")).toMatchObject({ inMeeting: false, joinCount: 0 });
 
     expect((await postWebhook(web1.url, participantJoined({ ...student(7), joinTime: minute(2) }))).status).toBe(200);
-    const change = await stream.next((event) => event.event === "delta" && deltaOf(event.data).lists.students?.upsert.some((row) => row.studentId === "live_student_7"), 10_000);
+    const change = await stream.next(
+      (event) =>
+        event.event === "delta" &&
+        deltaOf(event.data).lists.students?.upsert.some((row) => row.studentId === "live_student_7"),
+      10_000,
+    );
     const delta = deltaOf(change.data);
     expect(delta.base).toBe(full.version);
     expect(Number(change.id)).toBe(delta.version);
     expect(delta.version).toBeGreaterThan(full.version);
     // Only Student 7's row travels, not the roster of 30.
     expect(delta.lists.students.upsert).toHaveLength(1);
-    expect(delta.lists.students.upsert[0]).toMatchObject({ studentId: "live_student_7", inMeeting: true, joinCount: 1 });
+    expect(delta.lists.students.upsert[0]).toMatchObject({
+      studentId: "live_student_7",
+      inMeeting: true,
+      joinCount: 1,
+    });
     expect(delta.fields.counts).toMatchObject({ inMeeting: 1, joined: 1 });
     expect(change.data.length).toBeLessThan(first.data.length / 5);
   });
@@ -126,7 +146,10 @@ describe("the live stream", () => {
     expect((await postWebhook(web2.url, participantLeft({ ...student(7), leaveTime: minute(5) }))).status).toBe(200);
     const change = await resumed.next((event) => event.event === "delta", 10_000);
     expect(deltaOf(change.data).base).toBe(current);
-    expect(deltaOf(change.data).lists.students.upsert[0]).toMatchObject({ studentId: "live_student_7", inMeeting: false });
+    expect(deltaOf(change.data).lists.students.upsert[0]).toMatchObject({
+      studentId: "live_student_7",
+      inMeeting: false,
+    });
   });
 
   it("resends in full after the process's LISTEN connection dropped, and keeps delivering", async () => {
@@ -136,17 +159,31 @@ describe("the live stream", () => {
     // A page open on each process: a process with no open page does not reconnect its listener.
     const other = await open(web1);
     await other.next(data);
-    const killed = await db.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener' AND datname = current_database()`);
+    const killed = await db.query(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener' AND datname = current_database()`,
+    );
     // One listener per web process with open streams.
     expect(killed.rows.length).toBe(2);
     const seen = stream.events.length;
     const resent = await stream.next((event) => event.event === "full", 15_000, seen);
     expect(JSON.parse(resent.data).students).toHaveLength(30);
-    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener' AND datname = current_database()`)).rows[0].n === 2, 15_000, "both listeners to reconnect");
+    await waitFor(
+      async () =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'rollcall-live-listener' AND datname = current_database()`,
+          )
+        ).rows[0].n === 2,
+      15_000,
+      "both listeners to reconnect",
+    );
     expect((await postWebhook(web1.url, participantJoined({ ...student(9), joinTime: minute(6) }))).status).toBe(200);
     const after = stream.events.length;
     const change = await stream.next((event) => event.event === "delta", 10_000, after);
-    expect(deltaOf(change.data).lists.students.upsert[0]).toMatchObject({ studentId: "live_student_9", inMeeting: true });
+    expect(deltaOf(change.data).lists.students.upsert[0]).toMatchObject({
+      studentId: "live_student_9",
+      inMeeting: true,
+    });
   });
 });
 
@@ -168,10 +205,14 @@ describe("the live JSON", () => {
     expect((await fetch(url, { headers: { cookie, "if-none-match": `W/${etag}` } })).status).toBe(304);
 
     expect((await postWebhook(web1.url, participantJoined({ ...student(11), joinTime: minute(7) }))).status).toBe(200);
-    const changed = await waitFor(async () => {
-      const response = await fetch(url, { headers: { cookie, "if-none-match": etag! } });
-      return response.status === 200 ? response : null;
-    }, 10_000, "the tag to change");
+    const changed = await waitFor(
+      async () => {
+        const response = await fetch(url, { headers: { cookie, "if-none-match": etag! } });
+        return response.status === 200 ? response : null;
+      },
+      10_000,
+      "the tag to change",
+    );
     expect(changed.headers.get("etag")).not.toBe(etag);
     const next = (await changed.json()) as LivePayload;
     expect(next.version).toBeGreaterThan(body.version);

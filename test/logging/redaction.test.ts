@@ -23,7 +23,10 @@ describe("log redaction", () => {
       lines.push(String(chunk));
       return true;
     });
-    log.error("Failed task for ana@school.edu", { error: "550 <ana@school.edu> unknown", nested: { to: ["ben@school.edu"] } });
+    log.error("Failed task for ana@school.edu", {
+      error: "550 <ana@school.edu> unknown",
+      nested: { to: ["ben@school.edu"] },
+    });
     expect(lines).toHaveLength(1);
     const written = JSON.parse(lines[0]!) as { message: string; error: string; nested: { to: string[] } };
     expect(written.message).toBe("Failed task for [email]");

@@ -39,18 +39,39 @@ beforeAll(async () => {
     authOptional: true,
     logger: false,
     onRcptTo(address, _session, callback) {
-      callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown in local recipient table`), { responseCode: 550 }));
+      callback(
+        Object.assign(
+          new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown in local recipient table`),
+          { responseCode: 550 },
+        ),
+      );
     },
   });
   await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", () => resolve()));
   smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
 
-  const user = await createUser({ email: `teacher.${tag}@school.example`, name: "Teacher", role: "admin", password: PASSWORD });
+  const user = await createUser({
+    email: `teacher.${tag}@school.example`,
+    name: "Teacher",
+    role: "admin",
+    password: PASSWORD,
+  });
   apiToken = (await createApiToken(user.id, "logs")).token;
-  const course = await prisma.course.create({ data: { name: "Logs 101", timezone: "UTC", notifyLateJoiners: true, instructors: { create: [{ userId: user.id }] } } });
-  const ana = await prisma.student.create({ data: { courseId: course.id, name: ANA.name, email: ANA.email, emailNormalized: ANA.email.toLowerCase() } });
+  const course = await prisma.course.create({
+    data: {
+      name: "Logs 101",
+      timezone: "UTC",
+      notifyLateJoiners: true,
+      instructors: { create: [{ userId: user.id }] },
+    },
+  });
+  const ana = await prisma.student.create({
+    data: { courseId: course.id, name: ANA.name, email: ANA.email, emailNormalized: ANA.email.toLowerCase() },
+  });
   anaId = ana.id;
-  await prisma.student.create({ data: { courseId: course.id, name: BEN.name, email: BEN.email, emailNormalized: BEN.email } });
+  await prisma.student.create({
+    data: { courseId: course.id, name: BEN.name, email: BEN.email, emailNormalized: BEN.email },
+  });
   // Started 6 minutes ago, late after 5: the late check is due at once and emails Ana (absent).
   const session = await createSession(course.id, {
     title: "Logs",
@@ -62,7 +83,10 @@ beforeAll(async () => {
     requiredPercent: 90,
   });
   sessionId = session.id;
-  server = await startServer({ databaseUrl, env: { SMTP_URL: smtpUrl, MAIL_FROM: "Rollcall <rollcall@school.example>" } });
+  server = await startServer({
+    databaseUrl,
+    env: { SMTP_URL: smtpUrl, MAIL_FROM: "Rollcall <rollcall@school.example>" },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -83,27 +107,80 @@ describe("logs", () => {
     // Stored, duplicate, and a walk-in guest.
     expect((await postWebhook(server.url, participantJoined({ ...ben, joinTime: joined }))).status).toBe(200);
     expect((await postWebhook(server.url, participantJoined({ ...ben, joinTime: joined }))).status).toBe(200);
-    expect((await postWebhook(server.url, participantLeft({ ...ben, leaveTime: new Date(joined.getTime() + 30_000) }))).status).toBe(200);
-    expect((await postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "16778241", name: "Walk In", email: STRANGER_EMAIL, joinTime: joined }))).status).toBe(200);
+    expect(
+      (await postWebhook(server.url, participantLeft({ ...ben, leaveTime: new Date(joined.getTime() + 30_000) })))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await postWebhook(
+          server.url,
+          participantJoined({
+            uuid,
+            meetingId,
+            userId: "16778241",
+            name: "Walk In",
+            email: STRANGER_EMAIL,
+            joinTime: joined,
+          }),
+        )
+      ).status,
+    ).toBe(200);
     // Rejected: bad signature, malformed JSON, a wrong shape, a stale timestamp — all naming Ana.
-    const anaBody = participantJoined({ uuid, meetingId, userId: "16778242", name: ANA.name, email: ANA.email, joinTime: joined });
+    const anaBody = participantJoined({
+      uuid,
+      meetingId,
+      userId: "16778242",
+      name: ANA.name,
+      email: ANA.email,
+      joinTime: joined,
+    });
     expect((await postWebhook(server.url, anaBody, { secret: "not-the-secret" })).status).toBe(401);
-    expect((await postWebhook(server.url, `{"event": "meeting.participant_joined", "email": "${ANA.email}"`)).status).toBe(400);
-    expect((await postWebhook(server.url, { event: "meeting.participant_joined", event_ts: 1, payload: { object: { participant: { email: ANA.email } } } })).status).toBe(400);
-    expect((await postWebhook(server.url, anaBody, { timestamp: Math.floor(Date.now() / 1000) - 3 * 3600 })).status).toBe(401);
+    expect(
+      (await postWebhook(server.url, `{"event": "meeting.participant_joined", "email": "${ANA.email}"`)).status,
+    ).toBe(400);
+    expect(
+      (
+        await postWebhook(server.url, {
+          event: "meeting.participant_joined",
+          event_ts: 1,
+          payload: { object: { participant: { email: ANA.email } } },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await postWebhook(server.url, anaBody, { timestamp: Math.floor(Date.now() / 1000) - 3 * 3600 })).status,
+    ).toBe(401);
     // Values our side cannot store (whatever the answer, nothing about Ana may be logged).
     await postWebhook(server.url, { ...anaBody, event_ts: 1e16 });
-    await postWebhook(server.url, { event: "meeting.chat_message_sent", event_ts: 1e16, payload: { object: { email: ANA.email } } });
-    const nul = participantJoined({ uuid, meetingId, userId: "16778243", name: `${ANA.name}\u0000`, email: ANA.email, joinTime: joined });
+    await postWebhook(server.url, {
+      event: "meeting.chat_message_sent",
+      event_ts: 1e16,
+      payload: { object: { email: ANA.email } },
+    });
+    const nul = participantJoined({
+      uuid,
+      meetingId,
+      userId: "16778243",
+      name: `${ANA.name}\u0000`,
+      email: ANA.email,
+      joinTime: joined,
+    });
     await postWebhook(server.url, nul);
 
     // Sign-in attempts, right and wrong, and API calls with a good, a bad and a malformed token.
     expect(await signIn(`teacher.${tag}@school.example`, PASSWORD)).toBe(true);
     expect(await signIn(ANA.email, PASSWORD)).toBe(false);
     expect(await signIn(`teacher.${tag}@school.example`, `${PASSWORD}-wrong`)).toBe(false);
-    expect((await fetch(`${server.url}/api/v1/courses`, { headers: { authorization: `Bearer ${apiToken}` } })).status).toBe(200);
-    expect((await fetch(`${server.url}/api/v1/courses`, { headers: { authorization: `Bearer ${apiToken}x` } })).status).toBe(401);
-    expect((await fetch(`${server.url}/api/v1/courses`, { headers: { authorization: `Token ${apiToken}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}/api/v1/courses`, { headers: { authorization: `Bearer ${apiToken}` } })).status,
+    ).toBe(200);
+    expect(
+      (await fetch(`${server.url}/api/v1/courses`, { headers: { authorization: `Bearer ${apiToken}x` } })).status,
+    ).toBe(401);
+    expect(
+      (await fetch(`${server.url}/api/v1/courses`, { headers: { authorization: `Token ${apiToken}` } })).status,
+    ).toBe(401);
     const roster = await fetch(`${server.url}/api/v1/courses/nope/students`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiToken}`, "content-type": "text/csv" },
@@ -113,12 +190,21 @@ describe("logs", () => {
 
     // The late-joiner email to Ana is tried and refused by the mail server (which quotes her address).
     await waitFor(
-      async () => (await prisma.notification.findFirst({ where: { sessionId, studentId: anaId, attempts: { gte: 1 } } })) ?? null,
+      async () =>
+        (await prisma.notification.findFirst({ where: { sessionId, studentId: anaId, attempts: { gte: 1 } } })) ?? null,
       60_000,
       "the late-joiner email to be attempted",
     );
-    await waitFor(async () => /notification email failed/.test(server.output()), 10_000, "the failed email to be logged");
-    await waitFor(async () => (await prisma.attendanceRecord.count({ where: { sessionId } })) === 2, 30_000, "attendance to be computed");
+    await waitFor(
+      async () => /notification email failed/.test(server.output()),
+      10_000,
+      "the failed email to be logged",
+    );
+    await waitFor(
+      async () => (await prisma.attendanceRecord.count({ where: { sessionId } })) === 2,
+      30_000,
+      "attendance to be computed",
+    );
     await server.stop();
 
     const output = server.output();
@@ -134,10 +220,12 @@ describe("logs", () => {
       [PASSWORD.toLowerCase(), "a password"],
     ];
     const lower = output.toLowerCase();
-    const leaks = forbidden.filter(([needle]) => lower.includes(needle)).map(([needle, what]) => {
-      const at = lower.indexOf(needle);
-      return `${what} in the logs: …${output.slice(Math.max(0, at - 300), at + needle.length + 100)}…`;
-    });
+    const leaks = forbidden
+      .filter(([needle]) => lower.includes(needle))
+      .map(([needle, what]) => {
+        const at = lower.indexOf(needle);
+        return `${what} in the logs: …${output.slice(Math.max(0, at - 300), at + needle.length + 100)}…`;
+      });
     expect(leaks, leaks.join("\n\n")).toEqual([]);
   });
 });

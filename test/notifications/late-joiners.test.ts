@@ -11,7 +11,16 @@ import { notificationTasks } from "../../lib/notifications/tasks";
 import { listSessionNotifications } from "../../lib/notifications/read";
 import { notificationMessageId, sendNotification } from "../../lib/notifications/send";
 import { resetTransports } from "../../lib/mail/transport";
-import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "../helpers/notifications";
+import {
+  clearJobs,
+  createScenario,
+  jobCount,
+  sleep,
+  startRunner,
+  startSmtp,
+  storeScenarioEvents,
+  type TestSmtp,
+} from "../helpers/notifications";
 
 let databaseUrl: string;
 let smtp: TestSmtp;
@@ -54,9 +63,18 @@ describe("late-joiner notifications", () => {
     // Worker A only does the late check (as if it died before it got to the sends): the
     // notifications and their send jobs are recorded, nothing is mailed yet.
     const workerA = await startRunner(databaseUrl, { late_check: notificationTasks.late_check });
-    await waitFor(async () => (await jobCount("late_check")) === 0 && (await prisma.notification.count({ where: { sessionId: scenario.sessionId } })) === 2, 20_000, "late check");
+    await waitFor(
+      async () =>
+        (await jobCount("late_check")) === 0 &&
+        (await prisma.notification.count({ where: { sessionId: scenario.sessionId } })) === 2,
+      20_000,
+      "late check",
+    );
     await workerA.stop();
-    const recorded = await prisma.notification.findMany({ where: { sessionId: scenario.sessionId }, orderBy: { recipient: "asc" } });
+    const recorded = await prisma.notification.findMany({
+      where: { sessionId: scenario.sessionId },
+      orderBy: { recipient: "asc" },
+    });
     expect(recorded.map((row) => `${row.studentId}:${row.kind}:${row.status}`).sort()).toEqual(
       [`${late.id}:late_student:pending`, `${never.id}:late_student:pending`].sort(),
     );
@@ -82,7 +100,9 @@ describe("late-joiner notifications", () => {
     for (const message of smtp.messages) {
       const row = recorded.find((candidate) => candidate.recipient === message.envelopeTo[0])!;
       expect(message.messageId).toBe(notificationMessageId(row.id));
-      expect(message.subject).toMatch(/^You're not in Data Science 101 \S+ yet — class started at \d{1,2}:\d{2} [AP]M P[SD]T$/);
+      expect(message.subject).toMatch(
+        /^You're not in Data Science 101 \S+ yet — class started at \d{1,2}:\d{2} [AP]M P[SD]T$/,
+      );
       expect(message.text).toContain(`https://zoom.us/j/${scenario.meetingId}`);
       expect(message.from).toContain("rollcall@school.test");
     }
@@ -90,7 +110,8 @@ describe("late-joiner notifications", () => {
     // Stop B and C, run the late check again (a retry or a re-scheduled check) on a new worker D.
     while (runners.length) await runners.pop()!.stop();
     await enqueueAt("late_check", { sessionId: scenario.sessionId }, new Date(), `late:${scenario.sessionId}`);
-    for (const row of recorded) await enqueueAt("send_notification", { notificationId: row.id }, new Date(), `again:${row.id}`);
+    for (const row of recorded)
+      await enqueueAt("send_notification", { notificationId: row.id }, new Date(), `again:${row.id}`);
     runners.push(await startRunner(databaseUrl, tasks));
     await waitFor(drained, 20_000, "second run");
     await sleep(500);
@@ -113,15 +134,31 @@ describe("late-joiner notifications", () => {
       await storeScenarioEvents(scenario);
       const workerA = await startRunner(databaseUrl, tasks);
       // Stop A while its two sends are waiting for the SMTP server's answer.
-      await waitFor(async () => (await jobCount("send_notification")) === 2 && (await prisma.$queryRawUnsafe<{ n: number }[]>(
-        "SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'send_notification' AND locked_at IS NOT NULL",
-      ))[0].n === 2, 20_000, "sends in flight");
+      await waitFor(
+        async () =>
+          (await jobCount("send_notification")) === 2 &&
+          (
+            await prisma.$queryRawUnsafe<{ n: number }[]>(
+              "SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'send_notification' AND locked_at IS NOT NULL",
+            )
+          )[0].n === 2,
+        20_000,
+        "sends in flight",
+      );
       await workerA.stop();
       // A job whose worker went away before recording its completion stays locked until
       // graphile-worker clears locks older than 4 hours; do that now so the new worker retries it.
-      await prisma.$executeRawUnsafe("UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL WHERE locked_at IS NOT NULL");
+      await prisma.$executeRawUnsafe(
+        "UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL WHERE locked_at IS NOT NULL",
+      );
       runners.push(await startRunner(databaseUrl, tasks));
-      await waitFor(async () => (await prisma.notification.count({ where: { sessionId: scenario.sessionId, status: "sent" } })) === 2 && (await drained()), 30_000, "sent");
+      await waitFor(
+        async () =>
+          (await prisma.notification.count({ where: { sessionId: scenario.sessionId, status: "sent" } })) === 2 &&
+          (await drained()),
+        30_000,
+        "sent",
+      );
       await sleep(500);
       expect(slow.messages).toHaveLength(2);
       expect(new Set(slow.messages.map((message) => message.envelopeTo[0])).size).toBe(2);
@@ -135,8 +172,14 @@ describe("late-joiner notifications", () => {
     const scenario = await createScenario();
     await storeScenarioEvents(scenario);
     runners.push(await startRunner(databaseUrl, { late_check: notificationTasks.late_check }));
-    await waitFor(async () => (await prisma.notification.count({ where: { sessionId: scenario.sessionId } })) === 2, 20_000, "late check");
-    const row = await prisma.notification.findFirstOrThrow({ where: { sessionId: scenario.sessionId, studentId: scenario.students.never.id } });
+    await waitFor(
+      async () => (await prisma.notification.count({ where: { sessionId: scenario.sessionId } })) === 2,
+      20_000,
+      "late check",
+    );
+    const row = await prisma.notification.findFirstOrThrow({
+      where: { sessionId: scenario.sessionId, studentId: scenario.students.never.id },
+    });
 
     const outcomes = await Promise.all([sendNotification(row.id), sendNotification(row.id), sendNotification(row.id)]);
     expect(outcomes.filter((outcome) => outcome === "sent")).toHaveLength(1);
@@ -192,7 +235,11 @@ describe("late-joiner notifications", () => {
   it("does not email a student once the class is over (a send retried too long)", async () => {
     const scenario = await createScenario({ minutesAgo: 30, durationMinutes: 20 });
     runners.push(await startRunner(databaseUrl, { late_check: notificationTasks.late_check }));
-    await waitFor(async () => (await prisma.notification.count({ where: { sessionId: scenario.sessionId } })) === 3, 20_000, "late check");
+    await waitFor(
+      async () => (await prisma.notification.count({ where: { sessionId: scenario.sessionId } })) === 3,
+      20_000,
+      "late check",
+    );
     const row = await prisma.notification.findFirstOrThrow({ where: { sessionId: scenario.sessionId } });
     expect(await sendNotification(row.id)).toBe("expired");
     const after = await prisma.notification.findUniqueOrThrow({ where: { id: row.id } });

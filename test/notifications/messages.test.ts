@@ -27,11 +27,17 @@ describe("late student email", () => {
     const mail = lateStudentMail(base);
     expect(mail.subject).toBe("You're not in Data Science 101 yet — class started at 9:00 AM PST");
     expect(mail.text).toContain("Hi Ben Okafor,");
-    expect(mail.text).toContain("Data Science 101 started at 9:00 AM PST on Tuesday, January 13, 2026, and you had not joined by 9:05 AM PST.");
+    expect(mail.text).toContain(
+      "Data Science 101 started at 9:00 AM PST on Tuesday, January 13, 2026, and you had not joined by 9:05 AM PST.",
+    );
     expect(mail.text).toContain("Join the class now: https://zoom.us/j/97711976001?pwd=abc&x=1");
-    expect(mail.text).toContain("Sent by Rollcall, the attendance system of Data Science 101, on behalf of Tomás Teacher.");
+    expect(mail.text).toContain(
+      "Sent by Rollcall, the attendance system of Data Science 101, on behalf of Tomás Teacher.",
+    );
     expect(mail.html).toContain('href="https://zoom.us/j/97711976001?pwd=abc&amp;x=1"');
-    expect(lateStudentMail({ ...base, startsAt: summer }).subject).toBe("You're not in Data Science 101 yet — class started at 9:00 AM PDT");
+    expect(lateStudentMail({ ...base, startsAt: summer }).subject).toBe(
+      "You're not in Data Science 101 yet — class started at 9:00 AM PDT",
+    );
     expect(lateStudentMail({ ...base, timezone: "Europe/Berlin" }).subject).toMatch(/class started at 6:00 PM GMT\+1$/);
   });
 
@@ -92,7 +98,11 @@ describe("demo mail catcher", () => {
     process.env.SMTP_URL = catcher.url;
     try {
       const rendered = lateStudentMail(base);
-      await sendMail({ to: { name: "Ben Okafor", address: "ben@students.test" }, messageId: "<n1@rollcall>", ...rendered });
+      await sendMail({
+        to: { name: "Ben Okafor", address: "ben@students.test" },
+        messageId: "<n1@rollcall>",
+        ...rendered,
+      });
       const caught = await listCaughtMail(directory);
       expect(caught).toHaveLength(1);
       const [mail] = caught!;
@@ -109,7 +119,9 @@ describe("demo mail catcher", () => {
   });
 
   it("decodes encoded-word headers", async () => {
-    const mail = await parseMail("Subject: =?UTF-8?Q?You're_not_in_X_yet_=E2=80=94_class?= =?UTF-8?B?IHN0YXJ0ZWQ=?=\r\n\r\n");
+    const mail = await parseMail(
+      "Subject: =?UTF-8?Q?You're_not_in_X_yet_=E2=80=94_class?= =?UTF-8?B?IHN0YXJ0ZWQ=?=\r\n\r\n",
+    );
     expect(mail.subject).toBe("You're not in X yet — class started");
   });
 });

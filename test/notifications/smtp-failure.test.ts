@@ -10,7 +10,16 @@ import { readSessionNotifications } from "../../lib/notifications/read";
 import { resetTransports } from "../../lib/mail/transport";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SessionNotifications } from "../../components/session-notifications";
-import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "../helpers/notifications";
+import {
+  clearJobs,
+  createScenario,
+  jobCount,
+  sleep,
+  startRunner,
+  startSmtp,
+  storeScenarioEvents,
+  type TestSmtp,
+} from "../helpers/notifications";
 
 let databaseUrl: string;
 const runners: Runner[] = [];
@@ -70,7 +79,9 @@ describe("when the mail server is down", () => {
     servers.push(smtp);
     smtp.rejectNext = 1;
     await waitFor(
-      async () => (await prisma.notification.count({ where: { sessionId: scenario.sessionId, status: "sent" } })) === 2 && (await jobCount("send_notification")) === 0,
+      async () =>
+        (await prisma.notification.count({ where: { sessionId: scenario.sessionId, status: "sent" } })) === 2 &&
+        (await jobCount("send_notification")) === 0,
       45_000,
       "recovery",
     );
@@ -79,7 +90,10 @@ describe("when the mail server is down", () => {
     expect(smtp.messages.map((message) => message.envelopeTo[0]).sort()).toEqual(
       [scenario.students.late.email.toLowerCase(), scenario.students.never.email.toLowerCase()].sort(),
     );
-    const rows = await prisma.notification.findMany({ where: { sessionId: scenario.sessionId }, orderBy: { attempts: "desc" } });
+    const rows = await prisma.notification.findMany({
+      where: { sessionId: scenario.sessionId },
+      orderBy: { attempts: "desc" },
+    });
     // One of them was refused once more (451) before it went through.
     expect(rows[0].attempts).toBe(3);
     expect(rows[0].lastError).toMatch(/451/);
@@ -95,7 +109,9 @@ describe("without SMTP_URL", () => {
     await storeScenarioEvents(scenario);
     runners.push(await startRunner(databaseUrl, tasks));
     await waitFor(
-      async () => (await prisma.notification.count({ where: { sessionId: scenario.sessionId, status: "not_configured" } })) === 2 && (await jobCount("send_notification")) === 0,
+      async () =>
+        (await prisma.notification.count({ where: { sessionId: scenario.sessionId, status: "not_configured" } })) ===
+          2 && (await jobCount("send_notification")) === 0,
       20_000,
       "not configured",
     );
@@ -106,7 +122,9 @@ describe("without SMTP_URL", () => {
       ["Chen Wei", "not_configured", null],
     ]);
     // What the live session page shows.
-    const html = renderToStaticMarkup(await SessionNotifications({ sessionId: scenario.sessionId, timezone: "America/Los_Angeles" }));
+    const html = renderToStaticMarkup(
+      await SessionNotifications({ sessionId: scenario.sessionId, timezone: "America/Los_Angeles" }),
+    );
     expect(html).toContain("Email is not configured (SMTP_URL unset): notifications are recorded here but not sent.");
     expect(html).toContain("Chen Wei");
     expect(html).toContain("Not sent: email not configured");

@@ -11,7 +11,16 @@ import { digestPeriodKey, isoWeek, runAtRiskDigests } from "../../lib/notificati
 import { sendNotification } from "../../lib/notifications/send";
 import { setSessionCancelled } from "../../lib/services/sessions";
 import { resetTransports } from "../../lib/mail/transport";
-import { clearJobs, createScenario, jobCount, sleep, startRunner, startSmtp, storeScenarioEvents, type TestSmtp } from "../helpers/notifications";
+import {
+  clearJobs,
+  createScenario,
+  jobCount,
+  sleep,
+  startRunner,
+  startSmtp,
+  storeScenarioEvents,
+  type TestSmtp,
+} from "../helpers/notifications";
 
 let databaseUrl: string;
 let smtp: TestSmtp;
@@ -50,7 +59,14 @@ describe("cancelled sessions", () => {
 
   it("send no recorded-but-unsent email once the session is cancelled", async () => {
     const scenario = await createScenario();
-    const row = await prisma.notification.create({ data: { sessionId: scenario.sessionId, studentId: scenario.students.never.id, kind: "late_student", recipient: scenario.students.never.email.toLowerCase() } });
+    const row = await prisma.notification.create({
+      data: {
+        sessionId: scenario.sessionId,
+        studentId: scenario.students.never.id,
+        kind: "late_student",
+        recipient: scenario.students.never.email.toLowerCase(),
+      },
+    });
     await setSessionCancelled(scenario.sessionId, true, null, null);
     expect(await sendNotification(row.id)).toBe("expired");
     expect((await prisma.notification.findUniqueOrThrow({ where: { id: row.id } })).lastError).toContain("cancelled");
@@ -71,7 +87,10 @@ describe("the weekly at-risk digest", () => {
     const scenario = await createScenario({ minutesAgo: 120, durationMinutes: 60, instructors: 2 });
     await storeScenarioEvents(scenario);
     await clearJobs(); // no late-joiner emails in this test
-    await prisma.student.updateMany({ where: { courseId: scenario.courseId }, data: { enrolledAt: new Date(scenario.startsAt.getTime() - 86_400_000) } });
+    await prisma.student.updateMany({
+      where: { courseId: scenario.courseId },
+      data: { enrolledAt: new Date(scenario.startsAt.getTime() - 86_400_000) },
+    });
     const { recomputeSession } = await import("../../lib/attendance/projection");
     await recomputeSession(scenario.sessionId);
     // Not opted in: nothing.
@@ -82,10 +101,16 @@ describe("the weekly at-risk digest", () => {
     const [first, second] = await Promise.all([runAtRiskDigests(now), runAtRiskDigests(now)]);
     expect(first.created + second.created).toBe(2);
     runners.push(await startRunner(databaseUrl, tasks), await startRunner(databaseUrl, tasks));
-    await waitFor(async () => (await jobCount("send_notification")) === 0 && smtp.messages.length >= 2, 20_000, "digests sent");
+    await waitFor(
+      async () => (await jobCount("send_notification")) === 0 && smtp.messages.length >= 2,
+      20_000,
+      "digests sent",
+    );
     await sleep(500);
     expect(smtp.messages).toHaveLength(2);
-    expect(new Set(smtp.messages.flatMap((message) => message.envelopeTo))).toEqual(new Set(scenario.instructors.map((instructor) => instructor.email.toLowerCase())));
+    expect(new Set(smtp.messages.flatMap((message) => message.envelopeTo))).toEqual(
+      new Set(scenario.instructors.map((instructor) => instructor.email.toLowerCase())),
+    );
     const mail = smtp.messages[0]!;
     // Ben (joined at minute 7, so under 90 %) and Chen (absent) are at risk; Ana is not.
     expect(mail.subject).toMatch(/^2 students at risk in Data Science 101/);
@@ -94,7 +119,11 @@ describe("the weekly at-risk digest", () => {
     expect(mail.text).not.toContain("Ana Lima");
     const rows = await prisma.notification.findMany({ where: { courseId: scenario.courseId, kind: "at_risk_digest" } });
     expect(rows.map((row) => row.status)).toEqual(["sent", "sent"]);
-    expect(rows.map((row) => row.periodKey).sort()).toEqual(scenario.instructors.map((instructor) => digestPeriodKey(scenario.courseId, isoWeek(now), instructor.email.toLowerCase())).sort());
+    expect(rows.map((row) => row.periodKey).sort()).toEqual(
+      scenario.instructors
+        .map((instructor) => digestPeriodKey(scenario.courseId, isoWeek(now), instructor.email.toLowerCase()))
+        .sort(),
+    );
 
     // The same week again (a catch-up run, a second worker): nothing more.
     expect((await runAtRiskDigests(now)).created).toBe(0);
@@ -105,7 +134,10 @@ describe("the weekly at-risk digest", () => {
   it("sends nothing for a course where nobody is at risk", async () => {
     const scenario = await createScenario({ minutesAgo: 120, durationMinutes: 60 });
     await clearJobs();
-    await prisma.course.update({ where: { id: scenario.courseId }, data: { atRiskDigest: true, termRequiredPercent: 1, maxAbsences: null } });
+    await prisma.course.update({
+      where: { id: scenario.courseId },
+      data: { atRiskDigest: true, termRequiredPercent: 1, maxAbsences: null },
+    });
     // Enrolled after the class ended: no session counts, so nobody is at risk.
     const before = await prisma.notification.count({ where: { courseId: scenario.courseId } });
     await runAtRiskDigests();

@@ -11,7 +11,14 @@ import { randomMeetingUuid } from "../../lib/simulator/scenario";
 import { reconcileSession } from "../../lib/reconcile/run";
 import { clearZoomTokenCache, zoomClientFromConfig } from "../../lib/zoom/api";
 import { FakeZoom } from "../helpers/fake-zoom";
-import { attendanceOf, buildClass, createClassSession, reportRows, storeEvents, type BuiltClass } from "./class-fixture";
+import {
+  attendanceOf,
+  buildClass,
+  createClassSession,
+  reportRows,
+  storeEvents,
+  type BuiltClass,
+} from "./class-fixture";
 
 const MINUTE = 60_000;
 const fake = new FakeZoom();
@@ -20,16 +27,32 @@ const durationMinutes = 60;
 const isParticipantEvent = (eventType: string) => eventType.startsWith("meeting.participant_");
 const isBreakoutEvent = (eventType: string) => eventType.includes("breakout_room");
 
-const newClass = () => buildClass({ meetingId: uniqueMeetingId(), uuid: randomMeetingUuid(), startsAt, durationMinutes, breakoutRound: true });
+const newClass = () =>
+  buildClass({
+    meetingId: uniqueMeetingId(),
+    uuid: randomMeetingUuid(),
+    startsAt,
+    durationMinutes,
+    breakoutRound: true,
+  });
 const client = () => zoomClientFromConfig(undefined, { baseDelayMs: 50 })!;
 const addToReport = (built: BuiltClass) =>
-  fake.addInstance({ uuid: built.uuid, meetingId: built.meetingId, startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(), participants: reportRows(built) });
+  fake.addInstance({
+    uuid: built.uuid,
+    meetingId: built.meetingId,
+    startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(),
+    participants: reportRows(built),
+  });
 
 let reference: Awaited<ReturnType<typeof attendanceOf>>;
 
 beforeAll(async () => {
   await fake.start();
-  Object.assign(process.env, fake.env(), { ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET, AUTH_SECRET: TEST_AUTH_SECRET, RECONCILE_DELAY_MINUTES: "10" });
+  Object.assign(process.env, fake.env(), {
+    ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET,
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    RECONCILE_DELAY_MINUTES: "10",
+  });
   delete process.env.ZOOM_WEBHOOK_LOGS_APP_ID;
   clearZoomTokenCache();
   await useFreshDatabase("reconcile_breakout");
@@ -67,7 +90,9 @@ describe("reconciling a class with breakout rooms", () => {
     const summary = await reconcileSession(session.id, "after_meeting", { client: client(), webhookLogsAppId: null });
     expect(summary.status).toBe("succeeded");
     await recomputeSession(session.id);
-    const breakoutRows = await prisma.event.count({ where: { meetingUuid: built.uuid, source: "report", eventType: { contains: "breakout_room" } } });
+    const breakoutRows = await prisma.event.count({
+      where: { meetingUuid: built.uuid, source: "report", eventType: { contains: "breakout_room" } },
+    });
     expect(breakoutRows).toBe(2 * reportRows(built).filter((row) => row.bo_mtg_id).length);
     expect(await attendanceOf(session.id)).toEqual(reference);
   });
@@ -81,7 +106,9 @@ describe("reconciling a class with breakout rooms", () => {
     await storeEvents(built.events.filter((event) => !lost(event.fields.occurredAt)));
     await recomputeSession(session.id);
     expect(await attendanceOf(session.id)).not.toEqual(reference);
-    expect(built.events.filter((event) => lost(event.fields.occurredAt) && isBreakoutEvent(event.fields.eventType)).length).toBeGreaterThan(3);
+    expect(
+      built.events.filter((event) => lost(event.fields.occurredAt) && isBreakoutEvent(event.fields.eventType)).length,
+    ).toBeGreaterThan(3);
 
     addToReport(built);
     const first = await reconcileSession(session.id, "after_meeting", { client: client(), webhookLogsAppId: null });

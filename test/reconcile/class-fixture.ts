@@ -32,7 +32,13 @@ export interface BuiltClass {
   events: ClassEvent[];
 }
 
-export function buildClass(options: { meetingId: string; uuid: string; startsAt: Date; durationMinutes: number; breakoutRound?: boolean }): BuiltClass {
+export function buildClass(options: {
+  meetingId: string;
+  uuid: string;
+  startsAt: Date;
+  durationMinutes: number;
+  breakoutRound?: boolean;
+}): BuiltClass {
   // With a breakout round, the instructor (not on the roster) joins as host and visits a room too.
   const extras = options.breakoutRound ? { host: { name: "Terry Teacher", email: "teacher@example.edu" } } : {};
   const deliveries = classScenario({ ...options, ...extras, participants: PEOPLE, topic: "Reconciliation class" });
@@ -96,7 +102,9 @@ export function failedDeliveryLogs(events: ClassEvent[], attempts = 4): ZoomWebh
         request_body: JSON.stringify(body),
         response_headers: "",
         response_body: "Connection refused",
-        date_time: new Date(fields.occurredAt.getTime() + retryOffsetsMs[attempt]).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        date_time: new Date(fields.occurredAt.getTime() + retryOffsetsMs[attempt])
+          .toISOString()
+          .replace(/\.\d{3}Z$/, "Z"),
         trace_id: `WEB_${fields.dedupeKey.slice(4, 36)}`,
         request_id: requestId,
         retry_num: attempt,
@@ -118,14 +126,24 @@ export async function createClassSession(label: string, built: BuiltClass) {
     })),
   });
   const session = await prisma.session.create({
-    data: { courseId: course.id, zoomMeetingId: built.meetingId, startsAt: built.startsAt, durationMinutes: built.durationMinutes },
+    data: {
+      courseId: course.id,
+      zoomMeetingId: built.meetingId,
+      startsAt: built.startsAt,
+      durationMinutes: built.durationMinutes,
+    },
   });
   return { course, session };
 }
 
 export async function storeEvents(events: ClassEvent[]): Promise<void> {
   for (const { body, fields } of events) {
-    await storeWebhookEvent(fields, body, { trackingId: `Webhook_${crypto.randomUUID()}`, requestId: null, headers: {}, bodyBytes: JSON.stringify(body).length });
+    await storeWebhookEvent(fields, body, {
+      trackingId: `Webhook_${crypto.randomUUID()}`,
+      requestId: null,
+      headers: {},
+      bodyBytes: JSON.stringify(body).length,
+    });
   }
 }
 
@@ -137,38 +155,44 @@ export async function attendanceOf(sessionId: string) {
   ]);
   const students = Object.fromEntries(
     records
-      .map((record) => [
-        record.student.email,
-        {
-          status: record.status,
-          attendedSeconds: record.attendedSeconds,
-          attendedPercent: record.attendedPercent,
-          firstJoinAt: record.firstJoinAt?.toISOString() ?? null,
-          lastLeaveAt: record.lastLeaveAt?.toISOString() ?? null,
-          late: record.late,
-          lateBySeconds: record.lateBySeconds,
-          joinCount: record.joinCount,
-          inMeeting: record.inMeeting,
-          openConnections: record.openConnections,
-          intervals: record.intervals,
-        },
-      ] as const)
+      .map(
+        (record) =>
+          [
+            record.student.email,
+            {
+              status: record.status,
+              attendedSeconds: record.attendedSeconds,
+              attendedPercent: record.attendedPercent,
+              firstJoinAt: record.firstJoinAt?.toISOString() ?? null,
+              lastLeaveAt: record.lastLeaveAt?.toISOString() ?? null,
+              late: record.late,
+              lateBySeconds: record.lateBySeconds,
+              joinCount: record.joinCount,
+              inMeeting: record.inMeeting,
+              openConnections: record.openConnections,
+              intervals: record.intervals,
+            },
+          ] as const,
+      )
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
   const guestRows = Object.fromEntries(
     guests
-      .map((guest) => [
-        guest.guestKey,
-        {
-          name: guest.name,
-          attendedSeconds: guest.attendedSeconds,
-          firstJoinAt: guest.firstJoinAt?.toISOString() ?? null,
-          lastLeaveAt: guest.lastLeaveAt?.toISOString() ?? null,
-          joinCount: guest.joinCount,
-          inMeeting: guest.inMeeting,
-          intervals: guest.intervals,
-        },
-      ] as const)
+      .map(
+        (guest) =>
+          [
+            guest.guestKey,
+            {
+              name: guest.name,
+              attendedSeconds: guest.attendedSeconds,
+              firstJoinAt: guest.firstJoinAt?.toISOString() ?? null,
+              lastLeaveAt: guest.lastLeaveAt?.toISOString() ?? null,
+              joinCount: guest.joinCount,
+              inMeeting: guest.inMeeting,
+              intervals: guest.intervals,
+            },
+          ] as const,
+      )
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
   return { students, guests: guestRows };

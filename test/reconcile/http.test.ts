@@ -10,7 +10,11 @@ import { uniqueMeetingId } from "../helpers/zoom";
 
 async function tokenFor(role: "admin" | "instructor"): Promise<string> {
   const user = await prisma.user.create({
-    data: { email: `reconcile-${role}-${crypto.randomBytes(4).toString("hex")}@example.test`, name: `Reconcile ${role}`, role },
+    data: {
+      email: `reconcile-${role}-${crypto.randomBytes(4).toString("hex")}@example.test`,
+      name: `Reconcile ${role}`,
+      role,
+    },
   });
   return (await createApiToken(user.id, "reconcile http test")).token;
 }
@@ -33,7 +37,12 @@ describe("POST /api/v1/sessions/{id}/reconcile on the test server", () => {
     instructorToken = await tokenFor("instructor");
     const course = await prisma.course.create({ data: { name: "Reconcile over HTTP" } });
     const session = await prisma.session.create({
-      data: { courseId: course.id, zoomMeetingId: uniqueMeetingId(), startsAt: new Date(Date.now() - 5 * 3600_000), durationMinutes: 60 },
+      data: {
+        courseId: course.id,
+        zoomMeetingId: uniqueMeetingId(),
+        startsAt: new Date(Date.now() - 5 * 3600_000),
+        durationMinutes: 60,
+      },
     });
     sessionId = session.id;
   });

@@ -16,12 +16,18 @@ let sessionId: string;
 let token: string;
 
 beforeAll(async () => {
-  for (const name of ["ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_LOGS_APP_ID"]) delete process.env[name];
+  for (const name of ["ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_LOGS_APP_ID"])
+    delete process.env[name];
   Object.assign(process.env, { ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET, AUTH_SECRET: TEST_AUTH_SECRET });
   await useFreshDatabase("reconcile_off");
   const course = await prisma.course.create({ data: { name: "No credentials" } });
   const session = await prisma.session.create({
-    data: { courseId: course.id, zoomMeetingId: uniqueMeetingId(), startsAt: new Date(Date.now() - 5 * 3600_000), durationMinutes: 60 },
+    data: {
+      courseId: course.id,
+      zoomMeetingId: uniqueMeetingId(),
+      startsAt: new Date(Date.now() - 5 * 3600_000),
+      durationMinutes: 60,
+    },
   });
   sessionId = session.id;
   const admin = await prisma.user.create({ data: { email: "admin-off@example.edu", name: "Admin", role: "admin" } });
@@ -40,7 +46,9 @@ describe("reconciliation without Report API credentials", () => {
   it("says it is off, with what to set", async () => {
     const status = await getReconciliationStatus(sessionId);
     expect(status.configured).toBe(false);
-    expect(status.offMessage).toBe("Reconciliation with Zoom's report is off: set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET.");
+    expect(status.offMessage).toBe(
+      "Reconciliation with Zoom's report is off: set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET.",
+    );
     expect(status.lastReconciledAt).toBeNull();
     expect(status.recent).toEqual([]);
   });
@@ -56,13 +64,18 @@ describe("reconciliation without Report API credentials", () => {
     await expect(reconcileTasks.reconcile_recent()).resolves.toBeUndefined();
     await expect(reconcileTasks.reconcile_nightly()).resolves.toBeUndefined();
     await expect(reconcileTasks.reconcile_session({ sessionId, trigger: "after_meeting" })).resolves.toBeUndefined();
-    const jobs = await prisma.$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM graphile_worker._private_jobs`);
+    const jobs = await prisma.$queryRawUnsafe<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM graphile_worker._private_jobs`,
+    );
     expect(jobs[0].count).toBe(0);
   });
 
   it("the API answers 409 report_api_not_configured", async () => {
     const response = await POST(
-      new Request(`http://localhost/api/v1/sessions/${sessionId}/reconcile`, { method: "POST", headers: { authorization: `Bearer ${token}` } }),
+      new Request(`http://localhost/api/v1/sessions/${sessionId}/reconcile`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      }),
       { params: Promise.resolve({ sessionId }) },
     );
     expect(response.status).toBe(409);

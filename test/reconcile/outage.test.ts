@@ -20,7 +20,15 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { startWorker } from "../../lib/worker";
 import { waitFor } from "../helpers/server";
 import { FakeZoom } from "../helpers/fake-zoom";
-import { attendanceOf, buildClass, createClassSession, failedDeliveryLogs, reportRows, storeEvents, type BuiltClass } from "./class-fixture";
+import {
+  attendanceOf,
+  buildClass,
+  createClassSession,
+  failedDeliveryLogs,
+  reportRows,
+  storeEvents,
+  type BuiltClass,
+} from "./class-fixture";
 
 const MINUTE = 60_000;
 const fake = new FakeZoom();
@@ -46,7 +54,9 @@ async function participantEventCount(uuid: string) {
 }
 
 function distinctLost(built: BuiltClass) {
-  const lost = new Map(built.events.filter((event) => inOutage(event.fields.occurredAt)).map((event) => [event.fields.dedupeKey, event]));
+  const lost = new Map(
+    built.events.filter((event) => inOutage(event.fields.occurredAt)).map((event) => [event.fields.dedupeKey, event]),
+  );
   const values = [...lost.values()];
   return {
     events: values,
@@ -93,7 +103,12 @@ describe("a 20-minute outage during class", () => {
     const before = await attendanceOf(session.id);
     expect(before).not.toEqual(reference);
 
-    fake.addInstance({ uuid: outage.uuid, meetingId: outage.meetingId, startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(), participants: reportRows(outage) });
+    fake.addInstance({
+      uuid: outage.uuid,
+      meetingId: outage.meetingId,
+      startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(),
+      participants: reportRows(outage),
+    });
     // Zoom's rate limit answers the first report request; the client waits as told and retries.
     fake.failNext(/\/participants$/, [{ status: 429, retryAfter: "1" }]);
 
@@ -101,7 +116,11 @@ describe("a 20-minute outage during class", () => {
     expect(lost.joins).toBeGreaterThan(2);
     expect(lost.leaves).toBeGreaterThan(1);
 
-    const first = await reconcileSession(session.id, "after_meeting", { client: client(), webhookLogsAppId: null, pageSize: 4 });
+    const first = await reconcileSession(session.id, "after_meeting", {
+      client: client(),
+      webhookLogsAppId: null,
+      pageSize: 4,
+    });
     expect(first.status).toBe("succeeded");
     expect(first.meetingUuids).toEqual([outage.uuid]);
     expect(first.instancesFrom).toBe("events");
@@ -117,11 +136,16 @@ describe("a 20-minute outage during class", () => {
     expect(reportRequests[0].status).toBe(429);
     expect(reportRequests.slice(1).every((request) => request.status === 200)).toBe(true);
     expect(reportRequests.length).toBe(1 + Math.ceil(first.rowsSeen / 4));
-    expect(reportRequests[0].rawPath).toBe(`/v2/report/meetings/${encodeURIComponent(encodeURIComponent(outage.uuid))}/participants`);
+    expect(reportRequests[0].rawPath).toBe(
+      `/v2/report/meetings/${encodeURIComponent(encodeURIComponent(outage.uuid))}/participants`,
+    );
     expect(reportRequests[1].query).toMatchObject({ page_size: "4", include_fields: "registrant_id" });
 
     expect(await attendanceOf(session.id)).toEqual(reference);
-    const reportEvents = await prisma.event.findMany({ where: { meetingUuid: outage.uuid, source: "report" }, select: { dedupeKey: true } });
+    const reportEvents = await prisma.event.findMany({
+      where: { meetingUuid: outage.uuid, source: "report" },
+      select: { dedupeKey: true },
+    });
     expect(reportEvents).toHaveLength(lost.joins + lost.leaves);
     expect(reportEvents.every((event) => event.dedupeKey.startsWith("rp1:"))).toBe(true);
 
@@ -142,7 +166,12 @@ describe("a 20-minute outage during class", () => {
   });
 
   it("adds nothing to a class whose webhooks all arrived", async () => {
-    fake.addInstance({ uuid: full.uuid, meetingId: full.meetingId, startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(), participants: reportRows(full) });
+    fake.addInstance({
+      uuid: full.uuid,
+      meetingId: full.meetingId,
+      startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(),
+      participants: reportRows(full),
+    });
     const before = await participantEventCount(full.uuid);
     const summary = await reconcileSession(fullSessionId, "manual", { client: client(), webhookLogsAppId: null });
     expect(summary.status).toBe("succeeded");
@@ -155,7 +184,12 @@ describe("a 20-minute outage during class", () => {
     const { session } = await createClassSession("logs", outage);
     await storeEvents(outage.events.filter((event) => !inOutage(event.fields.occurredAt)));
     await recomputeSession(session.id);
-    fake.addInstance({ uuid: outage.uuid, meetingId: outage.meetingId, startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(), participants: reportRows(outage) });
+    fake.addInstance({
+      uuid: outage.uuid,
+      meetingId: outage.meetingId,
+      startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(),
+      participants: reportRows(outage),
+    });
     const lost = distinctLost(outage);
     // Every lost event was tried four times (retry_num 0..3); a successful delivery is listed too.
     const logs = failedDeliveryLogs(lost.events);
@@ -165,32 +199,59 @@ describe("a 20-minute outage during class", () => {
     const tokensBefore = fake.tokensIssued;
     fake.expireTokens();
 
-    const first = await reconcileSession(session.id, "after_meeting", { client: client(), webhookLogsAppId: "rollcall-app-id", pageSize: 300 });
+    const first = await reconcileSession(session.id, "after_meeting", {
+      client: client(),
+      webhookLogsAppId: "rollcall-app-id",
+      pageSize: 300,
+    });
     expect(first.status).toBe("succeeded");
     expect(fake.tokensIssued).toBe(tokensBefore + 1);
-    expect(first.webhookLogs).toMatchObject({ status: "done", joinsRecovered: lost.joins, leavesRecovered: lost.leaves });
+    expect(first.webhookLogs).toMatchObject({
+      status: "done",
+      joinsRecovered: lost.joins,
+      leavesRecovered: lost.leaves,
+    });
     // Every event came back as a webhook: the report had nothing left to add.
     expect(first.report.joinsAdded + first.report.leavesAdded).toBe(0);
     expect(first.joinsAdded).toBe(lost.joins);
     expect(first.leavesAdded).toBe(lost.leaves);
     expect(await attendanceOf(session.id)).toEqual(await attendanceOf(fullSessionId));
     expect(await prisma.event.count({ where: { meetingUuid: outage.uuid, source: "report" } })).toBe(0);
-    const recoveredDeliveries = await prisma.webhookDelivery.count({ where: { trackingId: "webhook-logs", meetingUuid: outage.uuid } });
+    const recoveredDeliveries = await prisma.webhookDelivery.count({
+      where: { trackingId: "webhook-logs", meetingUuid: outage.uuid },
+    });
     expect(recoveredDeliveries).toBe(lost.events.length);
 
-    const second = await reconcileSession(session.id, "nightly", { client: client(), webhookLogsAppId: "rollcall-app-id" });
+    const second = await reconcileSession(session.id, "nightly", {
+      client: client(),
+      webhookLogsAppId: "rollcall-app-id",
+    });
     expect(second.status).toBe("succeeded");
     expect(second.joinsAdded + second.leavesAdded).toBe(0);
-    expect(second.webhookLogs.joinsRecovered + second.webhookLogs.leavesRecovered + second.webhookLogs.otherRecovered).toBe(0);
-    expect(await prisma.webhookDelivery.count({ where: { trackingId: "webhook-logs", meetingUuid: outage.uuid } })).toBe(recoveredDeliveries);
+    expect(
+      second.webhookLogs.joinsRecovered + second.webhookLogs.leavesRecovered + second.webhookLogs.otherRecovered,
+    ).toBe(0);
+    expect(
+      await prisma.webhookDelivery.count({ where: { trackingId: "webhook-logs", meetingUuid: outage.uuid } }),
+    ).toBe(recoveredDeliveries);
   });
 
   it("finds the meeting instance through Zoom when every webhook was lost", async () => {
     const lostAll = newClass();
     const { session } = await createClassSession("all-lost", lostAll);
-    fake.addInstance({ uuid: lostAll.uuid, meetingId: lostAll.meetingId, startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(), participants: reportRows(lostAll) });
+    fake.addInstance({
+      uuid: lostAll.uuid,
+      meetingId: lostAll.meetingId,
+      startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(),
+      participants: reportRows(lostAll),
+    });
     // Last week's instance of the same recurring meeting is not this session's.
-    fake.addInstance({ uuid: randomMeetingUuid(), meetingId: lostAll.meetingId, startTime: new Date(startsAt.getTime() - 7 * 24 * 3600_000).toISOString(), participants: reportRows(lostAll).slice(0, 2) });
+    fake.addInstance({
+      uuid: randomMeetingUuid(),
+      meetingId: lostAll.meetingId,
+      startTime: new Date(startsAt.getTime() - 7 * 24 * 3600_000).toISOString(),
+      participants: reportRows(lostAll).slice(0, 2),
+    });
 
     const summary = await reconcileSession(session.id, "nightly", { client: client(), webhookLogsAppId: null });
     expect(summary.status).toBe("succeeded");
@@ -205,11 +266,24 @@ describe("a 20-minute outage during class", () => {
   });
 
   it("reconciles a webinar from Zoom's webinar report", async () => {
-    const webinar: BuiltClass = { meetingId: uniqueMeetingId(), uuid: randomMeetingUuid(), startsAt, durationMinutes, events: [] };
+    const webinar: BuiltClass = {
+      meetingId: uniqueMeetingId(),
+      uuid: randomMeetingUuid(),
+      startsAt,
+      durationMinutes,
+      events: [],
+    };
     const { session } = await createClassSession("webinar", webinar);
     const joinedAt = new Date(startsAt.getTime() + MINUTE);
     const leftAt = new Date(startsAt.getTime() + 80 * MINUTE);
-    const joined = participantJoined({ uuid: webinar.uuid, meetingId: webinar.meetingId, userId: "16778240", name: "Ana Lima", email: "ana@example.edu", joinTime: joinedAt });
+    const joined = participantJoined({
+      uuid: webinar.uuid,
+      meetingId: webinar.meetingId,
+      userId: "16778240",
+      name: "Ana Lima",
+      email: "ana@example.edu",
+      joinTime: joinedAt,
+    });
     const parsed = parseStoredEvent({ ...joined, event: "webinar.participant_joined" });
     if (!parsed.ok) throw new Error(parsed.message);
     await storeEvents([{ body: { ...joined, event: "webinar.participant_joined" }, fields: parsed.fields }]);
@@ -218,14 +292,31 @@ describe("a 20-minute outage during class", () => {
       uuid: webinar.uuid,
       meetingId: webinar.meetingId,
       startTime: startsAt.toISOString(),
-      participants: [{ user_id: "16778240", name: "Ana Lima", user_email: "ana@example.edu", join_time: joinedAt.toISOString(), leave_time: leftAt.toISOString(), status: "in_meeting" }],
+      participants: [
+        {
+          user_id: "16778240",
+          name: "Ana Lima",
+          user_email: "ana@example.edu",
+          join_time: joinedAt.toISOString(),
+          leave_time: leftAt.toISOString(),
+          status: "in_meeting",
+        },
+      ],
     });
     const summary = await reconcileSession(session.id, "manual", { client: client(), webhookLogsAppId: null });
     expect(summary.status).toBe("succeeded");
     expect(summary.report).toMatchObject({ joinsAdded: 0, leavesAdded: 1, joinsMatched: 1 });
     expect(fake.requestsTo(/^\/v2\/report\/webinars\//).at(-1)?.status).toBe(200);
-    expect(await prisma.event.count({ where: { meetingUuid: webinar.uuid, eventType: "webinar.participant_left", source: "report" } })).toBe(1);
-    expect((await attendanceOf(session.id)).students["ana@example.edu"]).toMatchObject({ attendedSeconds: 79 * 60, joinCount: 1, inMeeting: false });
+    expect(
+      await prisma.event.count({
+        where: { meetingUuid: webinar.uuid, eventType: "webinar.participant_left", source: "report" },
+      }),
+    ).toBe(1);
+    expect((await attendanceOf(session.id)).students["ana@example.edu"]).toMatchObject({
+      attendedSeconds: 79 * 60,
+      joinCount: 1,
+      inMeeting: false,
+    });
   });
 
   it("schedules an after-meeting reconciliation once the meeting has ended, and not again after it ran", async () => {
@@ -233,12 +324,19 @@ describe("a 20-minute outage during class", () => {
     const { session } = await createClassSession("scheduled", later);
     await storeEvents(later.events);
     await recomputeSession(session.id);
-    fake.addInstance({ uuid: later.uuid, meetingId: later.meetingId, startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(), participants: reportRows(later) });
+    fake.addInstance({
+      uuid: later.uuid,
+      meetingId: later.meetingId,
+      startTime: new Date(startsAt.getTime() - 2 * MINUTE).toISOString(),
+      participants: reportRows(later),
+    });
     const instance = await prisma.meetingInstance.findUniqueOrThrow({ where: { uuid: later.uuid } });
     expect(instance.endedAt).not.toBeNull();
 
     // Before end + delay: not due; after: due.
-    expect(await findSessionsDueAfterMeeting(new Date(instance.endedAt!.getTime() + 5 * MINUTE), 10)).not.toContain(session.id);
+    expect(await findSessionsDueAfterMeeting(new Date(instance.endedAt!.getTime() + 5 * MINUTE), 10)).not.toContain(
+      session.id,
+    );
     expect(await findSessionsDueAfterMeeting(new Date(), 10)).toContain(session.id);
 
     await reconcileTasks.reconcile_recent();
@@ -262,7 +360,10 @@ describe("a 20-minute outage during class", () => {
     const failing = newClass();
     const { session } = await createClassSession("failing", failing);
     await storeEvents(failing.events);
-    fake.failNext(/\/participants$/, Array.from({ length: 3 }, () => ({ status: 503 })));
+    fake.failNext(
+      /\/participants$/,
+      Array.from({ length: 3 }, () => ({ status: 503 })),
+    );
     const zoom = zoomClientFromConfig(undefined, { baseDelayMs: 10, maxAttempts: 3 })!;
     const summary = await reconcileSession(session.id, "after_meeting", { client: zoom, webhookLogsAppId: null });
     expect(summary.status).toBe("failed");
@@ -281,9 +382,17 @@ describe("a 20-minute outage during class", () => {
     expect((await getReconciliationStatus(session.id)).recent).toHaveLength(2);
 
     // Once Zoom has it, the next attempt succeeds.
-    fake.addInstance({ uuid: failing.uuid, meetingId: failing.meetingId, startTime: startsAt.toISOString(), participants: reportRows(failing) });
+    fake.addInstance({
+      uuid: failing.uuid,
+      meetingId: failing.meetingId,
+      startTime: startsAt.toISOString(),
+      participants: reportRows(failing),
+    });
     await reconcileTasks.reconcile_session({ sessionId: session.id, trigger: "after_meeting" });
-    expect((await getReconciliationStatus(session.id)).lastSucceeded).toMatchObject({ trigger: "after_meeting", changes: "no changes" });
+    expect((await getReconciliationStatus(session.id)).lastSucceeded).toMatchObject({
+      trigger: "after_meeting",
+      changes: "no changes",
+    });
   });
 });
 
@@ -298,14 +407,22 @@ describe("on demand", () => {
     );
 
   it("POST /api/v1/sessions/{id}/reconcile queues a manual reconciliation and answers 202", async () => {
-    const admin = await prisma.user.create({ data: { email: "admin-reconcile@example.edu", name: "Admin", role: "admin" } });
-    const stranger = await prisma.user.create({ data: { email: "other-instructor@example.edu", name: "Other", role: "instructor" } });
+    const admin = await prisma.user.create({
+      data: { email: "admin-reconcile@example.edu", name: "Admin", role: "admin" },
+    });
+    const stranger = await prisma.user.create({
+      data: { email: "other-instructor@example.edu", name: "Other", role: "instructor" },
+    });
     const adminToken = (await createApiToken(admin.id)).token;
     const strangerToken = (await createApiToken(stranger.id)).token;
 
     const response = await post(fullSessionId, adminToken);
     expect(response.status).toBe(202);
-    expect(await response.json()).toMatchObject({ reconciliationQueued: true, sessionId: fullSessionId, trigger: "manual" });
+    expect(await response.json()).toMatchObject({
+      reconciliationQueued: true,
+      sessionId: fullSessionId,
+      trigger: "manual",
+    });
     const jobs = await prisma.$queryRawUnsafe<{ payload: Record<string, unknown>; run_at: Date }[]>(
       `SELECT payload, run_at FROM graphile_worker._private_jobs WHERE key = $1`,
       `reconcile:${fullSessionId}`,
@@ -319,7 +436,10 @@ describe("on demand", () => {
     expect(again.status).toBe(429);
     expect(Number(again.headers.get("retry-after"))).toBeGreaterThan(290);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe("reconcile_cooldown");
-    const count = await prisma.$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM graphile_worker._private_jobs WHERE key = $1`, `reconcile:${fullSessionId}`);
+    const count = await prisma.$queryRawUnsafe<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM graphile_worker._private_jobs WHERE key = $1`,
+      `reconcile:${fullSessionId}`,
+    );
     expect(count[0].count).toBe(1);
 
     const hidden = await post(fullSessionId, strangerToken);
@@ -332,25 +452,45 @@ describe("on demand", () => {
     const outage = newClass();
     const { session } = await createClassSession("panel", outage);
     await storeEvents(outage.events.filter((event) => !inOutage(event.fields.occurredAt)));
-    fake.addInstance({ uuid: outage.uuid, meetingId: outage.meetingId, startTime: startsAt.toISOString(), participants: reportRows(outage) });
-    const neverHtml = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
+    fake.addInstance({
+      uuid: outage.uuid,
+      meetingId: outage.meetingId,
+      startTime: startsAt.toISOString(),
+      participants: reportRows(outage),
+    });
+    const neverHtml = renderToStaticMarkup(
+      await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }),
+    );
     expect(neverHtml).toContain("Never reconciled.");
     expect(neverHtml).toContain("Reconcile now");
     expect(neverHtml).toContain("ZOOM_WEBHOOK_LOGS_APP_ID");
 
     const summary = await reconcileSession(session.id, "manual", { client: client(), webhookLogsAppId: null });
     const lost = distinctLost(outage);
-    const html = renderToStaticMarkup(await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }));
-    expect(html).toMatch(new RegExp(`Last reconciled <time[^>]*>[^<]+</time>: added ${lost.leaves} leaves, ${lost.joins} joins \\(${summary.rowsSeen} report rows\\)`));
+    const html = renderToStaticMarkup(
+      await ReconciliationPanel({ sessionId: session.id, reconcileNow: async () => {} }),
+    );
+    expect(html).toMatch(
+      new RegExp(
+        `Last reconciled <time[^>]*>[^<]+</time>: added ${lost.leaves} leaves, ${lost.joins} joins \\(${summary.rowsSeen} report rows\\)`,
+      ),
+    );
   });
 
   it("the background worker runs a queued reconciliation (tasks and crontab registered)", async () => {
-    const admin = await prisma.user.create({ data: { email: "admin-worker@example.edu", name: "Admin", role: "admin" } });
+    const admin = await prisma.user.create({
+      data: { email: "admin-worker@example.edu", name: "Admin", role: "admin" },
+    });
     const token = (await createApiToken(admin.id)).token;
     const queued = newClass();
     const { session } = await createClassSession("worker", queued);
     await storeEvents(queued.events.filter((event) => !inOutage(event.fields.occurredAt)));
-    fake.addInstance({ uuid: queued.uuid, meetingId: queued.meetingId, startTime: startsAt.toISOString(), participants: reportRows(queued) });
+    fake.addInstance({
+      uuid: queued.uuid,
+      meetingId: queued.meetingId,
+      startTime: startsAt.toISOString(),
+      participants: reportRows(queued),
+    });
     const worker = await startWorker({ connectionString: process.env.DATABASE_URL!, concurrency: 2 });
     try {
       expect((await post(session.id, token)).status).toBe(202);
@@ -360,8 +500,15 @@ describe("on demand", () => {
         "the worker to reconcile the session",
       );
       const lost = distinctLost(queued);
-      expect(run).toMatchObject({ trigger: "manual", status: "succeeded", joinsAdded: lost.joins, leavesAdded: lost.leaves });
-      const audit = await prisma.auditEntry.findFirst({ where: { action: "session.reconciled", subject: `session:${session.id}` } });
+      expect(run).toMatchObject({
+        trigger: "manual",
+        status: "succeeded",
+        joinsAdded: lost.joins,
+        leavesAdded: lost.leaves,
+      });
+      const audit = await prisma.auditEntry.findFirst({
+        where: { action: "session.reconciled", subject: `session:${session.id}` },
+      });
       expect(audit?.actorId).toBe(admin.id);
       expect(await attendanceOf(session.id)).toEqual(await attendanceOf(fullSessionId));
     } finally {

@@ -1,7 +1,15 @@
 // The Report API client against the fake Zoom: OAuth token caching and refresh, pagination,
 // double-encoded UUIDs, 429 with Retry-After, 5xx backoff, webhook logs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clearZoomTokenCache, encodeMeetingUuid, parseRetryAfter, ZoomApiError, ZoomClient, type ZoomCredentials, type ZoomReportParticipant } from "../../lib/zoom/api";
+import {
+  clearZoomTokenCache,
+  encodeMeetingUuid,
+  parseRetryAfter,
+  ZoomApiError,
+  ZoomClient,
+  type ZoomCredentials,
+  type ZoomReportParticipant,
+} from "../../lib/zoom/api";
 import { FakeZoom } from "../helpers/fake-zoom";
 
 const fake = new FakeZoom({ accountId: "acct-1", clientId: "client-1", clientSecret: "secret-1" });
@@ -33,9 +41,25 @@ const client = (options: ConstructorParameters<typeof ZoomClient>[1] = {}) =>
 
 beforeAll(async () => {
   await fake.start();
-  credentials = { accountId: "acct-1", clientId: "client-1", clientSecret: "secret-1", apiUrl: fake.apiUrl, oauthUrl: fake.oauthUrl };
-  fake.addInstance({ uuid: "plain+uuid/AB==", meetingId: "81234567890", startTime: "2026-11-20T17:58:00Z", participants: rows(7) });
-  fake.addInstance({ uuid: "/slash//start==", meetingId: "81234567890", startTime: "2026-11-13T17:58:00Z", participants: rows(2) });
+  credentials = {
+    accountId: "acct-1",
+    clientId: "client-1",
+    clientSecret: "secret-1",
+    apiUrl: fake.apiUrl,
+    oauthUrl: fake.oauthUrl,
+  };
+  fake.addInstance({
+    uuid: "plain+uuid/AB==",
+    meetingId: "81234567890",
+    startTime: "2026-11-20T17:58:00Z",
+    participants: rows(7),
+  });
+  fake.addInstance({
+    uuid: "/slash//start==",
+    meetingId: "81234567890",
+    startTime: "2026-11-13T17:58:00Z",
+    participants: rows(2),
+  });
 });
 
 beforeEach(() => {
@@ -94,7 +118,10 @@ describe("ZoomClient against the fake Zoom", () => {
     const instances = await zoom.pastInstances("81234567890");
     expect(instances).toHaveLength(2);
     expect(fake.tokensIssued).toBe(before + 1);
-    const statuses = fake.requestsTo(/past_meetings/).slice(-2).map((request) => request.status);
+    const statuses = fake
+      .requestsTo(/past_meetings/)
+      .slice(-2)
+      .map((request) => request.status);
     expect(statuses).toEqual([401, 200]);
   });
 
@@ -113,14 +140,19 @@ describe("ZoomClient against the fake Zoom", () => {
     const zoom = client();
     expect(await zoom.reportParticipants("/slash//start==")).toHaveLength(2);
     // Encoded once, Zoom's gateway splits the path: the fake answers as Zoom does.
-    const once = await zoom.get(`/report/meetings/${encodeURIComponent("/slash//start==")}/participants`).catch((error: unknown) => error);
+    const once = await zoom
+      .get(`/report/meetings/${encodeURIComponent("/slash//start==")}/participants`)
+      .catch((error: unknown) => error);
     expect(once).toBeInstanceOf(ZoomApiError);
     expect((once as ZoomApiError).status).toBe(404);
     expect((once as ZoomApiError).retryable).toBe(false);
   });
 
   it("waits as long as Retry-After says on 429, then succeeds", async () => {
-    fake.failNext(/participants$/, [{ status: 429, retryAfter: "3" }, { status: 429, retryAfter: "1" }]);
+    fake.failNext(/participants$/, [
+      { status: 429, retryAfter: "3" },
+      { status: 429, retryAfter: "1" },
+    ]);
     const zoom = client();
     expect(await zoom.reportParticipants("plain+uuid/AB==")).toHaveLength(7);
     expect(sleeps).toEqual([3000, 1000]);
@@ -133,14 +165,18 @@ describe("ZoomClient against the fake Zoom", () => {
     expect(sleeps[1]).toBeGreaterThan(sleeps[0]);
 
     fake.failNext(/instances$/, [{ status: 500 }, { status: 500 }, { status: 500 }]);
-    const error = await client({ maxAttempts: 3 }).pastInstances("81234567890").catch((caught: unknown) => caught);
+    const error = await client({ maxAttempts: 3 })
+      .pastInstances("81234567890")
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ZoomApiError);
     expect(error).toMatchObject({ status: 500, retryable: true });
   });
 
   it("does not sleep through a Retry-After longer than the limit: the job retries later", async () => {
     fake.failNext(/instances$/, [{ status: 429, retryAfter: "3600" }]);
-    const error = await client({ maxDelayMs: 60_000 }).pastInstances("81234567890").catch((caught: unknown) => caught);
+    const error = await client({ maxDelayMs: 60_000 })
+      .pastInstances("81234567890")
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 429, retryable: true });
     expect(sleeps).toEqual([]);
   });
@@ -162,7 +198,11 @@ describe("ZoomClient against the fake Zoom", () => {
       { event: "meeting.participant_left", status: -1, date_time: at(30), request_body: "{}", retry_num: 0 },
       { event: "meeting.ended", status: -1, date_time: at(5), request_body: "{}", retry_num: 0 },
     ]);
-    const logs = await client().webhookLogs("app-1", { from: new Date(now - 60 * 60_000), to: new Date(now - 10 * 60_000), pageSize: 2 });
+    const logs = await client().webhookLogs("app-1", {
+      from: new Date(now - 60 * 60_000),
+      to: new Date(now - 10 * 60_000),
+      pageSize: 2,
+    });
     expect(logs.map((entry) => entry.status)).toEqual([-1, 502, -1]);
     const requests = fake.requestsTo(/webhook_logs$/);
     expect(requests[0].query).toMatchObject({ type: "2", page_size: "2" });

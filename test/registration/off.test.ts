@@ -10,13 +10,20 @@ import { uniqueMeetingId } from "../helpers/zoom";
 
 async function tokenFor(role: "admin" | "instructor"): Promise<string> {
   const user = await prisma.user.create({
-    data: { email: `registrants-${role}-${crypto.randomBytes(4).toString("hex")}@example.test`, name: `Registrants ${role}`, role },
+    data: {
+      email: `registrants-${role}-${crypto.randomBytes(4).toString("hex")}@example.test`,
+      name: `Registrants ${role}`,
+      role,
+    },
   });
   return (await createApiToken(user.id, "registrants off test")).token;
 }
 
 const post = (path: string, token?: string) =>
-  fetch(`${baseUrl()}/api/v1/sessions/${path}`, { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {} });
+  fetch(`${baseUrl()}/api/v1/sessions/${path}`, {
+    method: "POST",
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
 
 describe("roster registration without Zoom API credentials", () => {
   let adminToken: string;
@@ -28,8 +35,19 @@ describe("roster registration without Zoom API credentials", () => {
     adminToken = await tokenFor("admin");
     instructorToken = await tokenFor("instructor");
     const course = await prisma.course.create({ data: { name: "Registrants off" } });
-    await prisma.student.create({ data: { courseId: course.id, name: "Ana Lima", email: "ana@example.edu", emailNormalized: "ana@example.edu" } });
-    sessionId = (await prisma.session.create({ data: { courseId: course.id, zoomMeetingId: uniqueMeetingId(), startsAt: new Date(Date.now() + 3600_000), durationMinutes: 60 } })).id;
+    await prisma.student.create({
+      data: { courseId: course.id, name: "Ana Lima", email: "ana@example.edu", emailNormalized: "ana@example.edu" },
+    });
+    sessionId = (
+      await prisma.session.create({
+        data: {
+          courseId: course.id,
+          zoomMeetingId: uniqueMeetingId(),
+          startsAt: new Date(Date.now() + 3600_000),
+          durationMinutes: 60,
+        },
+      })
+    ).id;
   });
 
   afterAll(async () => {
@@ -43,7 +61,11 @@ describe("roster registration without Zoom API credentials", () => {
     expect(body.error.code).toBe("zoom_api_not_configured");
     expect(body.error.message).toMatch(/ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET/);
     expect(body.error.message).toMatch(/meeting:write:admin/);
-    expect(await prisma.zoomRegistrant.count({ where: { student: { name: "Ana Lima", course: { name: "Registrants off" } } } })).toBe(0);
+    expect(
+      await prisma.zoomRegistrant.count({
+        where: { student: { name: "Ana Lima", course: { name: "Registrants off" } } },
+      }),
+    ).toBe(0);
   });
 
   it("invites no one when no student has a personal link", async () => {

@@ -4,7 +4,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../lib/db";
 import { classScenario, type ScheduledDelivery } from "../../lib/simulator/scenario";
-import { call, connectToServerDatabase, createUserWithToken, randomMeetingId, unique, type TestUser } from "../helpers/fixtures";
+import {
+  call,
+  connectToServerDatabase,
+  createUserWithToken,
+  randomMeetingId,
+  unique,
+  type TestUser,
+} from "../helpers/fixtures";
 import { baseUrl, postWebhook, waitFor } from "../helpers/server";
 import { uniqueUuid } from "../helpers/zoom";
 
@@ -41,9 +48,15 @@ const byName = (rows: Record<string, unknown>[], name: string) => rows.find((row
 
 beforeAll(async () => {
   teacher = await createUserWithToken("instructor", "breakout-teacher");
-  const created = await call("POST", "/api/v1/courses", { token: teacher.token, body: { name: unique("Seminar"), timezone: "UTC" } });
+  const created = await call("POST", "/api/v1/courses", {
+    token: teacher.token,
+    body: { name: unique("Seminar"), timezone: "UTC" },
+  });
   courseId = (created.json as { id: string }).id;
-  const roster = await call("POST", `/api/v1/courses/${courseId}/students`, { token: teacher.token, body: { students: ROSTER } });
+  const roster = await call("POST", `/api/v1/courses/${courseId}/students`, {
+    token: teacher.token,
+    body: { students: ROSTER },
+  });
   expect(roster.json).toEqual({ created: 9, updated: 0 });
   meetingId = randomMeetingId();
   uuid = uniqueUuid();
@@ -71,7 +84,18 @@ beforeAll(async () => {
     event_ts: STARTS_AT.getTime() + 10 * 60_000,
     payload: {
       account_id: "ACCOUNT",
-      object: { uuid, id: meetingId, participant: { user_id: visitor.user_id, user_name: visitor.user_name, email: "", old_role: "attendee", new_role: "co-host", date_time: new Date(STARTS_AT.getTime() + 10 * 60_000).toISOString() } },
+      object: {
+        uuid,
+        id: meetingId,
+        participant: {
+          user_id: visitor.user_id,
+          user_name: visitor.user_name,
+          email: "",
+          old_role: "attendee",
+          new_role: "co-host",
+          date_time: new Date(STARTS_AT.getTime() + 10 * 60_000).toISOString(),
+        },
+      },
     },
   };
   const bodies = [...deliveries.map((delivery) => delivery.body), roleChange];
@@ -99,7 +123,10 @@ beforeAll(async () => {
 describe("breakout-room events through the webhook", () => {
   it("are stored with the room's UUID and name and the main-room user_id, once per event", async () => {
     const rows = await prisma.event.findMany({
-      where: { meetingUuid: uuid, eventType: { in: ["meeting.participant_joined_breakout_room", "meeting.participant_left_breakout_room"] } },
+      where: {
+        meetingUuid: uuid,
+        eventType: { in: ["meeting.participant_joined_breakout_room", "meeting.participant_left_breakout_room"] },
+      },
       select: { breakoutRoomUuid: true, breakoutRoomName: true, parentUserId: true, participantUserId: true },
     });
     const sent = deliveries.filter((delivery) => String(delivery.body.event).includes("breakout_room"));
@@ -125,7 +152,9 @@ describe("breakout-room events through the webhook", () => {
     delete body.payload.object.breakout_room_uuid;
     const answer = await postWebhook(baseUrl(), body);
     expect(answer.status).toBe(400);
-    expect(((await answer.json()) as { error: { message: string } }).error.message).toMatch(/breakout_room_uuid: required/);
+    expect(((await answer.json()) as { error: { message: string } }).error.message).toMatch(
+      /breakout_room_uuid: required/,
+    );
   });
 });
 
@@ -136,11 +165,23 @@ function sentRoomEvent(): ScheduledDelivery {
 describe("attendance of a class with breakout rooms, a host and a dial-in student", () => {
   it("counts breakout time as class time, whichever way Zoom reported the move", () => {
     // Ana: in from a minute early to the end (a room from minute 20 to 40, main-room leave/join).
-    expect(byName(attendance.students, "Ana Lima")).toMatchObject({ status: "present", attendedPercent: 100, joinCount: 2 });
+    expect(byName(attendance.students, "Ana Lima")).toMatchObject({
+      status: "present",
+      attendedPercent: 100,
+      joinCount: 2,
+    });
     // Ben: away one minute after a drop (7–6 min) and 30 s late; room events alone.
-    expect(byName(attendance.students, "Ben Okafor")).toMatchObject({ status: "present", attendedSeconds: 3600 - 30 - 60, joinCount: 2 });
+    expect(byName(attendance.students, "Ben Okafor")).toMatchObject({
+      status: "present",
+      attendedSeconds: 3600 - 30 - 60,
+      joinCount: 2,
+    });
     // Chen: from minute 1, main-room leave/join around the room: one join.
-    expect(byName(attendance.students, "Chen Wei")).toMatchObject({ status: "present", attendedSeconds: 59 * 60, joinCount: 1 });
+    expect(byName(attendance.students, "Chen Wei")).toMatchObject({
+      status: "present",
+      attendedSeconds: 59 * 60,
+      joinCount: 1,
+    });
   });
 
   it("a student still in a breakout room when the meeting ends is in class until it ends", () => {
@@ -154,18 +195,41 @@ describe("attendance of a class with breakout rooms, a host and a dial-in studen
   });
 
   it("a caller whose number is on the roster is that student", () => {
-    expect(byName(attendance.students, "Iris Park")).toMatchObject({ status: "present", attendedSeconds: 3600 - 90, joinCount: 1, late: false });
+    expect(byName(attendance.students, "Iris Park")).toMatchObject({
+      status: "present",
+      attendedSeconds: 3600 - 90,
+      joinCount: 1,
+      late: false,
+    });
     expect(attendance.guests.map((guest) => guest.name)).not.toContain("+15550104477");
   });
 
   it("lists the instructor and the guest made co-host as hosts, not guests", () => {
     expect(attendance.hosts).toEqual([
-      expect.objectContaining({ name: expect.stringContaining("breakout-teacher"), email: teacher.email, reason: "instructor", attendedPercent: 100, joinCount: 1 }),
+      expect.objectContaining({
+        name: expect.stringContaining("breakout-teacher"),
+        email: teacher.email,
+        reason: "instructor",
+        attendedPercent: 100,
+        joinCount: 1,
+      }),
       expect.objectContaining({ name: "Visiting parent", email: null, reason: "co-host" }),
     ]);
     expect(attendance.guests.map((guest) => guest.name)).toEqual(["Hana (iPad)"]);
     for (const host of attendance.hosts) {
-      expect(Object.keys(host).sort()).toEqual(["name", "email", "reason", "inMeeting", "attendedSeconds", "attendedPercent", "firstJoinAt", "lastLeaveAt", "joinCount"].sort());
+      expect(Object.keys(host).sort()).toEqual(
+        [
+          "name",
+          "email",
+          "reason",
+          "inMeeting",
+          "attendedSeconds",
+          "attendedPercent",
+          "firstJoinAt",
+          "lastLeaveAt",
+          "joinCount",
+        ].sort(),
+      );
     }
   });
 });
@@ -191,8 +255,18 @@ describe("roster phone numbers", () => {
       body: "name,email,phone\nBen Okafor,ben@school.example,call me\n",
     });
     expect(bad.status).toBe(422);
-    expect(bad.json).toMatchObject({ error: { rows: [{ row: 2, message: expect.stringMatching(/phone must be a phone number with its country code/) }] } });
-    const students = await prisma.student.findMany({ where: { courseId, email: { in: ["ana@school.example", "ben@school.example"] } }, select: { email: true, phone: true } });
-    expect(Object.fromEntries(students.map((student) => [student.email, student.phone]))).toEqual({ "ana@school.example": "+442079460958", "ben@school.example": null });
+    expect(bad.json).toMatchObject({
+      error: {
+        rows: [{ row: 2, message: expect.stringMatching(/phone must be a phone number with its country code/) }],
+      },
+    });
+    const students = await prisma.student.findMany({
+      where: { courseId, email: { in: ["ana@school.example", "ben@school.example"] } },
+      select: { email: true, phone: true },
+    });
+    expect(Object.fromEntries(students.map((student) => [student.email, student.phone]))).toEqual({
+      "ana@school.example": "+442079460958",
+      "ben@school.example": null,
+    });
   });
 });

@@ -33,7 +33,10 @@ afterAll(async () => {
 });
 
 async function createLiveSession(meetingId: string): Promise<string> {
-  const course = await db.query(`INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ($1, 'Faults course', 'UTC', now()) RETURNING id`, [`course_${meetingId}`]);
+  const course = await db.query(
+    `INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ($1, 'Faults course', 'UTC', now()) RETURNING id`,
+    [`course_${meetingId}`],
+  );
   await db.query(
     `INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt") VALUES ($1, $2, 'Ana Lima', 'ana@example.edu', 'ana@example.edu', now())`,
     [`student_${meetingId}`, course.rows[0].id],
@@ -51,7 +54,14 @@ describe("database unavailable", () => {
     const server = await startServer({ databaseUrl: cluster.url, env: { WORKER: "off" } });
     running.push(server);
     const uuid = uniqueUuid();
-    const body = participantJoined({ uuid, meetingId: uniqueMeetingId(), userId: "42", name: "Ana", email: "ana@example.edu", joinTime: new Date() });
+    const body = participantJoined({
+      uuid,
+      meetingId: uniqueMeetingId(),
+      userId: "42",
+      name: "Ana",
+      email: "ana@example.edu",
+      joinTime: new Date(),
+    });
 
     await db.end();
     await cluster.stop();
@@ -66,10 +76,14 @@ describe("database unavailable", () => {
     await startCluster();
     db = new pg.Pool({ connectionString: cluster.url, max: 2 });
     // Zoom retries the same event later; it lands once.
-    const retried = await waitFor(async () => {
-      const response = await postWebhook(server.url, body);
-      return response.status === 200 ? response : null;
-    }, 20_000, "the server to reach the database again");
+    const retried = await waitFor(
+      async () => {
+        const response = await postWebhook(server.url, body);
+        return response.status === 200 ? response : null;
+      },
+      20_000,
+      "the server to reach the database again",
+    );
     expect(await retried.json()).toEqual({ status: "stored" });
     const count = await db.query('SELECT count(*)::int AS n FROM events WHERE "meetingUuid" = $1', [uuid]);
     expect(count.rows[0].n).toBe(1);
@@ -86,23 +100,62 @@ describe("crash after the answer", () => {
     const uuid = uniqueUuid();
     const joinedAt = new Date(Math.floor((Date.now() - 9 * 60_000) / 1000) * 1000); // Zoom sends whole seconds
     const answers = await Promise.all([
-      postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "100", name: "Ana Lima", email: "ana@example.edu", joinTime: joinedAt })),
-      postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "101", name: "Ana Lima", email: "ana@example.edu", joinTime: new Date(joinedAt.getTime() + 60_000) })),
-      postWebhook(server.url, participantLeft({ uuid, meetingId, userId: "101", name: "Ana Lima", email: "ana@example.edu", leaveTime: new Date(joinedAt.getTime() + 120_000) })),
+      postWebhook(
+        server.url,
+        participantJoined({
+          uuid,
+          meetingId,
+          userId: "100",
+          name: "Ana Lima",
+          email: "ana@example.edu",
+          joinTime: joinedAt,
+        }),
+      ),
+      postWebhook(
+        server.url,
+        participantJoined({
+          uuid,
+          meetingId,
+          userId: "101",
+          name: "Ana Lima",
+          email: "ana@example.edu",
+          joinTime: new Date(joinedAt.getTime() + 60_000),
+        }),
+      ),
+      postWebhook(
+        server.url,
+        participantLeft({
+          uuid,
+          meetingId,
+          userId: "101",
+          name: "Ana Lima",
+          email: "ana@example.edu",
+          leaveTime: new Date(joinedAt.getTime() + 120_000),
+        }),
+      ),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     await server.stop("SIGKILL");
 
     // Nothing processed yet: no worker ran.
-    const before = await db.query('SELECT count(*)::int AS n FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
+    const before = await db.query('SELECT count(*)::int AS n FROM attendance_records WHERE "sessionId" = $1', [
+      sessionId,
+    ]);
     expect(before.rows[0].n).toBe(0);
 
     const worker = await startServer({ databaseUrl: cluster.url, script: "scripts/worker.ts" });
     running.push(worker);
-    const record = await waitFor(async () => {
-      const result = await db.query('SELECT "inMeeting", "joinCount", "firstJoinAt" FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
-      return result.rows[0];
-    }, 30_000, "the worker to process the stored events");
+    const record = await waitFor(
+      async () => {
+        const result = await db.query(
+          'SELECT "inMeeting", "joinCount", "firstJoinAt" FROM attendance_records WHERE "sessionId" = $1',
+          [sessionId],
+        );
+        return result.rows[0];
+      },
+      30_000,
+      "the worker to process the stored events",
+    );
     expect(record).toEqual({ inMeeting: true, joinCount: 2, firstJoinAt: joinedAt });
     await worker.stop();
   });
@@ -118,32 +171,61 @@ describe("worker killed mid-queue", () => {
     running.push(workerA);
     const uuid = uniqueUuid();
     const joinedAt = new Date(Math.floor((Date.now() - 5 * 60_000) / 1000) * 1000);
-    const answer = await postWebhook(server.url, participantJoined({ uuid, meetingId, userId: "200", name: "Ana Lima", email: "ana@example.edu", joinTime: joinedAt }));
+    const answer = await postWebhook(
+      server.url,
+      participantJoined({
+        uuid,
+        meetingId,
+        userId: "200",
+        name: "Ana Lima",
+        email: "ana@example.edu",
+        joinTime: joinedAt,
+      }),
+    );
     expect(answer.status).toBe(200);
-    await waitFor(async () => {
-      const result = await db.query('SELECT count(*)::int AS n FROM events e WHERE "meetingUuid" = $1 AND NOT EXISTS (SELECT 1 FROM event_outbox o WHERE o."eventId" = e.id)', [uuid]);
-      return result.rows[0].n === 1;
-    }, 20_000, "worker A to dispatch the event");
+    await waitFor(
+      async () => {
+        const result = await db.query(
+          'SELECT count(*)::int AS n FROM events e WHERE "meetingUuid" = $1 AND NOT EXISTS (SELECT 1 FROM event_outbox o WHERE o."eventId" = e.id)',
+          [uuid],
+        );
+        return result.rows[0].n === 1;
+      },
+      20_000,
+      "worker A to dispatch the event",
+    );
     await workerA.stop("SIGKILL");
     // What a kill in the middle of the recompute leaves behind: the job locked by a dead worker
     // (graphile-worker keeps such a lock for 4 hours) and no committed projection.
-    await db.query(`SELECT graphile_worker.add_job('recompute_session', json_build_object('sessionId', $1::text), job_key => 'recompute:' || $1::text)`, [sessionId]);
-    await db.query(`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'killed-worker' WHERE key = 'recompute:' || $1::text`, [sessionId]);
+    await db.query(
+      `SELECT graphile_worker.add_job('recompute_session', json_build_object('sessionId', $1::text), job_key => 'recompute:' || $1::text)`,
+      [sessionId],
+    );
+    await db.query(
+      `UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'killed-worker' WHERE key = 'recompute:' || $1::text`,
+      [sessionId],
+    );
     await db.query('DELETE FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
     await db.query('UPDATE sessions SET "computedAt" = NULL WHERE id = $1', [sessionId]);
 
     const workerB = await startServer({ databaseUrl: cluster.url, script: "scripts/worker.ts" });
     running.push(workerB);
-    const record = await waitFor(async () => {
-      const result = await db.query('SELECT "inMeeting", "firstJoinAt" FROM attendance_records WHERE "sessionId" = $1', [sessionId]);
-      return result.rows[0];
-    }, 20_000, "worker B to redo the recompute");
+    const record = await waitFor(
+      async () => {
+        const result = await db.query(
+          'SELECT "inMeeting", "firstJoinAt" FROM attendance_records WHERE "sessionId" = $1',
+          [sessionId],
+        );
+        return result.rows[0];
+      },
+      20_000,
+      "worker B to redo the recompute",
+    );
     expect(record).toEqual({ inMeeting: true, firstJoinAt: joinedAt });
     await workerB.stop();
     await server.stop();
   });
 });
-
 
 describe("job runner stuck shutting down after an outage", () => {
   it("is abandoned and replaced, so jobs run again once Postgres is back", async () => {

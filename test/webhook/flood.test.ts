@@ -23,12 +23,14 @@ let db: pg.Pool;
 beforeAll(async () => {
   const databaseUrl = await useFreshDatabase("webhook_flood");
   db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  await db.query(`INSERT INTO users (id, email, name, role, "passwordHash", "updatedAt") VALUES ($1, $2, 'Flood Admin', 'admin', $3, now())`, [
-    crypto.randomUUID(),
-    ADMIN.email,
-    await hashPassword(ADMIN.password),
-  ]);
-  server = await startServer({ databaseUrl, env: { WORKER: "off", WEBHOOK_REJECTED_ROWS_PER_MINUTE: String(ROWS_PER_MINUTE) } });
+  await db.query(
+    `INSERT INTO users (id, email, name, role, "passwordHash", "updatedAt") VALUES ($1, $2, 'Flood Admin', 'admin', $3, now())`,
+    [crypto.randomUUID(), ADMIN.email, await hashPassword(ADMIN.password)],
+  );
+  server = await startServer({
+    databaseUrl,
+    env: { WORKER: "off", WEBHOOK_REJECTED_ROWS_PER_MINUTE: String(ROWS_PER_MINUTE) },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -57,7 +59,14 @@ async function unsigned(index: number): Promise<number> {
 
 async function genuine(): Promise<{ status: number; body: unknown; ms: number; uuid: string }> {
   const uuid = uniqueUuid();
-  const body = participantJoined({ uuid, meetingId: uniqueMeetingId(), userId: "1001", name: "Ana Lima", email: "ana@school.example", joinTime: new Date() });
+  const body = participantJoined({
+    uuid,
+    meetingId: uniqueMeetingId(),
+    userId: "1001",
+    name: "Ana Lima",
+    email: "ana@school.example",
+    joinTime: new Date(),
+  });
   const started = performance.now();
   const response = await postWebhook(server.url, body);
   return { status: response.status, body: await response.json(), ms: performance.now() - started, uuid };
@@ -95,10 +104,14 @@ describe("a flood of unsigned deliveries", () => {
     const minutesSpanned = Math.floor(floodEnded / 60_000) - Math.floor(floodStarted / 60_000) + 1;
     const totals = await waitFor(
       async () => {
-        const rows = await db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE outcome IN ('rejected_signature', 'rejected_path')`);
+        const rows = await db.query(
+          `SELECT count(*)::int AS n FROM webhook_deliveries WHERE outcome IN ('rejected_signature', 'rejected_path')`,
+        );
         const counted = await db.query(`SELECT coalesce(sum(count), 0)::int AS n FROM webhook_rejection_counts`);
         const total = rows.rows[0].n + counted.rows[0].n;
-        return total === FLOOD + probes.length ? { rows: rows.rows[0].n as number, counted: counted.rows[0].n as number } : null;
+        return total === FLOOD + probes.length
+          ? { rows: rows.rows[0].n as number, counted: counted.rows[0].n as number }
+          : null;
       },
       15_000,
       "rejected rows and counts to add up to the flood",
@@ -112,7 +125,9 @@ describe("a flood of unsigned deliveries", () => {
       `SELECT date_trunc('minute', "receivedAt") AS minute, count(*)::int AS n FROM webhook_deliveries WHERE outcome::text LIKE 'rejected_%' GROUP BY 1`,
     );
     for (const row of perMinute.rows) expect(row.n).toBeLessThanOrEqual(ROWS_PER_MINUTE);
-    const counters = await db.query(`SELECT minute, outcome::text, count FROM webhook_rejection_counts ORDER BY minute`);
+    const counters = await db.query(
+      `SELECT minute, outcome::text, count FROM webhook_rejection_counts ORDER BY minute`,
+    );
     expect(counters.rows.length).toBeLessThanOrEqual(minutesSpanned * 2);
     for (const counter of counters.rows) {
       expect(counter.minute.getUTCSeconds()).toBe(0);
@@ -120,9 +135,13 @@ describe("a flood of unsigned deliveries", () => {
     }
 
     // Rejected rows keep only the diagnostic headers: no cookie, address or padding.
-    const kept = await db.query(`SELECT headers, "trackingId", reason FROM webhook_deliveries WHERE outcome = 'rejected_signature' LIMIT 5`);
+    const kept = await db.query(
+      `SELECT headers, "trackingId", reason FROM webhook_deliveries WHERE outcome = 'rejected_signature' LIMIT 5`,
+    );
     for (const row of kept.rows) {
-      expect(Object.keys(row.headers).every((name) => (DIAGNOSTIC_HEADERS as readonly string[]).includes(name))).toBe(true);
+      expect(Object.keys(row.headers).every((name) => (DIAGNOSTIC_HEADERS as readonly string[]).includes(name))).toBe(
+        true,
+      );
       expect(row.headers["user-agent"]).toBe("flood/1.0");
       expect(row.trackingId).toMatch(/^flood_\d+$/);
     }
@@ -149,9 +168,13 @@ describe("a flood of unsigned deliveries", () => {
     const session = cookies.map((cookie) => cookie.split(";")[0]).join("; ");
     expect(session).toContain("session-token=");
     const html = await (await fetch(`${server.url}/admin/deliveries`, { headers: { cookie: session } })).text();
-    const counted = await db.query(`SELECT count FROM webhook_rejection_counts WHERE outcome = 'rejected_signature' ORDER BY count DESC LIMIT 1`);
+    const counted = await db.query(
+      `SELECT count FROM webhook_rejection_counts WHERE outcome = 'rejected_signature' ORDER BY count DESC LIMIT 1`,
+    );
     const expected = `+${new Intl.NumberFormat("en-US").format(counted.rows[0].count)}`;
     expect(html).toContain("Rejected deliveries counted, not stored");
-    expect(html.replace(/<!-- -->/g, "")).toMatch(new RegExp(`${expected.replace("+", "\\+")}</span> rejected signatures in this minute`));
+    expect(html.replace(/<!-- -->/g, "")).toMatch(
+      new RegExp(`${expected.replace("+", "\\+")}</span> rejected signatures in this minute`),
+    );
   }, 60_000);
 });

@@ -13,7 +13,14 @@ import { signBody } from "../../lib/zoom/signature";
 import { useFreshDatabase } from "../helpers/db";
 import { TEST_WEBHOOK_SECRET } from "../helpers/env";
 import { postWebhook, startServer, type RunningServer } from "../helpers/server";
-import { meetingEnded, meetingStarted, participantJoined, participantLeft, uniqueMeetingId, uniqueUuid } from "../helpers/zoom";
+import {
+  meetingEnded,
+  meetingStarted,
+  participantJoined,
+  participantLeft,
+  uniqueMeetingId,
+  uniqueUuid,
+} from "../helpers/zoom";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260309);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
@@ -39,14 +46,24 @@ interface Answer {
 }
 
 /** POSTs raw bytes to the webhook, signed with the real secret unless `sign` is false. */
-async function send(body: string | Buffer, options: { contentType?: string | null; sign?: boolean; timestamp?: number } = {}): Promise<Answer> {
+async function send(
+  body: string | Buffer,
+  options: { contentType?: string | null; sign?: boolean; timestamp?: number } = {},
+): Promise<Answer> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = { "x-zm-request-timestamp": String(timestamp), "x-zm-trackingid": `Webhook_fuzz_${uniqueUuid()}` };
+  const headers: Record<string, string> = {
+    "x-zm-request-timestamp": String(timestamp),
+    "x-zm-trackingid": `Webhook_fuzz_${uniqueUuid()}`,
+  };
   if (options.sign !== false) headers["x-zm-signature"] = signBody(TEST_WEBHOOK_SECRET, timestamp, body);
   const contentType = options.contentType === undefined ? "application/json; charset=utf-8" : options.contentType;
   if (contentType !== null) headers["content-type"] = contentType;
   const started = Date.now();
-  const response = await fetch(`${server.url}/api/zoom/webhook`, { method: "POST", headers, body: typeof body === "string" ? body : new Uint8Array(body) });
+  const response = await fetch(`${server.url}/api/zoom/webhook`, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : new Uint8Array(body),
+  });
   return { status: response.status, text: await response.text(), ms: Date.now() - started };
 }
 
@@ -58,7 +75,11 @@ function problemWith(answer: Answer): string | null {
   if (answer.status !== 200) {
     try {
       const parsed = JSON.parse(answer.text) as { error?: { code?: unknown; message?: unknown } };
-      if (typeof parsed.error?.code !== "string" || typeof parsed.error?.message !== "string" || parsed.error.message.length === 0) {
+      if (
+        typeof parsed.error?.code !== "string" ||
+        typeof parsed.error?.message !== "string" ||
+        parsed.error.message.length === 0
+      ) {
         return `${answer.status} without {error: {code, message}}: ${answer.text.slice(0, 160)}`;
       }
     } catch {
@@ -74,14 +95,23 @@ const describeInput = (input: string | Buffer) => {
 };
 
 /** Runs every input, collecting problems (no fail-fast: one run reports every kind of failure). */
-async function fuzz(inputs: { body: string | Buffer; note?: string; contentType?: string | null; sign?: boolean; expect?: number[] }[]) {
+async function fuzz(
+  inputs: { body: string | Buffer; note?: string; contentType?: string | null; sign?: boolean; expect?: number[] }[],
+) {
   const problems: string[] = [];
   const statuses = new Map<number, number>();
   for (const input of inputs) {
     const answer = await send(input.body, input);
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-    const problem = problemWith(answer) ?? (input.expect && !input.expect.includes(answer.status) ? `expected ${input.expect.join("/")}, got ${answer.status} ${answer.text.slice(0, 120)}` : null);
-    if (problem) problems.push(`${problem}\n    for ${input.note ?? describeInput(input.body)}${input.contentType !== undefined ? ` (content-type ${JSON.stringify(input.contentType)})` : ""}`);
+    const problem =
+      problemWith(answer) ??
+      (input.expect && !input.expect.includes(answer.status)
+        ? `expected ${input.expect.join("/")}, got ${answer.status} ${answer.text.slice(0, 120)}`
+        : null);
+    if (problem)
+      problems.push(
+        `${problem}\n    for ${input.note ?? describeInput(input.body)}${input.contentType !== undefined ? ` (content-type ${JSON.stringify(input.contentType)})` : ""}`,
+      );
   }
   return { problems, statuses };
 }
@@ -91,11 +121,21 @@ async function fuzz(inputs: { body: string | Buffer; note?: string; contentType?
 
 const meetingId = uniqueMeetingId();
 const validEvent = fc
-  .record({ kind: fc.constantFrom("joined", "left", "started", "ended"), userId: fc.integer({ min: 1, max: 99_999_999 }), minute: fc.integer({ min: -600, max: 600 }) })
+  .record({
+    kind: fc.constantFrom("joined", "left", "started", "ended"),
+    userId: fc.integer({ min: 1, max: 99_999_999 }),
+    minute: fc.integer({ min: -600, max: 600 }),
+  })
   .map(({ kind, userId, minute }) => {
     const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 + minute * 60_000);
     const uuid = "fuzz-instance-" + (userId % 7);
-    const spec = { uuid, meetingId, userId: String(userId), name: "Fuzz Person", email: "fuzz.person@students.example" };
+    const spec = {
+      uuid,
+      meetingId,
+      userId: String(userId),
+      name: "Fuzz Person",
+      email: "fuzz.person@students.example",
+    };
     if (kind === "joined") return participantJoined({ ...spec, joinTime: at }) as Record<string, unknown>;
     if (kind === "left") return participantLeft({ ...spec, leaveTime: at }) as Record<string, unknown>;
     if (kind === "started") return meetingStarted(uuid, meetingId, at) as Record<string, unknown>;
@@ -128,8 +168,30 @@ const FIELD_PATHS = [
 const oddString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom("", " ", "\u0000", "a\u0000b", "\ud800", "x\udfff", "\ufeff", "\u202e", "😀".slice(0, 1), "null", "NaN", "-1", "1e999"),
-  fc.constantFrom("2026-02-30T25:61:61Z", "0000-01-01T00:00:00Z", "-271821-04-20T00:00:00Z", "+275760-09-13T00:00:00Z", "+200000-01-01T00:00:00Z", "yesterday", "2026-03-09T17:00:00+14:00"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "a\u0000b",
+    "\ud800",
+    "x\udfff",
+    "\ufeff",
+    "\u202e",
+    "😀".slice(0, 1),
+    "null",
+    "NaN",
+    "-1",
+    "1e999",
+  ),
+  fc.constantFrom(
+    "2026-02-30T25:61:61Z",
+    "0000-01-01T00:00:00Z",
+    "-271821-04-20T00:00:00Z",
+    "+275760-09-13T00:00:00Z",
+    "+200000-01-01T00:00:00Z",
+    "yesterday",
+    "2026-03-09T17:00:00+14:00",
+  ),
   fc.integer({ min: 1, max: 300_000 }).map((length) => "x".repeat(length)),
   // long and incompressible (a compressible one fits in an index row)
   fc.uint8Array({ minLength: 2_100, maxLength: 7_000 }).map((bytes) => Buffer.from(bytes).toString("base64")),
@@ -172,15 +234,22 @@ function describeValue(value: unknown): string {
 }
 
 /** A valid event with a deeply nested value spliced in (built as text: JSON.stringify would overflow). */
-const deeplyNested = fc.tuple(validEvent, fc.integer({ min: 1_000, max: 200_000 }), fc.constantFrom("[", '{"a":')).map(([event, depth, open]) => {
-  const close = open === "[" ? "]" : "}";
-  const inner = open === "[" ? "" : "1";
-  return JSON.stringify(event).replace('"payload":{', `"payload":{"deep":${open.repeat(depth)}${inner}${close.repeat(depth)},`);
-});
+const deeplyNested = fc
+  .tuple(validEvent, fc.integer({ min: 1_000, max: 200_000 }), fc.constantFrom("[", '{"a":'))
+  .map(([event, depth, open]) => {
+    const close = open === "[" ? "]" : "}";
+    const inner = open === "[" ? "" : "1";
+    return JSON.stringify(event).replace(
+      '"payload":{',
+      `"payload":{"deep":${open.repeat(depth)}${inner}${close.repeat(depth)},`,
+    );
+  });
 
 const garbageJson = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify(value)),
-  fc.record({ event: oddValue, event_ts: oddValue, payload: oddValue }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  fc
+    .record({ event: oddValue, event_ts: oddValue, payload: oddValue }, { requiredKeys: [] })
+    .map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 200 }),
 );
 
@@ -192,7 +261,17 @@ const invalidUtf8 = fc.tuple(validEvent, fc.uint8Array({ minLength: 1, maxLength
 });
 
 const randomBytes = fc.uint8Array({ minLength: 0, maxLength: 4096 }).map((bytes) => Buffer.from(bytes));
-const contentType = fc.constantFrom(null, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=zz", "application/xml", "application/json; charset=iso-8859-1", "*/*", "application/json; charset=utf-16", "application/json;;;");
+const contentType = fc.constantFrom(
+  null,
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=zz",
+  "application/xml",
+  "application/json; charset=iso-8859-1",
+  "*/*",
+  "application/json; charset=utf-16",
+  "application/json;;;",
+);
 
 // ------------------------------------------------------------------------------------------
 
@@ -200,14 +279,20 @@ describe("webhook fuzzing", () => {
   it("answers generated garbage, signed correctly, with a clear 4xx (or 200 for a well-formed unknown event), never a 5xx", async () => {
     const inputs = fc.sample(garbageJson, { numRuns: 1200 * RUNS, seed: SEED }).map((body) => ({ body }));
     const { problems, statuses } = await fuzz(inputs);
-    expect(problems, `${problems.length} bad answers out of ${inputs.length}:\n${[...new Set(problems)].slice(0, 15).join("\n")}`).toEqual([]);
+    expect(
+      problems,
+      `${problems.length} bad answers out of ${inputs.length}:\n${[...new Set(problems)].slice(0, 15).join("\n")}`,
+    ).toEqual([]);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(inputs.length / 2);
   }, 300_000);
 
   it("answers valid events with wrong types, missing fields, huge strings, NUL, lone surrogates and out-of-range times with 200 or a clear 4xx", async () => {
     const inputs = fc.sample(mutatedEvent, { numRuns: 1500 * RUNS, seed: SEED + 1 });
     const { problems } = await fuzz(inputs);
-    expect(problems, `${problems.length} bad answers out of ${inputs.length}:\n${[...new Set(problems)].slice(0, 15).join("\n")}`).toEqual([]);
+    expect(
+      problems,
+      `${problems.length} bad answers out of ${inputs.length}:\n${[...new Set(problems)].slice(0, 15).join("\n")}`,
+    ).toEqual([]);
   }, 300_000);
 
   it("answers deep nesting, invalid UTF-8, random bytes and wrong content types without a 5xx", async () => {
@@ -215,24 +300,42 @@ describe("webhook fuzzing", () => {
       ...fc.sample(deeplyNested, { numRuns: 40 * RUNS, seed: SEED + 2 }).map((body) => ({ body })),
       ...fc.sample(invalidUtf8, { numRuns: 150 * RUNS, seed: SEED + 3 }).map((body) => ({ body })),
       ...fc.sample(randomBytes, { numRuns: 300 * RUNS, seed: SEED + 4 }).map((body) => ({ body, expect: [400] })),
-      ...fc.sample(fc.tuple(fc.oneof(garbageJson, validEvent.map((event) => JSON.stringify(event))), contentType), { numRuns: 300 * RUNS, seed: SEED + 5 }).map(([body, type]) => ({ body, contentType: type })),
+      ...fc
+        .sample(
+          fc.tuple(
+            fc.oneof(
+              garbageJson,
+              validEvent.map((event) => JSON.stringify(event)),
+            ),
+            contentType,
+          ),
+          { numRuns: 300 * RUNS, seed: SEED + 5 },
+        )
+        .map(([body, type]) => ({ body, contentType: type })),
     ];
     const { problems } = await fuzz(inputs);
-    expect(problems, `${problems.length} bad answers out of ${inputs.length}:\n${[...new Set(problems)].slice(0, 15).join("\n")}`).toEqual([]);
+    expect(
+      problems,
+      `${problems.length} bad answers out of ${inputs.length}:\n${[...new Set(problems)].slice(0, 15).join("\n")}`,
+    ).toEqual([]);
   }, 300_000);
 
   it("answers 401 to garbage with no, a wrong or a stale signature, and 413 to an oversized body", async () => {
     const garbage = fc.sample(garbageJson, { numRuns: 200, seed: SEED + 6 });
     const inputs = [
       ...garbage.slice(0, 100).map((body) => ({ body, sign: false, expect: [401] })),
-      ...fc.sample(validEvent, { numRuns: 50, seed: SEED + 7 }).map((event) => ({ body: JSON.stringify(event), sign: false, expect: [401] })),
+      ...fc
+        .sample(validEvent, { numRuns: 50, seed: SEED + 7 })
+        .map((event) => ({ body: JSON.stringify(event), sign: false, expect: [401] })),
     ];
     const { problems } = await fuzz(inputs);
     for (const body of garbage.slice(100)) {
       const answer = await send(body, { timestamp: Math.floor(Date.now() / 1000) - 3 * 3600 });
       if (answer.status !== 401) problems.push(`stale signature: ${answer.status} for ${describeInput(body)}`);
     }
-    const wrong = await postWebhook(server.url, JSON.stringify(fc.sample(validEvent, { numRuns: 1, seed: SEED })[0]), { secret: "a-wrong-secret" });
+    const wrong = await postWebhook(server.url, JSON.stringify(fc.sample(validEvent, { numRuns: 1, seed: SEED })[0]), {
+      secret: "a-wrong-secret",
+    });
     expect(wrong.status).toBe(401);
     const oversized = await send(`{"event":"meeting.participant_joined","pad":"${"x".repeat(1024 * 1024)}"}`);
     expect(oversized.status).toBe(413);
@@ -242,7 +345,14 @@ describe("webhook fuzzing", () => {
 
   it("still stores a valid event afterwards, once, and the process never died", async () => {
     const uuid = uniqueUuid();
-    const body = participantJoined({ uuid, meetingId, userId: "424242", name: "After Fuzz", email: "after@students.example", joinTime: new Date(Math.floor(Date.now() / 1000) * 1000) });
+    const body = participantJoined({
+      uuid,
+      meetingId,
+      userId: "424242",
+      name: "After Fuzz",
+      email: "after@students.example",
+      joinTime: new Date(Math.floor(Date.now() / 1000) * 1000),
+    });
     const first = await postWebhook(server.url, body);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ status: "stored" });
@@ -259,7 +369,15 @@ describe("webhook fuzzing", () => {
 // Inputs that a 5xx was seen for while writing this test (see docs/RELIABILITY.md): kept as named
 // regression cases so a failure says exactly what is wrong.
 describe("webhook edge cases that must not get a 5xx", () => {
-  const base = () => (participantJoined({ uuid: uniqueUuid(), meetingId, userId: String(Math.floor(Math.random() * 1e8)), name: "Edge Case", email: "edge@students.example", joinTime: new Date(Math.floor(Date.now() / 1000) * 1000) }) as unknown) as Record<string, unknown> & { payload: { object: { participant: Record<string, unknown> } } };
+  const base = () =>
+    participantJoined({
+      uuid: uniqueUuid(),
+      meetingId,
+      userId: String(Math.floor(Math.random() * 1e8)),
+      name: "Edge Case",
+      email: "edge@students.example",
+      joinTime: new Date(Math.floor(Date.now() / 1000) * 1000),
+    }) as unknown as Record<string, unknown> & { payload: { object: { participant: Record<string, unknown> } } };
   const withParticipant = (field: string, value: unknown) => () => {
     const body = base();
     body.payload.object.participant[field] = value;
@@ -273,8 +391,18 @@ describe("webhook edge cases that must not get a 5xx", () => {
     ["a join_time in year +200000", withParticipant("join_time", "+200000-01-01T00:00:00Z")],
     ["event_ts past the largest JavaScript date", () => JSON.stringify({ ...base(), event_ts: 8.64e15 + 1 })],
     ["event_ts at the largest JavaScript date (year 275760)", () => JSON.stringify({ ...base(), event_ts: 8.64e15 })],
-    ["a 3,000-character (incompressible) participant_user_id", withParticipant("participant_user_id", crypto.randomBytes(2250).toString("base64"))],
-    ["a 100,000-deep array inside the payload", () => JSON.stringify(base()).replace('"payload":{', `"payload":{"deep":${"[".repeat(100_000)}${"]".repeat(100_000)},`)],
+    [
+      "a 3,000-character (incompressible) participant_user_id",
+      withParticipant("participant_user_id", crypto.randomBytes(2250).toString("base64")),
+    ],
+    [
+      "a 100,000-deep array inside the payload",
+      () =>
+        JSON.stringify(base()).replace(
+          '"payload":{',
+          `"payload":{"deep":${"[".repeat(100_000)}${"]".repeat(100_000)},`,
+        ),
+    ],
   ];
   it.each(cases)("%s", async (_name, make) => {
     const answer = await send(make());

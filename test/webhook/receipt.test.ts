@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function eventCount(meetingUuid: string): Promise<number> {
-  const result = await db.query("SELECT count(*)::int AS n FROM events WHERE \"meetingUuid\" = $1", [meetingUuid]);
+  const result = await db.query('SELECT count(*)::int AS n FROM events WHERE "meetingUuid" = $1', [meetingUuid]);
   return result.rows[0].n;
 }
 
@@ -32,19 +32,38 @@ function joinedBody() {
   const uuid = uniqueUuid();
   return {
     uuid,
-    body: participantJoined({ uuid, meetingId: uniqueMeetingId(), userId: "16778240", name: "Ana Lima", email: "ana@example.edu", joinTime: new Date() }),
+    body: participantJoined({
+      uuid,
+      meetingId: uniqueMeetingId(),
+      userId: "16778240",
+      name: "Ana Lima",
+      email: "ana@example.edu",
+      joinTime: new Date(),
+    }),
   };
 }
 
 describe("signature and timestamp", () => {
   const now = () => Math.floor(Date.now() / 1000);
-  const cases: { name: string; secret?: string; timestamp?: () => number; signature?: string | null; status: number; stored: boolean }[] = [
+  const cases: {
+    name: string;
+    secret?: string;
+    timestamp?: () => number;
+    signature?: string | null;
+    status: number;
+    stored: boolean;
+  }[] = [
     { name: "current secret", status: 200, stored: true },
     { name: "previous secret during a rotation", secret: TEST_WEBHOOK_OLD_SECRET, status: 200, stored: true },
     { name: "unknown secret", secret: "not-our-secret", status: 401, stored: false },
     { name: "missing signature", signature: null, status: 401, stored: false },
     { name: "garbage signature", signature: "v0=deadbeef", status: 401, stored: false },
-    { name: "1 h 59 min old (a Zoom retry keeping its timestamp)", timestamp: () => now() - (2 * 3600 - 60), status: 200, stored: true },
+    {
+      name: "1 h 59 min old (a Zoom retry keeping its timestamp)",
+      timestamp: () => now() - (2 * 3600 - 60),
+      status: 200,
+      stored: true,
+    },
     { name: "more than 2 hours old", timestamp: () => now() - (2 * 3600 + 60), status: 401, stored: false },
     { name: "4 minutes ahead", timestamp: () => now() + 4 * 60, status: 200, stored: true },
     { name: "6 minutes ahead", timestamp: () => now() + 6 * 60, status: 401, stored: false },
@@ -60,7 +79,12 @@ describe("signature and timestamp", () => {
         if (testCase.signature === null) headers["x-zm-signature"] = "";
         else headers["x-zm-signature"] = testCase.signature;
       }
-      const response = await postWebhook(baseUrl(), raw, { secret: testCase.secret ?? TEST_WEBHOOK_SECRET, timestamp, trackingId, headers });
+      const response = await postWebhook(baseUrl(), raw, {
+        secret: testCase.secret ?? TEST_WEBHOOK_SECRET,
+        timestamp,
+        trackingId,
+        headers,
+      });
       expect(response.status).toBe(testCase.status);
       const answer = await response.json();
       if (testCase.status === 401) expect(answer.error.message).toMatch(/signature|timestamp/);
@@ -85,7 +109,11 @@ describe("signature and timestamp", () => {
 
 describe("endpoint.url_validation", () => {
   it("answers with the HMAC of plainToken under the secret that signed it", async () => {
-    const body = { payload: { plainToken: "qgg8vlvZRS6UYooatFL8Aw" }, event_ts: Date.now(), event: "endpoint.url_validation" };
+    const body = {
+      payload: { plainToken: "qgg8vlvZRS6UYooatFL8Aw" },
+      event_ts: Date.now(),
+      event: "endpoint.url_validation",
+    };
     for (const secret of [TEST_WEBHOOK_SECRET, TEST_WEBHOOK_OLD_SECRET]) {
       const response = await postWebhook(baseUrl(), body, { secret });
       expect(response.status).toBe(200);
@@ -137,7 +165,10 @@ describe("deduplication", () => {
     const second = "Webhook_4f937d099f2c4b278b12d127ccfa2341" + uuid.slice(0, 6);
     const one = await postWebhook(baseUrl(), body, { trackingId: first });
     // A redelivery may be re-serialised and carry other headers: only the identity counts.
-    const two = await postWebhook(baseUrl(), JSON.stringify(body, null, 2), { trackingId: second, headers: { "x-zm-request-id": "other" } });
+    const two = await postWebhook(baseUrl(), JSON.stringify(body, null, 2), {
+      trackingId: second,
+      headers: { "x-zm-request-id": "other" },
+    });
     expect([one.status, two.status]).toEqual([200, 200]);
     expect(await one.json()).toEqual({ status: "stored" });
     expect(await two.json()).toEqual({ status: "duplicate" });
@@ -163,7 +194,10 @@ describe("deduplication", () => {
     const ana = participantJoined({ uuid, meetingId, userId: "16778240", name: "Ana", joinTime, eventTs });
     const ben = participantJoined({ uuid, meetingId, userId: "16779264", name: "Ben", joinTime, eventTs });
     const answers = await Promise.all([postWebhook(baseUrl(), ana), postWebhook(baseUrl(), ben)]);
-    expect(await Promise.all(answers.map((answer) => answer.json()))).toEqual([{ status: "stored" }, { status: "stored" }]);
+    expect(await Promise.all(answers.map((answer) => answer.json()))).toEqual([
+      { status: "stored" },
+      { status: "stored" },
+    ]);
     expect(await eventCount(uuid)).toBe(2);
   });
 
@@ -172,7 +206,10 @@ describe("deduplication", () => {
     const meetingId = uniqueMeetingId();
     const at = new Date(Date.now() - 60_000);
     await postWebhook(baseUrl(), participantLeft({ uuid, meetingId, userId: "1", name: "Ana", leaveTime: at }));
-    await postWebhook(baseUrl(), participantJoined({ uuid, meetingId, userId: "2", name: "Ana", joinTime: new Date(at.getTime() + 30_000) }));
+    await postWebhook(
+      baseUrl(),
+      participantJoined({ uuid, meetingId, userId: "2", name: "Ana", joinTime: new Date(at.getTime() + 30_000) }),
+    );
     expect(await eventCount(uuid)).toBe(2);
   });
 });
@@ -194,13 +231,21 @@ describe("bad requests", () => {
     const trackingId = `Webhook_bad_${crypto.randomUUID()}`;
     const response = await postWebhook(baseUrl(), '{"event": "meeting.participant_joined", ', { trackingId });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { code: "malformed_json", message: "The body is not valid JSON." } });
-    const result = await db.query('SELECT outcome::text, body FROM webhook_deliveries WHERE "trackingId" = $1', [trackingId]);
+    expect(await response.json()).toEqual({
+      error: { code: "malformed_json", message: "The body is not valid JSON." },
+    });
+    const result = await db.query('SELECT outcome::text, body FROM webhook_deliveries WHERE "trackingId" = $1', [
+      trackingId,
+    ]);
     expect(result.rows[0]).toEqual({ outcome: "rejected_body", body: '{"event": "meeting.participant_joined", ' });
   });
 
   it("answers 400 for a signed participant event without its participant", async () => {
-    const body = { event: "meeting.participant_joined", event_ts: Date.now(), payload: { object: { uuid: uniqueUuid(), id: "123456789" } } };
+    const body = {
+      event: "meeting.participant_joined",
+      event_ts: Date.now(),
+      payload: { object: { uuid: uniqueUuid(), id: "123456789" } },
+    };
     const response = await postWebhook(baseUrl(), body);
     expect(response.status).toBe(400);
     expect((await response.json()).error.message).toMatch(/participant/);
@@ -214,11 +259,18 @@ describe("bad requests", () => {
 
   it("accepts a signed unknown event type with 200, keeps it for audit and changes nothing", async () => {
     const trackingId = `Webhook_unknown_${crypto.randomUUID()}`;
-    const body = { event: "meeting.sharing_started", event_ts: Date.now(), payload: { object: { uuid: uniqueUuid(), id: "123456789" } } };
+    const body = {
+      event: "meeting.sharing_started",
+      event_ts: Date.now(),
+      payload: { object: { uuid: uniqueUuid(), id: "123456789" } },
+    };
     const response = await postWebhook(baseUrl(), body, { trackingId });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ignored", event: "meeting.sharing_started" });
-    const result = await db.query('SELECT outcome::text, "eventType", body FROM webhook_deliveries WHERE "trackingId" = $1', [trackingId]);
+    const result = await db.query(
+      'SELECT outcome::text, "eventType", body FROM webhook_deliveries WHERE "trackingId" = $1',
+      [trackingId],
+    );
     expect(result.rows[0].outcome).toBe("ignored");
     expect(JSON.parse(result.rows[0].body)).toEqual(body);
   });
@@ -235,17 +287,28 @@ describe("processing after the answer", () => {
     const uuid = uniqueUuid();
     const response = await postWebhook(
       baseUrl(),
-      participantJoined({ uuid, meetingId: "97711976001", userId: "777", name: "Emil Novak", email: "EMIL.NOVAK@students.rollcall.test ", joinTime: new Date() }),
+      participantJoined({
+        uuid,
+        meetingId: "97711976001",
+        userId: "777",
+        name: "Emil Novak",
+        email: "EMIL.NOVAK@students.rollcall.test ",
+        joinTime: new Date(),
+      }),
     );
     expect(response.status).toBe(200);
-    const record = await waitFor(async () => {
-      const result = await db.query(
-        `SELECT a."inMeeting", a."joinCount" FROM attendance_records a JOIN students st ON st.id = a."studentId"
+    const record = await waitFor(
+      async () => {
+        const result = await db.query(
+          `SELECT a."inMeeting", a."joinCount" FROM attendance_records a JOIN students st ON st.id = a."studentId"
          WHERE a."sessionId" = $1 AND st."emailNormalized" = 'emil.novak@students.rollcall.test' AND a."inMeeting"`,
-        [sessionId],
-      );
-      return result.rows[0];
-    }, 15_000, "the join to be reflected in attendance");
+          [sessionId],
+        );
+        return result.rows[0];
+      },
+      15_000,
+      "the join to be reflected in attendance",
+    );
     expect(record.inMeeting).toBe(true);
   });
 });

@@ -17,14 +17,24 @@ function signedRequest(body: unknown, secret = TEST_WEBHOOK_SECRET): Request {
   const timestamp = Math.floor(Date.now() / 1000);
   return new Request("http://localhost/api/zoom/webhook", {
     method: "POST",
-    headers: { "content-type": "application/json", "x-zm-request-timestamp": String(timestamp), "x-zm-signature": signBody(secret, timestamp, raw) },
+    headers: {
+      "content-type": "application/json",
+      "x-zm-request-timestamp": String(timestamp),
+      "x-zm-signature": signBody(secret, timestamp, raw),
+    },
     body: raw,
   });
 }
 
 describe("app/api/zoom/webhook route handler", () => {
   it("stores, deduplicates and rejects like the fast path", async () => {
-    const body = participantJoined({ uuid: uniqueUuid(), meetingId: uniqueMeetingId(), userId: "5", name: "Ana", joinTime: new Date() });
+    const body = participantJoined({
+      uuid: uniqueUuid(),
+      meetingId: uniqueMeetingId(),
+      userId: "5",
+      name: "Ana",
+      joinTime: new Date(),
+    });
     const first = await POST(signedRequest(body));
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ status: "stored" });

@@ -32,7 +32,9 @@ describe("two web processes and two workers", () => {
   it("store each event once and compute the same attendance", async () => {
     const meetingId = "84412345678";
     const startsAt = new Date(Math.floor((Date.now() - 60 * 60_000) / 60_000) * 60_000);
-    await db.query(`INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ('scale_course', 'Scale', 'UTC', now())`);
+    await db.query(
+      `INSERT INTO courses (id, name, timezone, "updatedAt") VALUES ('scale_course', 'Scale', 'UTC', now())`,
+    );
     await db.query(
       `INSERT INTO students (id, "courseId", name, email, "emailNormalized", "updatedAt")
        SELECT 'scale_student_' || n, 'scale_course', 'Student ' || n, 's' || n || '@scale.test', 's' || n || '@scale.test', now()
@@ -69,16 +71,28 @@ describe("two web processes and two workers", () => {
     expect(stored.rows[0].n).toBe(bodies.length);
 
     // Each student missed exactly one minute: 49 of 50 minutes = 98.0 %, present, not in the meeting.
-    const records = await waitFor(async () => {
-      const result = await db.query(
-        `SELECT "attendedSeconds", "attendedPercent", status::text, "inMeeting", "joinCount" FROM attendance_records WHERE "sessionId" = 'scale_session'`,
-      );
-      return result.rows.length === 20 && result.rows.every((row) => row.joinCount === 2 && row.inMeeting === false) ? result.rows : null;
-    }, 30_000, "both workers to finish the recomputes");
+    const records = await waitFor(
+      async () => {
+        const result = await db.query(
+          `SELECT "attendedSeconds", "attendedPercent", status::text, "inMeeting", "joinCount" FROM attendance_records WHERE "sessionId" = 'scale_session'`,
+        );
+        return result.rows.length === 20 && result.rows.every((row) => row.joinCount === 2 && row.inMeeting === false)
+          ? result.rows
+          : null;
+      },
+      30_000,
+      "both workers to finish the recomputes",
+    );
     for (const record of records) {
-      expect(record).toEqual({ attendedSeconds: 49 * 60, attendedPercent: 98, status: "present", inMeeting: false, joinCount: 2 });
+      expect(record).toEqual({
+        attendedSeconds: 49 * 60,
+        attendedPercent: 98,
+        status: "present",
+        inMeeting: false,
+        joinCount: 2,
+      });
     }
-    const undispatched = await db.query('SELECT count(*)::int AS n FROM event_outbox');
+    const undispatched = await db.query("SELECT count(*)::int AS n FROM event_outbox");
     expect(undispatched.rows[0].n).toBe(0);
   });
 });

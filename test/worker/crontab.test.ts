@@ -17,7 +17,10 @@ describe("worker crontab", () => {
     const sweep = items.find((item) => item.task === "sweep_stale_projections");
     expect(sweep).toBeDefined();
     // Every minute of a Monday morning and a Sunday night matches.
-    const minutes = [...Array.from({ length: 60 }, (_, min) => ({ min, hour: 9, date: 7, month: 12, dow: 1 })), ...Array.from({ length: 60 }, (_, min) => ({ min, hour: 23, date: 13, month: 12, dow: 0 }))];
+    const minutes = [
+      ...Array.from({ length: 60 }, (_, min) => ({ min, hour: 9, date: 7, month: 12, dow: 1 })),
+      ...Array.from({ length: 60 }, (_, min) => ({ min, hour: 23, date: 13, month: 12, dow: 0 })),
+    ];
     expect(minutes.filter((digest) => sweep!.match(digest))).toHaveLength(120);
   });
 });

@@ -57,13 +57,18 @@ export function fieldErrorsFrom(error: z.ZodError, rename: Record<string, string
 function friendlyMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type" && issue.expected === "number") return "must be a whole number";
   if (issue.code === "too_small" && issue.origin === "number") return `must be at least ${String(issue.minimum)}`;
-  if (issue.code === "too_big" && issue.origin === "number") return issue.message.startsWith("Too big") ? `must be at most ${String(issue.maximum)}` : issue.message;
+  if (issue.code === "too_big" && issue.origin === "number")
+    return issue.message.startsWith("Too big") ? `must be at most ${String(issue.maximum)}` : issue.message;
   if (issue.code === "invalid_type" && issue.expected === "string") return "is required";
   // Schema messages name other fields by their API names.
   return issue.message.replace("durationMinutes", "the duration");
 }
 
-function failure(formData: FormData, fieldErrors: Record<string, string>, message = "Please correct the fields marked below."): { ok: false; state: FormState } {
+function failure(
+  formData: FormData,
+  fieldErrors: Record<string, string>,
+  message = "Please correct the fields marked below.",
+): { ok: false; state: FormState } {
   return { ok: false, state: { ok: false, message, fieldErrors, values: formValues(formData) } };
 }
 
@@ -81,7 +86,9 @@ export function parseCourseForm(formData: FormData): FormResult<{ course: Course
     atRiskDigest: formData.get("atRiskDigest") === "on",
   });
   if (!parsed.success) return failure(formData, fieldErrorsFrom(parsed.error));
-  const instructorIds = formData.getAll("instructorIds").filter((value): value is string => typeof value === "string" && value !== "");
+  const instructorIds = formData
+    .getAll("instructorIds")
+    .filter((value): value is string => typeof value === "string" && value !== "");
   return { ok: true, data: { course: parsed.data, instructorIds: [...new Set(instructorIds)] } };
 }
 
@@ -137,11 +144,23 @@ export function parseSeriesForm(formData: FormData, timeZone: string): FormResul
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text(formData, "firstDate"))) errors.firstDate = "choose the first date";
   if (!/^\d{2}:\d{2}$/.test(text(formData, "time"))) errors.time = "choose the time of day";
   if (weekdays.length === 0) errors.weekdays = "choose at least one day";
-  if (count === undefined || !Number.isInteger(count) || count < 1 || count > MAX_SERIES_COUNT) errors.count = `must be a whole number from 1 to ${MAX_SERIES_COUNT}`;
+  if (count === undefined || !Number.isInteger(count) || count < 1 || count > MAX_SERIES_COUNT)
+    errors.count = `must be a whole number from 1 to ${MAX_SERIES_COUNT}`;
   const starts =
-    Object.keys(errors).length === 0 ? weeklySeries({ firstDate: text(formData, "firstDate"), weekdays, time: text(formData, "time"), count: count!, timeZone }) : [];
+    Object.keys(errors).length === 0
+      ? weeklySeries({
+          firstDate: text(formData, "firstDate"),
+          weekdays,
+          time: text(formData, "time"),
+          count: count!,
+          timeZone,
+        })
+      : [];
   // Validate the shared fields once, with a placeholder start when the series itself is invalid.
-  const parsed = sessionInputSchema.safeParse({ ...sessionFields(formData), startsAt: (starts[0] ?? new Date()).toISOString() });
+  const parsed = sessionInputSchema.safeParse({
+    ...sessionFields(formData),
+    startsAt: (starts[0] ?? new Date()).toISOString(),
+  });
   if (!parsed.success) Object.assign(errors, fieldErrorsFrom(parsed.error));
   if (!parsed.success || Object.keys(errors).length > 0) return failure(formData, errors);
   return { ok: true, data: starts.map((startsAt) => ({ ...parsed.data, startsAt })) };
@@ -158,14 +177,24 @@ export function duplicateSessionState(error: DuplicateSessionError, timeZone: st
 
 /** The session write options of a form: who submits it and the admin-only overrides ticked. */
 export function sessionWriteOptions(formData: FormData, actor: Actor): SessionWriteOptions {
-  return { actor, shareMeeting: formData.get("shareMeeting") === "on", skipHostCheck: formData.get("skipHostCheck") === "on" };
+  return {
+    actor,
+    shareMeeting: formData.get("shareMeeting") === "on",
+    skipHostCheck: formData.get("skipHostCheck") === "on",
+  };
 }
 
 /** A refusal of the meeting checks (another course's meeting, Zoom's host check) as form state; null for other errors. */
 export function meetingRefusalState(error: unknown, formData: FormData): FormState | null {
-  if (error instanceof MeetingInUseError || error instanceof MeetingHostError || error instanceof AdminOnlyOptionError) {
+  if (
+    error instanceof MeetingInUseError ||
+    error instanceof MeetingHostError ||
+    error instanceof AdminOnlyOptionError
+  ) {
     const field: Record<string, string> =
-      error instanceof AdminOnlyOptionError ? {} : { zoomMeetingId: error instanceof MeetingInUseError ? "used by another course" : "not confirmed by Zoom" };
+      error instanceof AdminOnlyOptionError
+        ? {}
+        : { zoomMeetingId: error instanceof MeetingInUseError ? "used by another course" : "not confirmed by Zoom" };
     return { ok: false, message: error.message, fieldErrors: field, values: formValues(formData) };
   }
   return null;

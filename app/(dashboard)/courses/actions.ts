@@ -17,7 +17,11 @@ export async function createCourseAction(_previous: FormState, formData: FormDat
   redirect(`/courses/${course.id}`);
 }
 
-export async function updateCourseAction(courseId: string, _previous: FormState, formData: FormData): Promise<FormState> {
+export async function updateCourseAction(
+  courseId: string,
+  _previous: FormState,
+  formData: FormData,
+): Promise<FormState> {
   const user = await requireUser();
   await requireVisibleCourse(user, courseId);
   const parsed = parseCourseForm(formData);

@@ -2,7 +2,15 @@
 // leave events (paired by Zoom's timestamps, never by arrival order), and the grouping of a
 // person's connections (a breakout connection with the main-room connection it came from, devices
 // sharing a participant_uuid). Pure.
-import { nonBlank, normalizeEmail, normalizeName, phoneDigits, presenceEventKind, ROLE_CHANGED_EVENT, type PresenceEventKind } from "../rules";
+import {
+  nonBlank,
+  normalizeEmail,
+  normalizeName,
+  phoneDigits,
+  presenceEventKind,
+  ROLE_CHANGED_EVENT,
+  type PresenceEventKind,
+} from "../rules";
 import type { EngineEvent, MeetingInstanceTimes } from "../types";
 import type { MsInterval } from "./figures";
 
@@ -79,7 +87,6 @@ export function connectionKeyOf(event: EngineEvent): string {
     normalizeName(event.displayName ?? "");
   return `${room}\u0000?${fallback}`;
 }
-
 
 export function buildConnections(
   events: EngineEvent[],
@@ -224,7 +231,8 @@ export function buildConnections(
  */
 export function groupConnections(connections: Connection[]): Int32Array | null {
   // Most classes have neither: then every connection is its own group, and nothing is allocated.
-  if (!connections.some((connection) => connection.participantUuid !== null || connection.parentKey !== null)) return null;
+  if (!connections.some((connection) => connection.participantUuid !== null || connection.parentKey !== null))
+    return null;
   const parent = new Int32Array(connections.length);
   for (let i = 0; i < parent.length; i++) parent[i] = i;
   const find = (i: number): number => {

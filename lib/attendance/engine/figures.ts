@@ -90,7 +90,9 @@ export function figuresFromIntervals(
     meetingEndedMs === null
       ? rawIntervals
       : rawIntervals.map((interval) =>
-          interval.toMs === Infinity ? { fromMs: interval.fromMs, toMs: Math.max(interval.fromMs, meetingEndedMs) } : interval,
+          interval.toMs === Infinity
+            ? { fromMs: interval.fromMs, toMs: Math.max(interval.fromMs, meetingEndedMs) }
+            : interval,
         );
   const union = unionIntervals(closed);
 
@@ -142,7 +144,9 @@ export function figuresFromIntervals(
 
 /** Sorted union; touching intervals merge; zero-length ones are kept (they record a join). */
 export function unionIntervals(intervals: MsInterval[]): MsInterval[] {
-  const sorted = intervals.slice().sort((a, b) => (a.fromMs !== b.fromMs ? a.fromMs - b.fromMs : a.toMs < b.toMs ? -1 : a.toMs > b.toMs ? 1 : 0));
+  const sorted = intervals
+    .slice()
+    .sort((a, b) => (a.fromMs !== b.fromMs ? a.fromMs - b.fromMs : a.toMs < b.toMs ? -1 : a.toMs > b.toMs ? 1 : 0));
   const merged: MsInterval[] = [];
   for (const interval of sorted) {
     const last = merged.length > 0 ? merged[merged.length - 1] : null;

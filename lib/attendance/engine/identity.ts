@@ -74,7 +74,8 @@ export function buildIdentityIndex(
     const byValue = manualByKind[match.kind];
     if (byValue && !byValue.has(value)) {
       byValue.set(value, match.studentId);
-      if (match.kind !== "account_id" && !byValue.has(pseudonymOf(value))) byValue.set(pseudonymOf(value), match.studentId);
+      if (match.kind !== "account_id" && !byValue.has(pseudonymOf(value)))
+        byValue.set(pseudonymOf(value), match.studentId);
     }
   }
   return { byRegistrant, byEmail, byStoredLink, byPhone, manualByKind };
@@ -95,8 +96,10 @@ export function identifyConnections(connections: Connection[], index: IdentityIn
   connections.forEach((connection, position) => {
     let studentId: string | undefined;
     if (connection.registrantId !== null) studentId = index.byRegistrant.get(connection.registrantId);
-    if (studentId === undefined && connection.emailNormalized !== null) studentId = index.byEmail.get(connection.emailNormalized);
-    if (studentId === undefined && connection.phoneDigits !== null) studentId = index.byPhone.get(connection.phoneDigits);
+    if (studentId === undefined && connection.emailNormalized !== null)
+      studentId = index.byEmail.get(connection.emailNormalized);
+    if (studentId === undefined && connection.phoneDigits !== null)
+      studentId = index.byPhone.get(connection.phoneDigits);
     if (studentId === undefined) return;
     studentOf[position] = studentId;
     if (connection.accountId !== null) {
@@ -117,8 +120,10 @@ export function identifyConnections(connections: Connection[], index: IdentityIn
       studentId ??= index.byStoredLink.get(connection.accountId);
       studentId ??= manual.account_id.get(normalizeAccountForManualMatch(connection.accountId));
     }
-    if (studentId === undefined && connection.emailNormalized !== null) studentId = manual.email.get(connection.emailNormalized);
-    if (studentId === undefined && connection.displayName !== null) studentId = manual.display_name.get(normalizeName(connection.displayName));
+    if (studentId === undefined && connection.emailNormalized !== null)
+      studentId = manual.email.get(connection.emailNormalized);
+    if (studentId === undefined && connection.displayName !== null)
+      studentId = manual.display_name.get(normalizeName(connection.displayName));
     studentOf[position] = studentId;
   });
 
@@ -146,7 +151,11 @@ export function guestIdentity(connection: Connection): GuestIdentity {
     };
   }
   if (connection.emailNormalized !== null) {
-    return { guestKey: `email:${connection.emailNormalized}`, matchKind: "email", matchValue: connection.emailNormalized };
+    return {
+      guestKey: `email:${connection.emailNormalized}`,
+      matchKind: "email",
+      matchValue: connection.emailNormalized,
+    };
   }
   const name = normalizeName(connection.displayName ?? "");
   return { guestKey: `name:${name}`, matchKind: "display_name", matchValue: name };
@@ -169,9 +178,11 @@ export function instructorLookup(
   const instructorAccounts = new Map<string, InstructorInput>();
   if (instructorsByEmail.size > 0) {
     connections.forEach((connection, position) => {
-      if (studentOf[position] !== undefined || connection.emailNormalized === null || connection.accountId === null) return;
+      if (studentOf[position] !== undefined || connection.emailNormalized === null || connection.accountId === null)
+        return;
       const instructor = instructorsByEmail.get(connection.emailNormalized);
-      if (instructor && !instructorAccounts.has(connection.accountId)) instructorAccounts.set(connection.accountId, instructor);
+      if (instructor && !instructorAccounts.has(connection.accountId))
+        instructorAccounts.set(connection.accountId, instructor);
     });
   }
   return (connection) =>

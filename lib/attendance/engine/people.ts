@@ -4,7 +4,13 @@
 import { BREAKOUT_RETURN_GRACE_MS } from "../rules";
 import type { PresenceInterval, SessionInput } from "../types";
 import type { Connection } from "./connections";
-import { figuresFromIntervals, toPresenceIntervals, unionIntervals, type InternalFigures, type MsInterval } from "./figures";
+import {
+  figuresFromIntervals,
+  toPresenceIntervals,
+  unionIntervals,
+  type InternalFigures,
+  type MsInterval,
+} from "./figures";
 
 export interface ParticipantAccumulator {
   intervals: MsInterval[];
@@ -30,7 +36,11 @@ export const newAccumulator = (): ParticipantAccumulator => ({
   currentRoom: null,
 });
 
-export function accumulate(target: ParticipantAccumulator, connection: Connection, openMainKeys: Set<string> | null): void {
+export function accumulate(
+  target: ParticipantAccumulator,
+  connection: Connection,
+  openMainKeys: Set<string> | null,
+): void {
   for (const interval of connection.intervals) target.intervals.push(interval);
   if (connection.breakoutRoomUuid === null) {
     target.mainJoins += connection.joinCount;
@@ -43,7 +53,10 @@ export function accumulate(target: ParticipantAccumulator, connection: Connectio
   if (!connection.isOpen) return;
   // A device in a room whose main-room connection Zoom keeps open is still one device.
   if (connection.parentKey === null || !openMainKeys?.has(connection.parentKey)) target.openConnections++;
-  const joinedMs = connection.joinTimesMs.length > 0 ? connection.joinTimesMs[connection.joinTimesMs.length - 1] : connection.firstTimeMs;
+  const joinedMs =
+    connection.joinTimesMs.length > 0
+      ? connection.joinTimesMs[connection.joinTimesMs.length - 1]
+      : connection.firstTimeMs;
   const name = connection.breakoutRoomName ?? "";
   const current = target.currentRoom;
   if (current === null || joinedMs > current.joinedMs || (joinedMs === current.joinedMs && name < current.name)) {
@@ -65,7 +78,8 @@ function arrivals(accumulator: ParticipantAccumulator): number {
       // Within a minute of the end of a room visit that began before it (Zoom's room leave and
       // main-room join can come in either order); a join while a room connection is open is a device.
       const isReturn = accumulator.breakoutIntervals.some(
-        (room) => room.fromMs < joinMs && room.toMs !== Infinity && Math.abs(joinMs - room.toMs) <= BREAKOUT_RETURN_GRACE_MS,
+        (room) =>
+          room.fromMs < joinMs && room.toMs !== Infinity && Math.abs(joinMs - room.toMs) <= BREAKOUT_RETURN_GRACE_MS,
       );
       if (!isReturn) count++;
     }
@@ -104,17 +118,32 @@ export interface PersonFigures {
   breakoutRoom: string | null;
 }
 
-export function personFigures(accumulator: ParticipantAccumulator | undefined, session: SessionInput, nowMs: number): PersonFigures {
+export function personFigures(
+  accumulator: ParticipantAccumulator | undefined,
+  session: SessionInput,
+  nowMs: number,
+): PersonFigures {
   if (accumulator === undefined) {
-    return { figures: figuresFromIntervals([], 0, session, null, nowMs), joinCount: 0, breakoutIntervals: [], breakoutRoom: null };
+    return {
+      figures: figuresFromIntervals([], 0, session, null, nowMs),
+      joinCount: 0,
+      breakoutIntervals: [],
+      breakoutRoom: null,
+    };
   }
   // Without breakout time there is nothing to bridge (figuresFromIntervals takes the union).
-  const intervals = accumulator.breakoutIntervals.length === 0 ? accumulator.intervals : bridgeRoomMoves(accumulator.intervals, accumulator.breakoutIntervals);
+  const intervals =
+    accumulator.breakoutIntervals.length === 0
+      ? accumulator.intervals
+      : bridgeRoomMoves(accumulator.intervals, accumulator.breakoutIntervals);
   const figures = figuresFromIntervals(intervals, accumulator.openConnections, session, null, nowMs);
   return {
     figures,
     joinCount: arrivals(accumulator),
-    breakoutIntervals: accumulator.breakoutIntervals.length === 0 ? [] : toPresenceIntervals(unionIntervals(accumulator.breakoutIntervals)),
+    breakoutIntervals:
+      accumulator.breakoutIntervals.length === 0
+        ? []
+        : toPresenceIntervals(unionIntervals(accumulator.breakoutIntervals)),
     breakoutRoom: figures.inMeeting && accumulator.currentRoom !== null ? accumulator.currentRoom.name : null,
   };
 }

@@ -14,7 +14,13 @@ import type {
   StudentAttendance,
 } from "../types";
 import { buildConnections, groupConnections, type Connection } from "./connections";
-import { buildIdentityIndex, guestIdentity, identifyConnections, instructorLookup, type GuestIdentity } from "./identity";
+import {
+  buildIdentityIndex,
+  guestIdentity,
+  identifyConnections,
+  instructorLookup,
+  type GuestIdentity,
+} from "./identity";
 import { accumulate, newAccumulator, participantFields, personFigures, type ParticipantAccumulator } from "./people";
 import { sessionState } from "./windows";
 
@@ -67,12 +73,16 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
   let openMainKeys: Set<string> | null = null;
   if (connections.some((connection) => connection.parentKey !== null && connection.isOpen)) {
     openMainKeys = new Set();
-    for (const connection of connections) if (connection.isOpen && connection.breakoutRoomUuid === null) openMainKeys.add(connection.key);
+    for (const connection of connections)
+      if (connection.isOpen && connection.breakoutRoomUuid === null) openMainKeys.add(connection.key);
   }
 
   // Non-students per group first (a group is named by its earliest main-room connection), then
   // buckets by guest identity: two devices with the same email are one guest, or one host.
-  const groupInfo = new Map<number, { root: Connection; instructor: InstructorInput | null; role: "host" | "co-host" | null }>();
+  const groupInfo = new Map<
+    number,
+    { root: Connection; instructor: InstructorInput | null; role: "host" | "co-host" | null }
+  >();
   const byStudent = new Map<string, ParticipantAccumulator>();
   connections.forEach((connection, position) => {
     const group = groupOf(position);
@@ -87,7 +97,8 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
     if (!info) groupInfo.set(group, (info = { root: connection, instructor: null, role: null }));
     else if (info.root.breakoutRoomUuid !== null && connection.breakoutRoomUuid === null) info.root = connection;
     info.instructor ??= instructorOf(connection) ?? null;
-    if (connection.hostRole === "host" || (connection.hostRole === "co-host" && info.role === null)) info.role = connection.hostRole;
+    if (connection.hostRole === "host" || (connection.hostRole === "co-host" && info.role === null))
+      info.role = connection.hostRole;
   });
 
   const buckets = new Map<string, NonStudentBucket>();
@@ -99,7 +110,10 @@ export function computeSessionAttendance(input: ComputeSessionInput): SessionAtt
     const key = info.instructor !== null ? `user:${info.instructor.id}` : identity.guestKey;
     let bucket = buckets.get(key);
     if (!bucket) {
-      buckets.set(key, (bucket = { ...newAccumulator(), key, identity, connections: [], instructor: info.instructor, role: null }));
+      buckets.set(
+        key,
+        (bucket = { ...newAccumulator(), key, identity, connections: [], instructor: info.instructor, role: null }),
+      );
     }
     if (info.role === "host" || (info.role === "co-host" && bucket.role === null)) bucket.role = info.role;
     bucket.connections.push(connection);

@@ -1,7 +1,12 @@
 // Where events belong: the state of a session at a given time, which session of a meeting each
 // event attaches to (the widened window and the nearest start), and the start and end of each
 // meeting instance. Pure.
-import { ATTACH_MARGIN_MINUTES, MEETING_ENDED_EVENT_TYPES, MEETING_STARTED_EVENT_TYPES, normalizeMeetingId } from "../rules";
+import {
+  ATTACH_MARGIN_MINUTES,
+  MEETING_ENDED_EVENT_TYPES,
+  MEETING_STARTED_EVENT_TYPES,
+  normalizeMeetingId,
+} from "../rules";
 import type { EngineEvent, MeetingInstanceTimes, SessionInput, SessionState } from "../types";
 
 const MINUTE_MS = 60_000;
@@ -113,9 +118,12 @@ export function deriveInstances(events: EngineEvent[]): MeetingInstanceTimes[] {
     const isEnd = ENDED_TYPES.has(event.eventType);
     if ((!isStart && !isEnd) || event.meetingUuid === null) continue;
     let instance = byUuid.get(event.meetingUuid);
-    if (!instance) byUuid.set(event.meetingUuid, (instance = { uuid: event.meetingUuid, startedAt: null, endedAt: null }));
-    if (isStart && (instance.startedAt === null || event.occurredAt < instance.startedAt)) instance.startedAt = event.occurredAt;
-    if (isEnd && (instance.endedAt === null || event.occurredAt > instance.endedAt)) instance.endedAt = event.occurredAt;
+    if (!instance)
+      byUuid.set(event.meetingUuid, (instance = { uuid: event.meetingUuid, startedAt: null, endedAt: null }));
+    if (isStart && (instance.startedAt === null || event.occurredAt < instance.startedAt))
+      instance.startedAt = event.occurredAt;
+    if (isEnd && (instance.endedAt === null || event.occurredAt > instance.endedAt))
+      instance.endedAt = event.occurredAt;
   }
   return [...byUuid.values()].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
 }

@@ -15,8 +15,14 @@ const changePasswordSchema = z
     newPassword: newPasswordSchema,
     confirmPassword: z.string(),
   })
-  .refine((form) => form.newPassword === form.confirmPassword, { path: ["confirmPassword"], message: "the two new passwords differ" })
-  .refine((form) => form.newPassword !== form.currentPassword, { path: ["newPassword"], message: "choose a password different from the current one" });
+  .refine((form) => form.newPassword === form.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "the two new passwords differ",
+  })
+  .refine((form) => form.newPassword !== form.currentPassword, {
+    path: ["newPassword"],
+    message: "choose a password different from the current one",
+  });
 
 /**
  * The signed-in user changes their own password. The current password is checked under the same
@@ -31,11 +37,20 @@ export async function changePasswordAction(_previous: FormState, formData: FormD
     confirmPassword: String(formData.get("confirmPassword") ?? ""),
   });
   // Typed passwords are never sent back to the browser: no `values`.
-  if (!parsed.success) return { ok: false, message: "Please correct the fields marked below.", fieldErrors: fieldErrorsFrom(parsed.error) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: "Please correct the fields marked below.",
+      fieldErrors: fieldErrorsFrom(parsed.error),
+    };
   const address = requestClientAddress(Object.fromEntries((await headers()).entries()));
   try {
     if (!(await authenticate(user.email, parsed.data.currentPassword, address))) {
-      return { ok: false, message: "Please correct the fields marked below.", fieldErrors: { currentPassword: "that is not your current password" } };
+      return {
+        ok: false,
+        message: "Please correct the fields marked below.",
+        fieldErrors: { currentPassword: "that is not your current password" },
+      };
     }
   } catch (error) {
     if (error instanceof SignInThrottled) return { ok: false, message: error.message };

@@ -10,7 +10,10 @@ export default async function ChangePasswordPage() {
   const user = await requireUser();
   return (
     <div className="max-w-xl">
-      <PageHeader title="Change password" description={`For ${user.email}. Changing it signs you out everywhere else (other browsers and devices); this browser stays signed in.`} />
+      <PageHeader
+        title="Change password"
+        description={`For ${user.email}. Changing it signs you out everywhere else (other browsers and devices); this browser stays signed in.`}
+      />
       <Card>
         <ChangePasswordForm action={changePasswordAction} />
       </Card>

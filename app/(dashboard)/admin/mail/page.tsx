@@ -16,15 +16,21 @@ export default async function CaughtMailPage() {
     <div>
       <h1 className="text-2xl font-semibold text-slate-900">Caught mail</h1>
       <p className="mt-1 text-sm text-slate-700">
-        The demo sends email to a local SMTP catcher that delivers nothing and keeps each message in <code>.data/mail/</code>.
-        {smtpUrl ? ` This server sends through ${describeSmtpUrl(smtpUrl)}.` : " Email is not configured (SMTP_URL unset)."}
+        The demo sends email to a local SMTP catcher that delivers nothing and keeps each message in{" "}
+        <code>.data/mail/</code>.
+        {smtpUrl
+          ? ` This server sends through ${describeSmtpUrl(smtpUrl)}.`
+          : " Email is not configured (SMTP_URL unset)."}
       </p>
       {messages === null ? (
         <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-slate-700">
-          No mail catcher has run here. Start the demo with <code>npm run demo</code> (without SMTP_URL) to catch its email.
+          No mail catcher has run here. Start the demo with <code>npm run demo</code> (without SMTP_URL) to catch its
+          email.
         </p>
       ) : messages.length === 0 ? (
-        <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-slate-700">No mail caught yet.</p>
+        <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-slate-700">
+          No mail caught yet.
+        </p>
       ) : (
         <ul className="mt-6 space-y-4">
           {messages.map((message) => (
@@ -33,7 +39,8 @@ export default async function CaughtMailPage() {
                 <summary className="cursor-pointer">
                   <span className="font-medium text-slate-900">{message.subject || "(no subject)"}</span>
                   <span className="block text-sm text-slate-600">
-                    to {message.envelope.to.join(", ") || message.to} · <time dateTime={message.receivedAt}>{new Date(message.receivedAt).toUTCString()}</time>
+                    to {message.envelope.to.join(", ") || message.to} ·{" "}
+                    <time dateTime={message.receivedAt}>{new Date(message.receivedAt).toUTCString()}</time>
                   </span>
                 </summary>
                 <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 text-sm">
@@ -44,7 +51,9 @@ export default async function CaughtMailPage() {
                   <dt className="text-slate-600">Message-ID</dt>
                   <dd className="break-all">{message.messageId ?? "—"}</dd>
                 </dl>
-                <pre className="mt-3 overflow-x-auto rounded bg-slate-50 p-3 text-sm whitespace-pre-wrap text-slate-900">{message.text ?? "(no plain-text part)"}</pre>
+                <pre className="mt-3 overflow-x-auto rounded bg-slate-50 p-3 text-sm whitespace-pre-wrap text-slate-900">
+                  {message.text ?? "(no plain-text part)"}
+                </pre>
               </details>
             </li>
           ))}

@@ -16,7 +16,8 @@ export async function shareMeetingAction(meetingId: string, formData: FormData):
   const parsed = zoomMeetingIdSchema.safeParse(meetingId);
   if (!parsed.success) redirect(`/admin/meetings?error=${encodeURIComponent("That is not a Zoom meeting ID.")}`);
   const courseId = formData.get("courseId");
-  if (typeof courseId !== "string" || courseId === "") redirect(meetingPage(parsed.data, { error: "Choose the course to share the meeting with." }));
+  if (typeof courseId !== "string" || courseId === "")
+    redirect(meetingPage(parsed.data, { error: "Choose the course to share the meeting with." }));
   let done: string;
   try {
     const { added } = await shareMeeting(parsed.data, courseId, admin.id);

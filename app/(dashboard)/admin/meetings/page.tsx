@@ -29,7 +29,9 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
   const [conflicts, uses, courses] = await Promise.all([
     listMeetingConflicts(),
     meetingId ? meetingCourses(meetingId) : Promise.resolve([]),
-    meetingId ? prisma.course.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }) : Promise.resolve([]),
+    meetingId
+      ? prisma.course.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } })
+      : Promise.resolve([]),
   ]);
   const allowedIds = new Set(uses.filter((use) => use.allowed).map((use) => use.courseId));
   const shareable = courses.filter((course) => !allowedIds.has(course.id));
@@ -47,20 +49,26 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
         ) : (
           <div className="space-y-3">
             <Notice tone="warning" role="status">
-              These meetings have sessions in courses that may not see them (from before meetings belonged to courses, or a course taken off a meeting). Those sessions receive none
-              of the meeting&apos;s participants until you share the meeting with their course, or move or delete the sessions.
+              These meetings have sessions in courses that may not see them (from before meetings belonged to courses,
+              or a course taken off a meeting). Those sessions receive none of the meeting&apos;s participants until you
+              share the meeting with their course, or move or delete the sessions.
             </Notice>
             <Table label="Conflicting meetings" columns={["Meeting", "Belongs to", "Also scheduled by (sees nothing)"]}>
               {conflicts.map((conflict) => (
                 <tr key={conflict.zoomMeetingId} data-conflict={conflict.zoomMeetingId}>
                   <RowHeader className="text-left font-mono">
-                    <Link className="text-blue-800 hover:underline" href={`/admin/meetings?meeting=${conflict.zoomMeetingId}`}>
+                    <Link
+                      className="text-blue-800 hover:underline"
+                      href={`/admin/meetings?meeting=${conflict.zoomMeetingId}`}
+                    >
                       {conflict.zoomMeetingId}
                     </Link>
                   </RowHeader>
                   <Td>{conflict.allowedCourses.map((course) => course.name).join(", ") || "no course"}</Td>
                   <Td>
-                    {conflict.conflictingCourses.map((course) => `${course.name} (${course.sessions} session${course.sessions === 1 ? "" : "s"})`).join(", ")}
+                    {conflict.conflictingCourses
+                      .map((course) => `${course.name} (${course.sessions} session${course.sessions === 1 ? "" : "s"})`)
+                      .join(", ")}
                   </Td>
                 </tr>
               ))}
@@ -76,7 +84,14 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
               <label htmlFor="meeting" className="block text-sm font-medium text-slate-800">
                 Zoom meeting ID
               </label>
-              <input id="meeting" name="meeting" inputMode="numeric" autoComplete="off" defaultValue={query.meeting ?? ""} className={inputClass} />
+              <input
+                id="meeting"
+                name="meeting"
+                inputMode="numeric"
+                autoComplete="off"
+                defaultValue={query.meeting ?? ""}
+                className={inputClass}
+              />
             </div>
             <button type="submit" className={buttonClass.secondary}>
               Look up
@@ -104,9 +119,14 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
               </Notice>
             ) : null}
             {uses.length === 0 ? (
-              <EmptyState>No course uses this meeting yet: the first course to schedule a session on it gets it.</EmptyState>
+              <EmptyState>
+                No course uses this meeting yet: the first course to schedule a session on it gets it.
+              </EmptyState>
             ) : (
-              <Table label={`Courses of meeting ${meetingId}`} columns={["Course", "Access", "Since", "Sessions", actionsColumn]}>
+              <Table
+                label={`Courses of meeting ${meetingId}`}
+                columns={["Course", "Access", "Since", "Sessions", actionsColumn]}
+              >
                 {uses.map((use) => (
                   <tr key={use.courseId} data-course={use.courseName}>
                     <RowHeader className="text-left font-medium">
@@ -114,7 +134,13 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
                         {use.courseName}
                       </Link>
                     </RowHeader>
-                    <Td>{!use.allowed ? "Conflicting: sees nothing" : use.sharedById === null ? "First course" : "Shared by an admin"}</Td>
+                    <Td>
+                      {!use.allowed
+                        ? "Conflicting: sees nothing"
+                        : use.sharedById === null
+                          ? "First course"
+                          : "Shared by an admin"}
+                    </Td>
                     <Td className="whitespace-nowrap">{use.since ? formatUtc(use.since) : "—"}</Td>
                     <Td>{use.sessions}</Td>
                     <Td className="text-right">
@@ -140,7 +166,13 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
                     <label htmlFor="courseId" className="block text-sm font-medium text-slate-800">
                       Share with course
                     </label>
-                    <select id="courseId" name="courseId" required defaultValue={uses.find((use) => !use.allowed)?.courseId ?? ""} className={inputClass}>
+                    <select
+                      id="courseId"
+                      name="courseId"
+                      required
+                      defaultValue={uses.find((use) => !use.allowed)?.courseId ?? ""}
+                      className={inputClass}
+                    >
                       <option value="" disabled>
                         Choose a course…
                       </option>
@@ -153,7 +185,9 @@ export default async function MeetingsPage({ searchParams }: { searchParams: Sea
                   </div>
                   <SubmitButton pendingText="Sharing…">Share meeting</SubmitButton>
                 </form>
-                <p className="mt-2 text-xs text-slate-600">The course&apos;s instructors then see everyone who joins this meeting during their sessions.</p>
+                <p className="mt-2 text-xs text-slate-600">
+                  The course&apos;s instructors then see everyone who joins this meeting during their sessions.
+                </p>
               </Card>
             ) : null}
           </div>

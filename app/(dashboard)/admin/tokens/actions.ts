@@ -26,7 +26,10 @@ const tokenFormSchema = z.object({
         return parseTokenLifetime(value);
       } catch (error) {
         if (!(error instanceof TokenLifetimeError)) throw error;
-        context.addIssue({ code: "custom", message: "use days or hours, e.g. 90d or 12h (from 1h to 3660d), or leave empty" });
+        context.addIssue({
+          code: "custom",
+          message: "use days or hours, e.g. 90d or 12h (from 1h to 3660d), or leave empty",
+        });
         return z.NEVER;
       }
     }),
@@ -40,9 +43,23 @@ export async function createTokenAction(_previous: CreateTokenState, formData: F
     scope: formData.get("scope") ?? "read-write",
     expiresIn: formData.get("expiresIn") ?? "",
   });
-  if (!parsed.success) return { ok: false, message: "Please correct the fields marked below.", fieldErrors: fieldErrorsFrom(parsed.error), values: formValues(formData) };
-  const owner = await prisma.user.findFirst({ where: { id: parsed.data.userId, disabledAt: null }, select: { id: true, email: true } });
-  if (!owner) return { ok: false, fieldErrors: { userId: "that user does not exist or is disabled" }, values: formValues(formData) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: "Please correct the fields marked below.",
+      fieldErrors: fieldErrorsFrom(parsed.error),
+      values: formValues(formData),
+    };
+  const owner = await prisma.user.findFirst({
+    where: { id: parsed.data.userId, disabledAt: null },
+    select: { id: true, email: true },
+  });
+  if (!owner)
+    return {
+      ok: false,
+      fieldErrors: { userId: "that user does not exist or is disabled" },
+      values: formValues(formData),
+    };
   const { name, scope, expiresIn } = parsed.data;
   const created = await createApiToken(owner.id, {
     name,
@@ -52,7 +69,11 @@ export async function createTokenAction(_previous: CreateTokenState, formData: F
   });
   revalidatePath("/admin/tokens");
   const limits = `${scope === "read-only" ? "read-only" : "read and write"}, ${created.expiresAt ? `expires ${formatUtc(created.expiresAt)}` : "never expires"}`;
-  return { ok: true, token: created.token, message: `Token “${name}” created for ${owner.email} (${limits}). Copy it now: it is not shown again.` };
+  return {
+    ok: true,
+    token: created.token,
+    message: `Token “${name}” created for ${owner.email} (${limits}). Copy it now: it is not shown again.`,
+  };
 }
 
 export async function revokeTokenAction(tokenId: string): Promise<void> {

@@ -22,7 +22,11 @@ export default async function TokensPage() {
       orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
       include: { user: { select: { name: true, email: true, role: true, disabledAt: true } } },
     }),
-    prisma.user.findMany({ where: { disabledAt: null }, select: { id: true, name: true, email: true, role: true }, orderBy: { name: "asc" } }),
+    prisma.user.findMany({
+      where: { disabledAt: null },
+      select: { id: true, name: true, email: true, role: true },
+      orderBy: { name: "asc" },
+    }),
   ]);
   return (
     <div>
@@ -30,7 +34,8 @@ export default async function TokensPage() {
         title="API tokens"
         description={
           <>
-            For scripts that use the HTTP API (<code>Authorization: Bearer …</code>). The secret is shown once when created and stored only as a hash.
+            For scripts that use the HTTP API (<code>Authorization: Bearer …</code>). The secret is shown once when
+            created and stored only as a hash.
           </>
         }
       />
@@ -43,12 +48,23 @@ export default async function TokensPage() {
         {tokens.length === 0 ? (
           <EmptyState>No API tokens yet.</EmptyState>
         ) : (
-          <Table label="API tokens" columns={["Name", "Acts as", "Starts with", "Access", "Created", "Expires", "Last used", "Status", actionsColumn]}>
+          <Table
+            label="API tokens"
+            columns={[
+              "Name",
+              "Acts as",
+              "Starts with",
+              "Access",
+              "Created",
+              "Expires",
+              "Last used",
+              "Status",
+              actionsColumn,
+            ]}
+          >
             {tokens.map((token) => (
               <tr key={token.id} data-token={token.name} className={token.revokedAt ? "text-slate-600" : undefined}>
-                <RowHeader className="text-left font-medium">
-                  {token.name}
-                </RowHeader>
+                <RowHeader className="text-left font-medium">{token.name}</RowHeader>
                 <Td>
                   {token.user.name}
                   <div className="text-xs text-slate-600">
@@ -69,16 +85,29 @@ export default async function TokensPage() {
                 </Td>
                 <Td className="whitespace-nowrap">
                   {token.revokedAt ? (
-                    <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">Revoked {formatUtc(token.revokedAt).slice(0, 10)}</span>
+                    <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">
+                      Revoked {formatUtc(token.revokedAt).slice(0, 10)}
+                    </span>
                   ) : isExpired(token.expiresAt) ? (
-                    <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">Expired</span>
+                    <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">
+                      Expired
+                    </span>
                   ) : (
-                    <span className="rounded-full bg-green-100 px-2 py-0.5 text-xs font-semibold text-green-900">Active</span>
+                    <span className="rounded-full bg-green-100 px-2 py-0.5 text-xs font-semibold text-green-900">
+                      Active
+                    </span>
                   )}
                 </Td>
                 <Td className="text-right">
                   {token.revokedAt ? null : (
-                    <ConfirmAction action={revokeTokenAction.bind(null, token.id)} label="Revoke" confirmLabel={`Revoke ${token.name}`} question="Scripts using it stop working." pendingText="Revoking…" compact />
+                    <ConfirmAction
+                      action={revokeTokenAction.bind(null, token.id)}
+                      label="Revoke"
+                      confirmLabel={`Revoke ${token.name}`}
+                      question="Scripts using it stop working."
+                      pendingText="Revoking…"
+                      compact
+                    />
                   )}
                 </Td>
               </tr>

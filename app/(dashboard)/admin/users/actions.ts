@@ -26,7 +26,13 @@ export async function createUserAction(_previous: CreateUserState, formData: For
   const parsed = userInputSchema.safeParse(input);
   // Never send a typed password back to the browser.
   const values = { ...formValues(formData), password: "" };
-  if (!parsed.success) return { ok: false, message: "Please correct the fields marked below.", fieldErrors: fieldErrorsFrom(parsed.error), values };
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: "Please correct the fields marked below.",
+      fieldErrors: fieldErrorsFrom(parsed.error),
+      values,
+    };
   try {
     const created = await createUser(parsed.data, admin.id);
     revalidatePath("/admin/users");
@@ -34,10 +40,13 @@ export async function createUserAction(_previous: CreateUserState, formData: For
       ok: true,
       createdEmail: created.email,
       generatedPassword: created.generatedPassword ?? undefined,
-      message: created.generatedPassword ? `Created ${created.email}. Give them this password now; it is not shown again.` : `Created ${created.email}.`,
+      message: created.generatedPassword
+        ? `Created ${created.email}. Give them this password now; it is not shown again.`
+        : `Created ${created.email}.`,
     };
   } catch (error) {
-    if (error instanceof UserExistsError) return { ok: false, fieldErrors: { email: "a user with this email already exists" }, values };
+    if (error instanceof UserExistsError)
+      return { ok: false, fieldErrors: { email: "a user with this email already exists" }, values };
     throw error;
   }
 }
@@ -65,7 +74,10 @@ export async function setDisabledAction(userId: string, disabled: boolean, _prev
     throw error;
   }
   revalidatePath("/admin/users");
-  return { ok: true, message: disabled ? "Disabled: they are signed out and their API tokens stop working." : "Enabled again." };
+  return {
+    ok: true,
+    message: disabled ? "Disabled: they are signed out and their API tokens stop working." : "Enabled again.",
+  };
 }
 
 export interface ResetPasswordState extends FormState {
@@ -74,7 +86,11 @@ export interface ResetPasswordState extends FormState {
 }
 
 /** An admin sets a new password for a user; every session of that user ends at once. */
-export async function resetPasswordAction(userId: string, _previous: ResetPasswordState, formData: FormData): Promise<ResetPasswordState> {
+export async function resetPasswordAction(
+  userId: string,
+  _previous: ResetPasswordState,
+  formData: FormData,
+): Promise<ResetPasswordState> {
   const admin = await requireAdmin();
   const typed = String(formData.get("password") ?? "");
   const checked = typed === "" ? null : newPasswordSchema.safeParse(typed);
@@ -88,6 +104,10 @@ export async function resetPasswordAction(userId: string, _previous: ResetPasswo
     await reissueSessionCookie(admin.id, version.sessionVersion);
   }
   return reset.generatedPassword
-    ? { ok: true, generatedPassword: reset.generatedPassword, message: `New password for ${reset.email}. Give it to them now; it is not shown again. Their sessions have ended.` }
+    ? {
+        ok: true,
+        generatedPassword: reset.generatedPassword,
+        message: `New password for ${reset.email}. Give it to them now; it is not shown again. Their sessions have ended.`,
+      }
     : { ok: true, message: `Password of ${reset.email} changed. Their sessions have ended.` };
 }

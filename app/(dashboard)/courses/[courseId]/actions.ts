@@ -25,7 +25,12 @@ export async function addStudentAction(courseId: string, _previous: FormState, f
   if (!parsed.ok) return parsed.state;
   const { created } = await upsertStudents(courseId, [parsed.data]);
   revalidatePath(`/courses/${courseId}`);
-  return { ok: true, message: created ? `Added ${parsed.data.name} to the roster.` : `${parsed.data.email} was already on the roster: updated.` };
+  return {
+    ok: true,
+    message: created
+      ? `Added ${parsed.data.name} to the roster.`
+      : `${parsed.data.email} was already on the roster: updated.`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -62,7 +67,11 @@ async function csvFromForm(formData: FormData): Promise<string | { error: string
   return text;
 }
 
-export async function rosterImportAction(courseId: string, _previous: RosterImportState, formData: FormData): Promise<RosterImportState> {
+export async function rosterImportAction(
+  courseId: string,
+  _previous: RosterImportState,
+  formData: FormData,
+): Promise<RosterImportState> {
   const user = await requireUser();
   await requireVisibleCourse(user, courseId);
   const csv = await csvFromForm(formData);
@@ -71,11 +80,17 @@ export async function rosterImportAction(courseId: string, _previous: RosterImpo
   const { students, errors } = parseRosterCsv(csv);
 
   if (formData.get("intent") === "import") {
-    if (students.length === 0) return { ok: false, csv, message: "There is no valid row to import.", preview: { rows: [], errors } };
+    if (students.length === 0)
+      return { ok: false, csv, message: "There is no valid row to import.", preview: { rows: [], errors } };
     const result = await upsertStudents(courseId, students);
     revalidatePath(`/courses/${courseId}`);
     const skipped = errors.length > 0 ? ` ${errors.length} row${errors.length === 1 ? " was" : "s were"} skipped.` : "";
-    return { ok: true, csv: "", imported: result, message: `Imported: ${result.created} added, ${result.updated} updated.${skipped}` };
+    return {
+      ok: true,
+      csv: "",
+      imported: result,
+      message: `Imported: ${result.created} added, ${result.updated} updated.${skipped}`,
+    };
   }
 
   const known = new Set(
@@ -107,7 +122,11 @@ export async function rosterImportAction(courseId: string, _previous: RosterImpo
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-export async function createSessionsAction(courseId: string, _previous: FormState, formData: FormData): Promise<FormState> {
+export async function createSessionsAction(
+  courseId: string,
+  _previous: FormState,
+  formData: FormData,
+): Promise<FormState> {
   const user = await requireUser();
   const course = await requireVisibleCourse(user, courseId);
   if (formData.get("mode") === "series") {

@@ -27,7 +27,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 async function erasureNotice(courseId: string, auditEntryId: string | undefined): Promise<string | null> {
   if (!auditEntryId || !/^\d{1,18}$/.test(auditEntryId)) return null;
   const entry = await prisma.auditEntry.findUnique({ where: { id: BigInt(auditEntryId) } });
-  const details = entry?.details as { courseId?: string; attendanceRecords?: number; events?: number; notifications?: number } | null;
+  const details = entry?.details as {
+    courseId?: string;
+    attendanceRecords?: number;
+    events?: number;
+    notifications?: number;
+  } | null;
   if (!entry || entry.action !== ERASED_ACTION || details?.courseId !== courseId) return null;
   return `The student was erased: removed from the roster with ${plural(details.attendanceRecords ?? 0, "attendance record")} and ${plural(details.notifications ?? 0, "notification")}, and their name, email and Zoom IDs cleared from ${plural(details.events ?? 0, "stored Zoom event")}. The audit log records that it happened.`;
 }
@@ -42,7 +47,11 @@ export default async function CoursePage({ params, searchParams }: Props) {
   const [sessions, students, instructors, figures, summary] = await Promise.all([
     prisma.session.findMany({ where: { courseId }, orderBy: { startsAt: "asc" } }),
     prisma.student.findMany({ where: { courseId }, orderBy: [{ name: "asc" }, { id: "asc" }] }),
-    prisma.user.findMany({ where: { courses: { some: { courseId } } }, select: { name: true }, orderBy: { name: "asc" } }),
+    prisma.user.findMany({
+      where: { courses: { some: { courseId } } },
+      select: { name: true },
+      orderBy: { name: "asc" },
+    }),
     sessionFigures(courseId),
     loadCourseSummary(courseId, now),
   ]);
@@ -63,8 +72,11 @@ export default async function CoursePage({ params, searchParams }: Props) {
           title={course.name}
           description={
             <>
-              {course.timezone.replace(/_/g, " ")} ({zone}) · {instructors.length > 0 ? `Taught by ${instructors.map((instructor) => instructor.name).join(", ")}` : "No instructor assigned"} ·{" "}
-              {course.notifyLateJoiners ? "Late-joiner emails on" : "Late-joiner emails off"}
+              {course.timezone.replace(/_/g, " ")} ({zone}) ·{" "}
+              {instructors.length > 0
+                ? `Taught by ${instructors.map((instructor) => instructor.name).join(", ")}`
+                : "No instructor assigned"}{" "}
+              · {course.notifyLateJoiners ? "Late-joiner emails on" : "Late-joiner emails off"}
             </>
           }
           actions={
@@ -118,7 +130,11 @@ export default async function CoursePage({ params, searchParams }: Props) {
       >
         {sessions.length === 0 ? (
           <EmptyState>
-            No sessions yet. <Link href={`/courses/${course.id}/sessions/new`} className={buttonClass.link}>Schedule one</Link> or a weekly series; attendance is taken from the Zoom meeting ID you give it.
+            No sessions yet.{" "}
+            <Link href={`/courses/${course.id}/sessions/new`} className={buttonClass.link}>
+              Schedule one
+            </Link>{" "}
+            or a weekly series; attendance is taken from the Zoom meeting ID you give it.
           </EmptyState>
         ) : (
           <Table label="Sessions" columns={["Date", "Time", "Session", "State", "Attendance", actionsColumn]}>
@@ -140,7 +156,10 @@ export default async function CoursePage({ params, searchParams }: Props) {
                   <Td>
                     <StateBadge state={state} />
                     {session.cancelledAt ? (
-                      <div className="mt-1 text-xs font-semibold text-amber-900" title={session.cancelNote ?? undefined}>
+                      <div
+                        className="mt-1 text-xs font-semibold text-amber-900"
+                        title={session.cancelNote ?? undefined}
+                      >
                         Cancelled{session.cancelNote ? `: ${session.cancelNote}` : ""}
                       </div>
                     ) : null}
@@ -149,7 +168,11 @@ export default async function CoursePage({ params, searchParams }: Props) {
                     <HeadlineFigures state={state} figures={figures.get(session.id)} rosterSize={students.length} />
                   </Td>
                   <Td className="whitespace-nowrap text-right">
-                    <Link href={`/sessions/${session.id}/edit`} className={buttonClass.link} aria-label={`Edit session of ${formatDate(session.startsAt, course.timezone)}`}>
+                    <Link
+                      href={`/sessions/${session.id}/edit`}
+                      className={buttonClass.link}
+                      aria-label={`Edit session of ${formatDate(session.startsAt, course.timezone)}`}
+                    >
                       Edit
                     </Link>
                   </Td>
@@ -171,7 +194,11 @@ export default async function CoursePage({ params, searchParams }: Props) {
       <Section
         id="roster"
         title={`Roster (${students.length})`}
-        description={ended > 0 ? `Overall rate: share of class time attended over the sessions that count for each student (${plural(ended, "session")} ended and not cancelled).` : "Overall rates appear once a session has ended."}
+        description={
+          ended > 0
+            ? `Overall rate: share of class time attended over the sessions that count for each student (${plural(ended, "session")} ended and not cancelled).`
+            : "Overall rates appear once a session has ended."
+        }
         actions={
           <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.secondary}>
             Import CSV
@@ -185,7 +212,11 @@ export default async function CoursePage({ params, searchParams }: Props) {
         <div className="mt-4">
           {students.length === 0 ? (
             <EmptyState>
-              The roster is empty. Add students above or <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>import a CSV</Link> with the header name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone].
+              The roster is empty. Add students above or{" "}
+              <Link href={`/courses/${course.id}/roster/import`} className={buttonClass.link}>
+                import a CSV
+              </Link>{" "}
+              with the header name,email[,zoom_registrant_id][,enrolled_at][,sis_id][,phone].
             </EmptyState>
           ) : (
             <Table label="Roster" columns={["Student", "Email", "Overall rate", "Present", "Late", actionsColumn]}>
@@ -197,16 +228,30 @@ export default async function CoursePage({ params, searchParams }: Props) {
                       <Link href={`/students/${student.id}`} className="font-medium text-blue-800 hover:underline">
                         {student.name}
                       </Link>
-                      {student.zoomRegistrantId ? <div className="text-xs text-slate-600">Registrant {student.zoomRegistrantId}</div> : null}
+                      {student.zoomRegistrantId ? (
+                        <div className="text-xs text-slate-600">Registrant {student.zoomRegistrantId}</div>
+                      ) : null}
                       {student.phone ? <div className="text-xs text-slate-600">Dial-in {student.phone}</div> : null}
                     </Td>
                     <Td className="break-all">{student.email}</Td>
-                    <Td>{rate && rate.attendedPercent !== null ? <RateBar percent={rate.attendedPercent} /> : <span className="text-slate-600">—</span>}</Td>
-                    <Td className="whitespace-nowrap">{rate && rate.sessionsCounted > 0 ? `${rate.present} of ${rate.sessionsCounted}` : "—"}</Td>
+                    <Td>
+                      {rate && rate.attendedPercent !== null ? (
+                        <RateBar percent={rate.attendedPercent} />
+                      ) : (
+                        <span className="text-slate-600">—</span>
+                      )}
+                    </Td>
+                    <Td className="whitespace-nowrap">
+                      {rate && rate.sessionsCounted > 0 ? `${rate.present} of ${rate.sessionsCounted}` : "—"}
+                    </Td>
                     <Td className="whitespace-nowrap">{rate && rate.sessionsCounted > 0 ? rate.late : "—"}</Td>
                     <Td className="text-right">
                       <div className="flex flex-wrap justify-end gap-2">
-                        <Link href={`/students/${student.id}`} className={`${buttonClass.secondary} px-2 py-1 text-xs`} aria-label={`Edit ${student.name}`}>
+                        <Link
+                          href={`/students/${student.id}`}
+                          className={`${buttonClass.secondary} px-2 py-1 text-xs`}
+                          aria-label={`Edit ${student.name}`}
+                        >
                           Edit
                         </Link>
                         <ConfirmAction
@@ -230,9 +275,26 @@ export default async function CoursePage({ params, searchParams }: Props) {
   );
 }
 
-function HeadlineFigures({ state, figures, rosterSize }: { state: SessionState; figures: SessionFigures | undefined; rosterSize: number }) {
+function HeadlineFigures({
+  state,
+  figures,
+  rosterSize,
+}: {
+  state: SessionState;
+  figures: SessionFigures | undefined;
+  rosterSize: number;
+}) {
   if (state === "scheduled") return <span className="text-slate-600">Not started</span>;
-  const f = figures ?? { present: 0, partial: 0, absent: rosterSize, excused: 0, late: 0, joined: 0, inMeeting: 0, guests: 0 };
+  const f = figures ?? {
+    present: 0,
+    partial: 0,
+    absent: rosterSize,
+    excused: 0,
+    late: 0,
+    joined: 0,
+    inMeeting: 0,
+    guests: 0,
+  };
   const guests = f.guests > 0 ? ` · ${plural(f.guests, "guest")}` : "";
   if (state === "live") {
     return (
@@ -243,7 +305,8 @@ function HeadlineFigures({ state, figures, rosterSize }: { state: SessionState; 
   }
   return (
     <span>
-      <strong>{f.present}</strong> present · {f.partial} partial · {f.absent} absent{f.excused > 0 ? ` · ${f.excused} excused` : ""} · {f.late} late{guests}
+      <strong>{f.present}</strong> present · {f.partial} partial · {f.absent} absent
+      {f.excused > 0 ? ` · ${f.excused} excused` : ""} · {f.late} late{guests}
     </span>
   );
 }

@@ -12,7 +12,11 @@ export default async function NewCoursePage() {
   const user = await requireUser();
   const [instructors, latest] = await Promise.all([
     user.role === "admin"
-      ? prisma.user.findMany({ where: { role: "instructor", disabledAt: null }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" } })
+      ? prisma.user.findMany({
+          where: { role: "instructor", disabledAt: null },
+          select: { id: true, name: true, email: true },
+          orderBy: { name: "asc" },
+        })
       : null,
     // Schools usually teach in one zone: start from the zone of the newest course.
     prisma.course.findFirst({ orderBy: { createdAt: "desc" }, select: { timezone: true } }),
@@ -22,11 +26,21 @@ export default async function NewCoursePage() {
       <BackLink href="/">Courses</BackLink>
       <PageHeader
         title="New course"
-        description={user.role === "admin" ? "Create the course, then add its roster and sessions." : "You will be the course's instructor. Add its roster and sessions next."}
+        description={
+          user.role === "admin"
+            ? "Create the course, then add its roster and sessions."
+            : "You will be the course's instructor. Add its roster and sessions next."
+        }
       />
       <CourseForm
         action={createCourseAction}
-        initial={{ name: "", timezone: latest?.timezone ?? "UTC", notifyLateJoiners: true, notifyInstructorSummary: false, instructorIds: [] }}
+        initial={{
+          name: "",
+          timezone: latest?.timezone ?? "UTC",
+          notifyLateJoiners: true,
+          notifyInstructorSummary: false,
+          instructorIds: [],
+        }}
         timeZones={supportedTimeZones()}
         instructors={instructors}
         submitLabel="Create course"

@@ -20,7 +20,11 @@ type Props = { params: Promise<{ sessionId: string }> };
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const user = await requireUser();
   const session = await findVisibleSession(user, (await params).sessionId);
-  return { title: session ? `${session.title ?? "Class"}, ${formatDate(session.startsAt, session.course.timezone)}` : "Session" };
+  return {
+    title: session
+      ? `${session.title ?? "Class"}, ${formatDate(session.startsAt, session.course.timezone)}`
+      : "Session",
+  };
 }
 
 export default async function SessionPage({ params }: Props) {
@@ -52,16 +56,26 @@ export default async function SessionPage({ params }: Props) {
           }
         />
       </div>
-      <SessionCancelForm cancelled={payload.session.cancelled} note={payload.session.cancelNote} action={cancelSessionAction.bind(null, session.id)} />
+      <SessionCancelForm
+        cancelled={payload.session.cancelled}
+        note={payload.session.cancelNote}
+        action={cancelSessionAction.bind(null, session.id)}
+      />
       <LiveSession initial={payload} matchAction={matchGuestAction.bind(null, session.id)} />
       <section id="corrections" className="mt-10" aria-labelledby="corrections-title">
         <h2 id="corrections-title" className="text-lg font-semibold text-slate-900">
           Corrections
         </h2>
         <p className="mt-1 mb-3 text-sm text-slate-700">
-          Zoom&apos;s data is evidence, not the final word: set a student&apos;s final status (excused, present by phone…) with a note. The computed figures stay beside it; every change is kept in the student&apos;s history.
+          Zoom&apos;s data is evidence, not the final word: set a student&apos;s final status (excused, present by
+          phone…) with a note. The computed figures stay beside it; every change is kept in the student&apos;s history.
         </p>
-        <OverrideControls rows={payload.students} timeZone={session.course.timezone} cancelled={payload.session.cancelled} action={overrideAction.bind(null, session.id)} />
+        <OverrideControls
+          rows={payload.students}
+          timeZone={session.course.timezone}
+          cancelled={payload.session.cancelled}
+          action={overrideAction.bind(null, session.id)}
+        />
       </section>
       <RegistrationPanel
         sessionId={session.id}

@@ -14,7 +14,11 @@ async function requireVisibleStudent(studentId: string) {
   return student;
 }
 
-export async function updateStudentAction(studentId: string, _previous: FormState, formData: FormData): Promise<FormState> {
+export async function updateStudentAction(
+  studentId: string,
+  _previous: FormState,
+  formData: FormData,
+): Promise<FormState> {
   const student = await requireVisibleStudent(studentId);
   const parsed = parseStudentForm(formData);
   if (!parsed.ok) return parsed.state;
@@ -24,7 +28,11 @@ export async function updateStudentAction(studentId: string, _previous: FormStat
     await updateStudent(student.id, unchangedDay ? { ...parsed.data, enrolledAt: undefined } : parsed.data);
   } catch (error) {
     if (error instanceof DuplicateStudentEmailError) {
-      return { ok: false, fieldErrors: { email: "another student of this course has this email" }, values: formValues(formData) };
+      return {
+        ok: false,
+        fieldErrors: { email: "another student of this course has this email" },
+        values: formValues(formData),
+      };
     }
     throw error;
   }

@@ -5,7 +5,17 @@ import { findVisibleStudent, requireUser } from "@/lib/access";
 import { formatDate, formatDuration, formatPercent, formatTime, plural, zoneAbbreviation } from "@/lib/format";
 import { StudentForm } from "@/components/student-form";
 import { ConfirmAction } from "@/components/confirm-action";
-import { BackLink, buttonClass, Card, EmptyState, LateBadge, PageHeader, Section, StateBadge, StatusBadge } from "@/components/ui";
+import {
+  BackLink,
+  buttonClass,
+  Card,
+  EmptyState,
+  LateBadge,
+  PageHeader,
+  Section,
+  StateBadge,
+  StatusBadge,
+} from "@/components/ui";
 import { RowHeader, Table, Td } from "@/components/table";
 import { studentHistory } from "@/lib/attendance/course-read";
 import { loadCourseSummary } from "@/lib/attendance/summary";
@@ -29,7 +39,11 @@ export default async function StudentPage({ params }: Props) {
   if (!student) notFound();
   const tz = student.course.timezone;
   const now = new Date();
-  const [history, summary, corrections] = await Promise.all([studentHistory(student.id, student.courseId, now), loadCourseSummary(student.courseId, now), studentOverrideHistory(student.id)]);
+  const [history, summary, corrections] = await Promise.all([
+    studentHistory(student.id, student.courseId, now),
+    loadCourseSummary(student.courseId, now),
+    studentOverrideHistory(student.id),
+  ]);
   // Term figures: ended sessions of record (not cancelled, enrolled), excused ones left out.
   const term = summary?.students.find((row) => row.studentId === student.id);
   const overall = term?.attendedPercent ?? null;
@@ -58,7 +72,11 @@ export default async function StudentPage({ params }: Props) {
           <dt className="text-xs font-medium text-slate-700">Term rate</dt>
           <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid="term-rate">
             {overall === null ? "—" : formatPercent(overall)}
-            {term?.atRisk ? <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 align-middle text-xs font-semibold text-red-900 ring-1 ring-red-700/30">At risk</span> : null}
+            {term?.atRisk ? (
+              <span className="ml-2 rounded-full bg-red-100 px-2 py-0.5 align-middle text-xs font-semibold text-red-900 ring-1 ring-red-700/30">
+                At risk
+              </span>
+            ) : null}
           </dd>
         </Card>
         <Card>
@@ -90,7 +108,10 @@ export default async function StudentPage({ params }: Props) {
         {history.length === 0 ? (
           <EmptyState>This course has no sessions yet.</EmptyState>
         ) : (
-          <Table label="Attendance by session" columns={["Session", "State", "Status", "Attended", "Late", "First join", "Last leave"]}>
+          <Table
+            label="Attendance by session"
+            columns={["Session", "State", "Status", "Attended", "Late", "First join", "Last leave"]}
+          >
             {history.map((row) => (
               <tr key={row.sessionId}>
                 <RowHeader className="text-left font-normal whitespace-nowrap">
@@ -123,18 +144,34 @@ export default async function StudentPage({ params }: Props) {
                   )}
                 </Td>
                 <Td className="whitespace-nowrap tabular-nums">
-                  {row.state === "scheduled" ? "—" : `${formatPercent(row.attendedPercent)} (${formatDuration(row.attendedSeconds)})`}
+                  {row.state === "scheduled"
+                    ? "—"
+                    : `${formatPercent(row.attendedPercent)} (${formatDuration(row.attendedSeconds)})`}
                 </Td>
-                <Td className="whitespace-nowrap">{row.late ? <LateBadge lateBySeconds={row.lateBySeconds} /> : row.firstJoinAt ? "On time" : "—"}</Td>
-                <Td className="whitespace-nowrap tabular-nums">{row.firstJoinAt ? formatTime(row.firstJoinAt, tz, true) : "—"}</Td>
-                <Td className="whitespace-nowrap tabular-nums">{row.lastLeaveAt ? formatTime(row.lastLeaveAt, tz, true) : row.firstJoinAt && row.state === "live" ? "still in" : "—"}</Td>
+                <Td className="whitespace-nowrap">
+                  {row.late ? <LateBadge lateBySeconds={row.lateBySeconds} /> : row.firstJoinAt ? "On time" : "—"}
+                </Td>
+                <Td className="whitespace-nowrap tabular-nums">
+                  {row.firstJoinAt ? formatTime(row.firstJoinAt, tz, true) : "—"}
+                </Td>
+                <Td className="whitespace-nowrap tabular-nums">
+                  {row.lastLeaveAt
+                    ? formatTime(row.lastLeaveAt, tz, true)
+                    : row.firstJoinAt && row.state === "live"
+                      ? "still in"
+                      : "—"}
+                </Td>
               </tr>
             ))}
           </Table>
         )}
       </Section>
 
-      <Section id="corrections" title="Corrections history" description="Every override, change and removal of this student's final status, newest first. Nobody can edit this history.">
+      <Section
+        id="corrections"
+        title="Corrections history"
+        description="Every override, change and removal of this student's final status, newest first. Nobody can edit this history."
+      >
         <OverrideHistoryList entries={corrections} timeZone={tz} />
       </Section>
 

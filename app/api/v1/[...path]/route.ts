@@ -11,7 +11,11 @@ export const dynamic = "force-dynamic";
  */
 const unknownRoute = apiRoute(async (request: Request): Promise<Response> => {
   if (request.headers.has("authorization")) await requireApiCaller(request);
-  return errorResponse(404, "not_found", `There is no API route ${request.method} ${new URL(request.url).pathname}; see docs/api.md.`);
+  return errorResponse(
+    404,
+    "not_found",
+    `There is no API route ${request.method} ${new URL(request.url).pathname}; see docs/api.md.`,
+  );
 });
 
 export const GET = unknownRoute;

@@ -11,5 +11,10 @@ export const GET = apiRoute(async (request: Request) => {
   const caller = await requireApiCaller(request, { allowSessionCookie: true });
   requireAdmin(caller);
   const range = parseQuery(request, exportRangeSchema);
-  return csvResponse(allCoursesAttendanceExport(range, { bom: wantsBom(request), onError: exportErrorLogger(new URL(request.url).pathname) }));
+  return csvResponse(
+    allCoursesAttendanceExport(range, {
+      bom: wantsBom(request),
+      onError: exportErrorLogger(new URL(request.url).pathname),
+    }),
+  );
 });

@@ -12,7 +12,10 @@ export const dynamic = "force-dynamic";
 /** The courses the caller may see: every course for an admin, their own for an instructor. */
 export const GET = apiRoute(async (request: Request) => {
   const caller = await requireApiCaller(request);
-  const courses = await prisma.course.findMany({ where: visibleCourses(caller.user), orderBy: [{ name: "asc" }, { id: "asc" }] });
+  const courses = await prisma.course.findMany({
+    where: visibleCourses(caller.user),
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
   return jsonResponse({ courses: courses.map(publicCourse) });
 });
 

@@ -26,7 +26,10 @@ export default async function EditCoursePage({ params }: { params: Promise<{ cou
   return (
     <div className="space-y-6">
       <BackLink href={`/courses/${course.id}`}>{course.name}</BackLink>
-      <PageHeader title="Edit course" description={user.role === "admin" ? undefined : "Ask an admin to change who teaches this course."} />
+      <PageHeader
+        title="Edit course"
+        description={user.role === "admin" ? undefined : "Ask an admin to change who teaches this course."}
+      />
       <CourseForm
         action={updateCourseAction.bind(null, course.id)}
         initial={{

@@ -16,7 +16,11 @@ export default async function EditSessionPage({ params }: { params: Promise<{ se
   return (
     <div className="space-y-6">
       <BackLink href={`/sessions/${session.id}`}>Back to the session</BackLink>
-      <PageHeader title="Edit session" eyebrow={session.course.name} description="Changing the meeting ID or the time recomputes attendance from the Zoom events already received." />
+      <PageHeader
+        title="Edit session"
+        eyebrow={session.course.name}
+        description="Changing the meeting ID or the time recomputes attendance from the Zoom events already received."
+      />
       <SessionForm
         action={updateSessionAction.bind(null, session.id)}
         initial={{
@@ -35,8 +39,18 @@ export default async function EditSessionPage({ params }: { params: Promise<{ se
         maxSeriesCount={MAX_SERIES_COUNT}
         adminOverrides={user.role === "admin"}
       />
-      <Section id="danger" title="Delete session" description="Its attendance records go with it; the Zoom events stay stored and attach to another session of the meeting if one covers them.">
-        <ConfirmAction action={deleteSessionAction.bind(null, session.id)} label="Delete session…" confirmLabel="Delete this session" question="Delete for good?" pendingText="Deleting…" />
+      <Section
+        id="danger"
+        title="Delete session"
+        description="Its attendance records go with it; the Zoom events stay stored and attach to another session of the meeting if one covers them."
+      >
+        <ConfirmAction
+          action={deleteSessionAction.bind(null, session.id)}
+          label="Delete session…"
+          confirmLabel="Delete this session"
+          question="Delete for good?"
+          pendingText="Deleting…"
+        />
       </Section>
     </div>
   );

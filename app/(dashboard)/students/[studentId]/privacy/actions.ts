@@ -11,9 +11,17 @@ export interface EraseState {
 }
 
 /** Admins only: erases the student (lib/privacy/erase.ts) once the admin has typed ERASE. */
-export async function eraseStudentAction(studentId: string, _previous: EraseState, formData: FormData): Promise<EraseState> {
+export async function eraseStudentAction(
+  studentId: string,
+  _previous: EraseState,
+  formData: FormData,
+): Promise<EraseState> {
   const admin = await requireAdmin();
-  if (String(formData.get("confirm") ?? "").trim().toUpperCase() !== "ERASE") {
+  if (
+    String(formData.get("confirm") ?? "")
+      .trim()
+      .toUpperCase() !== "ERASE"
+  ) {
     return { ok: false, message: "Type ERASE to confirm: erasure cannot be undone." };
   }
   const result = await eraseStudent(studentId, admin.id);

@@ -20,18 +20,33 @@ export default async function StudentPrivacyPage({ params }: Props) {
   const retentionDays = getConfig().RETENTION_DAYS;
   const withPayload = data.events.filter((event) => event.payload !== null).length;
   const rows: [string, number, string][] = [
-    ["Attendance records", data.attendance.filter((row) => row.record !== null).length, "one per session of the course"],
-    ["Zoom events attributed to them", data.events.length, `joins and leaves with the name, email and Zoom IDs Zoom sent; ${withPayload} still with the raw payload (kept ${retentionDays} days)`],
+    [
+      "Attendance records",
+      data.attendance.filter((row) => row.record !== null).length,
+      "one per session of the course",
+    ],
+    [
+      "Zoom events attributed to them",
+      data.events.length,
+      `joins and leaves with the name, email and Zoom IDs Zoom sent; ${withPayload} still with the raw payload (kept ${retentionDays} days)`,
+    ],
     ["Identity links", data.identityLinks.length, "Zoom account IDs learned or matched to them"],
     ["Manual matches", data.manualMatches.length, "“this guest is …” matches made by an instructor"],
     ["Notifications", data.notifications.length, "late-joiner emails sent or recorded"],
-    ["Webhook log bodies naming them", data.webhookDeliveries.length, `rejected or ignored deliveries (kept ${retentionDays} days)`],
+    [
+      "Webhook log bodies naming them",
+      data.webhookDeliveries.length,
+      `rejected or ignored deliveries (kept ${retentionDays} days)`,
+    ],
   ];
   return (
     <div>
       <BackLink href={`/students/${data.student.id}`}>{data.student.name}</BackLink>
       <div className="mt-3">
-        <PageHeader title={`Data stored about ${data.student.name}`} description={<span className="break-all">{data.student.course.name}</span>} />
+        <PageHeader
+          title={`Data stored about ${data.student.name}`}
+          description={<span className="break-all">{data.student.course.name}</span>}
+        />
       </div>
       <Section id="stored" title="What is stored">
         <Card>
@@ -46,7 +61,11 @@ export default async function StudentPrivacyPage({ params }: Props) {
           </dl>
         </Card>
       </Section>
-      <Section id="actions" title="Export or erase" description="Erasure is recorded in the audit log (who, when, how much) without the student's name or email.">
+      <Section
+        id="actions"
+        title="Export or erase"
+        description="Erasure is recorded in the audit log (who, when, how much) without the student's name or email."
+      >
         <StudentPrivacyActions
           exportHref={`/api/v1/students/${encodeURIComponent(data.student.id)}/export`}
           studentName={data.student.name}

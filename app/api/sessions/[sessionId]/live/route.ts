@@ -31,7 +31,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ sess
   if (ifNoneMatch) {
     const tag = await loadLiveTag(session.id);
     if (tag && matches(ifNoneMatch, tag.etag)) {
-      return new Response(null, { status: 304, headers: { etag: tag.etag, "cache-control": "no-cache", "server-timing": timing() } });
+      return new Response(null, {
+        status: 304,
+        headers: { etag: tag.etag, "cache-control": "no-cache", "server-timing": timing() },
+      });
     }
   }
   const loaded = await loadLivePayloadTagged(session.id);

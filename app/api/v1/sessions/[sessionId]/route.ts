@@ -24,8 +24,13 @@ export const GET = apiRoute(async (request: Request, context: Context) => {
 export const PATCH = apiRoute(async (request: Request, context: Context) => {
   const caller = await requireApiCaller(request);
   const session = await requireSession(caller, (await context.params).sessionId);
-  const { cancelled, cancelNote, shareMeeting, skipHostCheck, ...patch } = await parseJsonBody(request, sessionPatchSchema);
-  const fields = Object.fromEntries(SESSION_PATCH_FIELDS.filter((field) => field in patch).map((field) => [field, patch[field]]));
+  const { cancelled, cancelNote, shareMeeting, skipHostCheck, ...patch } = await parseJsonBody(
+    request,
+    sessionPatchSchema,
+  );
+  const fields = Object.fromEntries(
+    SESSION_PATCH_FIELDS.filter((field) => field in patch).map((field) => [field, patch[field]]),
+  );
   if (Object.keys(fields).length > 0 || shareMeeting !== undefined || skipHostCheck !== undefined) {
     const merged = validateBody(sessionInputSchema, {
       title: session.title,
@@ -41,9 +46,14 @@ export const PATCH = apiRoute(async (request: Request, context: Context) => {
     await updateSession(session.id, merged, { actor: caller.user, shareMeeting, skipHostCheck });
   }
   if (cancelled === undefined && cancelNote !== undefined && session.cancelledAt === null) {
-    throw new ApiError(422, "validation_failed", "The request body is not valid: cancelNote: the session is not cancelled; send cancelled: true with the note", {
-      issues: [{ path: "cancelNote", message: "the session is not cancelled; send cancelled: true with the note" }],
-    });
+    throw new ApiError(
+      422,
+      "validation_failed",
+      "The request body is not valid: cancelNote: the session is not cancelled; send cancelled: true with the note",
+      {
+        issues: [{ path: "cancelNote", message: "the session is not cancelled; send cancelled: true with the note" }],
+      },
+    );
   }
   if (cancelled !== undefined || cancelNote !== undefined) {
     const cancel = cancelled ?? true;
@@ -60,5 +70,11 @@ export const PATCH = apiRoute(async (request: Request, context: Context) => {
 export const DELETE = apiRoute(async (request: Request, context: Context) => {
   const caller = await requireApiCaller(request);
   await requireSession(caller, (await context.params).sessionId);
-  throw new ApiError(405, "method_not_allowed", "Sessions cannot be deleted through the API; cancel one with PATCH {\"cancelled\": true}, or delete it in the dashboard.", {}, { allow: "GET, PATCH" });
+  throw new ApiError(
+    405,
+    "method_not_allowed",
+    'Sessions cannot be deleted through the API; cancel one with PATCH {"cancelled": true}, or delete it in the dashboard.',
+    {},
+    { allow: "GET, PATCH" },
+  );
 });

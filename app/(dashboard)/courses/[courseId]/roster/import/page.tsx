@@ -13,7 +13,10 @@ export default async function RosterImportPage({ params }: { params: Promise<{ c
   return (
     <div className="space-y-6">
       <BackLink href={`/courses/${course.id}`}>{course.name}</BackLink>
-      <PageHeader title="Import roster" description="Upload or paste a CSV, check the preview, then import. Nothing is saved until you press Import." />
+      <PageHeader
+        title="Import roster"
+        description="Upload or paste a CSV, check the preview, then import. Nothing is saved until you press Import."
+      />
       <RosterImport action={rosterImportAction.bind(null, course.id)} courseHref={`/courses/${course.id}#roster`} />
     </div>
   );

@@ -20,7 +20,10 @@ export default async function NewSessionPage({ params }: { params: Promise<{ cou
   return (
     <div className="space-y-6">
       <BackLink href={`/courses/${course.id}`}>{course.name}</BackLink>
-      <PageHeader title="New session" description="Attendance is taken from the Zoom meeting with this ID during the session's window." />
+      <PageHeader
+        title="New session"
+        description="Attendance is taken from the Zoom meeting with this ID during the session's window."
+      />
       <SessionForm
         action={createSessionsAction.bind(null, course.id)}
         initial={{

@@ -19,6 +19,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ sess
   const session = await findVisibleSession(user, sessionId);
   if (!session) return error(404, "not_found", "No such session.");
   const since = parseSince(request.headers.get("last-event-id"), new URL(request.url).searchParams.get("since"));
-  if (since === "invalid") return error(400, "invalid_since", "Last-Event-ID and ?since= must be a session version (a whole number).");
+  if (since === "invalid")
+    return error(400, "invalid_since", "Last-Event-ID and ?since= must be a session version (a whole number).");
   return openEventStream(request.signal, (subscriber) => liveHub().subscribe(session.id, since, subscriber));
 }

@@ -14,5 +14,10 @@ export const GET = apiRoute(async (request: Request, context: ApiRouteContext<{ 
   const caller = await requireApiCaller(request, { allowSessionCookie: true });
   const course = await requireCourse(caller, (await context.params).courseId);
   const range = parseQuery(request, optionalExportRangeSchema);
-  return csvResponse(courseAttendanceExport(course, range, { bom: wantsBom(request), onError: exportErrorLogger(new URL(request.url).pathname) }));
+  return csvResponse(
+    courseAttendanceExport(course, range, {
+      bom: wantsBom(request),
+      onError: exportErrorLogger(new URL(request.url).pathname),
+    }),
+  );
 });

@@ -31,7 +31,10 @@ export const GET = apiRoute(async (request: Request, context: Context) => {
     ...(query.from ? { gte: localDateRange(query.from, query.from, course.timezone).start } : {}),
     ...(query.to ? { lt: localDateRange(query.to, query.to, course.timezone).end } : {}),
   };
-  const sessions = await prisma.session.findMany({ where: { courseId: course.id, startsAt }, orderBy: [{ startsAt: "asc" }, { id: "asc" }] });
+  const sessions = await prisma.session.findMany({
+    where: { courseId: course.id, startsAt },
+    orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+  });
   return jsonResponse({ sessions: sessions.map(publicSession) });
 });
 
@@ -46,10 +49,18 @@ export const POST = apiRoute(async (request: Request, context: Context) => {
   const { shareMeeting, skipHostCheck, ...input } = await parseJsonBody(request, sessionCreateSchema);
   const duplicate = await findDuplicateSession(course.id, input);
   if (duplicate) {
-    throw new ApiError(409, "conflict", `This course already has a session of meeting ${input.zoomMeetingId} starting at ${input.startsAt.toISOString()}.`, {
-      existingId: duplicate.id,
-    });
+    throw new ApiError(
+      409,
+      "conflict",
+      `This course already has a session of meeting ${input.zoomMeetingId} starting at ${input.startsAt.toISOString()}.`,
+      {
+        existingId: duplicate.id,
+      },
+    );
   }
   const session = await createSession(course.id, input, { actor: caller.user, shareMeeting, skipHostCheck });
-  return jsonResponse(publicSession(session), { status: 201, headers: { location: `/api/v1/sessions/${session.id}/attendance` } });
+  return jsonResponse(publicSession(session), {
+    status: 201,
+    headers: { location: `/api/v1/sessions/${session.id}/attendance` },
+  });
 });

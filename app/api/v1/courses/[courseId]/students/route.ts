@@ -12,7 +12,10 @@ type Context = ApiRouteContext<{ courseId: string }>;
 export const GET = apiRoute(async (request: Request, context: Context) => {
   const caller = await requireApiCaller(request);
   const course = await requireCourse(caller, (await context.params).courseId);
-  const students = await prisma.student.findMany({ where: { courseId: course.id }, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  const students = await prisma.student.findMany({
+    where: { courseId: course.id },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
   return jsonResponse({ students: students.map(publicStudent) });
 });
 

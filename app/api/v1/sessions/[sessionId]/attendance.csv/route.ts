@@ -10,7 +10,10 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (request: Request, context: ApiRouteContext<{ sessionId: string }>) => {
   const caller = await requireApiCaller(request, { allowSessionCookie: true });
   const session = await requireSession(caller, (await context.params).sessionId);
-  const file = await sessionAttendanceExport(session.id, { bom: wantsBom(request), onError: exportErrorLogger(new URL(request.url).pathname) });
+  const file = await sessionAttendanceExport(session.id, {
+    bom: wantsBom(request),
+    onError: exportErrorLogger(new URL(request.url).pathname),
+  });
   if (!file) throw notFound("session", session.id);
   return csvResponse(file);
 });

@@ -21,7 +21,11 @@ export const POST = apiRoute(async (request: Request, context: ApiRouteContext<{
   const session = await requireSession(caller, sessionId);
   // Zoom's report of another course's meeting is not this course's to fetch.
   if (!(await courseMaySeeMeeting(prisma, session.courseId, session.zoomMeetingId))) {
-    throw new ApiError(409, "meeting_not_shared", `${MEETING_NOT_VISIBLE_MESSAGE}. An admin can share the meeting with this course.`);
+    throw new ApiError(
+      409,
+      "meeting_not_shared",
+      `${MEETING_NOT_VISIBLE_MESSAGE}. An admin can share the meeting with this course.`,
+    );
   }
   if (!getConfig().reportApiConfigured) {
     return NextResponse.json(

@@ -7,7 +7,11 @@ import { requireApiCaller, requireSession } from "@/lib/api/auth";
 import { apiRoute, jsonResponse, type ApiRouteContext } from "@/lib/api/route";
 import { getConfig } from "@/lib/config";
 import { MeetingRegistrationProblem } from "@/lib/registration/register";
-import { registerSessionRoster, RegistrationBusyError, ZOOM_API_NOT_CONFIGURED_MESSAGE } from "@/lib/registration/service";
+import {
+  registerSessionRoster,
+  RegistrationBusyError,
+  ZOOM_API_NOT_CONFIGURED_MESSAGE,
+} from "@/lib/registration/service";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +27,8 @@ export const POST = apiRoute(async (request: Request, context: ApiRouteContext<{
     return jsonResponse(await registerSessionRoster(session.id));
   } catch (error) {
     if (error instanceof RegistrationBusyError) return problem(409, "registration_running", error.message);
-    if (error instanceof MeetingRegistrationProblem) return problem(422, error.code, error.message, { zoomMeetingId: error.zoomMeetingId });
+    if (error instanceof MeetingRegistrationProblem)
+      return problem(422, error.code, error.message, { zoomMeetingId: error.zoomMeetingId });
     throw error;
   }
 });

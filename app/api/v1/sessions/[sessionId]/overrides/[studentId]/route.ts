@@ -29,8 +29,11 @@ export const PUT = apiRoute(async (request: Request, context: Context) => {
   const { sessionId, studentId } = await context.params;
   const session = await requireSession(caller, sessionId);
   const input = await parseJsonBody(request, overrideInputSchema);
-  if (session.cancelledAt) throw new ApiError(409, "conflict", "The session is cancelled: it is no one's record. Un-cancel it first.");
-  await setOverrides(session.id, [studentId], input, { id: caller.user.id, name: caller.user.name }).catch((error) => targetErrors(error, studentId));
+  if (session.cancelledAt)
+    throw new ApiError(409, "conflict", "The session is cancelled: it is no one's record. Un-cancel it first.");
+  await setOverrides(session.id, [studentId], input, { id: caller.user.id, name: caller.user.name }).catch((error) =>
+    targetErrors(error, studentId),
+  );
   return jsonResponse(await studentRow(session.id, studentId));
 });
 
@@ -39,6 +42,8 @@ export const DELETE = apiRoute(async (request: Request, context: Context) => {
   const caller = await requireApiCaller(request);
   const { sessionId, studentId } = await context.params;
   const session = await requireSession(caller, sessionId);
-  await removeOverrides(session.id, [studentId], { id: caller.user.id, name: caller.user.name }).catch((error) => targetErrors(error, studentId));
+  await removeOverrides(session.id, [studentId], { id: caller.user.id, name: caller.user.name }).catch((error) =>
+    targetErrors(error, studentId),
+  );
   return jsonResponse(await studentRow(session.id, studentId));
 });

@@ -49,9 +49,9 @@ export async function startWorker(options: {
   concurrency?: number;
   crontab?: string;
 }): Promise<Worker> {
+  const concurrency = options.concurrency ?? setting("WORKER_CONCURRENCY");
   const runnerOptions = {
-    connectionString: options.connectionString,
-    concurrency: options.concurrency ?? setting("WORKER_CONCURRENCY"),
+    concurrency,
     noHandleSignals: true,
     // Jobs due now are picked up at once (graphile-worker LISTENs for new jobs); jobs due in the
     // future are found by polling, except the recomputes this process's dispatcher queued for
@@ -75,6 +75,15 @@ export async function startWorker(options: {
   // graphile-worker's graceful shutdown can hang when the database vanished while jobs were being
   // recorded (seen in the outage drill), and a runner that never finishes would never be replaced.
   const startRunner = async () => {
+    // Each runner gets a pool of ours rather than one graphile-worker makes: graphile-worker takes
+    // its error listeners off its pool when a runner is released, and the idle connections of an
+    // abandoned runner's pool, cut when Postgres restarts, would then throw an unhandled error and
+    // take the process down. Ours keep a listener for the pool's whole life.
+    const pgPool = new pg.Pool({ connectionString: options.connectionString, max: concurrency + 4 });
+    const connectionLost = (error: Error) =>
+      log.warn("job runner's database connection lost", { error: errorMessage(error) });
+    pgPool.on("error", connectionLost);
+    pgPool.on("connect", (client) => client.on("error", connectionLost));
     const events: WorkerEvents = new EventEmitter();
     // graphile-worker 0.16+ locks jobs with the pool's id; older paths use the worker's.
     events.on("pool:create", ({ workerPool }) => {
@@ -91,7 +100,15 @@ export async function startWorker(options: {
     };
     events.on("pool:gracefulShutdown", watchShutdown);
     events.on("pool:forcefulShutdown", watchShutdown);
-    return { runner: await run({ ...runnerOptions, events }), stalled };
+    try {
+      const runner = await run({ ...runnerOptions, pgPool, events });
+      // Closed once the runner is done; an abandoned runner may never be, and its pool stays open.
+      runner.promise.finally(() => pgPool.end().catch(() => {})).catch(() => {});
+      return { runner, stalled };
+    } catch (error) {
+      await pgPool.end().catch(() => {});
+      throw error;
+    }
   };
   const unlockOwnJobs = async () => {
     if (ownWorkerIds.size === 0) return;

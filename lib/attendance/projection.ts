@@ -163,7 +163,7 @@ export interface RecomputeResult {
  * recompute that waited for another one's lock does not claim an earlier snapshot).
  *
  * In a class-start burst this runs thousands of times a minute, so it is a short transaction of
- * prepared statements on one pool connection, five round trips (ADR 018): the lock; the session
+ * prepared statements on one pool connection, five round trips (ADR 020): the lock; the session
  * with the course's identity; the new events; the meeting instances' start and end; every write
  * and the announcement in one statement. Through Prisma it was nineteen, and most of its CPU.
  */

@@ -208,7 +208,7 @@ const figureColumns = (table: string) =>
 
 /**
  * Everything a session view shows, in one statement (one round trip, one snapshot): the live page's
- * push reads this for every change of every open class (ADR 018), and as thirteen Prisma queries
+ * push reads this for every change of every open class (ADR 020), and as thirteen Prisma queries
  * it was most of the web process's CPU in a class-start burst. `$3` (live) adds what only the live
  * page shows. The window is widenedSessionWindow's, computed here from its margin and checked
  * against it by the caller.

@@ -18,7 +18,7 @@ const IDLE_POLL_MS = 100;
  * snapshot, `sessions."computedAt"`), so that a burst (a class of 500 joining at once) is taken in
  * a few recomputes rather than one per dispatch pass. A session not recomputed that recently is
  * recomputed at once, so a join in a class whose last change is a quarter of a second old reaches
- * open pages without waiting (ADR 017, 018).
+ * open pages without waiting (ADR 017, 020).
  */
 export const RECOMPUTE_INTERVAL_MS = 250;
 

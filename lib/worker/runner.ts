@@ -55,7 +55,7 @@ export async function startWorker(options: {
     noHandleSignals: true,
     // Jobs due now are picked up at once (graphile-worker LISTENs for new jobs); jobs due in the
     // future are found by polling, except the recomputes this process's dispatcher queued for
-    // later, which it wakes the runner for when due (ADR 018). The poll bounds how late the others
+    // later, which it wakes the runner for when due (ADR 020). The poll bounds how late the others
     // start: late-joiner checks, another worker process's gathered recomputes (ADR 017).
     pollInterval: 200,
     logger: queueLogger,

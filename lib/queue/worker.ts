@@ -3,20 +3,24 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { Logger, run, type TaskList, type WorkerEvents } from "graphile-worker";
-import { recomputeSession } from "../attendance/projection";
+import { recomputeSessionUnlessBusy } from "../attendance/projection";
 import { errorMessage, log } from "../log";
 import { notificationTasks } from "../notifications/tasks";
 import { privacyTasks } from "../privacy/tasks";
 import { reconcileTasks } from "../reconcile/tasks";
 import { registrationTasks } from "../registration/service";
 import { crontab } from "./crontab";
-import { startDispatcher } from "./dispatcher";
+import { RECOMPUTE_INTERVAL_MS, requeueRecompute, startDispatcher } from "./dispatcher";
 import { sweepStaleProjections } from "./sweeper";
 
 export const tasks: TaskList = {
   async recompute_session(payload) {
     const { sessionId } = payload as { sessionId: string };
-    await recomputeSession(sessionId);
+    // Another recompute of the session is running: rather than hold a job slot waiting for its
+    // lock, hand over to a job that starts when the next recompute may (ADR 018).
+    if ((await recomputeSessionUnlessBusy(sessionId)) !== "busy") return;
+    await requeueRecompute(sessionId);
+    wakeRunnerAfter?.(RECOMPUTE_INTERVAL_MS);
   },
   async sweep_stale_projections() {
     await sweepStaleProjections();
@@ -26,6 +30,9 @@ export const tasks: TaskList = {
   ...privacyTasks,
   ...registrationTasks,
 };
+
+/** Wakes this process's job runner after a delay (set while a worker runs): for jobs it queued for later. */
+let wakeRunnerAfter: ((delayMs: number) => void) | null = null;
 
 /** Extra task modules (notifications, reconciliation, retention) register here. */
 export function registerTasks(extra: TaskList): void {
@@ -164,15 +171,22 @@ export async function startWorker(options: { connectionString: string; concurren
     }
   })();
 
-  const dispatcher = startDispatcher({
-    wakeWorkers: (jobs) => {
+  // Recomputes queued for later (by the dispatcher, or by a recompute job that found its session
+  // busy) are due at a known time: wake this process's runner then instead of at its next poll.
+  const wakeTimers = new Set<ReturnType<typeof setTimeout>>();
+  const wakeRunner = (delayMs: number, jobs: number) => {
+    const timer = setTimeout(() => {
+      wakeTimers.delete(timer);
       try {
         currentPool?.nudge(jobs);
       } catch {
         // a pool that is shutting down: its successor polls
       }
-    },
-  });
+    }, delayMs);
+    wakeTimers.add(timer);
+  };
+  wakeRunnerAfter = (delayMs) => wakeRunner(delayMs, 1);
+  const dispatcher = startDispatcher({ wakeWorkersAfter: wakeRunner });
   // A worker that died mid-recompute left its job locked: catch up at once rather than in a minute.
   await sweepStaleProjections().catch((error: unknown) => log.warn("start-up sweep failed", { error: String(error) }));
   return {
@@ -181,6 +195,8 @@ export async function startWorker(options: { connectionString: string; concurren
       stopping = true;
       wakeUp?.();
       await dispatcher.stop();
+      wakeRunnerAfter = null;
+      for (const timer of wakeTimers) clearTimeout(timer);
       // A job that never ends would hold a graceful shutdown forever: give it a bounded time.
       await Promise.race([runner.stop().catch(() => {}), new Promise((resolve) => setTimeout(resolve, STALLED_SHUTDOWN_MS).unref())]);
       onStopRequested();

@@ -168,14 +168,36 @@ export interface RecomputeResult {
  * and the announcement in one statement. Through Prisma it was nineteen, and most of its CPU.
  */
 export async function recomputeSession(sessionId: string, fixedNow?: Date): Promise<RecomputeResult | null> {
+  return (await recompute(sessionId, fixedNow, "wait")) as RecomputeResult | null;
+}
+
+/**
+ * The worker's recompute: if another recompute of the session holds its lock (in this worker or
+ * another), returns "busy" at once instead of waiting — under load, waiting jobs would fill every
+ * job slot while the one recompute they wait for runs (ADR 020). The caller queues another.
+ */
+export async function recomputeSessionUnlessBusy(sessionId: string): Promise<RecomputeResult | null | "busy"> {
+  return recompute(sessionId, undefined, "skip");
+}
+
+async function recompute(
+  sessionId: string,
+  fixedNow: Date | undefined,
+  whenLocked: "wait" | "skip",
+): Promise<RecomputeResult | null | "busy"> {
   const client = await getPool().connect();
   let broken: Error | undefined;
   try {
     // One round trip: the transaction, a bound on each statement (a stuck recompute must not hold
     // a worker slot forever), and the session's lock.
-    await client.query(
-      `BEGIN; SET LOCAL statement_timeout = ${RECOMPUTE_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(hashtextextended('recompute:' || ${client.escapeLiteral(sessionId)}, 0))`,
-    );
+    const lockKey = `hashtextextended('recompute:' || ${client.escapeLiteral(sessionId)}, 0)`;
+    const results = (await client.query(
+      `BEGIN; SET LOCAL statement_timeout = ${RECOMPUTE_TIMEOUT_MS}; SELECT ${whenLocked === "wait" ? `pg_advisory_xact_lock(${lockKey})` : `pg_try_advisory_xact_lock(${lockKey})`} AS locked`,
+    )) as unknown as { rows: { locked: boolean | string }[] }[];
+    if (whenLocked === "skip" && results[2].rows[0].locked !== true) {
+      await client.query("ROLLBACK");
+      return "busy";
+    }
     const outcome = await recomputeLocked(client, sessionId, fixedNow ?? new Date());
     await client.query("COMMIT");
     // Trusted from the next recompute on, now that the transaction has committed.

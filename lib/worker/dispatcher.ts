@@ -55,6 +55,19 @@ export async function dispatchStoredEvents(): Promise<DispatchPass> {
   return { dispatched: Number(rows[0].dispatched), queued: Number(rows[0].queued), dueLater: rows[0].dueLater ?? [] };
 }
 
+/**
+ * Queues a session's recompute RECOMPUTE_INTERVAL_MS from now (or leaves the one already pending
+ * as it is): for a recompute job that found another recompute of its session running.
+ */
+export async function requeueRecompute(sessionId: string): Promise<void> {
+  await prisma.$executeRawUnsafe(
+    `SELECT graphile_worker.add_job('recompute_session', json_build_object('sessionId', $1::text),
+       run_at => now() + make_interval(secs => ${RECOMPUTE_INTERVAL_MS / 1000}),
+       job_key => 'recompute:' || $1, job_key_mode => 'preserve_run_at', max_attempts => 25)`,
+    sessionId,
+  );
+}
+
 export interface Dispatcher {
   stop: () => Promise<void>;
 }
@@ -62,20 +75,14 @@ export interface Dispatcher {
 /**
  * Runs dispatch passes until stopped: at once again after a full batch, else every 100 ms.
  * graphile-worker picks up a job due now at once (it LISTENs for new jobs) but finds a job due
- * later only by polling; `wakeWorkers(n)`, called when jobs this pass queued for later fall due,
+ * later only by polling; `wakeWorkersAfter`, told when the jobs a pass queued for later fall due,
  * lets this process's runner take them on time instead.
  */
-export function startDispatcher(options: { wakeWorkers?: (jobs: number) => void } = {}): Dispatcher {
+export function startDispatcher(
+  options: { wakeWorkersAfter?: (delayMs: number, jobs: number) => void } = {},
+): Dispatcher {
   let running = true;
   let wake: (() => void) | null = null;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  const wakeLater = (delayMs: number, jobs: number) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (running) options.wakeWorkers?.(jobs);
-    }, delayMs);
-    timers.add(timer);
-  };
   const loop = (async () => {
     let failures = 0;
     while (running) {
@@ -83,7 +90,7 @@ export function startDispatcher(options: { wakeWorkers?: (jobs: number) => void 
       try {
         const { dispatched, dueLater } = await dispatchStoredEvents();
         failures = 0;
-        if (options.wakeWorkers) for (const [dueInMs, jobs] of dueLater) wakeLater(dueInMs, jobs);
+        for (const [dueInMs, jobs] of dueLater) options.wakeWorkersAfter?.(dueInMs, jobs);
         if (dispatched >= BATCH_SIZE) delay = 0;
       } catch (error) {
         failures += 1;
@@ -106,8 +113,6 @@ export function startDispatcher(options: { wakeWorkers?: (jobs: number) => void 
   return {
     stop: async () => {
       running = false;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
       wake?.();
       await loop;
     },

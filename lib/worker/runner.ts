@@ -8,7 +8,7 @@ import { errorMessage, log } from "../log";
 import { crontab } from "./crontab";
 import { startDispatcher } from "./dispatcher";
 import { sweepStaleProjections } from "./sweeper";
-import { tasks } from "./tasks";
+import { setRecomputeWake, tasks } from "./tasks";
 
 const queueLogger = new Logger((scope) => (level, message, meta) => {
   if (level === "debug") return;
@@ -177,15 +177,22 @@ export async function startWorker(options: {
     }
   })();
 
-  const dispatcher = startDispatcher({
-    wakeWorkers: (jobs) => {
+  // Recomputes queued for later (by the dispatcher, or by a recompute job that found its session
+  // busy) are due at a known time: wake this process's runner then instead of at its next poll.
+  const wakeTimers = new Set<ReturnType<typeof setTimeout>>();
+  const wakeRunner = (delayMs: number, jobs: number) => {
+    const timer = setTimeout(() => {
+      wakeTimers.delete(timer);
       try {
         currentPool?.nudge(jobs);
       } catch {
         // a pool that is shutting down: its successor polls
       }
-    },
-  });
+    }, delayMs);
+    wakeTimers.add(timer);
+  };
+  setRecomputeWake((delayMs) => wakeRunner(delayMs, 1));
+  const dispatcher = startDispatcher({ wakeWorkersAfter: wakeRunner });
   // A worker that died mid-recompute left its job locked: catch up at once rather than in a minute.
   await sweepStaleProjections().catch((error: unknown) => log.warn("start-up sweep failed", { error: String(error) }));
   return {
@@ -194,6 +201,8 @@ export async function startWorker(options: {
       stopping = true;
       wakeUp?.();
       await dispatcher.stop();
+      setRecomputeWake(null);
+      for (const timer of wakeTimers) clearTimeout(timer);
       // A job that never ends would hold a graceful shutdown forever: give it a bounded time.
       await Promise.race([
         runner.stop().catch(() => {}),

@@ -117,7 +117,7 @@ const variables = {
     .optional(),
   // Connections of each process's pool (lib/db.ts); size PostgreSQL's max_connections for all of them.
   DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE", 1, 1000, 20),
-  // Jobs one worker runs at once (lib/queue/worker.ts).
+  // Jobs one worker runs at once (lib/worker/runner.ts).
   WORKER_CONCURRENCY: wholeNumber("WORKER_CONCURRENCY", 1, 1000, 4),
   // The embedded database, development secrets and caught mail live here (lib/db/data-directory.ts).
   ROLLCALL_DATA_DIR: directoryOr("ROLLCALL_DATA_DIR", ".data"),

@@ -54,6 +54,15 @@ export function processCpuMs(pids: number[]): number | null {
   return (ticks * 1000) / clockTicksPerSecond();
 }
 
+/** CPU time the whole machine has spent busy so far (all cores, /proc/stat), in milliseconds; null without /proc. */
+export function machineBusyCpuMs(): number | null {
+  if (!fs.existsSync("/proc/stat")) return null;
+  // user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
+  const fields = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const busy = fields.slice(0, 8).reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
+  return (busy * 1000) / clockTicksPerSecond();
+}
+
 let ticksPerSecond: number | null = null;
 function clockTicksPerSecond(): number {
   if (ticksPerSecond === null) {

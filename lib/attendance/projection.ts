@@ -168,36 +168,41 @@ export interface RecomputeResult {
  * and the announcement in one statement. Through Prisma it was nineteen, and most of its CPU.
  */
 export async function recomputeSession(sessionId: string, fixedNow?: Date): Promise<RecomputeResult | null> {
-  return (await recompute(sessionId, fixedNow, "wait")) as RecomputeResult | null;
+  return (await recompute(sessionId, fixedNow, null)) as RecomputeResult | null;
 }
 
 /**
  * The worker's recompute: if another recompute of the session holds its lock (in this worker or
- * another), returns "busy" at once instead of waiting — under load, waiting jobs would fill every
- * job slot while the one recompute they wait for runs (ADR 020). The caller queues another.
+ * another) for more than BUSY_WAIT_MS, returns "busy" instead of waiting on — under load, waiting
+ * jobs would fill every job slot while the one recompute they wait for runs (ADR 020). The caller
+ * queues another.
  */
 export async function recomputeSessionUnlessBusy(sessionId: string): Promise<RecomputeResult | null | "busy"> {
-  return recompute(sessionId, undefined, "skip");
+  return recompute(sessionId, undefined, BUSY_WAIT_MS);
 }
+
+/**
+ * How long the worker's recompute waits for another recompute of its session. Most take a few ms;
+ * handing over at once delayed a busy class by a whole RECOMPUTE_INTERVAL_MS per collision.
+ */
+const BUSY_WAIT_MS = 100;
 
 async function recompute(
   sessionId: string,
   fixedNow: Date | undefined,
-  whenLocked: "wait" | "skip",
+  lockWaitMs: number | null,
 ): Promise<RecomputeResult | null | "busy"> {
   const client = await getPool().connect();
   let broken: Error | undefined;
   try {
     // One round trip: the transaction, a bound on each statement (a stuck recompute must not hold
-    // a worker slot forever), and the session's lock.
-    const lockKey = `hashtextextended('recompute:' || ${client.escapeLiteral(sessionId)}, 0)`;
-    const results = (await client.query(
-      `BEGIN; SET LOCAL statement_timeout = ${RECOMPUTE_TIMEOUT_MS}; SELECT ${whenLocked === "wait" ? `pg_advisory_xact_lock(${lockKey})` : `pg_try_advisory_xact_lock(${lockKey})`} AS locked`,
-    )) as unknown as { rows: { locked: boolean | string }[] }[];
-    if (whenLocked === "skip" && results[2].rows[0].locked !== true) {
-      await client.query("ROLLBACK");
-      return "busy";
-    }
+    // a worker slot forever), and the session's lock (waited for at most lockWaitMs, if given).
+    const lock = `SELECT pg_advisory_xact_lock(hashtextextended('recompute:' || ${client.escapeLiteral(sessionId)}, 0))`;
+    await client.query(
+      lockWaitMs === null
+        ? `BEGIN; SET LOCAL statement_timeout = ${RECOMPUTE_TIMEOUT_MS}; ${lock}`
+        : `BEGIN; SET LOCAL statement_timeout = ${RECOMPUTE_TIMEOUT_MS}; SET LOCAL lock_timeout = ${lockWaitMs}; ${lock}; SET LOCAL lock_timeout = 0`,
+    );
     const outcome = await recomputeLocked(client, sessionId, fixedNow ?? new Date());
     await client.query("COMMIT");
     // Trusted from the next recompute on, now that the transaction has committed.
@@ -206,6 +211,8 @@ async function recompute(
     return outcome?.result ?? null;
   } catch (error) {
     await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+    // 55P03 lock_not_available: the wait for the session's lock ran out.
+    if (lockWaitMs !== null && (error as { code?: string }).code === "55P03") return "busy";
     throw error;
   } finally {
     client.release(broken);

@@ -22,8 +22,8 @@ export function setRecomputeWake(wake: ((delayMs: number) => void) | null): void
 // TaskPayloads does not list (each task module `satisfies Partial<TaskHandlers>`).
 const handlers: TaskHandlers = {
   async recompute_session({ sessionId }) {
-    // Another recompute of the session is running: rather than hold a job slot waiting for its
-    // lock, hand over to a job that starts when the next recompute may (ADR 020).
+    // Another recompute of the session has been running for a while: rather than hold a job slot
+    // waiting for its lock, hand over to a job that starts when the next recompute may (ADR 020).
     if ((await recomputeSessionUnlessBusy(sessionId)) !== "busy") return;
     await requeueRecompute(sessionId);
     wakeRunnerAfter?.(RECOMPUTE_INTERVAL_MS);

@@ -1,6 +1,6 @@
-// A recompute job whose session is being recomputed elsewhere does not wait for that recompute's
-// lock (under load, waiting jobs would fill every job slot): it queues the next recompute for when
-// one may start, and returns (ADR 020). A direct recompute still waits its turn.
+// A recompute job whose session is being recomputed elsewhere waits only briefly for that
+// recompute's lock (under load, waiting jobs would fill every job slot): then it queues the next
+// recompute for when one may start, and returns (ADR 020). A direct recompute still waits its turn.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../helpers/db";
@@ -62,5 +62,18 @@ describe("a recompute job whose session is busy", () => {
     await holder.query(`SELECT pg_advisory_unlock(${lockKey})`, [session.id]);
     expect(await direct).toMatchObject({ sessionId: session.id });
     expect(await projection.recomputeSessionUnlessBusy(session.id)).toMatchObject({ sessionId: session.id });
+
+    // A recompute that ends within the brief wait is waited for: the job runs, nothing is requeued.
+    await prisma.$executeRawUnsafe(`DELETE FROM graphile_worker._private_jobs`);
+    await holder.query(`SELECT pg_advisory_lock(${lockKey})`, [session.id]);
+    const waiting = projection.recomputeSessionUnlessBusy(session.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await holder.query(`SELECT pg_advisory_unlock(${lockKey})`, [session.id]);
+    expect(await waiting).toMatchObject({ sessionId: session.id });
+    const requeued = await prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT 1 FROM graphile_worker.jobs WHERE key = 'recompute:' || $1`,
+      session.id,
+    );
+    expect(requeued).toHaveLength(0);
   });
 });

@@ -10,7 +10,25 @@ export function redactEmails(text: string): string {
   return text.replace(EMAIL_ADDRESS, "[email]");
 }
 
+/** Set once stdout or stderr has failed (its reader is gone): log lines are dropped from then on. */
+let outputClosed = false;
+
+/**
+ * For long-running processes (web, worker): if the reader of stdout/stderr goes away (a
+ * supervisor's pipe or a `| tee` closed), keep running and drop log lines. Without a listener, the
+ * pipe's EPIPE is an uncaught exception whose report is written to the same closed pipe — a loop
+ * that holds a core at 100 % for as long as the process lives.
+ */
+export function keepRunningWithoutLogReader(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", () => {
+      outputClosed = true;
+    });
+  }
+}
+
 function write(level: Level, message: string, fields: Record<string, unknown> = {}) {
+  if (outputClosed) return;
   const line = redactEmails(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
   if (level === "error") process.stderr.write(line + "\n");
   else process.stdout.write(line + "\n");

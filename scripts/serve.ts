@@ -15,13 +15,14 @@ import {
   isWebhookRequest,
 } from "../lib/webhook/node-handler";
 import { CLIENT_ADDRESS_HEADER, clientAddress, parseTrustedProxies } from "../lib/client-address";
-import { log, errorMessage } from "../lib/log";
+import { errorMessage, keepRunningWithoutLogReader, log } from "../lib/log";
 import { demoPasswordRefusal } from "../lib/demo/production-check";
 
 const dev = process.argv.includes("--dev");
 (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
 
 async function main() {
+  keepRunningWithoutLogReader();
   applyDevelopmentSecrets();
   assertNoDevelopmentSecrets();
   const config = getConfig();

@@ -5,9 +5,10 @@ import { applyMigrations } from "../lib/db/migrate";
 import { applyDevelopmentSecrets, assertNoDevelopmentSecrets } from "../lib/dev-secrets";
 import { ConfigError, getConfig } from "../lib/config";
 import { startWorker } from "../lib/worker";
-import { errorMessage, log } from "../lib/log";
+import { errorMessage, keepRunningWithoutLogReader, log } from "../lib/log";
 
 async function main() {
+  keepRunningWithoutLogReader();
   applyDevelopmentSecrets();
   assertNoDevelopmentSecrets();
   getConfig();

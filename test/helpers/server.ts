@@ -46,6 +46,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
  * the server answers /api/health, the worker says it runs. The one starter of the tests, benches
  * and fault drills (test/drills).
  */
+/**
+ * Servers this process started and has not seen exit. A test or benchmark that crashes before
+ * stopping its server must not leave it running (an orphan keeps its port and its CPU).
+ */
+const runningChildren = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of runningChildren) child.kill("SIGKILL");
+});
+
 export async function startServer(options: {
   databaseUrl: string;
   env?: Record<string, string>;
@@ -79,6 +88,8 @@ export async function startServer(options: {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  runningChildren.add(child);
+  child.once("exit", () => runningChildren.delete(child));
   let output = "";
   const append = (chunk: Buffer) => {
     output += chunk;

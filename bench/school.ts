@@ -9,8 +9,11 @@
 // shows its change (in the burst, and for lone joins one at a time afterwards), bytes per change,
 // and the server's CPU and RSS with 100 idle streams. BENCH_CLASSES, BENCH_STUDENTS,
 // BENCH_SPEEDUP, BENCH_CONNECTIONS, BENCH_LONE_JOINS and BENCH_IDLE_SECONDS change the shape;
-// BENCH_TRACE=file writes every webhook's send time, answer time and lag.
+// BENCH_TRACE=file writes every webhook's send time, answer time and lag. The webhooks are sent
+// from a thread of their own (bench/school-sender.ts), so that the answer times, like Zoom's, do
+// not wait on this process's work for the streams.
 import fs from "node:fs";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 import {
   benchDatabase,
@@ -25,6 +28,7 @@ import { credentialsSignIn, postWebhook, startServer } from "../test/helpers/ser
 import { openSse, type SseEvent, type SseStream } from "../test/helpers/sse";
 import { meetingStarted, participantJoined, participantLeft } from "../test/helpers/zoom";
 import type { LiveDelta, LivePayload } from "../lib/attendance/live-delta";
+import type { SenderInput, SenderOutput } from "./school-sender";
 
 const CLASSES = Number(process.env.BENCH_CLASSES ?? 100);
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 30);
@@ -153,6 +157,19 @@ function rssMiB(pid: number): number {
 /** Every student row a stream's messages showed, in order: [receivedAt, studentId, joinCount, inMeeting]. */
 type Sighting = { at: number; joinCount: number; inMeeting: boolean; computedAt: number };
 
+/** Sends the burst from bench/school-sender.ts on its own thread. */
+function sendFromOwnThread(input: SenderInput): Promise<SenderOutput> {
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(new URL("./school-sender.mjs", import.meta.url), { workerData: input });
+    thread.once("message", (output: SenderOutput) => {
+      resolve(output);
+      void thread.terminate();
+    });
+    thread.once("error", reject);
+    thread.once("exit", (code) => reject(new Error(`the webhook sender exited with code ${code}`)));
+  });
+}
+
 async function main() {
   ensureProductionBuild();
   const { cluster, url, dataDir } = await benchDatabase("school");
@@ -199,53 +216,20 @@ async function main() {
   const { events, absent } = plan(startsAt);
   const origin = events[0].atMinutes;
   const sendStart = Date.now() + 500;
-  const answers: { latency: number; sentAt: number; answeredAt: number; status: number; planned: Planned }[] = [];
-  let networkErrors = 0;
-  let inFlight = 0;
-  const queue: (() => void)[] = [];
-  const acquire = () =>
-    inFlight < CONNECTIONS ? (inFlight++, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve));
-  const release = () => {
-    const next = queue.shift();
-    if (next) next();
-    else inFlight -= 1;
-  };
   const cpuBefore = processCpuMs([pid]);
   const postgresCpuBefore = processCpuMs(postgresPids(dataDir));
   const clientCpuBefore = process.cpuUsage();
   const machineCpuBefore = machineBusyCpuMs();
-  await Promise.all(
-    events.map(async (planned) => {
-      const due = sendStart + ((planned.atMinutes - origin) * 60_000) / SPEEDUP;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      // At most CONNECTIONS deliveries in flight, like Zoom's senders; a delivery that waits for a
-      // connection is timed from when it is sent. A failed connection is retried, as Zoom does.
-      await acquire();
-      try {
-        for (let attempt = 1; ; attempt += 1) {
-          const sent = performance.now();
-          try {
-            const response = await postWebhook(server.url, planned.body);
-            await response.arrayBuffer();
-            answers.push({
-              latency: performance.now() - sent,
-              sentAt: Date.now() - (performance.now() - sent),
-              answeredAt: Date.now(),
-              status: response.status,
-              planned,
-            });
-            break;
-          } catch (error) {
-            networkErrors += 1;
-            if (attempt >= 3) throw error;
-          }
-        }
-      } finally {
-        release();
-      }
-    }),
-  );
+  const sender = await sendFromOwnThread({
+    serverUrl: server.url,
+    connections: CONNECTIONS,
+    schedule: events.map((planned) => ({
+      dueAt: sendStart + ((planned.atMinutes - origin) * 60_000) / SPEEDUP,
+      body: planned.body,
+    })),
+  });
+  const networkErrors = sender.networkErrors;
+  const answers = sender.answers.map((answer) => ({ ...answer, planned: events[answer.index] }));
   const sendSeconds = (Date.now() - sendStart) / 1000;
   const cpuBurst = processCpuMs([pid]);
   // Backends that ended during the burst are not counted: a lower bound, close enough (the pool keeps its connections).

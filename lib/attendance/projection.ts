@@ -11,6 +11,7 @@ import { getPool } from "../db";
 import { announceSessionChangeSql } from "../live/channel";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance } from "./engine";
+import { FIGURE_COLUMNS } from "./figure-columns";
 import { loadProjectionInputs, readMeetingEventChanges, SIBLING_CANDIDATE_MARGIN_MS } from "./load";
 import { competitorStartRange, MEETING_BOUNDARY_EVENT_TYPES, widenedSessionWindow } from "./rules";
 import type {
@@ -346,21 +347,12 @@ function writeParameters(
   };
 }
 
-const FIGURE_COLUMNS = [
-  "attendedSeconds",
-  "attendedPercent",
-  "firstJoinAt",
-  "lastLeaveAt",
-  "joinCount",
-  "inMeeting",
-  "openConnections",
-  "intervals",
-  "computedAt",
-];
+// Each row also records when it was computed.
+const WRITTEN_FIGURE_COLUMNS = [...FIGURE_COLUMNS, "computedAt"];
 const BREAKOUT_COLUMNS = ["breakoutIntervals", "breakoutRoom"];
-const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
-const GUEST_COLUMNS = ["name", "email", ...FIGURE_COLUMNS];
-const HOST_COLUMNS = ["name", "email", "reason", ...FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
+const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...WRITTEN_FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
+const GUEST_COLUMNS = ["name", "email", ...WRITTEN_FIGURE_COLUMNS];
+const HOST_COLUMNS = ["name", "email", "reason", ...WRITTEN_FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 
 /**
  * The CTEs that write one projection table: delete the removed keys (or, for a full write, every

@@ -4,6 +4,7 @@
 import { getPool, prisma } from "../db";
 import { suggestStudents, type Suggestion } from "../identity/suggestions";
 import { refreshFigures, sessionState } from "./engine";
+import { FIGURE_COLUMNS } from "./figure-columns";
 import { finalRecord, type FinalStatus } from "./final-record";
 import { courseMaySeeMeeting } from "./load";
 import type { AttendanceStatus, MeetingInstanceTimes, PresenceInterval, SessionState } from "./types";
@@ -191,16 +192,6 @@ type StoredFigures<Row> = Row & {
 };
 
 const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
-const FIGURE_COLUMNS = [
-  "attendedSeconds",
-  "attendedPercent",
-  "firstJoinAt",
-  "lastLeaveAt",
-  "joinCount",
-  "inMeeting",
-  "openConnections",
-  "intervals",
-];
 const figureColumns = (table: string) =>
   FIGURE_COLUMNS.map((column) =>
     column.endsWith("At") ? epochMs(`${table}."${column}"`) : `${table}."${column}"`,

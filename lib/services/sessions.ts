@@ -92,22 +92,26 @@ function firstRepeatedStart(inputs: SessionInputData[]): Date | null {
   return null;
 }
 
+/** A session's columns as the form and the API give them (create and update write the same ones). */
+function sessionColumns(input: SessionInputData) {
+  return {
+    title: input.title ?? null,
+    zoomMeetingId: input.zoomMeetingId,
+    joinUrl: input.joinUrl ?? null,
+    startsAt: input.startsAt,
+    durationMinutes: input.durationMinutes,
+    lateAfterMinutes: input.lateAfterMinutes,
+    requiredPercent: input.requiredPercent,
+  };
+}
+
 export async function createSession(courseId: string, input: SessionInputData, options: SessionWriteOptions = {}) {
   await checkNewMeeting(courseId, [input.zoomMeetingId], options);
   return refusingDuplicates([input], () =>
     prisma.$transaction(async (tx) => {
       await claimMeetings(tx, courseId, [input.zoomMeetingId], options);
       const session = await tx.session.create({
-        data: {
-          courseId,
-          title: input.title ?? null,
-          zoomMeetingId: input.zoomMeetingId,
-          joinUrl: input.joinUrl ?? null,
-          startsAt: input.startsAt,
-          durationMinutes: input.durationMinutes,
-          lateAfterMinutes: input.lateAfterMinutes,
-          requiredPercent: input.requiredPercent,
-        },
+        data: { courseId, ...sessionColumns(input) },
       });
       await afterSessionChange(tx, [session]);
       return session;
@@ -127,16 +131,7 @@ export async function createSessions(courseId: string, inputs: SessionInputData[
         for (const input of inputs) {
           sessions.push(
             await tx.session.create({
-              data: {
-                courseId,
-                title: input.title ?? null,
-                zoomMeetingId: input.zoomMeetingId,
-                joinUrl: input.joinUrl ?? null,
-                startsAt: input.startsAt,
-                durationMinutes: input.durationMinutes,
-                lateAfterMinutes: input.lateAfterMinutes,
-                requiredPercent: input.requiredPercent,
-              },
+              data: { courseId, ...sessionColumns(input) },
             }),
           );
         }
@@ -162,15 +157,7 @@ export async function updateSession(sessionId: string, input: SessionInputData, 
         await claimMeetings(tx, before.courseId, [input.zoomMeetingId], options);
       const session = await tx.session.update({
         where: { id: sessionId },
-        data: {
-          title: input.title ?? null,
-          zoomMeetingId: input.zoomMeetingId,
-          joinUrl: input.joinUrl ?? null,
-          startsAt: input.startsAt,
-          durationMinutes: input.durationMinutes,
-          lateAfterMinutes: input.lateAfterMinutes,
-          requiredPercent: input.requiredPercent,
-        },
+        data: sessionColumns(input),
       });
       // Sessions of the old meeting near the old time may now win events this one gave up.
       await enqueueRecompute(await neighbourIds(tx, before, sessionId), tx);

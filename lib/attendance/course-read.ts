@@ -46,18 +46,7 @@ export interface SessionFigures {
 export async function sessionFigures(courseId: string): Promise<Map<string, SessionFigures>> {
   const [rows, guests] = await Promise.all([
     // Statuses are the final ones (an instructor's override, else the computed status).
-    prisma.$queryRaw<
-      {
-        sessionId: string;
-        present: number;
-        partial: number;
-        absent: number;
-        excused: number;
-        late: number;
-        joined: number;
-        inMeeting: number;
-      }[]
-    >`
+    prisma.$queryRaw<(Omit<SessionFigures, "guests"> & { sessionId: string })[]>`
       SELECT ar."sessionId",
         count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'present')::int AS present,
         count(*) FILTER (WHERE coalesce(ao.status::text, ar.status::text) = 'partial')::int AS partial,

@@ -2,7 +2,14 @@
 // the JSON endpoint (polling fallback, with an ETag) and the push stream's full payloads.
 import { prisma } from "../db";
 import { countLive, type LivePayload } from "./live-delta";
-import { loadSessionState, loadStoredSession, sessionViewOf } from "./read";
+import {
+  loadSessionState,
+  loadStoredSession,
+  loadStoredSessionChanges,
+  mergeStoredChanges,
+  sessionViewOf,
+  type StoredSession,
+} from "./read";
 import { waitingRoomView } from "./waiting-room-read";
 
 export type { LivePayload } from "./live-delta";
@@ -50,15 +57,50 @@ export async function loadLivePayloadTagged(
   return payload ? { payload, etag: tag.etag } : null;
 }
 
-/** The full payload without its tag (the push stream's reads): one statement, so its version is exactly its rows'. */
+/** The full payload without its tag: one statement, so its version is exactly its rows'. */
 export async function loadLivePayload(sessionId: string, now: Date = new Date()): Promise<LivePayload | null> {
-  return readPayload(sessionId, now, null);
+  return (await loadLiveRead(sessionId, null, now))?.payload ?? null;
+}
+
+/** A payload and the stored rows it was built from: what the push keeps between reads. */
+export interface LiveRead {
+  stored: StoredSession;
+  payload: LivePayload;
+}
+
+/**
+ * The push stream's reads (ADR 021): given the previous read, only the projection rows written
+ * since its version are read, and only the rows they touch are built again; the rest of the
+ * payload's rows are the previous read's, clock figures included (the page refreshes those).
+ * Without one, or if the rows do not add up, everything is read.
+ */
+export async function loadLiveRead(
+  sessionId: string,
+  previous: LiveRead | null,
+  now: Date = new Date(),
+): Promise<LiveRead | null> {
+  if (previous) {
+    const changes = await loadStoredSessionChanges(sessionId, previous.payload.version);
+    if (!changes) return null;
+    const stored = mergeStoredChanges(previous.stored, changes);
+    if (stored) return { stored, payload: payloadOf(stored, now, null, previous) };
+  }
+  const stored = await loadStoredSession(sessionId, true);
+  return stored ? { stored, payload: payloadOf(stored, now, null, null) } : null;
 }
 
 async function readPayload(sessionId: string, now: Date, taggedVersion: number | null): Promise<LivePayload | null> {
   const stored = await loadStoredSession(sessionId, true);
-  if (!stored) return null;
-  const view = sessionViewOf(stored, now);
+  return stored ? payloadOf(stored, now, taggedVersion, null) : null;
+}
+
+function payloadOf(
+  stored: StoredSession,
+  now: Date,
+  taggedVersion: number | null,
+  earlier: LiveRead | null,
+): LivePayload {
+  const view = sessionViewOf(stored, now, earlier ? { stored: earlier.stored, view: earlier.payload } : undefined);
   const waiting = view.session.state === "ended" ? [] : waitingRoomView(stored.waitingRoomEvents, view.students);
   return {
     ...view,

@@ -210,7 +210,7 @@ export async function loadCourseIdentity(db: IdentityDb, courseId: string): Prom
 export interface ProjectionInputs {
   session: SessionInput & { courseId: string; computedEvents: number };
   /** the session row's xmin and how many projection rows it has: the worker's cache check (ADR 009) */
-  stored: { sessionXmin: string; students: number; guests: number; hosts: number };
+  stored: { sessionXmin: string; students: number; guests: number; hosts: number; liveVersion: number };
   identity: CourseIdentity;
   /**
    * The course's sessions on the same meeting that start within two days (plus the session's
@@ -256,7 +256,8 @@ export async function loadProjectionInputs(db: SqlClient, sessionId: string): Pr
                 WHERE c."courseId" = s."courseId" AND c."zoomMeetingId" = s."zoomMeetingId"
                   AND c."startsAt" >= s."startsAt" - $2::float8 * interval '1 millisecond'
                   AND c."startsAt" < s."startsAt" + make_interval(mins => s."durationMinutes") + $2::float8 * interval '1 millisecond'
-                  AND EXISTS (SELECT 1 FROM meeting_courses mc WHERE mc."courseId" = s."courseId" AND mc."zoomMeetingId" = s."zoomMeetingId"))
+                  AND EXISTS (SELECT 1 FROM meeting_courses mc WHERE mc."courseId" = s."courseId" AND mc."zoomMeetingId" = s."zoomMeetingId")),
+             s."liveVersion"
            FROM sessions s WHERE s.id = $1`,
     values: [sessionId, SIBLING_CANDIDATE_MARGIN_MS],
   });
@@ -275,7 +276,8 @@ export async function loadProjectionInputs(db: SqlClient, sessionId: string): Pr
     guests,
     hosts,
   ] = row as [string, string, number, number, number, number, number, string, number, number, number];
-  const [roster, links, manualMatches, instructors, siblings] = row.slice(11) as unknown[][][];
+  const [roster, links, manualMatches, instructors, siblings] = row.slice(11, 16) as unknown[][][];
+  const liveVersion = row[16] as number;
   return {
     session: {
       id: sessionId,
@@ -287,7 +289,7 @@ export async function loadProjectionInputs(db: SqlClient, sessionId: string): Pr
       requiredPercent,
       computedEvents,
     },
-    stored: { sessionXmin, students, guests, hosts },
+    stored: { sessionXmin, students, guests, hosts, liveVersion },
     identity: {
       roster: roster.map(([id, name, email, emailNormalized, zoomRegistrantId, phone, zoomRegistrantIds]) => ({
         id: id as string,

@@ -286,12 +286,16 @@ async function recomputeLocked(
     [studentChanges, guestChanges, hostChanges].some(
       (changes) => changes.changed.length + changes.removed.length > 0,
     ) || attached.length !== session.computedEvents;
-  const prefix = `{"sessionId":${JSON.stringify(sessionId)},"computedAt":"${now.toISOString()}",`;
+  // Rows written carry the live version this recompute gives the session, so that the live push
+  // reads only them (ADR 021). Only recomputes change it, under the session's lock.
+  const liveVersion = stored.liveVersion + (changedLive ? 1 : 0);
+  const prefix = `{"sessionId":${JSON.stringify(sessionId)},"computedAt":"${now.toISOString()}","liveVersion":${liveVersion},`;
   const { sessionXmin, newLinks } = await writeProjection(client, {
     sessionId,
     now,
     events: attached.length,
     changedLive,
+    liveVersion,
     students: writeParameters(studentChanges, studentContents, prefix),
     guests: writeParameters(guestChanges, guestContents, prefix),
     hosts: writeParameters(hostChanges, hostContents, prefix),
@@ -347,8 +351,8 @@ function writeParameters(
   };
 }
 
-// Each row also records when it was computed.
-const WRITTEN_FIGURE_COLUMNS = [...FIGURE_COLUMNS, "computedAt"];
+// Each row also records when it was computed, and the live version it was written at.
+const WRITTEN_FIGURE_COLUMNS = [...FIGURE_COLUMNS, "computedAt", "liveVersion"];
 const BREAKOUT_COLUMNS = ["breakoutIntervals", "breakoutRoom"];
 const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...WRITTEN_FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 const GUEST_COLUMNS = ["name", "email", ...WRITTEN_FIGURE_COLUMNS];
@@ -398,7 +402,7 @@ const WRITE_PROJECTION_SQL = `WITH ${tableWriteSql("attendance_records", "studen
        UPDATE sessions SET "computedAt" = $2::timestamp, "computedEvents" = $3, "liveVersion" = "liveVersion" + $4::int
        WHERE id = $1 RETURNING xmin::text AS xmin, "liveVersion"
      )
-     SELECT updated.xmin, (SELECT count(*)::int FROM links) AS "newLinks",
+     SELECT updated.xmin, updated."liveVersion", (SELECT count(*)::int FROM links) AS "newLinks",
        CASE WHEN $4::int > 0 THEN ${announceSessionChangeSql("$1", 'updated."liveVersion"')} END AS announced
      FROM updated`;
 
@@ -409,6 +413,8 @@ async function writeProjection(
     now: Date;
     events: number;
     changedLive: boolean;
+    /** the session's live version after this write (its rows carry it) */
+    liveVersion: number;
     students: TableWrite;
     guests: TableWrite;
     hosts: TableWrite;
@@ -423,7 +429,7 @@ async function writeProjection(
     table.removed,
     table.keep,
   ]);
-  const result = await client.query<{ xmin: string; newLinks: number }>({
+  const result = await client.query<{ xmin: string; newLinks: number; liveVersion: number }>({
     name: "rollcall_write_projection",
     text: WRITE_PROJECTION_SQL,
     values: [
@@ -443,6 +449,9 @@ async function writeProjection(
   const row = result.rows[0];
   // The session was deleted while it was being recomputed: nothing to keep.
   if (!row) throw new Error(`session ${write.sessionId} disappeared during its recompute`);
+  // The rows' version must be the session's, or the live push would miss them: roll back if not.
+  if (row.liveVersion !== write.liveVersion)
+    throw new Error(`session ${write.sessionId}'s live version moved during its recompute`);
   return { sessionXmin: row.xmin, newLinks: row.newLinks };
 }
 

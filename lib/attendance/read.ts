@@ -201,8 +201,9 @@ const figureColumns = (table: string) =>
  * Everything a session view shows, in one statement (one round trip, one snapshot): the live page's
  * push reads this for every change of every open class (ADR 020), and as thirteen Prisma queries
  * it was most of the web process's CPU in a class-start burst. `$3` (live) adds what only the live
- * page shows. The window is widenedSessionWindow's, computed here from its margin and checked
- * against it by the caller.
+ * page shows. `$5` >= 0 reads only the projection rows written after that live version, and every
+ * row's key (in the full read's order): the push's reads after its first (ADR 021). The window is
+ * widenedSessionWindow's, computed here from its margin and checked against it by the caller.
  */
 const STORED_SESSION_SQL = `WITH s AS (
     SELECT s.*, s."startsAt" - $2::float8 * interval '1 millisecond' AS "windowStart",
@@ -218,18 +219,22 @@ const STORED_SESSION_SQL = `WITH s AS (
     (SELECT coalesce(json_agg(json_build_array(st.id, st.name, st.email, ${epochMs('st."enrolledAt"')}) ORDER BY st.name, st.id), '[]')
       FROM students st WHERE st."courseId" = s."courseId"),
     (SELECT coalesce(json_agg(json_build_array(r."studentId", r.status::text, r.late, r."lateBySeconds", r."breakoutIntervals", r."breakoutRoom", ${figureColumns("r")})), '[]')
-      FROM attendance_records r WHERE r."sessionId" = s.id),
+      FROM attendance_records r WHERE r."sessionId" = s.id AND r."liveVersion" > $5),
     (SELECT coalesce(json_agg(json_build_array(g."guestKey", g.name, g.email, ${figureColumns("g")}) ORDER BY g."firstJoinAt", g."guestKey"), '[]')
-      FROM guest_attendance g WHERE g."sessionId" = s.id),
+      FROM guest_attendance g WHERE g."sessionId" = s.id AND g."liveVersion" > $5),
     (SELECT coalesce(json_agg(json_build_array(h."hostKey", h.name, h.email, h.reason, h."breakoutIntervals", h."breakoutRoom", ${figureColumns("h")}) ORDER BY h."firstJoinAt", h."hostKey"), '[]')
-      FROM host_attendance h WHERE h."sessionId" = s.id),
+      FROM host_attendance h WHERE h."sessionId" = s.id AND h."liveVersion" > $5),
     (SELECT coalesce(json_agg(json_build_array(o."studentId", o.status::text, o.late, o.note, o."byName", ${epochMs("o.at")})), '[]')
       FROM attendance_overrides o WHERE o."sessionId" = s.id),
     CASE WHEN $3 THEN (SELECT coalesce(json_agg(n."studentId"), '[]') FROM notifications n
       WHERE n."sessionId" = s.id AND n.kind = 'late_student' AND n."studentId" IS NOT NULL) END,
     CASE WHEN $3 THEN (SELECT coalesce(json_agg(json_build_array(e.id::text, e."eventType", e."meetingUuid", ${epochMs('e."occurredAt"')}, e."participantUserId",
         e."participantUuid", e.email, e."displayName")), '[]') FROM events e
-      WHERE e."zoomMeetingId" = s."zoomMeetingId" AND e."occurredAt" >= s."windowStart" AND e."occurredAt" < s."windowEnd" AND e."eventType" = ANY($4::text[])) END
+      WHERE e."zoomMeetingId" = s."zoomMeetingId" AND e."occurredAt" >= s."windowStart" AND e."occurredAt" < s."windowEnd" AND e."eventType" = ANY($4::text[])) END,
+    CASE WHEN $5 >= 0 THEN json_build_array(
+      (SELECT coalesce(json_agg(r."studentId"), '[]') FROM attendance_records r WHERE r."sessionId" = s.id),
+      (SELECT coalesce(json_agg(g."guestKey" ORDER BY g."firstJoinAt", g."guestKey"), '[]') FROM guest_attendance g WHERE g."sessionId" = s.id),
+      (SELECT coalesce(json_agg(h."hostKey" ORDER BY h."firstJoinAt", h."hostKey"), '[]') FROM host_attendance h WHERE h."sessionId" = s.id)) END
   FROM s JOIN courses c ON c.id = s."courseId"`;
 
 const WAITING_ROOM_QUERY_EVENT_TYPES = [...WAITING_ROOM_EVENT_TYPES, ...WAIT_ENDING_EVENT_TYPES];
@@ -252,11 +257,38 @@ function storedFigures(row: unknown[], offset: number) {
 
 /** A session's stored rows; `live` adds the late-joiner emails and waiting-room events. Null: no such session. */
 export async function loadStoredSession(sessionId: string, live: boolean): Promise<StoredSession | null> {
+  return (await queryStoredSession(sessionId, live, null))?.stored ?? null;
+}
+
+/** The keys of every projection row of a session, guests and hosts in the full read's order. */
+export interface StoredRowKeys {
+  records: string[];
+  guests: string[];
+  hosts: string[];
+}
+
+/**
+ * A session's stored rows as the live page shows them, except that `records`, `guests` and
+ * `hosts` hold only the rows written after live version `since`; `keys` lists every row (ADR 021).
+ * mergeStoredChanges makes them whole again. Null: no such session.
+ */
+export async function loadStoredSessionChanges(
+  sessionId: string,
+  since: number,
+): Promise<{ stored: StoredSession; keys: StoredRowKeys } | null> {
+  return (await queryStoredSession(sessionId, true, since)) as { stored: StoredSession; keys: StoredRowKeys } | null;
+}
+
+async function queryStoredSession(
+  sessionId: string,
+  live: boolean,
+  since: number | null,
+): Promise<{ stored: StoredSession; keys: StoredRowKeys | null } | null> {
   const result = await getPool().query<unknown[]>({
     name: "rollcall_stored_session",
     rowMode: "array",
     text: STORED_SESSION_SQL,
-    values: [sessionId, ATTACH_MARGIN_MINUTES * 60_000, live, WAITING_ROOM_QUERY_EVENT_TYPES],
+    values: [sessionId, ATTACH_MARGIN_MINUTES * 60_000, live, WAITING_ROOM_QUERY_EVENT_TYPES, since ?? -1],
   });
   const row = result.rows[0];
   if (!row) return null;
@@ -278,7 +310,8 @@ export async function loadStoredSession(sessionId: string, live: boolean): Promi
   if (widened.start.getTime() !== row[12] || widened.end.getTime() !== row[13])
     throw new Error("the stored-session read's window is not widenedSessionWindow's");
   const [instances, students, records, guests, hosts, overrides] = row.slice(14, 20) as unknown[][][];
-  return {
+  const keys = row[22] as [string[], string[], string[]] | null;
+  const stored: StoredSession = {
     session,
     instances: instances.map(([uuid, startedAt, endedAt]) => ({
       uuid: uuid as string,
@@ -337,6 +370,36 @@ export async function loadStoredSession(sessionId: string, live: boolean): Promi
       }),
     ),
   };
+  return { stored, keys: keys ? { records: keys[0], guests: keys[1], hosts: keys[2] } : null };
+}
+
+/**
+ * `previous` brought up to date with `changes` (pure): the changed rows replace or join the
+ * previous ones, rows whose key is gone are dropped, and unchanged rows stay the same objects, so
+ * sessionViewOf can reuse what it built from them. Null if a key is in neither: the caller reads
+ * everything instead.
+ */
+export function mergeStoredChanges(
+  previous: StoredSession,
+  changes: { stored: StoredSession; keys: StoredRowKeys },
+): StoredSession | null {
+  const records = mergeRows(previous.records, changes.stored.records, changes.keys.records, (row) => row.studentId);
+  const guests = mergeRows(previous.guests, changes.stored.guests, changes.keys.guests, (row) => row.guestKey);
+  const hosts = mergeRows(previous.hosts, changes.stored.hosts, changes.keys.hosts, (row) => row.hostKey);
+  if (!records || !guests || !hosts) return null;
+  return { ...changes.stored, records, guests, hosts };
+}
+
+function mergeRows<Row>(previous: Row[], changed: Row[], keys: string[], keyOf: (row: Row) => string): Row[] | null {
+  const byKey = new Map(previous.map((row) => [keyOf(row), row]));
+  for (const row of changed) byKey.set(keyOf(row), row);
+  const merged: Row[] = [];
+  for (const key of keys) {
+    const row = byKey.get(key);
+    if (row === undefined) return null;
+    merged.push(row);
+  }
+  return merged;
 }
 
 export async function readSessionAttendance(sessionId: string, now: Date = new Date()): Promise<SessionView | null> {
@@ -344,11 +407,32 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
   return stored ? sessionViewOf(stored, now) : null;
 }
 
-/** What the pages and the API show of a session, from its stored rows, brought up to `now` (pure). */
-export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
+/** A view sessionViewOf built before and the stored rows it was built from (the live push's reads, ADR 021). */
+export interface EarlierView {
+  stored: StoredSession;
+  view: SessionView;
+}
+
+type StoredStudent = StoredSession["students"][number];
+type StoredRecord = StoredSession["records"][number];
+type StoredOverride = StoredSession["overrides"][number];
+type StoredGuest = StoredSession["guests"][number];
+type StoredHost = StoredSession["hosts"][number];
+
+/**
+ * What the pages and the API show of a session, from its stored rows, brought up to `now` (pure).
+ *
+ * Given `earlier`, a row whose inputs are unchanged (the same stored row objects, as
+ * mergeStoredChanges keeps them, and the same session and state) is taken from the earlier view as
+ * it was, so a change costs the rows it touched, not the class. Such a row's clock figures are the
+ * earlier read's: the push sends only rows that changed, and the page brings every row up to its
+ * own clock (withClockFigures).
+ */
+export function sessionViewOf(stored: StoredSession, now: Date, earlier?: EarlierView): SessionView {
   const { session, students, records, guests, hosts, overrides } = stored;
   const state = sessionState(session, stored.instances, now);
   const live = state === "live";
+  const reusable = earlier && sameContext(earlier, session, state) ? reusableRows(earlier) : null;
   const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
   const overrideByStudent = new Map(overrides.map((override) => [override.studentId, override]));
   const recordSession = {
@@ -356,61 +440,41 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
     durationMinutes: session.durationMinutes,
     cancelled: session.cancelledAt !== null,
   };
+  /** Fresh clock figures for a stored row, while they follow the clock (null: the stored ones stand). */
+  const freshFigures = (row: { intervals: unknown; openConnections: number }) => {
+    const presence = toPresence(row.intervals);
+    return live || hasOpenInterval(presence)
+      ? refreshFigures({ intervals: presence, openConnections: row.openConnections }, session, null, now)
+      : null;
+  };
 
-  const computedRows = students.map((student) => {
+  const studentRowOf = (student: StoredStudent): StudentRow => {
     const record = recordByStudent.get(student.id);
-    if (!record) {
-      return {
-        studentId: student.id,
-        name: student.name,
-        email: student.email,
-        status: "absent" as AttendanceStatus,
-        inMeeting: false,
-        attendedSeconds: 0,
-        attendedPercent: 0,
-        firstJoinAt: null,
-        lastLeaveAt: null,
-        late: false,
-        lateBySeconds: 0,
-        joinCount: 0,
-        openConnections: 0,
-        intervals: [],
-        breakoutIntervals: [],
-        breakoutRoom: null,
-      };
-    }
-    const presence = toPresence(record.intervals);
-    const fresh =
-      live || hasOpenInterval(presence)
-        ? refreshFigures({ intervals: presence, openConnections: record.openConnections }, session, null, now)
-        : null;
+    const stored = overrideByStudent.get(student.id);
+    const reused = reusable?.student(student, record, stored);
+    if (reused) return reused;
+    const row = record ? computedStudentRow(student, record, freshFigures(record)) : absentStudentRow(student);
+    // The final record (override, enrolment) is a separate pure step after the computed figures.
+    const override = stored
+      ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at }
+      : null;
+    const final = finalRecord(row, { session: recordSession, enrolledAt: student.enrolledAt, override });
     return {
-      studentId: student.id,
-      name: student.name,
-      email: student.email,
-      status: fresh?.status ?? record.status,
-      inMeeting: fresh?.inMeeting ?? record.inMeeting,
-      attendedSeconds: fresh?.attendedSeconds ?? record.attendedSeconds,
-      attendedPercent: fresh?.attendedPercent ?? record.attendedPercent,
-      firstJoinAt: iso(record.firstJoinAt),
-      lastLeaveAt: fresh ? iso(fresh.lastLeaveAt) : iso(record.lastLeaveAt),
-      late: record.late,
-      lateBySeconds: record.lateBySeconds,
-      joinCount: record.joinCount,
-      openConnections: fresh?.openConnections ?? record.openConnections,
-      intervals: record.intervals as StoredIntervals,
-      breakoutIntervals: record.breakoutIntervals as StoredIntervals,
-      // The room stored with an open connection, as long as that connection still counts as in.
-      breakoutRoom: (fresh?.inMeeting ?? record.inMeeting) ? record.breakoutRoom : null,
+      ...row,
+      status: final.status,
+      computedStatus: row.status,
+      override: override ? { ...override, at: override.at.toISOString() } : null,
+      enrolled: final.enrolled,
+      late: final.late,
+      computedLate: row.late,
     };
-  });
+  };
+  const studentRows = students.map(studentRowOf);
 
   const hostRows: HostRow[] = hosts.map((host) => {
-    const presence = toPresence(host.intervals);
-    const fresh =
-      live || hasOpenInterval(presence)
-        ? refreshFigures({ intervals: presence, openConnections: host.openConnections }, session, null, now)
-        : null;
+    const reused = reusable?.host(host);
+    if (reused) return reused;
+    const fresh = freshFigures(host);
     const inMeeting = fresh?.inMeeting ?? host.inMeeting;
     return {
       hostKey: host.hostKey,
@@ -428,35 +492,15 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
       breakoutRoom: inMeeting ? host.breakoutRoom : null,
     };
   });
-  const enrolledAt = new Map(students.map((student) => [student.id, student.enrolledAt]));
-  // The final record (override, enrolment) is a separate pure step after the computed figures.
-  const studentRows: StudentRow[] = computedRows.map((row) => {
-    const stored = overrideByStudent.get(row.studentId);
-    const override = stored
-      ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at }
-      : null;
-    const final = finalRecord(row, { session: recordSession, enrolledAt: enrolledAt.get(row.studentId)!, override });
-    return {
-      ...row,
-      status: final.status,
-      computedStatus: row.status,
-      override: override ? { ...override, at: override.at.toISOString() } : null,
-      enrolled: final.enrolled,
-      late: final.late,
-      computedLate: row.late,
-    };
-  });
 
   // Suggestions come only from students who have not joined this session.
-  const notJoined = studentRows
-    .filter((row) => row.joinCount === 0)
-    .map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
+  const notJoined = guests.length > 0 ? notJoinedStudents(studentRows) : [];
+  const sameSuggestionSource =
+    reusable !== null && guests.length > 0 && sameSuggestionCandidates(notJoined, reusable.notJoined());
   const guestRows: GuestRow[] = guests.map((guest) => {
-    const presence = toPresence(guest.intervals);
-    const fresh =
-      live || hasOpenInterval(presence)
-        ? refreshFigures({ intervals: presence, openConnections: guest.openConnections }, session, null, now)
-        : null;
+    const reused = sameSuggestionSource ? reusable?.guest(guest) : undefined;
+    if (reused) return reused;
+    const fresh = freshFigures(guest);
     return {
       guestKey: guest.guestKey,
       name: guest.name,
@@ -493,6 +537,133 @@ export function sessionViewOf(stored: StoredSession, now: Date): SessionView {
     guests: guestRows,
     hosts: hostRows,
   };
+}
+
+type ComputedStudentRow = Omit<StudentRow, "computedStatus" | "override" | "enrolled" | "computedLate"> & {
+  status: AttendanceStatus;
+};
+
+function absentStudentRow(student: StoredStudent): ComputedStudentRow {
+  return {
+    studentId: student.id,
+    name: student.name,
+    email: student.email,
+    status: "absent",
+    inMeeting: false,
+    attendedSeconds: 0,
+    attendedPercent: 0,
+    firstJoinAt: null,
+    lastLeaveAt: null,
+    late: false,
+    lateBySeconds: 0,
+    joinCount: 0,
+    openConnections: 0,
+    intervals: [],
+    breakoutIntervals: [],
+    breakoutRoom: null,
+  };
+}
+
+function computedStudentRow(
+  student: StoredStudent,
+  record: StoredRecord,
+  fresh: ReturnType<typeof refreshFigures> | null,
+): ComputedStudentRow {
+  const inMeeting = fresh?.inMeeting ?? record.inMeeting;
+  return {
+    studentId: student.id,
+    name: student.name,
+    email: student.email,
+    status: fresh?.status ?? record.status,
+    inMeeting,
+    attendedSeconds: fresh?.attendedSeconds ?? record.attendedSeconds,
+    attendedPercent: fresh?.attendedPercent ?? record.attendedPercent,
+    firstJoinAt: iso(record.firstJoinAt),
+    lastLeaveAt: fresh ? iso(fresh.lastLeaveAt) : iso(record.lastLeaveAt),
+    late: record.late,
+    lateBySeconds: record.lateBySeconds,
+    joinCount: record.joinCount,
+    openConnections: fresh?.openConnections ?? record.openConnections,
+    intervals: record.intervals as StoredIntervals,
+    breakoutIntervals: record.breakoutIntervals as StoredIntervals,
+    // The room stored with an open connection, as long as that connection still counts as in.
+    breakoutRoom: inMeeting ? record.breakoutRoom : null,
+  };
+}
+
+const notJoinedStudents = (rows: StudentRow[]) =>
+  rows
+    .filter((row) => row.joinCount === 0)
+    .map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
+
+function sameSuggestionCandidates(
+  current: { studentId: string; name: string; email: string }[],
+  earlier: { studentId: string; name: string; email: string }[],
+): boolean {
+  return (
+    current.length === earlier.length &&
+    current.every(
+      (candidate, index) =>
+        candidate.studentId === earlier[index].studentId &&
+        candidate.name === earlier[index].name &&
+        candidate.email === earlier[index].email,
+    )
+  );
+}
+
+/** Whether every row of `earlier` was built for the same session settings and state as now. */
+function sameContext(earlier: EarlierView, session: StoredSession["session"], state: SessionState): boolean {
+  const before = earlier.stored.session;
+  return (
+    earlier.view.session.state === state &&
+    before.startsAt.getTime() === session.startsAt.getTime() &&
+    before.durationMinutes === session.durationMinutes &&
+    before.lateAfterMinutes === session.lateAfterMinutes &&
+    before.requiredPercent === session.requiredPercent &&
+    (before.cancelledAt?.getTime() ?? null) === (session.cancelledAt?.getTime() ?? null)
+  );
+}
+
+/** Looks up the earlier view's row for unchanged inputs (undefined: build it again). */
+function reusableRows(earlier: EarlierView) {
+  const { stored, view } = earlier;
+  const students = new Map(stored.students.map((student) => [student.id, student]));
+  const records = new Map(stored.records.map((record) => [record.studentId, record]));
+  const overrides = new Map(stored.overrides.map((override) => [override.studentId, override]));
+  const studentRows = new Map(view.students.map((row) => [row.studentId, row]));
+  const guests = new Set(stored.guests);
+  const guestRows = new Map(view.guests.map((row) => [row.guestKey, row]));
+  const hosts = new Set(stored.hosts);
+  const hostRows = new Map(view.hosts.map((row) => [row.hostKey, row]));
+  return {
+    student(student: StoredStudent, record: StoredRecord | undefined, override: StoredOverride | undefined) {
+      const before = students.get(student.id);
+      if (
+        !before ||
+        records.get(student.id) !== record ||
+        before.name !== student.name ||
+        before.email !== student.email ||
+        before.enrolledAt.getTime() !== student.enrolledAt.getTime() ||
+        !sameOverride(overrides.get(student.id), override)
+      )
+        return undefined;
+      return studentRows.get(student.id);
+    },
+    guest: (guest: StoredGuest) => (guests.has(guest) ? guestRows.get(guest.guestKey) : undefined),
+    host: (host: StoredHost) => (hosts.has(host) ? hostRows.get(host.hostKey) : undefined),
+    notJoined: () => notJoinedStudents(view.students),
+  };
+}
+
+function sameOverride(before: StoredOverride | undefined, now: StoredOverride | undefined): boolean {
+  if (!before || !now) return before === now;
+  return (
+    before.status === now.status &&
+    before.late === now.late &&
+    before.note === now.note &&
+    before.byName === now.byName &&
+    before.at.getTime() === now.at.getTime()
+  );
 }
 
 /** The public API's shape (docs/api.md): exactly the documented fields. */

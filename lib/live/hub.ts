@@ -1,14 +1,15 @@
 // The web process's side of live updates (ADR 016): ONE dedicated PostgreSQL connection per
 // process LISTENs for committed changes of any session; for each session with open streams in
 // this process the hub keeps the last payload it sent, reads the session again once per change
-// (not once per page), and sends every open stream of it the rows that changed.
+// (not once per page), and sends every open stream of it the rows that changed. A read after the
+// first fetches and rebuilds only the rows written since the version it holds (ADR 021).
 //
 // - A stream that starts at the version the hub holds gets a small "ready" event; any other gets
 //   the full payload ("full"). Deltas carry their base version: the client refreshes on a gap.
 // - If the LISTEN connection drops, notifications may have been missed: it reconnects with
 //   backoff, and then every open stream gets a full payload.
 import pg from "pg";
-import { loadLivePayload, type LivePayload } from "../attendance/live";
+import { loadLiveRead, type LiveRead } from "../attendance/live";
 import { diffLivePayload } from "../attendance/live-delta";
 import { errorMessage, log } from "../log";
 import { LIVE_CHANNEL, parseSessionChange } from "./channel";
@@ -22,7 +23,8 @@ interface SessionFeed {
   subscribers: Set<LiveSubscriber>;
   /** streams waiting for their first event */
   starting: number;
-  snapshot: LivePayload | null;
+  /** the last read: the payload every stream of the feed has, and the stored rows behind it */
+  last: LiveRead | null;
   /** the read in progress, if any; `again` asks for one more read after it */
   reading: Promise<void> | null;
   again: boolean;
@@ -59,18 +61,18 @@ class LiveHub {
     this.idleTimer = null;
     let feed = this.feeds.get(sessionId);
     if (!feed) {
-      feed = { subscribers: new Set(), starting: 0, snapshot: null, reading: null, again: false, resync: false };
+      feed = { subscribers: new Set(), starting: 0, last: null, reading: null, again: false, resync: false };
       this.feeds.set(sessionId, feed);
     }
     feed.starting += 1;
     try {
       // Listening before reading: a change committed after the read is then always announced.
       await this.listen();
-      if (!feed.snapshot) await this.read(sessionId, feed);
+      if (!feed.last) await this.read(sessionId, feed);
     } finally {
       feed.starting -= 1;
     }
-    const snapshot = feed.snapshot as LivePayload | null;
+    const snapshot = (feed.last as LiveRead | null)?.payload;
     if (!snapshot) {
       this.unsubscribe(sessionId, subscriber);
       throw new Error("the session could not be read");
@@ -108,11 +110,12 @@ class LiveHub {
         const resync = feed.resync;
         feed.resync = false;
         try {
-          const next = await loadLivePayload(sessionId);
+          // After the listener reconnected, changes may have been missed: everything is read.
+          const next = await loadLiveRead(sessionId, resync ? null : feed.last);
           if (next) this.publish(feed, next, resync);
         } catch (error) {
           log.warn("live update read failed", { sessionId, error: errorMessage(error) });
-          if (!feed.snapshot) throw error;
+          if (!feed.last) throw error;
         }
       } while (feed.again);
     })().finally(() => {
@@ -122,9 +125,10 @@ class LiveHub {
     return feed.reading;
   }
 
-  private publish(feed: SessionFeed, next: LivePayload, full: boolean): void {
-    const previous = feed.snapshot;
-    feed.snapshot = next;
+  private publish(feed: SessionFeed, read: LiveRead, full: boolean): void {
+    const previous = feed.last?.payload;
+    const next = read.payload;
+    feed.last = read;
     if (!previous) return;
     if (full) {
       for (const subscriber of feed.subscribers) subscriber.send("full", next, next.version);
@@ -139,7 +143,7 @@ class LiveHub {
     const change = parseSessionChange(payload);
     if (!change) return;
     const feed = this.feeds.get(change.sessionId);
-    if (!feed || (feed.snapshot && !feed.reading && change.version <= feed.snapshot.version)) return;
+    if (!feed || (feed.last && !feed.reading && change.version <= feed.last.payload.version)) return;
     void this.read(change.sessionId, feed).catch(() => {});
   }
 

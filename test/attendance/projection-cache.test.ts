@@ -43,17 +43,17 @@ async function storeEvent(body: unknown) {
   return store.storeWebhookEvent(parse(body), body, { trackingId: null, requestId: null, headers: {}, bodyBytes: 0 });
 }
 
-/** The session's stored rows, without computedAt (an unchanged row keeps the time it was computed). */
+/** The session's stored rows, without computedAt and liveVersion (an unchanged row keeps the time and version it was written at; a full write stamps every row). */
 async function storedRows(sessionId: string) {
   const students = await prisma.attendanceRecord.findMany({
     where: { sessionId },
     orderBy: { studentId: "asc" },
-    omit: { computedAt: true },
+    omit: { computedAt: true, liveVersion: true },
   });
   const guests = await prisma.guestAttendance.findMany({
     where: { sessionId },
     orderBy: { guestKey: "asc" },
-    omit: { computedAt: true },
+    omit: { computedAt: true, liveVersion: true },
   });
   return { students, guests };
 }

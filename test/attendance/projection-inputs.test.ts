@@ -129,7 +129,7 @@ describe("the projection's inputs", () => {
       requiredPercent: row.requiredPercent,
       computedEvents: row.computedEvents,
     });
-    expect(inputs!.stored).toMatchObject({ students: 0, guests: 0, hosts: 0 });
+    expect(inputs!.stored).toMatchObject({ students: 0, guests: 0, hosts: 0, liveVersion: row.liveVersion });
   });
 
   it("are empty of competing sessions when the course may not see the meeting", async () => {

@@ -133,4 +133,20 @@ describe("withClockFigures", () => {
     expect(shown.counts).toMatchObject({ students: 2, inMeeting: 1, joined: 1 });
     expect(shown.now).toBe("2026-12-01T15:32:00.000Z");
   });
+
+  it("keeps an instructor's override as the status, and brings only the computed one up to the clock", () => {
+    const override = { status: "excused" as const, late: null, note: "Doctor", by: "Teacher", at: startsAt };
+    const shown = withClockFigures(
+      payload(1, [joined({ status: "excused", computedStatus: "partial", override }), joined({ studentId: "c" })]),
+      new Date("2026-12-01T15:59:00.000Z"),
+    );
+    const [overridden, plain] = shown.students;
+    // 57 of 60 minutes: present by the clock, but the instructor excused the student.
+    expect(overridden.computedStatus).toBe("present");
+    expect(overridden.status).toBe("excused");
+    expect(overridden.override).toEqual(override);
+    expect(plain.computedStatus).toBe("present");
+    expect(plain.status).toBe("present");
+    expect(shown.counts).toMatchObject({ present: 1 });
+  });
 });

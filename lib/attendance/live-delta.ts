@@ -9,6 +9,7 @@
 // client brings them up to its own clock with the engine's refreshFigures, as the server's read
 // does, so an idle class sends nothing.
 import { refreshFigures } from "./engine";
+import { finalStatusAndLate, type FinalStatus } from "./final-record";
 import type { SessionView } from "./read";
 import type { WaitingRoomView } from "./waiting-room-read";
 
@@ -186,6 +187,16 @@ export function withClockFigures(payload: LivePayload, now: Date): LivePayload {
     return {
       ...row,
       ...("status" in row ? { status: fresh.status } : {}),
+      // A student row's status is the final one: an instructor's override outlasts the clock.
+      ...("computedStatus" in row
+        ? {
+            computedStatus: fresh.status,
+            status: finalStatusAndLate(
+              { status: fresh.status, late: row.computedLate as boolean },
+              row.override as { status: FinalStatus; late: boolean | null } | null,
+            ).status,
+          }
+        : {}),
       inMeeting: fresh.inMeeting,
       attendedSeconds: fresh.attendedSeconds,
       attendedPercent: fresh.attendedPercent,

@@ -92,6 +92,13 @@ function rowSignature(row: Row): string {
 }
 
 function diffList(previous: Row[], next: Row[], key: string): ListDelta {
+  // Usually the same keys in the same order, most rows the very objects of the previous read.
+  if (previous.length === next.length && next.every((row, index) => row[key] === previous[index][key])) {
+    const upsert = next.filter(
+      (row, index) => row !== previous[index] && rowSignature(row) !== rowSignature(previous[index]),
+    );
+    return { upsert, remove: [] };
+  }
   const before = new Map(previous.map((row) => [String(row[key]), rowSignature(row)]));
   const upsert = next.filter((row) => before.get(String(row[key])) !== rowSignature(row));
   const nextKeys = next.map((row) => String(row[key]));
@@ -150,16 +157,24 @@ export function applyLiveDelta(current: LivePayload, delta: LiveDelta): LivePayl
 }
 
 export function countLive(view: Pick<SessionView, "students" | "guests">): LiveCounts {
-  const students = view.students;
-  return {
-    students: students.length,
-    inMeeting: students.filter((student) => student.inMeeting).length,
-    joined: students.filter((student) => student.joinCount > 0).length,
-    late: students.filter((student) => student.late).length,
-    present: students.filter((student) => student.status === "present").length,
-    partial: students.filter((student) => student.status === "partial").length,
-    guests: view.guests.length,
+  const counts = {
+    students: view.students.length,
+    inMeeting: 0,
+    joined: 0,
+    late: 0,
+    present: 0,
+    partial: 0,
+    guests: 0,
   };
+  for (const student of view.students) {
+    if (student.inMeeting) counts.inMeeting += 1;
+    if (student.joinCount > 0) counts.joined += 1;
+    if (student.late) counts.late += 1;
+    if (student.status === "present") counts.present += 1;
+    if (student.status === "partial") counts.partial += 1;
+  }
+  counts.guests = view.guests.length;
+  return counts;
 }
 
 type ClockRow = Row & { intervals: { from: string; to: string | null }[]; openConnections: number };

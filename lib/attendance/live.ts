@@ -8,6 +8,7 @@ import {
   loadStoredSessionChanges,
   mergeStoredChanges,
   sessionViewOf,
+  BuiltRows,
   type StoredSession,
 } from "./read";
 import { waitingRoomView } from "./waiting-room-read";
@@ -66,6 +67,8 @@ export async function loadLivePayload(sessionId: string, now: Date = new Date())
 export interface LiveRead {
   stored: StoredSession;
   payload: LivePayload;
+  /** the rows built so far, by the stored rows they were built from */
+  built: BuiltRows;
 }
 
 /**
@@ -83,10 +86,12 @@ export async function loadLiveRead(
     const changes = await loadStoredSessionChanges(sessionId, previous.payload.version);
     if (!changes) return null;
     const stored = mergeStoredChanges(previous.stored, changes);
-    if (stored) return { stored, payload: payloadOf(stored, now, null, previous) };
+    if (stored) return { stored, payload: payloadOf(stored, now, null, previous.built), built: previous.built };
   }
   const stored = await loadStoredSession(sessionId, true);
-  return stored ? { stored, payload: payloadOf(stored, now, null, null) } : null;
+  if (!stored) return null;
+  const built = new BuiltRows();
+  return { stored, payload: payloadOf(stored, now, null, built), built };
 }
 
 async function readPayload(sessionId: string, now: Date, taggedVersion: number | null): Promise<LivePayload | null> {
@@ -98,9 +103,9 @@ function payloadOf(
   stored: StoredSession,
   now: Date,
   taggedVersion: number | null,
-  earlier: LiveRead | null,
+  built: BuiltRows | null,
 ): LivePayload {
-  const view = sessionViewOf(stored, now, earlier ? { stored: earlier.stored, view: earlier.payload } : undefined);
+  const view = sessionViewOf(stored, now, built ?? undefined);
   const waiting = view.session.state === "ended" ? [] : waitingRoomView(stored.waitingRoomEvents, view.students);
   return {
     ...view,

@@ -375,9 +375,9 @@ async function queryStoredSession(
 
 /**
  * `previous` brought up to date with `changes` (pure): the changed rows replace or join the
- * previous ones, rows whose key is gone are dropped, and unchanged rows stay the same objects, so
- * sessionViewOf can reuse what it built from them. Null if a key is in neither: the caller reads
- * everything instead.
+ * previous ones and rows whose key is gone are dropped. Unchanged rows, roster entries and
+ * overrides stay the same objects, so that sessionViewOf can reuse what it built from them. Null
+ * if a key is in neither: the caller reads everything instead.
  */
 export function mergeStoredChanges(
   previous: StoredSession,
@@ -387,19 +387,56 @@ export function mergeStoredChanges(
   const guests = mergeRows(previous.guests, changes.stored.guests, changes.keys.guests, (row) => row.guestKey);
   const hosts = mergeRows(previous.hosts, changes.stored.hosts, changes.keys.hosts, (row) => row.hostKey);
   if (!records || !guests || !hosts) return null;
-  return { ...changes.stored, records, guests, hosts };
+  const students = keepEqual(
+    previous.students,
+    changes.stored.students,
+    (before, now) =>
+      before.id === now.id &&
+      before.name === now.name &&
+      before.email === now.email &&
+      before.enrolledAt.getTime() === now.enrolledAt.getTime(),
+  );
+  const overrides = keepEqual(
+    previous.overrides,
+    changes.stored.overrides,
+    (before, now) =>
+      before.studentId === now.studentId &&
+      before.status === now.status &&
+      before.late === now.late &&
+      before.note === now.note &&
+      before.byName === now.byName &&
+      before.at.getTime() === now.at.getTime(),
+  );
+  return { ...changes.stored, records, guests, hosts, students, overrides };
 }
 
+/**
+ * The rows of `keys`, in that order: a changed row, else the previous one. Rows usually come in
+ * the same order as before, so each is looked for at its own index first (no map of the class).
+ */
 function mergeRows<Row>(previous: Row[], changed: Row[], keys: string[], keyOf: (row: Row) => string): Row[] | null {
-  const byKey = new Map(previous.map((row) => [keyOf(row), row]));
-  for (const row of changed) byKey.set(keyOf(row), row);
-  const merged: Row[] = [];
-  for (const key of keys) {
-    const row = byKey.get(key);
+  const changedByKey = new Map(changed.map((row) => [keyOf(row), row]));
+  let previousByKey: Map<string, Row> | null = null;
+  const merged: Row[] = new Array(keys.length);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index];
+    let row = changedByKey.get(key);
+    if (row === undefined && index < previous.length && keyOf(previous[index]) === key) row = previous[index];
+    if (row === undefined) {
+      previousByKey ??= new Map(previous.map((earlier) => [keyOf(earlier), earlier]));
+      row = previousByKey.get(key);
+    }
     if (row === undefined) return null;
-    merged.push(row);
+    merged[index] = row;
   }
   return merged;
+}
+
+/** `next`, with each entry equal to the previous one at its index replaced by that (same object). */
+function keepEqual<Entry>(previous: Entry[], next: Entry[], equal: (before: Entry, now: Entry) => boolean): Entry[] {
+  return next.map((entry, index) =>
+    index < previous.length && equal(previous[index], entry) ? previous[index] : entry,
+  );
 }
 
 export async function readSessionAttendance(sessionId: string, now: Date = new Date()): Promise<SessionView | null> {
@@ -407,32 +444,48 @@ export async function readSessionAttendance(sessionId: string, now: Date = new D
   return stored ? sessionViewOf(stored, now) : null;
 }
 
-/** A view sessionViewOf built before and the stored rows it was built from (the live push's reads, ADR 021). */
-export interface EarlierView {
-  stored: StoredSession;
-  view: SessionView;
-}
-
 type StoredStudent = StoredSession["students"][number];
 type StoredRecord = StoredSession["records"][number];
-type StoredOverride = StoredSession["overrides"][number];
-type StoredGuest = StoredSession["guests"][number];
-type StoredHost = StoredSession["hosts"][number];
+
+/**
+ * Rows sessionViewOf built, each kept with the stored row it was built from (the live push's
+ * reads, ADR 021): a later view of stored rows that are the same objects, as mergeStoredChanges
+ * keeps them, with the same other inputs, takes the row as it was. Entries go with their stored rows.
+ */
+export class BuiltRows {
+  private rows = new WeakMap<object, { row: unknown; context: string; inputs: [unknown, unknown] }>();
+
+  /** The row built from `source` for this context and these other inputs (compared by identity), if any. */
+  take<Row>(source: object, context: string, first: unknown, second: unknown): Row | undefined {
+    const built = this.rows.get(source);
+    return built && built.context === context && built.inputs[0] === first && built.inputs[1] === second
+      ? (built.row as Row)
+      : undefined;
+  }
+
+  keep<Row>(source: object, context: string, first: unknown, second: unknown, row: Row): Row {
+    this.rows.set(source, { row, context, inputs: [first, second] });
+    return row;
+  }
+}
 
 /**
  * What the pages and the API show of a session, from its stored rows, brought up to `now` (pure).
  *
- * Given `earlier`, a row whose inputs are unchanged (the same stored row objects, as
- * mergeStoredChanges keeps them, and the same session and state) is taken from the earlier view as
- * it was, so a change costs the rows it touched, not the class. Such a row's clock figures are the
- * earlier read's: the push sends only rows that changed, and the page brings every row up to its
- * own clock (withClockFigures).
+ * Given `built`, a row whose inputs are unchanged (the same stored row objects, and the same
+ * session settings and state) is taken as it was built before, so a change costs the rows it
+ * touched, not the class. Such a row's clock figures are those of the read that built it: the
+ * push sends only rows that changed, and the page brings every row up to its own clock
+ * (withClockFigures).
  */
-export function sessionViewOf(stored: StoredSession, now: Date, earlier?: EarlierView): SessionView {
+export function sessionViewOf(stored: StoredSession, now: Date, built?: BuiltRows): SessionView {
   const { session, students, records, guests, hosts, overrides } = stored;
   const state = sessionState(session, stored.instances, now);
   const live = state === "live";
-  const reusable = earlier && sameContext(earlier, session, state) ? reusableRows(earlier) : null;
+  // What every row is built from besides its own inputs.
+  const context = built
+    ? `${state} ${session.startsAt.getTime()} ${session.durationMinutes} ${session.lateAfterMinutes} ${session.requiredPercent} ${session.cancelledAt?.getTime()}`
+    : "";
   const recordByStudent = new Map(records.map((record) => [record.studentId, record]));
   const overrideByStudent = new Map(overrides.map((override) => [override.studentId, override]));
   const recordSession = {
@@ -451,7 +504,9 @@ export function sessionViewOf(stored: StoredSession, now: Date, earlier?: Earlie
   const studentRowOf = (student: StoredStudent): StudentRow => {
     const record = recordByStudent.get(student.id);
     const stored = overrideByStudent.get(student.id);
-    const reused = reusable?.student(student, record, stored);
+    // An absent student's row is built from the roster entry alone.
+    const source = record ?? student;
+    const reused = built?.take<StudentRow>(source, context, student, stored);
     if (reused) return reused;
     const row = record ? computedStudentRow(student, record, freshFigures(record)) : absentStudentRow(student);
     // The final record (override, enrolment) is a separate pure step after the computed figures.
@@ -459,7 +514,7 @@ export function sessionViewOf(stored: StoredSession, now: Date, earlier?: Earlie
       ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at }
       : null;
     const final = finalRecord(row, { session: recordSession, enrolledAt: student.enrolledAt, override });
-    return {
+    const studentRow: StudentRow = {
       ...row,
       status: final.status,
       computedStatus: row.status,
@@ -468,15 +523,16 @@ export function sessionViewOf(stored: StoredSession, now: Date, earlier?: Earlie
       late: final.late,
       computedLate: row.late,
     };
+    return built ? built.keep(source, context, student, stored, studentRow) : studentRow;
   };
   const studentRows = students.map(studentRowOf);
 
   const hostRows: HostRow[] = hosts.map((host) => {
-    const reused = reusable?.host(host);
+    const reused = built?.take<HostRow>(host, context, null, null);
     if (reused) return reused;
     const fresh = freshFigures(host);
     const inMeeting = fresh?.inMeeting ?? host.inMeeting;
-    return {
+    const hostRow: HostRow = {
       hostKey: host.hostKey,
       name: host.name,
       email: host.email,
@@ -491,17 +547,23 @@ export function sessionViewOf(stored: StoredSession, now: Date, earlier?: Earlie
       intervals: host.intervals as StoredIntervals,
       breakoutRoom: inMeeting ? host.breakoutRoom : null,
     };
+    return built ? built.keep(host, context, null, null, hostRow) : hostRow;
   });
 
   // Suggestions come only from students who have not joined this session.
-  const notJoined = guests.length > 0 ? notJoinedStudents(studentRows) : [];
-  const sameSuggestionSource =
-    reusable !== null && guests.length > 0 && sameSuggestionCandidates(notJoined, reusable.notJoined());
+  const notJoined =
+    guests.length > 0
+      ? studentRows
+          .filter((row) => row.joinCount === 0)
+          .map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }))
+      : [];
+  // A guest's row is built from its stored row and the students it may be suggested.
+  const candidates = built && guests.length > 0 ? JSON.stringify(notJoined) : null;
   const guestRows: GuestRow[] = guests.map((guest) => {
-    const reused = sameSuggestionSource ? reusable?.guest(guest) : undefined;
+    const reused = built?.take<GuestRow>(guest, context, candidates, null);
     if (reused) return reused;
     const fresh = freshFigures(guest);
-    return {
+    const guestRow: GuestRow = {
       guestKey: guest.guestKey,
       name: guest.name,
       email: guest.email,
@@ -515,6 +577,7 @@ export function sessionViewOf(stored: StoredSession, now: Date, earlier?: Earlie
       intervals: guest.intervals as StoredIntervals,
       suggestions: suggestStudents({ name: guest.name, email: guest.email }, notJoined),
     };
+    return built ? built.keep(guest, context, candidates, null, guestRow) : guestRow;
   });
 
   return {
@@ -589,81 +652,6 @@ function computedStudentRow(
     // The room stored with an open connection, as long as that connection still counts as in.
     breakoutRoom: inMeeting ? record.breakoutRoom : null,
   };
-}
-
-const notJoinedStudents = (rows: StudentRow[]) =>
-  rows
-    .filter((row) => row.joinCount === 0)
-    .map((row) => ({ studentId: row.studentId, name: row.name, email: row.email }));
-
-function sameSuggestionCandidates(
-  current: { studentId: string; name: string; email: string }[],
-  earlier: { studentId: string; name: string; email: string }[],
-): boolean {
-  return (
-    current.length === earlier.length &&
-    current.every(
-      (candidate, index) =>
-        candidate.studentId === earlier[index].studentId &&
-        candidate.name === earlier[index].name &&
-        candidate.email === earlier[index].email,
-    )
-  );
-}
-
-/** Whether every row of `earlier` was built for the same session settings and state as now. */
-function sameContext(earlier: EarlierView, session: StoredSession["session"], state: SessionState): boolean {
-  const before = earlier.stored.session;
-  return (
-    earlier.view.session.state === state &&
-    before.startsAt.getTime() === session.startsAt.getTime() &&
-    before.durationMinutes === session.durationMinutes &&
-    before.lateAfterMinutes === session.lateAfterMinutes &&
-    before.requiredPercent === session.requiredPercent &&
-    (before.cancelledAt?.getTime() ?? null) === (session.cancelledAt?.getTime() ?? null)
-  );
-}
-
-/** Looks up the earlier view's row for unchanged inputs (undefined: build it again). */
-function reusableRows(earlier: EarlierView) {
-  const { stored, view } = earlier;
-  const students = new Map(stored.students.map((student) => [student.id, student]));
-  const records = new Map(stored.records.map((record) => [record.studentId, record]));
-  const overrides = new Map(stored.overrides.map((override) => [override.studentId, override]));
-  const studentRows = new Map(view.students.map((row) => [row.studentId, row]));
-  const guests = new Set(stored.guests);
-  const guestRows = new Map(view.guests.map((row) => [row.guestKey, row]));
-  const hosts = new Set(stored.hosts);
-  const hostRows = new Map(view.hosts.map((row) => [row.hostKey, row]));
-  return {
-    student(student: StoredStudent, record: StoredRecord | undefined, override: StoredOverride | undefined) {
-      const before = students.get(student.id);
-      if (
-        !before ||
-        records.get(student.id) !== record ||
-        before.name !== student.name ||
-        before.email !== student.email ||
-        before.enrolledAt.getTime() !== student.enrolledAt.getTime() ||
-        !sameOverride(overrides.get(student.id), override)
-      )
-        return undefined;
-      return studentRows.get(student.id);
-    },
-    guest: (guest: StoredGuest) => (guests.has(guest) ? guestRows.get(guest.guestKey) : undefined),
-    host: (host: StoredHost) => (hosts.has(host) ? hostRows.get(host.hostKey) : undefined),
-    notJoined: () => notJoinedStudents(view.students),
-  };
-}
-
-function sameOverride(before: StoredOverride | undefined, now: StoredOverride | undefined): boolean {
-  if (!before || !now) return before === now;
-  return (
-    before.status === now.status &&
-    before.late === now.late &&
-    before.note === now.note &&
-    before.byName === now.byName &&
-    before.at.getTime() === now.at.getTime()
-  );
 }
 
 /** The public API's shape (docs/api.md): exactly the documented fields. */

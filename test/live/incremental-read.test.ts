@@ -205,21 +205,33 @@ describe("the live push's incremental reads", () => {
     expect(rowOf(edited, students[3].id)).not.toBe(rowOf(renamed, students[3].id));
   });
 
-  it("fall back to a full read when a row's key is in neither read", () => {
+  it("merge by key, keep unchanged rows and roster entries as the same objects, and give up on a key in neither read", () => {
     const row = (studentId: string) =>
       ({ studentId, status: "absent", late: false, lateBySeconds: 0 }) as unknown as StoredSession["records"][number];
+    const entry = (id: string, name: string) => ({ id, name, email: `${id}@merge.test`, enrolledAt: new Date(0) });
     const stored = {
       records: [row("a"), row("b")],
       guests: [],
       hosts: [],
+      students: [entry("a", "Ana"), entry("b", "Ben"), entry("c", "Cy")],
+      overrides: [],
     } as unknown as StoredSession;
     const changes = {
-      stored: { ...stored, records: [row("c")] },
-      keys: { records: ["a", "c"], guests: [], hosts: [] },
+      stored: {
+        ...stored,
+        records: [row("c")],
+        students: [entry("a", "Ana"), entry("b", "Benjamin"), entry("c", "Cy")],
+      },
+      // the keys in another order than before: rows are found by key, not by place
+      keys: { records: ["c", "a"], guests: [], hosts: [] },
     };
     const merged = read.mergeStoredChanges(stored, changes)!;
-    expect(merged.records.map((record) => record.studentId)).toEqual(["a", "c"]);
-    expect(merged.records[0]).toBe(stored.records[0]);
+    expect(merged.records.map((record) => record.studentId)).toEqual(["c", "a"]);
+    expect(merged.records[1]).toBe(stored.records[0]);
+    expect(merged.students[0]).toBe(stored.students[0]);
+    expect(merged.students[1]).toBe(changes.stored.students[1]);
+    expect(merged.students[1].name).toBe("Benjamin");
+    expect(merged.students[2]).toBe(stored.students[2]);
     expect(read.mergeStoredChanges(stored, { ...changes, keys: { ...changes.keys, records: ["a", "d"] } })).toBeNull();
   });
 });

@@ -45,11 +45,14 @@ export const LIVE_LISTS: Record<string, string> = {
 };
 
 /**
- * Row fields that grow with the clock while someone is connected (recomputed by the reader): they
- * change with the stored intervals too, which are compared. Presence (inMeeting, devices) is
- * compared as it is: a second device leaving changes nothing else.
+ * The row fields (and projection columns) that grow with the clock while someone is connected.
+ * Every read brings them up to its own clock from the intervals, which are compared, so they alone
+ * do not make a row "changed": the push's diff ignores them, and a recompute keeps a row's live
+ * version when only these changed (ADR 021). Presence (inMeeting, devices) is compared as it is: a
+ * second device leaving changes nothing else.
  */
-const CLOCK_FIELDS = new Set(["attendedSeconds", "attendedPercent", "status", "lastLeaveAt"]);
+export const CLOCK_FIGURE_COLUMNS = ["attendedSeconds", "attendedPercent", "status", "lastLeaveAt"] as const;
+const CLOCK_FIELDS = new Set<string>(CLOCK_FIGURE_COLUMNS);
 /** Top-level fields that change on every read and do not by themselves make a change. */
 const VOLATILE_FIELDS = new Set(["now", "computedAt", "version", "counts"]);
 

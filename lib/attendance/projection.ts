@@ -12,6 +12,7 @@ import { announceSessionChangeSql } from "../live/channel";
 import { enqueueRecompute } from "../queue/enqueue";
 import { attachEventsToSessions, computeSessionAttendance } from "./engine";
 import { FIGURE_COLUMNS } from "./figure-columns";
+import { CLOCK_FIGURE_COLUMNS } from "./live-delta";
 import { loadProjectionInputs, readMeetingEventChanges, SIBLING_CANDIDATE_MARGIN_MS } from "./load";
 import { competitorStartRange, MEETING_BOUNDARY_EVENT_TYPES, widenedSessionWindow } from "./rules";
 import type {
@@ -351,8 +352,8 @@ function writeParameters(
   };
 }
 
-// Each row also records when it was computed, and the live version it was written at.
-const WRITTEN_FIGURE_COLUMNS = [...FIGURE_COLUMNS, "computedAt", "liveVersion"];
+// Each row also records when it was computed (and its live version: see tableWriteSql).
+const WRITTEN_FIGURE_COLUMNS = [...FIGURE_COLUMNS, "computedAt"];
 const BREAKOUT_COLUMNS = ["breakoutIntervals", "breakoutRoom"];
 const STUDENT_COLUMNS = ["status", "late", "lateBySeconds", ...WRITTEN_FIGURE_COLUMNS, ...BREAKOUT_COLUMNS];
 const GUEST_COLUMNS = ["name", "email", ...WRITTEN_FIGURE_COLUMNS];
@@ -361,7 +362,10 @@ const HOST_COLUMNS = ["name", "email", "reason", ...WRITTEN_FIGURE_COLUMNS, ...B
 /**
  * The CTEs that write one projection table: delete the removed keys (or, for a full write, every
  * key not kept), then upsert the rows, given as one JSON document (createMany was ~10x slower).
- * Existing rows are updated in place (their keys do not change, so no foreign-key checks).
+ * Existing rows are updated in place (their keys do not change, so no foreign-key checks). A row
+ * takes this write's live version if it is new or a column other than the clock's changed; one
+ * rewritten only because a connected student's "attended so far" grew keeps its version, so the
+ * live push does not read it again (ADR 021).
  */
 function tableWriteSql(
   table: string,
@@ -376,8 +380,19 @@ function tableWriteSql(
          AND ("${keyColumn}" = ANY($${removed}::text[]) OR ($${keep}::text[] IS NOT NULL AND NOT ("${keyColumn}" = ANY($${keep}::text[]))))
      ), ${table}_written AS (
        INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${rows}::jsonb)
-       ON CONFLICT ("sessionId", "${keyColumn}") DO UPDATE SET ${columns.map((column) => `"${column}" = excluded."${column}"`).join(", ")}
+       ON CONFLICT ("sessionId", "${keyColumn}") DO UPDATE SET ${columns.map((column) => `"${column}" = excluded."${column}"`).join(", ")},
+         "liveVersion" = CASE WHEN (${liveColumnList(columns, table)}) IS DISTINCT FROM (${liveColumnList(columns, "excluded")})
+           THEN excluded."liveVersion" ELSE ${table}."liveVersion" END
      )`;
+}
+
+/** The columns the live page shows as they are stored (not the clock's, not computedAt), of `source`. */
+function liveColumnList(columns: string[], source: string): string {
+  const clock = new Set<string>([...CLOCK_FIGURE_COLUMNS, "computedAt"]);
+  return columns
+    .filter((column) => !clock.has(column))
+    .map((column) => `${source}."${column}"`)
+    .join(", ");
 }
 
 /**

@@ -129,6 +129,16 @@ describe("the live push's incremental reads", () => {
     expect(await rowVersions(session.id)).toEqual(versions);
     await step(0);
 
+    // A recompute a minute later rewrites the connected student's row ("attended so far" grew),
+    // but that alone is no change for the live page: the row keeps its version and is not read.
+    await projection.recomputeSession(session.id, at(51));
+    const later = await prisma.attendanceRecord.findUniqueOrThrow({
+      where: { sessionId_studentId: { sessionId: session.id, studentId: students[0].id } },
+    });
+    expect(later.attendedSeconds).toBe(50 * 60);
+    expect(later.liveVersion).toBe(versions.records.get(students[0].id));
+    await step(0);
+
     // A guest whose name is close to Chiara's: suggested her while she has not joined.
     await join("1002", "chiara r", "", 4);
     await projection.recomputeSession(session.id, now);

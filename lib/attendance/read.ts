@@ -503,15 +503,21 @@ export function sessionViewOf(stored: StoredSession, now: Date, built?: BuiltRow
 
   const studentRowOf = (student: StoredStudent): StudentRow => {
     const record = recordByStudent.get(student.id);
-    const stored = overrideByStudent.get(student.id);
+    const storedOverride = overrideByStudent.get(student.id);
     // An absent student's row is built from the roster entry alone.
     const source = record ?? student;
-    const reused = built?.take<StudentRow>(source, context, student, stored);
+    const reused = built?.take<StudentRow>(source, context, student, storedOverride);
     if (reused) return reused;
     const row = record ? computedStudentRow(student, record, freshFigures(record)) : absentStudentRow(student);
     // The final record (override, enrolment) is a separate pure step after the computed figures.
-    const override = stored
-      ? { status: stored.status, late: stored.late, note: stored.note, by: stored.byName, at: stored.at }
+    const override = storedOverride
+      ? {
+          status: storedOverride.status,
+          late: storedOverride.late,
+          note: storedOverride.note,
+          by: storedOverride.byName,
+          at: storedOverride.at,
+        }
       : null;
     const final = finalRecord(row, { session: recordSession, enrolledAt: student.enrolledAt, override });
     const studentRow: StudentRow = {
@@ -523,7 +529,7 @@ export function sessionViewOf(stored: StoredSession, now: Date, built?: BuiltRow
       late: final.late,
       computedLate: row.late,
     };
-    return built ? built.keep(source, context, student, stored, studentRow) : studentRow;
+    return built ? built.keep(source, context, student, storedOverride, studentRow) : studentRow;
   };
   const studentRows = students.map(studentRowOf);
 

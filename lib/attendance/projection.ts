@@ -196,6 +196,11 @@ async function recompute(
 ): Promise<RecomputeResult | null | "busy"> {
   const client = await getPool().connect();
   let broken: Error | undefined;
+  // A connection lost between two statements (Postgres restarting) is reported as an 'error' event
+  // on the checked-out client, which the pool does not listen to then: unheard, it ends the
+  // process. The next statement fails with it anyway, and the client is discarded on release.
+  const lost = (error: Error) => (broken = error);
+  client.on("error", lost);
   try {
     // One round trip: the transaction, a bound on each statement (a stuck recompute must not hold
     // a worker slot forever), and the session's lock (waited for at most lockWaitMs, if given).
@@ -217,6 +222,7 @@ async function recompute(
     if (lockWaitMs !== null && (error as { code?: string }).code === "55P03") return "busy";
     throw error;
   } finally {
+    client.off("error", lost);
     client.release(broken);
   }
 }

@@ -113,6 +113,8 @@ export async function startWorker(options: {
   const unlockOwnJobs = async () => {
     if (ownWorkerIds.size === 0) return;
     const client = new pg.Client({ connectionString: options.connectionString });
+    // A lost connection also fails the statement below; unheard, its 'error' event would end the process.
+    client.on("error", () => {});
     try {
       await client.connect();
       await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [[...ownWorkerIds]]);

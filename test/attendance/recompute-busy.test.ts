@@ -76,4 +76,38 @@ describe("a recompute job whose session is busy", () => {
     );
     expect(requeued).toHaveLength(0);
   });
+
+  it("fails, and does not end the process, when its database connection is lost (Postgres restarting)", async () => {
+    const course = await prisma.course.create({ data: { name: "Lost connection course", timezone: "UTC" } });
+    const session = await sessions.createSession(course.id, {
+      zoomMeetingId: "84455500092",
+      startsAt: new Date("2026-03-05T15:00:00Z"),
+      durationMinutes: 60,
+      lateAfterMinutes: 5,
+      requiredPercent: 90,
+    });
+    // The recompute waits for its session's lock; its backend is then terminated, as a restarting
+    // Postgres does. The checked-out client's 'error' event must be heard (unheard, it would end
+    // the process, and vitest would report it as an unhandled error).
+    await holder.query(`SELECT pg_advisory_lock(${lockKey})`, [session.id]);
+    // Its failure is taken at once (it comes while this test is still looking for the backend).
+    const outcome = projection.recomputeSession(session.id).then(
+      () => null,
+      (error: Error) => error,
+    );
+    let terminated = 0;
+    for (let attempt = 0; attempt < 100 && terminated === 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const { rows } = await holder.query(
+        `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity
+         WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND pid <> pg_backend_pid()`,
+      );
+      terminated = rows[0].terminated;
+    }
+    expect(terminated).toBe(1);
+    expect((await outcome)?.message).toMatch(/terminat/);
+    await holder.query(`SELECT pg_advisory_unlock(${lockKey})`, [session.id]);
+    // The pool replaces the lost connection: the next recompute runs.
+    expect(await projection.recomputeSession(session.id)).toMatchObject({ sessionId: session.id });
+  });
 });

@@ -167,7 +167,7 @@ export function countLive(view: Pick<SessionView, "students" | "guests">): LiveC
     late: 0,
     present: 0,
     partial: 0,
-    guests: 0,
+    guests: view.guests.length,
   };
   for (const student of view.students) {
     if (student.inMeeting) counts.inMeeting += 1;
@@ -176,7 +176,6 @@ export function countLive(view: Pick<SessionView, "students" | "guests">): LiveC
     if (student.status === "present") counts.present += 1;
     if (student.status === "partial") counts.partial += 1;
   }
-  counts.guests = view.guests.length;
   return counts;
 }
 
@@ -204,8 +203,8 @@ export function withClockFigures(payload: LivePayload, now: Date): LivePayload {
     const fresh = refreshFigures({ intervals: presence, openConnections }, session, null, now);
     return {
       ...row,
-      ...("status" in row ? { status: fresh.status } : {}),
-      // A student row's status is the final one: an instructor's override outlasts the clock.
+      // Only student rows have a status, and it is the final one: an instructor's override
+      // outlasts the clock.
       ...("computedStatus" in row
         ? {
             computedStatus: fresh.status,

@@ -60,7 +60,7 @@ export async function loadLivePayloadTagged(
 
 /** The full payload without its tag: one statement, so its version is exactly its rows'. */
 export async function loadLivePayload(sessionId: string, now: Date = new Date()): Promise<LivePayload | null> {
-  return (await loadLiveRead(sessionId, null, now))?.payload ?? null;
+  return readPayload(sessionId, now, null);
 }
 
 /** A payload and the stored rows it was built from: what the push keeps between reads. */
